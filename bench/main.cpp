@@ -1,0 +1,138 @@
+// aeroflow-benchmark: performance measurements with peers side by side from
+// one run (STYLE.md habit 9). Subcommands:
+//
+//   frontend [--lines N] [--repeat R] [--seed S] [--no-lua] [--no-phases]
+//            [--lua INTERPRETER] [--emit-aefl PATH] [--emit-lua PATH]
+//
+// See bench/README.md.
+
+#include "FrontendBench.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using aeroflow::bench::FrontendOptions;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+void printUsage(FILE* out)
+{
+    std::fputs("usage: aeroflow-benchmark COMMAND [OPTIONS]\n"
+               "\n"
+               "Commands:\n"
+               "  frontend   time the AeroFlow front end (lex + parse + check + lower, the full\n"
+               "             compile()) on a generated program, next to Lua 5.4 compiling an\n"
+               "             equivalent program of the same line count\n"
+               "\n"
+               "frontend options:\n"
+               "  --lines N          lines of the generated program (default 100000)\n"
+               "  --repeat R         timed repetitions; medians and minima are printed (default 7)\n"
+               "  --seed S           generator seed (default 24301)\n"
+               "  --no-lua           skip the Lua peer\n"
+               "  --no-phases        skip the per-phase timings (lex, parse, check, lower)\n"
+               "  --lua INTERPRETER  Lua 5.4 interpreter to run (default lua5.4, looked up in PATH)\n"
+               "  --emit-aefl PATH   write the generated AeroFlow program to PATH and exit\n"
+               "  --emit-lua PATH    write the generated Lua program to PATH and exit\n"
+               "\n"
+               "Exit status: 0 on success, 1 when the generated program does not compile cleanly\n"
+               "or a file cannot be written, 2 on usage errors.\n",
+        out);
+}
+
+bool parseCount(std::string_view text, long long min, long long& out)
+{
+    if (text.empty())
+        return false;
+    char* end = nullptr;
+    const std::string s(text);
+    errno = 0;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (errno != 0 || *end != '\0' || v < min)
+        return false;
+    out = v;
+    return true;
+}
+
+int runFrontend(const std::vector<std::string>& args)
+{
+    FrontendOptions options;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* what) -> const std::string* {
+            if (i + 1 >= args.size()) {
+                std::fprintf(stderr, "aeroflow-benchmark: %s needs %s\n", a.c_str(), what);
+                return nullptr;
+            }
+            return &args[++i];
+        };
+        long long n = 0;
+        if (a == "--lines" || a == "--repeat" || a == "--seed") {
+            const std::string* v = value("a number");
+            if (!v)
+                return kExitUsage;
+            const long long min = a == "--seed" ? 0 : 1;
+            if (!parseCount(*v, min, n) || (a == "--lines" && n > 20'000'000) || (a == "--repeat" && n > 1000)) {
+                std::fprintf(stderr, "aeroflow-benchmark: bad value for %s: '%s'\n", a.c_str(), v->c_str());
+                return kExitUsage;
+            }
+            if (a == "--lines")
+                options.lines = size_t(n);
+            else if (a == "--repeat")
+                options.repeat = int(n);
+            else
+                options.seed = uint64_t(n);
+        } else if (a == "--no-lua") {
+            options.lua = false;
+        } else if (a == "--no-phases") {
+            options.phases = false;
+        } else if (a == "--lua" || a == "--emit-aefl" || a == "--emit-lua") {
+            const std::string* v = value(a == "--lua" ? "an interpreter" : "a path");
+            if (!v)
+                return kExitUsage;
+            if (a == "--lua")
+                options.interpreter = *v;
+            else if (a == "--emit-aefl")
+                options.emitAefl = *v;
+            else
+                options.emitLua = *v;
+        } else if (a == "-h" || a == "--help") {
+            printUsage(stdout);
+            return kExitOk;
+        } else {
+            std::fprintf(stderr, "aeroflow-benchmark: unknown option '%s' (see --help)\n", a.c_str());
+            return kExitUsage;
+        }
+    }
+    return aeroflow::bench::runFrontendBench(options) ? kExitOk : kExitFailure;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 2) {
+        printUsage(stderr);
+        return kExitUsage;
+    }
+    const std::string_view command = argv[1];
+    if (command == "-h" || command == "--help" || command == "help") {
+        printUsage(stdout);
+        return kExitOk;
+    }
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    if (command == "frontend")
+        return runFrontend(args);
+    if (command == "compile-once" && args.size() == 1) // internal, see FrontendBench.h
+        return aeroflow::bench::runCompileOnce(args[0]);
+    std::fprintf(stderr, "aeroflow-benchmark: unknown command '%s' (see --help)\n", argv[1]);
+    return kExitUsage;
+}

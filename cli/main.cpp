@@ -1,0 +1,217 @@
+// The `aeroflow` command: the headless toolchain. Shares the libraries the
+// Studio embeds; never links Qt (DESIGN.md).
+
+#include "Compiler.h"
+#include "Disassembler.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace aeroflow::compiler;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr const char* kVersion = "0.1.0";
+
+struct Command {
+    const char* name;
+    const char* synopsis;
+    const char* help;
+    int (*run)(const std::vector<std::string>& args);
+};
+
+int cmdCheck(const std::vector<std::string>& args);
+int cmdDisasm(const std::vector<std::string>& args);
+
+const Command kCommands[] = {
+    {"check", "check FILE...", "Parse and check AeroFlow source files and print every diagnostic.\n"
+        "\n"
+        "  FILE             a .aefl (or .af) file; '-' reads standard input\n"
+        "  --no-snippets    print only the FILE:LINE:COL: lines, without source excerpts\n"
+        "\n"
+        "Exit status: 0 when every file is clean (warnings allowed), 1 when any file has\n"
+        "errors or cannot be read, 2 on usage errors.\n",
+        cmdCheck},
+    {"disasm", "disasm FILE", "Compile FILE and print its bytecode: every function with its registers,\n"
+        "constants, source positions and instructions.\n"
+        "\n"
+        "Exit status: 0 on success, 1 when the file has errors or cannot be read, 2 on usage errors.\n",
+        cmdDisasm},
+};
+
+void printUsage(std::ostream& out)
+{
+    out << "usage: aeroflow COMMAND [ARGS...]\n"
+           "\n"
+           "AeroFlow is a deterministic actor language; this is its command-line toolchain.\n"
+           "\n"
+           "Commands:\n";
+    for (const Command& c : kCommands) {
+        std::string syn = c.synopsis;
+        out << "  " << syn << std::string(syn.size() < 22 ? 22 - syn.size() : 1, ' ');
+        const std::string_view help = c.help;
+        out << help.substr(0, help.find('\n')) << "\n";
+    }
+    out << "\n"
+           "Options:\n"
+           "  -h, --help            show this help (or `aeroflow COMMAND --help`)\n"
+           "  --version             print the version\n";
+}
+
+bool readFile(const std::string& path, std::string& out, std::string& error)
+{
+    if (path == "-") {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        out = ss.str();
+        return true;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = std::strerror(errno);
+        return false;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) {
+        error = "read error";
+        return false;
+    }
+    out = ss.str();
+    return true;
+}
+
+bool wantsHelp(const std::vector<std::string>& args)
+{
+    for (const auto& a : args)
+        if (a == "-h" || a == "--help")
+            return true;
+    return false;
+}
+
+int usageError(const char* command, const std::string& message)
+{
+    std::cerr << "aeroflow " << command << ": " << message << "\n"
+              << "Try 'aeroflow " << command << " --help'.\n";
+    return kExitUsage;
+}
+
+/// Reads and compiles one file. Returns false (after printing why) when it
+/// cannot be read; otherwise fills `result`.
+bool compileFile(const char* command, const std::string& path, CompileResult& result, const CompileOptions& options)
+{
+    std::string text, error;
+    if (!readFile(path, text, error)) {
+        std::cerr << "aeroflow " << command << ": cannot read '" << path << "': " << error << "\n";
+        return false;
+    }
+    result = compile(path == "-" ? "<stdin>" : path, std::move(text), options);
+    return true;
+}
+
+int cmdCheck(const std::vector<std::string>& args)
+{
+    bool snippets = true;
+    std::vector<std::string> files;
+    for (const auto& a : args) {
+        if (a == "--no-snippets")
+            snippets = false;
+        else if (a.size() > 1 && a[0] == '-')
+            return usageError("check", "unknown option '" + a + "'");
+        else
+            files.push_back(a);
+    }
+    if (files.empty())
+        return usageError("check", "no input files");
+    for (const auto& f : files)
+        if (f != "-" && !isSourceFileName(f))
+            return usageError("check", "'" + f + "' is not an AeroFlow source file (expected .aefl or .af)");
+
+    CompileOptions options;
+    options.lower = false;  // checking needs no bytecode
+    options.symbols = false;
+    int status = kExitOk;
+    size_t errors = 0, warnings = 0;
+    for (const auto& f : files) {
+        CompileResult r;
+        if (!compileFile("check", f, r, options)) {
+            status = kExitFailure;
+            continue;
+        }
+        std::cerr << r.formatDiagnostics(snippets);
+        errors += r.errorCount;
+        for (const auto& d : r.diagnostics)
+            warnings += d.severity == Severity::Warning;
+        if (!r.ok())
+            status = kExitFailure;
+    }
+    if (errors || warnings)
+        std::cerr << errors << " error" << (errors == 1 ? "" : "s") << ", " << warnings << " warning"
+                  << (warnings == 1 ? "" : "s") << "\n";
+    return status;
+}
+
+int cmdDisasm(const std::vector<std::string>& args)
+{
+    if (args.size() != 1)
+        return usageError("disasm", args.empty() ? "no input file" : "expected exactly one file");
+    if (args[0].size() > 1 && args[0][0] == '-')
+        return usageError("disasm", "unknown option '" + args[0] + "'");
+    if (args[0] != "-" && !isSourceFileName(args[0]))
+        return usageError("disasm", "'" + args[0] + "' is not an AeroFlow source file (expected .aefl or .af)");
+    CompileResult r;
+    if (!compileFile("disasm", args[0], r, CompileOptions{true, false}))
+        return kExitFailure;
+    std::cerr << r.formatDiagnostics();
+    if (!r.ok() || !r.program)
+        return kExitFailure;
+    std::cout << disassemble(*r.program);
+    return kExitOk;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        printUsage(std::cerr);
+        return kExitUsage;
+    }
+    const std::string cmd = args[0];
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+        if (cmd == "help" && args.size() > 1)
+            args = {args[1], "--help"};
+        else {
+            printUsage(std::cout);
+            return kExitOk;
+        }
+    }
+    if (cmd == "--version") {
+        std::cout << "aeroflow " << kVersion << "\n";
+        return kExitOk;
+    }
+    for (const Command& c : kCommands) {
+        if (args[0] != c.name)
+            continue;
+        std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (wantsHelp(rest)) {
+            std::cout << "usage: aeroflow " << c.synopsis << "\n\n" << c.help;
+            return kExitOk;
+        }
+        return c.run(rest);
+    }
+    std::cerr << "aeroflow: unknown command '" << args[0] << "'\n";
+    printUsage(std::cerr);
+    return kExitUsage;
+}

@@ -1,0 +1,119 @@
+#include "Builtins.h"
+
+#include <array>
+
+namespace aeroflow::compiler {
+
+namespace {
+
+constexpr BuiltinInfo kBuiltins[] = {
+#define AEROFLOW_B_GLOBAL(id, name, mn, mx, eff, res)                                        \
+    {BuiltinId::id, "", name, mn, mx, BuiltinEffect::eff, BuiltinResult::res},
+    AEROFLOW_GLOBAL_BUILTINS(AEROFLOW_B_GLOBAL)
+#undef AEROFLOW_B_GLOBAL
+#define AEROFLOW_B_MODULE(id, mod, name, mn, mx, eff, res)                                   \
+    {BuiltinId::id, mod, name, mn, mx, BuiltinEffect::eff, BuiltinResult::res},
+    AEROFLOW_MODULE_BUILTINS(AEROFLOW_B_MODULE)
+#undef AEROFLOW_B_MODULE
+};
+static_assert(std::size(kBuiltins) == size_t(BuiltinId::Count));
+
+constexpr MethodInfo kMethods[] = {
+#define AEROFLOW_M_INFO(id, recv, name, mn, mx, mut, res)                                    \
+    {MethodId::id, MethodReceiver::recv, name, mn, mx, mut, BuiltinResult::res},
+    AEROFLOW_METHODS(AEROFLOW_M_INFO)
+#undef AEROFLOW_M_INFO
+};
+static_assert(std::size(kMethods) == size_t(MethodId::Count));
+
+constexpr std::string_view kModules[] = {
+    "math", "string", "list", "json", "http", "crypto", "ai", "ai.tensor", "ai.model", "ui.core", "net.http",
+};
+
+constexpr std::string_view kUiElements[] = {
+    "Text", "Input", "Button", "Column", "Row", "Image", "Checkbox", "List", "Spacer",
+};
+
+struct Advice {
+    std::string_view name;
+    const char* text;
+};
+constexpr Advice kNondeterministic[] = {
+    {"now", "reads the wall clock, which would make runs differ; use `time` (logical time)"},
+    {"clock", "reads the wall clock, which would make runs differ; use `time` (logical time)"},
+    {"wall_time", "reads the wall clock, which would make runs differ; use `time` (logical time)"},
+    {"time_now", "reads the wall clock, which would make runs differ; use `time` (logical time)"},
+    {"sleep", "waits on the wall clock; use `after(ticks, actor, message)` for a logical timer"},
+    {"rand", "is unseeded randomness; use `random()`, the engine's seeded per-actor stream"},
+    {"srand", "seeds randomness from outside the run; the seed is given with `aeroflow run --seed N`"},
+    {"system_random", "is unseeded randomness; use `random()`, the engine's seeded per-actor stream"},
+};
+
+} // namespace
+
+const BuiltinInfo& builtinInfo(BuiltinId id) { return kBuiltins[size_t(id)]; }
+std::span<const BuiltinInfo> allBuiltins() { return kBuiltins; }
+std::span<const MethodInfo> allMethods() { return kMethods; }
+const MethodInfo& methodInfo(MethodId id) { return kMethods[size_t(id)]; }
+
+const BuiltinInfo* findGlobalBuiltin(std::string_view name)
+{
+    for (const auto& b : kBuiltins)
+        if (b.module.empty() && b.name == name)
+            return &b;
+    return nullptr;
+}
+
+const BuiltinInfo* findModuleMember(std::string_view module, std::string_view name)
+{
+    for (const auto& b : kBuiltins)
+        if (b.module == module && b.name == name)
+            return &b;
+    return nullptr;
+}
+
+const MethodInfo* findMethod(MethodReceiver receiver, std::string_view name)
+{
+    for (const auto& m : kMethods)
+        if (m.receiver == receiver && m.name == name)
+            return &m;
+    return nullptr;
+}
+
+bool isAnyMethodName(std::string_view name)
+{
+    for (const auto& m : kMethods)
+        if (m.name == name)
+            return true;
+    return false;
+}
+
+std::span<const std::string_view> standardModules() { return kModules; }
+
+bool isStandardModule(std::string_view dotted)
+{
+    for (auto m : kModules)
+        if (m == dotted)
+            return true;
+    return false;
+}
+
+std::span<const std::string_view> uiElements() { return kUiElements; }
+
+bool isUiElement(std::string_view name)
+{
+    for (auto e : kUiElements)
+        if (e == name)
+            return true;
+    return false;
+}
+
+const char* nondeterministicAdvice(std::string_view name)
+{
+    for (const auto& a : kNondeterministic)
+        if (a.name == name)
+            return a.text;
+    return nullptr;
+}
+
+} // namespace aeroflow::compiler

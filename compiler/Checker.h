@@ -1,0 +1,134 @@
+#pragma once
+// Semantic analysis: names and scopes, types, mutability, effects and purity,
+// and the determinism rules. Annotates the AST in place for Lowering and
+// fills a SymbolIndex for the IDE. Reports errors to the sink, never aborts.
+
+#include "Ast.h"
+#include "Diagnostic.h"
+#include "Semantic.h"
+#include "Symbols.h"
+#include "Types.h"
+
+#include <string>
+#include <vector>
+
+namespace aeroflow::compiler {
+
+class Checker {
+public:
+    Checker(const SourceFile& file, Arena& arena, Interner& names, TypeTable& types, DiagnosticSink& sink,
+        SymbolIndex* symbols);
+
+    /// Checks a parsed module. The result's tables are valid (and Lowering may
+    /// run) only when the sink has no errors.
+    SemanticInfo check(Module& module);
+
+private:
+    struct Scope {
+        std::vector<Name> names; // declared here, popped on exit
+        uint32_t end = 0;        // byte offset where the scope ends (for the IDE)
+    };
+    struct FnContext {
+        FnDecl* fn = nullptr;
+        ActorDecl* actor = nullptr;
+        FnContext* parent = nullptr;
+        std::vector<Binding*> captures;
+        int loopDepth = 0;
+        TypeId returnType = 0;
+        bool hasReturnType = false;
+        size_t scopeBase = 0; // first scope that belongs to this function
+    };
+
+    struct Signature {
+        std::vector<TypeId> params;
+        TypeId ret = 0;
+        bool hasRet = false;
+        bool done = false;
+    };
+    /// Parameter and return types of `fn`, resolved once (calls may precede
+    /// the declaration, and annotation errors must be reported once).
+    const Signature& signature(FnDecl* fn);
+
+    // declarations and scopes
+    void collect(Block* top);
+    void collectActor(ActorDecl* a);
+    void collectImport(ImportStmt* s);
+    Binding* newBinding(BindingKind kind, Name name, SourceRange range, TypeId type, bool isMutable);
+    int32_t addSymbol(Binding* b, SymbolKind kind, std::string detail, uint32_t visibleFrom, uint32_t visibleTo,
+        int32_t container = -1);
+    void declare(Binding* b);
+    void pushScope(uint32_t end);
+    void popScope();
+    Binding* lookup(Name name);
+    Binding* resolveName(Name name, SourceRange range, IdentExpr* ident);
+    std::string suggest(Name name);
+
+    // functions, actors, statements
+    void checkFunction(FnDecl* fn, ActorDecl* actor);
+    void checkActor(ActorDecl* a);
+    void checkBlock(Block* b, bool newScope = true);
+    void checkStmt(Stmt* s);
+    void checkLet(LetStmt* s);
+    void checkAssign(AssignStmt* s);
+    void checkFor(ForStmt* s);
+    void checkReturn(ReturnStmt* s);
+    void checkCondition(Expr* cond, const char* what);
+    bool alwaysReturns(const Stmt* s) const;
+    TypeId resolveType(TypeExpr* t);
+
+    // expressions (CheckerExpr.cpp)
+    TypeId checkExpr(Expr* e);
+    TypeId checkIdent(IdentExpr* e, bool asCallee);
+    TypeId checkBinary(BinaryExpr* e);
+    TypeId checkUnary(UnaryExpr* e);
+    TypeId checkCall(CallExpr* e);
+    TypeId checkBuiltinCall(CallExpr* e, const struct BuiltinInfo& info, SourceRange nameRange);
+    TypeId checkMethodCall(CallExpr* e, FieldExpr* callee);
+    TypeId checkFunctionCall(CallExpr* e, FnDecl* fn, SourceRange nameRange);
+    TypeId checkField(FieldExpr* e);
+    TypeId checkIndex(IndexExpr* e);
+    TypeId checkSpawn(SpawnExpr* e);
+    TypeId checkMatch(MatchExpr* e);
+    void checkPattern(Pattern* p, TypeId subject);
+    TypeId checkTensor(TensorExpr* e);
+    TypeId checkUi(UiExpr* e);
+    TypeId checkMessageArgs(CallExpr* e, uint32_t messageId, SourceRange nameRange);
+    void checkSendTarget(CallExpr* e);
+    TypeId builtinResultType(uint8_t result, const CallExpr* e);
+    bool isAssignablePlace(Expr* e, std::string& why);
+
+    // effects
+    bool requireEffect(uint8_t builtinEffect, SourceRange where, std::string_view what);
+    bool inActorCode() const;
+    bool inPure() const { return m_fn && m_fn->fn && m_fn->fn->isPure; }
+
+    std::string typeName(TypeId t) const { return m_types.name(t, m_names); }
+    std::string nameText(Name n) const { return std::string(m_names.text(n)); }
+    void error(SourceRange r, std::string msg) { m_sink.error(r, std::move(msg)); }
+
+    const SourceFile& m_file;
+    Arena& m_arena;
+    Interner& m_names;
+    TypeTable& m_types;
+    DiagnosticSink& m_sink;
+    SymbolIndex* m_symbols;
+    SemanticInfo m_info;
+
+    struct Shadow {
+        Binding* binding;
+        uint32_t scope; // index in m_scopes where it was declared
+    };
+    std::vector<std::vector<Shadow>> m_byName;   // shadow stack per Name
+    std::vector<Scope> m_scopes;
+    std::vector<Binding*> m_hoistedGlobals;      // top-level let/mut by Name (null if none)
+    std::vector<int32_t> m_messageByName;        // Name -> message id or -1
+    std::vector<Signature> m_sigs;               // by FnDecl::index
+    FnContext* m_fn = nullptr;
+    FnDecl* m_main = nullptr;
+    bool m_atTopLevel = false; // checking a statement directly in main's body
+
+    // Well-known names
+    Name m_nOk = 0, m_nErr = 0, m_nModel = 0, m_nReply = 0, m_nBind = 0, m_nUnderscore = 0;
+};
+
+} // namespace aeroflow::compiler

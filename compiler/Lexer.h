@@ -1,0 +1,42 @@
+#pragma once
+// The AeroFlow lexer: source text → tokens. Newlines are tokens (they end
+// statements) except inside parentheses and brackets.
+
+#include "Diagnostic.h"
+#include "Token.h"
+
+#include <vector>
+
+namespace aeroflow::compiler {
+
+class Lexer {
+public:
+    /// `file` and `sink` must outlive the lexer.
+    Lexer(const SourceFile& file, DiagnosticSink& sink);
+
+    /// The whole file as tokens; always ends with exactly one Eof. Lexical
+    /// errors are reported to the sink and produce Tok::Error tokens.
+    std::vector<Token> tokenize();
+
+    /// Keyword kind for a spelling, or Tok::Ident.
+    static Tok keywordKind(std::string_view word);
+
+private:
+    void skipSpaceAndComments();
+    Token lexNumber();
+    Token lexString(char quote);
+    Token lexIdent();
+    Token lexPunct();
+    Token make(Tok kind, uint32_t begin) const { return {kind, {begin, m_pos}}; }
+
+    const SourceFile& m_file;
+    std::string_view m_src;
+    DiagnosticSink& m_sink;
+    uint32_t m_pos = 0;
+    std::vector<char> m_delims; // open ( [ { to decide whether a newline counts
+};
+
+/// Decode the body of a string token (between its quotes); reports bad escapes.
+std::string decodeStringLiteral(std::string_view body, uint32_t bodyOffset, DiagnosticSink* sink);
+
+} // namespace aeroflow::compiler

@@ -1,0 +1,1475 @@
+#include "Parser.h"
+
+#include "Lexer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace aeroflow::compiler {
+
+namespace {
+
+/// Raises the nesting depth for the lifetime of a parse function.
+struct DepthGuard {
+    int& depth;
+    explicit DepthGuard(int& d) : depth(++d) {}
+    ~DepthGuard() { --depth; }
+};
+
+int binaryPrecedence(Tok t)
+{
+    switch (t) {
+    case Tok::KwOr:
+    case Tok::OrOr: return 1;
+    case Tok::KwAnd:
+    case Tok::AndAnd: return 2;
+    case Tok::Eq:
+    case Tok::Ne:
+    case Tok::Lt:
+    case Tok::Le:
+    case Tok::Gt:
+    case Tok::Ge: return 3;
+    case Tok::DotDot: return 4;
+    case Tok::Plus:
+    case Tok::Minus: return 5;
+    case Tok::Star:
+    case Tok::Slash:
+    case Tok::Percent: return 6;
+    default: return 0;
+    }
+}
+
+BinaryOp binaryOp(Tok t)
+{
+    switch (t) {
+    case Tok::KwOr:
+    case Tok::OrOr: return BinaryOp::Or;
+    case Tok::KwAnd:
+    case Tok::AndAnd: return BinaryOp::And;
+    case Tok::Eq: return BinaryOp::Eq;
+    case Tok::Ne: return BinaryOp::Ne;
+    case Tok::Lt: return BinaryOp::Lt;
+    case Tok::Le: return BinaryOp::Le;
+    case Tok::Gt: return BinaryOp::Gt;
+    case Tok::Ge: return BinaryOp::Ge;
+    case Tok::DotDot: return BinaryOp::Range;
+    case Tok::Plus: return BinaryOp::Add;
+    case Tok::Minus: return BinaryOp::Sub;
+    case Tok::Star: return BinaryOp::Mul;
+    case Tok::Slash: return BinaryOp::Div;
+    default: return BinaryOp::Mod;
+    }
+}
+
+/// Keywords that can only begin a statement or declaration.
+bool startsDeclaration(Tok t)
+{
+    switch (t) {
+    case Tok::KwLet:
+    case Tok::KwMut:
+    case Tok::KwFn:
+    case Tok::KwPure:
+    case Tok::KwActor:
+    case Tok::KwScreen:
+    case Tok::KwAgent:
+    case Tok::KwImport:
+    case Tok::KwFrom:
+    case Tok::KwIf:
+    case Tok::KwWhile:
+    case Tok::KwFor:
+    case Tok::KwReturn:
+    case Tok::KwState:
+    case Tok::KwOn:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/// A name after `.` or as a map key may be any identifier or keyword.
+bool isNameLike(Tok t) { return t == Tok::Ident || isKeyword(t); }
+
+} // namespace
+
+const char* binaryOpSpelling(BinaryOp op)
+{
+    switch (op) {
+    case BinaryOp::Add: return "+";
+    case BinaryOp::Sub: return "-";
+    case BinaryOp::Mul: return "*";
+    case BinaryOp::Div: return "/";
+    case BinaryOp::Mod: return "%";
+    case BinaryOp::Eq: return "==";
+    case BinaryOp::Ne: return "!=";
+    case BinaryOp::Lt: return "<";
+    case BinaryOp::Le: return "<=";
+    case BinaryOp::Gt: return ">";
+    case BinaryOp::Ge: return ">=";
+    case BinaryOp::And: return "and";
+    case BinaryOp::Or: return "or";
+    case BinaryOp::Range: return "..";
+    }
+    return "?";
+}
+
+Parser::Parser(const SourceFile& file, const std::vector<Token>& tokens, Arena& arena, Interner& names,
+    DiagnosticSink& sink)
+    : m_file(file), m_src(file.text()), m_tokens(tokens), m_arena(arena), m_names(names), m_sink(sink)
+{
+    m_nameOk = names.intern("Ok");
+    m_nameErr = names.intern("Err");
+    m_nameUnderscore = names.intern("_");
+    m_nameModel = names.intern("model");
+    m_nameTensor = names.intern("tensor");
+}
+
+template <class T>
+T* Parser::newExpr(ExprKind k, SourceRange r)
+{
+    T* n = m_arena.make<T>();
+    n->kind = k;
+    n->range = r;
+    return n;
+}
+
+template <class T>
+T* Parser::newStmt(StmtKind k, SourceRange r)
+{
+    T* n = m_arena.make<T>();
+    n->kind = k;
+    n->range = r;
+    return n;
+}
+
+// ------------------------------------------------------------------ tokens --
+
+const Token& Parser::peek(size_t k) const
+{
+    const size_t i = m_pos + k;
+    return i < m_tokens.size() ? m_tokens[i] : m_tokens.back();
+}
+
+const Token& Parser::advance()
+{
+    const Token& t = m_tokens[m_pos];
+    if (m_pos + 1 < m_tokens.size())
+        ++m_pos;
+    return t;
+}
+
+bool Parser::accept(Tok t)
+{
+    if (!at(t))
+        return false;
+    advance();
+    return true;
+}
+
+std::string_view Parser::text(const Token& t) const { return m_src.substr(t.range.begin, t.range.end - t.range.begin); }
+Name Parser::nameOf(const Token& t) { return m_names.intern(text(t)); }
+
+SourceRange Parser::prevRange() const
+{
+    return m_pos > 0 ? m_tokens[m_pos - 1].range : m_tokens[0].range;
+}
+
+void Parser::skipNewlines()
+{
+    while (at(Tok::Newline))
+        advance();
+}
+
+void Parser::skipSeparators()
+{
+    while (at(Tok::Newline) || at(Tok::Semicolon) || at(Tok::Comma))
+        advance();
+}
+
+// ------------------------------------------------------------------ errors --
+
+void Parser::error(SourceRange r, std::string message)
+{
+    if (m_panic)
+        return; // one error per broken statement; the rest would be noise
+    m_panic = true;
+    m_sink.error(r, std::move(message));
+}
+
+void Parser::report(SourceRange r, std::string message)
+{
+    if (!m_panic)
+        m_sink.error(r, std::move(message));
+}
+
+void Parser::errorExpected(const char* what)
+{
+    const Token& t = peek();
+    if (t.kind == Tok::Error) {
+        m_panic = true; // the lexer already reported it
+        return;
+    }
+    std::string found = t.kind == Tok::Eof || t.kind == Tok::Newline
+        ? std::string(tokenSpelling(t.kind))
+        : "'" + std::string(text(t)) + "'";
+    error(t.range, std::string("expected ") + what + ", found " + found);
+}
+
+bool Parser::expect(Tok t, const char* context)
+{
+    if (accept(t))
+        return true;
+    std::string what = "'" + std::string(tokenSpelling(t)) + "'";
+    if (context && *context)
+        what += std::string(" ") + context;
+    errorExpected(what.c_str());
+    return false;
+}
+
+// Skip to the end of the broken statement: a newline or ';' at this brace
+// depth, or the '}' that closes the enclosing block.
+void Parser::synchronize()
+{
+    int depth = 0;
+    while (!at(Tok::Eof)) {
+        const Tok k = kind();
+        if (depth == 0 && (k == Tok::Newline || k == Tok::Semicolon)) {
+            advance();
+            break;
+        }
+        if (k == Tok::LBrace)
+            ++depth;
+        else if (k == Tok::RBrace) {
+            if (depth == 0)
+                break;
+            --depth;
+        }
+        advance();
+    }
+    m_panic = false;
+}
+
+// A statement ends at a newline, ';', '}' or the end of the file; one that
+// ends in a block ('}') may be followed directly by the next statement.
+bool Parser::endStatement()
+{
+    if (at(Tok::Newline) || at(Tok::Semicolon)) {
+        while (at(Tok::Newline) || at(Tok::Semicolon))
+            advance();
+        return true;
+    }
+    if (at(Tok::RBrace) || at(Tok::Eof))
+        return true;
+    if (m_pos > 0 && m_tokens[m_pos - 1].kind == Tok::RBrace)
+        return true;
+    errorExpected("newline or ';' after statement");
+    return false;
+}
+
+// -------------------------------------------------------------- statements --
+
+Module parseSource(const SourceFile& file, Arena& arena, Interner& names, DiagnosticSink& sink)
+{
+    Lexer lexer(file, sink);
+    const std::vector<Token> tokens = lexer.tokenize();
+    Parser parser(file, tokens, arena, names, sink);
+    return parser.parseModule();
+}
+
+// module := { statement sep }
+Module Parser::parseModule()
+{
+    auto* main = newStmt<FnDecl>(StmtKind::Fn, {0, static_cast<uint32_t>(m_src.size())});
+    main->fnKind = FnKind::Main;
+    main->name = m_names.intern("<main>");
+    std::vector<Stmt*> stmts;
+    skipSeparators();
+    while (!at(Tok::Eof)) {
+        parseStatementList(stmts, Context::TopLevel, false);
+        if (at(Tok::RBrace)) {
+            error(peek().range, "unmatched '}'");
+            advance();
+            m_panic = false;
+            skipSeparators();
+        }
+    }
+    auto* body = newStmt<Block>(StmtKind::Block, main->range);
+    body->stmts = m_arena.copy(stmts);
+    main->body = body;
+    return Module{main};
+}
+
+void Parser::parseStatementList(std::vector<Stmt*>& out, Context ctx, bool untilBrace)
+{
+    while (!at(Tok::Eof) && !at(Tok::RBrace)) {
+        const size_t start = m_pos;
+        Stmt* s = parseStatement(ctx);
+        if (s)
+            out.push_back(s);
+        if (m_panic || !endStatement())
+            synchronize();
+        if (m_pos == start)
+            advance(); // guarantee progress on any input
+        skipSeparators();
+    }
+    (void)untilBrace;
+}
+
+// block := '{' { statement sep } '}'
+Block* Parser::parseBlock()
+{
+    DepthGuard guard(m_depth);
+    const SourceRange open = peek().range;
+    auto* block = newStmt<Block>(StmtKind::Block, open);
+    if (!expect(Tok::LBrace, "to open a block"))
+        return block;
+    if (m_depth > kMaxDepth) {
+        error(open, "blocks nested too deeply");
+        return block;
+    }
+    std::vector<Stmt*> stmts;
+    skipSeparators();
+    parseStatementList(stmts, Context::Function, true);
+    if (!at(Tok::RBrace)) {
+        m_panic = false;
+        error(open, "unclosed '{' (missing '}')");
+    } else {
+        advance();
+    }
+    block->stmts = m_arena.copy(stmts);
+    block->range = cover(open, prevRange());
+    return block;
+}
+
+Stmt* Parser::parseStatement(Context ctx)
+{
+    switch (kind()) {
+    case Tok::KwLet:
+    case Tok::KwMut:
+        return parseLet();
+    case Tok::KwFn:
+    case Tok::KwPure:
+        return parseFn(FnKind::Function);
+    case Tok::KwActor:
+    case Tok::KwScreen:
+    case Tok::KwAgent:
+        if (ctx != Context::TopLevel) {
+            error(peek().range, std::string(text(peek())) + " declarations are only allowed at the top level");
+            return nullptr;
+        }
+        return parseActor();
+    case Tok::KwModel:
+        if (ctx != Context::TopLevel)
+            break; // `model.run(x)` inside an agent handler
+        return parseModel();
+    case Tok::KwImport:
+    case Tok::KwFrom:
+        if (ctx != Context::TopLevel) {
+            error(peek().range, "imports are only allowed at the top level");
+            return nullptr;
+        }
+        return parseImport();
+    case Tok::KwIf: return parseIf();
+    case Tok::KwWhile: return parseWhile();
+    case Tok::KwFor: return parseFor();
+    case Tok::KwReturn: return parseReturn();
+    case Tok::KwBreak: return newStmt<Stmt>(StmtKind::Break, advance().range);
+    case Tok::KwContinue: return newStmt<Stmt>(StmtKind::Continue, advance().range);
+    case Tok::KwRender: return parseRender();
+    case Tok::LBrace: return parseBlock();
+    case Tok::KwState:
+    case Tok::KwOn:
+        error(peek().range, "'" + std::string(text(peek())) + "' is only allowed inside an actor, screen or agent");
+        return nullptr;
+    case Tok::KwElse:
+        error(peek().range, "'else' without a matching 'if'");
+        return nullptr;
+    default:
+        break;
+    }
+    return parseExprStatement(ctx);
+}
+
+// let := ('let' | 'mut') NAME [':' type] '=' expr
+Stmt* Parser::parseLet()
+{
+    const Token& kw = advance();
+    auto* s = newStmt<LetStmt>(StmtKind::Let, kw.range);
+    s->isMutable = kw.kind == Tok::KwMut;
+    if (!at(Tok::Ident)) {
+        errorExpected(s->isMutable ? "a variable name after 'mut'" : "a variable name after 'let'");
+        return nullptr;
+    }
+    const Token& name = advance();
+    s->name = nameOf(name);
+    s->nameRange = name.range;
+    if (accept(Tok::Colon))
+        s->typeAnn = parseType();
+    if (at(Tok::Assign)) {
+        advance();
+        skipNewlines();
+        s->init = parseExpr();
+    } else {
+        errorExpected("'=' and an initial value");
+        return nullptr;
+    }
+    s->range = cover(kw.range, prevRange());
+    return s;
+}
+
+// type := NAME ['[' type {',' type} ']']
+TypeExpr* Parser::parseType()
+{
+    DepthGuard guard(m_depth);
+    auto* t = m_arena.make<TypeExpr>();
+    t->range = peek().range;
+    if (!at(Tok::Ident) && !at(Tok::KwModel) && !at(Tok::KwActor)) {
+        errorExpected("a type");
+        return t;
+    }
+    t->name = nameOf(advance());
+    if (m_depth > kMaxDepth) {
+        error(t->range, "type nested too deeply");
+        return t;
+    }
+    if (accept(Tok::LBracket)) {
+        std::vector<TypeExpr*> args;
+        while (!at(Tok::RBracket) && !at(Tok::Eof)) {
+            const size_t start = m_pos;
+            args.push_back(parseType());
+            if (!accept(Tok::Comma) || m_pos == start)
+                break;
+        }
+        expect(Tok::RBracket, "to close the type arguments");
+        t->args = m_arena.copy(args);
+    }
+    t->range = cover(t->range, prevRange());
+    return t;
+}
+
+// params := '(' [NAME [':' type] {',' NAME [':' type]}] ')'
+void Parser::parseParams(std::vector<Param>& out)
+{
+    if (!expect(Tok::LParen, "to open the parameter list"))
+        return;
+    while (!at(Tok::RParen) && !at(Tok::Eof)) {
+        if (!at(Tok::Ident)) {
+            errorExpected("a parameter name");
+            return;
+        }
+        Param p;
+        const Token& name = advance();
+        p.name = nameOf(name);
+        p.range = name.range;
+        if (accept(Tok::Colon))
+            p.typeAnn = parseType();
+        out.push_back(p);
+        if (!accept(Tok::Comma))
+            break;
+    }
+    expect(Tok::RParen, "to close the parameter list");
+}
+
+// uses := 'uses' EFFECT {',' EFFECT}     EFFECT := env | io | http
+EffectSet Parser::parseUses(SourceRange& range)
+{
+    EffectSet set = 0;
+    range = advance().range;
+    do {
+        if (!at(Tok::Ident)) {
+            errorExpected("an effect name after 'uses' (env, io or http)");
+            return set;
+        }
+        const Token& e = advance();
+        const std::string_view name = text(e);
+        if (name == "env")
+            set |= EffectSet(Effect::Env);
+        else if (name == "io")
+            set |= EffectSet(Effect::Io);
+        else if (name == "http" || name == "net")
+            set |= EffectSet(Effect::Http);
+        else
+            report(e.range, "unknown effect '" + std::string(name) + "' (expected env, io or http)");
+        range = cover(range, e.range);
+    } while (accept(Tok::Comma));
+    return set;
+}
+
+// fn := ['pure'] 'fn' NAME params ['->' type] ['uses' effects] block
+FnDecl* Parser::parseFn(FnKind fnKind)
+{
+    const SourceRange start = peek().range;
+    auto* fn = newStmt<FnDecl>(StmtKind::Fn, start);
+    fn->fnKind = fnKind;
+    if (accept(Tok::KwPure)) {
+        fn->isPure = true;
+        if (!at(Tok::KwFn)) {
+            errorExpected("'fn' after 'pure'");
+            return nullptr;
+        }
+    }
+    advance(); // fn
+    if (!at(Tok::Ident)) {
+        errorExpected("a function name after 'fn'");
+        return nullptr;
+    }
+    const Token& name = advance();
+    fn->name = nameOf(name);
+    fn->nameRange = name.range;
+    std::vector<Param> params;
+    parseParams(params);
+    fn->params = m_arena.copy(params);
+    if (m_panic)
+        return nullptr;
+    for (int i = 0; i < 2; ++i) { // '-> T' and 'uses' in either order
+        if (accept(Tok::Arrow))
+            fn->returnAnn = parseType();
+        else if (at(Tok::KwUses))
+            fn->uses |= parseUses(fn->usesRange);
+    }
+    if (m_panic)
+        return nullptr;
+    if (!at(Tok::LBrace)) {
+        errorExpected("'{' to open the function body");
+        return nullptr;
+    }
+    fn->body = parseBlock();
+    fn->range = cover(start, prevRange());
+    return fn;
+}
+
+// actor := ('actor' | 'screen' | 'agent') NAME '{' { member sep } '}'
+// member := ('state' | 'let' | 'mut') NAME [':' type] ['=' expr]
+//         | fn | 'on' NAME [params] ['uses' effects] block
+//         | 'render' renderblock | 'model' STRING   (agent)
+Stmt* Parser::parseActor()
+{
+    const Token& kw = advance();
+    auto* a = newStmt<ActorDecl>(StmtKind::Actor, kw.range);
+    a->actorKind = kw.kind == Tok::KwActor ? ActorKind::Actor
+        : kw.kind == Tok::KwScreen         ? ActorKind::Screen
+                                           : ActorKind::Agent;
+    if (!at(Tok::Ident)) {
+        errorExpected("a name");
+        return nullptr;
+    }
+    const Token& name = advance();
+    a->name = nameOf(name);
+    a->nameRange = name.range;
+    const SourceRange open = peek().range;
+    if (!expect(Tok::LBrace, "to open the body"))
+        return nullptr;
+    std::vector<StateDecl> state;
+    std::vector<FnDecl*> methods;
+    std::vector<OnDecl> handlers;
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        const size_t start = m_pos;
+        switch (kind()) {
+        case Tok::KwState:
+        case Tok::KwLet:
+        case Tok::KwMut: {
+            const Token& skw = advance();
+            StateDecl sd;
+            if (!at(Tok::Ident)) {
+                errorExpected("a field name");
+                break;
+            }
+            const Token& fname = advance();
+            sd.name = nameOf(fname);
+            sd.nameRange = fname.range;
+            if (accept(Tok::Colon))
+                sd.typeAnn = parseType();
+            if (accept(Tok::Assign)) {
+                skipNewlines();
+                sd.init = parseExpr();
+            } else if (!sd.typeAnn) {
+                errorExpected("'=' and an initial value");
+            }
+            sd.range = cover(skw.range, prevRange());
+            state.push_back(sd);
+            break;
+        }
+        case Tok::KwFn:
+        case Tok::KwPure:
+            if (FnDecl* m = parseFn(FnKind::Method))
+                methods.push_back(m);
+            break;
+        case Tok::KwOn: {
+            const Token& okw = advance();
+            OnDecl h;
+            if (!isNameLike(kind())) {
+                errorExpected("a message name after 'on'");
+                break;
+            }
+            const Token& mname = advance();
+            h.message = nameOf(mname);
+            h.nameRange = mname.range;
+            auto* fn = newStmt<FnDecl>(StmtKind::Fn, okw.range);
+            fn->fnKind = FnKind::Handler;
+            fn->name = h.message;
+            fn->nameRange = mname.range;
+            std::vector<Param> params;
+            if (at(Tok::LParen))
+                parseParams(params);
+            fn->params = m_arena.copy(params);
+            if (at(Tok::KwUses))
+                fn->uses = parseUses(fn->usesRange);
+            if (m_panic)
+                break;
+            if (!at(Tok::LBrace)) {
+                errorExpected("'{' to open the handler body");
+                break;
+            }
+            fn->body = parseBlock();
+            fn->range = cover(okw.range, prevRange());
+            h.fn = fn;
+            h.range = fn->range;
+            handlers.push_back(h);
+            break;
+        }
+        case Tok::KwRender: {
+            const Token& rkw = advance();
+            if (a->render) {
+                report(rkw.range, "only one render block is allowed per " + std::string(text(kw)));
+            }
+            if (!at(Tok::LBrace)) {
+                errorExpected("'{' after 'render'");
+                break;
+            }
+            Expr* tree = parseRenderBlock();
+            auto* fn = newStmt<FnDecl>(StmtKind::Fn, cover(rkw.range, prevRange()));
+            fn->fnKind = FnKind::Render;
+            fn->name = m_names.intern("render");
+            fn->nameRange = rkw.range;
+            auto* rs = newStmt<RenderStmt>(StmtKind::Render, fn->range);
+            rs->value = tree;
+            auto* body = newStmt<Block>(StmtKind::Block, fn->range);
+            Stmt* one[] = {rs};
+            body->stmts = m_arena.copy(one, 1);
+            fn->body = body;
+            if (!a->render)
+                a->render = fn;
+            break;
+        }
+        case Tok::KwModel: {
+            const Token& mkw = advance();
+            if (a->actorKind != ActorKind::Agent) {
+                error(mkw.range, "'model' inside a body is only allowed in an agent");
+                break;
+            }
+            if (!at(Tok::String)) {
+                errorExpected("a model name string after 'model'");
+                break;
+            }
+            const Token& s = advance();
+            a->modelName = m_arena.copyString(text(s).substr(1, s.range.end - s.range.begin - 2));
+            a->modelRange = cover(mkw.range, s.range);
+            break;
+        }
+        default:
+            errorExpected("'state', 'fn', 'on' or 'render' in the body");
+            break;
+        }
+        if (m_panic)
+            synchronize();
+        if (m_pos == start)
+            advance();
+        skipSeparators();
+    }
+    if (!accept(Tok::RBrace)) {
+        m_panic = false;
+        error(open, "unclosed '{' (missing '}')");
+    }
+    a->state = m_arena.copy(state);
+    a->methods = m_arena.copy(methods);
+    a->handlers = m_arena.copy(handlers);
+    a->range = cover(kw.range, prevRange());
+    return a;
+}
+
+// model := 'model' NAME '{' 'input' type 'output' type '}'
+Stmt* Parser::parseModel()
+{
+    const Token& kw = advance();
+    auto* m = newStmt<ModelDecl>(StmtKind::Model, kw.range);
+    if (!at(Tok::Ident)) {
+        errorExpected("a model name");
+        return nullptr;
+    }
+    const Token& name = advance();
+    m->name = nameOf(name);
+    m->nameRange = name.range;
+    if (!expect(Tok::LBrace, "to open the model"))
+        return nullptr;
+    skipSeparators();
+    while (at(Tok::Ident)) {
+        const Token& field = advance();
+        const std::string_view f = text(field);
+        TypeExpr* t = parseType();
+        if (f == "input")
+            m->input = t;
+        else if (f == "output")
+            m->output = t;
+        else
+            report(field.range, "unknown model field '" + std::string(f) + "' (expected input or output)");
+        skipSeparators();
+    }
+    if (!expect(Tok::RBrace, "to close the model"))
+        return nullptr;
+    m->range = cover(kw.range, prevRange());
+    return m;
+}
+
+// import := 'import' NAME {'.' NAME} | 'from' NAME {'.' NAME} NAME
+Stmt* Parser::parseImport()
+{
+    const Token& kw = advance();
+    auto* s = newStmt<ImportStmt>(StmtKind::Import, kw.range);
+    if (!at(Tok::Ident)) {
+        errorExpected("a module name");
+        return nullptr;
+    }
+    const uint32_t begin = peek().range.begin;
+    advance();
+    while (at(Tok::Dot) && isNameLike(kind(1))) {
+        advance();
+        advance();
+    }
+    const uint32_t end = prevRange().end;
+    s->module = m_src.substr(begin, end - begin);
+    s->moduleRange = {begin, end};
+    if (kw.kind == Tok::KwFrom) {
+        if (at(Tok::KwImport))
+            advance(); // also accept `from math import sqrt`
+        if (!isNameLike(kind())) {
+            errorExpected("a name to import after the module");
+            return nullptr;
+        }
+        const Token& member = advance();
+        s->member = nameOf(member);
+        s->memberRange = member.range;
+    }
+    s->range = cover(kw.range, prevRange());
+    return s;
+}
+
+// if := 'if' expr block ['else' (if | block)]
+Stmt* Parser::parseIf()
+{
+    const Token& kw = advance();
+    auto* s = newStmt<IfStmt>(StmtKind::If, kw.range);
+    s->cond = parseExpr();
+    if (m_panic)
+        return nullptr;
+    if (!at(Tok::LBrace)) {
+        errorExpected("'{' after the condition");
+        return nullptr;
+    }
+    s->then = parseBlock();
+    // Allow `}` newline `else`.
+    size_t k = 0;
+    while (kind(k) == Tok::Newline)
+        ++k;
+    if (kind(k) == Tok::KwElse) {
+        m_pos += k;
+        advance();
+        if (at(Tok::KwIf)) {
+            DepthGuard guard(m_depth);
+            if (m_depth > kMaxDepth) {
+                error(peek().range, "else-if chain nested too deeply");
+                return nullptr;
+            }
+            s->otherwise = parseIf();
+        } else if (at(Tok::LBrace)) {
+            s->otherwise = parseBlock();
+        } else {
+            errorExpected("'{' or 'if' after 'else'");
+            return nullptr;
+        }
+    }
+    s->range = cover(kw.range, prevRange());
+    return s;
+}
+
+// while := 'while' expr block
+Stmt* Parser::parseWhile()
+{
+    const Token& kw = advance();
+    auto* s = newStmt<WhileStmt>(StmtKind::While, kw.range);
+    s->cond = parseExpr();
+    if (m_panic)
+        return nullptr;
+    if (!at(Tok::LBrace)) {
+        errorExpected("'{' after the loop condition");
+        return nullptr;
+    }
+    s->body = parseBlock();
+    s->range = cover(kw.range, prevRange());
+    return s;
+}
+
+// for := 'for' NAME 'in' expr block
+Stmt* Parser::parseFor()
+{
+    const Token& kw = advance();
+    auto* s = newStmt<ForStmt>(StmtKind::For, kw.range);
+    if (!at(Tok::Ident)) {
+        errorExpected("a loop variable after 'for'");
+        return nullptr;
+    }
+    const Token& var = advance();
+    s->var = nameOf(var);
+    s->varRange = var.range;
+    if (!expect(Tok::KwIn, "after the loop variable"))
+        return nullptr;
+    s->iterable = parseExpr();
+    if (m_panic)
+        return nullptr;
+    if (!at(Tok::LBrace)) {
+        errorExpected("'{' to open the loop body");
+        return nullptr;
+    }
+    s->body = parseBlock();
+    s->range = cover(kw.range, prevRange());
+    return s;
+}
+
+// return := 'return' [expr]
+Stmt* Parser::parseReturn()
+{
+    const Token& kw = advance();
+    auto* s = newStmt<ReturnStmt>(StmtKind::Return, kw.range);
+    if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace) && !at(Tok::Eof))
+        s->value = parseExpr();
+    s->range = cover(kw.range, prevRange());
+    return s;
+}
+
+// render := 'render' (renderblock | expr)
+Stmt* Parser::parseRender()
+{
+    const Token& kw = advance();
+    auto* s = newStmt<RenderStmt>(StmtKind::Render, kw.range);
+    s->value = at(Tok::LBrace) ? parseRenderBlock() : parseExpr();
+    s->range = cover(kw.range, prevRange());
+    return s;
+}
+
+// exprstat := expr [assignop expr]
+Stmt* Parser::parseExprStatement(Context)
+{
+    const SourceRange start = peek().range;
+    Expr* e = parseExpr();
+    AssignOp op = AssignOp::Set;
+    switch (kind()) {
+    case Tok::Assign: op = AssignOp::Set; break;
+    case Tok::PlusAssign: op = AssignOp::Add; break;
+    case Tok::MinusAssign: op = AssignOp::Sub; break;
+    case Tok::StarAssign: op = AssignOp::Mul; break;
+    case Tok::SlashAssign: op = AssignOp::Div; break;
+    case Tok::PercentAssign: op = AssignOp::Mod; break;
+    default: {
+        auto* s = newStmt<ExprStmt>(StmtKind::Expr, e->range);
+        s->expr = e;
+        return s;
+    }
+    }
+    const Token& opTok = advance();
+    if (e->kind != ExprKind::Ident && e->kind != ExprKind::Index && e->kind != ExprKind::Field
+        && e->kind != ExprKind::Error) {
+        error(e->range, "cannot assign to this expression (expected a variable, element or field)");
+        return nullptr;
+    }
+    auto* s = newStmt<AssignStmt>(StmtKind::Assign, start);
+    s->op = op;
+    s->target = e;
+    skipNewlines();
+    s->value = parseExpr();
+    s->range = cover(start, prevRange());
+    (void)opTok;
+    return s;
+}
+
+// ------------------------------------------------------------- expressions --
+
+// An int literal, negated when it directly follows a unary minus; only then
+// may it be 9223372036854775808 (to spell the most negative int).
+Expr* Parser::parseIntLiteral(const Token& t, bool negate)
+{
+    std::string digits;
+    std::string_view s = text(t);
+    int base = 10;
+    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s.remove_prefix(2);
+    }
+    for (char c : s)
+        if (c != '_')
+            digits += c;
+    auto* e = newExpr<IntExpr>(ExprKind::Int, t.range);
+    uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
+    const uint64_t limit = negate ? uint64_t(INT64_MAX) + 1 : uint64_t(INT64_MAX);
+    if (ec != std::errc() || ptr != digits.data() + digits.size() || v > limit) {
+        error(t.range, "integer literal is too large for a 64-bit int");
+        return e;
+    }
+    // Two's complement negation in unsigned arithmetic: no overflow for 2^63.
+    e->value = static_cast<int64_t>(negate ? ~v + 1 : v);
+    return e;
+}
+
+void Parser::recoverAtClosingBrace()
+{
+    int depth = 0;
+    while (!at(Tok::Eof)) {
+        const Tok k = kind();
+        // A construct left open on its line: a line that starts a statement
+        // ends it (the statement-level recovery takes over from here).
+        if (depth == 0 && k == Tok::Newline && startsDeclaration(kind(1)))
+            return;
+        advance();
+        if (k == Tok::LBrace)
+            ++depth;
+        else if (k == Tok::RBrace && depth-- == 0) {
+            m_panic = false;
+            return;
+        }
+    }
+    // End of file inside the construct: stay in panic mode so that the
+    // enclosing constructs do not report the same missing brace again.
+}
+
+Expr* Parser::errorExpr(SourceRange r)
+{
+    auto* e = newExpr<Expr>(ExprKind::Error, r);
+    return e;
+}
+
+Expr* Parser::parseExpr()
+{
+    DepthGuard guard(m_depth);
+    if (m_depth > kMaxDepth) {
+        error(peek().range, "expression nested too deeply");
+        return errorExpr(peek().range);
+    }
+    return parseBinary(1);
+}
+
+// binary := unary {BINOP binary}   (precedence climbing, left associative)
+Expr* Parser::parseBinary(int minPrec)
+{
+    Expr* lhs = parseUnary();
+    for (;;) {
+        const Tok op = kind();
+        const int prec = binaryPrecedence(op);
+        if (prec == 0 || prec < minPrec)
+            return lhs;
+        const Token& opTok = advance();
+        skipNewlines(); // an operator at the end of a line continues the expression
+        Expr* rhs = parseBinary(prec + 1);
+        auto* b = newExpr<BinaryExpr>(ExprKind::Binary, cover(lhs->range, rhs->range));
+        b->op = binaryOp(op);
+        b->opRange = opTok.range;
+        b->lhs = lhs;
+        b->rhs = rhs;
+        lhs = b;
+    }
+}
+
+// unary := ('-' | 'not' | '!') unary | postfix
+Expr* Parser::parseUnary()
+{
+    if (at(Tok::Minus) || at(Tok::KwNot) || at(Tok::Bang)) {
+        DepthGuard guard(m_depth);
+        const Token& op = advance();
+        if (m_depth > kMaxDepth) {
+            error(op.range, "expression nested too deeply");
+            return errorExpr(op.range);
+        }
+        // `-123` is one literal (so -9223372036854775808 is writable), unless a
+        // postfix follows: `-5.abs()` is -(5.abs()).
+        if (op.kind == Tok::Minus && at(Tok::Int) && kind(1) != Tok::Dot && kind(1) != Tok::LParen
+            && kind(1) != Tok::LBracket) {
+            const Token& lit = advance();
+            Expr* e = parseIntLiteral(lit, true);
+            e->range = cover(op.range, lit.range);
+            return e;
+        }
+        Expr* operand = parseUnary();
+        if (op.kind == Tok::Minus && operand->kind == ExprKind::Float) {
+            as<FloatExpr>(operand)->value = -as<FloatExpr>(operand)->value;
+            operand->range = cover(op.range, operand->range);
+            return operand;
+        }
+        auto* u = newExpr<UnaryExpr>(ExprKind::Unary, cover(op.range, operand->range));
+        u->op = op.kind == Tok::Minus ? UnaryOp::Neg : UnaryOp::Not;
+        u->operand = operand;
+        return u;
+    }
+    return parsePostfix(parsePrimary());
+}
+
+void Parser::parseArgs(std::vector<Expr*>& out, Tok close)
+{
+    skipNewlines();
+    while (!at(close) && !at(Tok::Eof)) {
+        const size_t start = m_pos;
+        out.push_back(parseExpr());
+        skipNewlines();
+        if (m_panic || m_pos == start)
+            return;
+        if (!accept(Tok::Comma))
+            break;
+        skipNewlines();
+    }
+}
+
+// postfix := primary { '(' args ')' | '[' expr ']' | '.' NAME }
+Expr* Parser::parsePostfix(Expr* e)
+{
+    for (;;) {
+        if (at(Tok::LParen)) {
+            advance();
+            std::vector<Expr*> args;
+            parseArgs(args, Tok::RParen);
+            expect(Tok::RParen, "to close the argument list");
+            auto* c = newExpr<CallExpr>(ExprKind::Call, cover(e->range, prevRange()));
+            c->callee = e;
+            c->args = m_arena.copy(args);
+            e = c;
+        } else if (at(Tok::LBracket)) {
+            advance();
+            auto* ix = newExpr<IndexExpr>(ExprKind::Index, e->range);
+            ix->object = e;
+            ix->index = parseExpr();
+            expect(Tok::RBracket, "to close the index");
+            ix->range = cover(e->range, prevRange());
+            e = ix;
+        } else if (at(Tok::Dot)) {
+            advance();
+            if (!isNameLike(kind())) {
+                errorExpected("a field or method name after '.'");
+                return e;
+            }
+            const Token& name = advance();
+            auto* f = newExpr<FieldExpr>(ExprKind::Field, cover(e->range, name.range));
+            f->object = e;
+            f->field = nameOf(name);
+            f->fieldRange = name.range;
+            e = f;
+        } else {
+            return e;
+        }
+        if (m_panic)
+            return e;
+    }
+}
+
+Expr* Parser::parsePrimary()
+{
+    const Token& t = peek();
+    switch (t.kind) {
+    case Tok::Int:
+        advance();
+        return parseIntLiteral(t, false);
+    case Tok::Float: {
+        advance();
+        std::string digits;
+        for (char c : text(t))
+            if (c != '_')
+                digits += c;
+        auto* e = newExpr<FloatExpr>(ExprKind::Float, t.range);
+        e->value = std::strtod(digits.c_str(), nullptr);
+        if (std::isinf(e->value))
+            report(t.range, "float literal is out of range");
+        return e;
+    }
+    case Tok::String: {
+        advance();
+        auto* e = newExpr<StringExpr>(ExprKind::String, t.range);
+        const std::string_view body = text(t).substr(1, t.range.end - t.range.begin - 2);
+        if (body.find('\\') == std::string_view::npos)
+            e->value = body;
+        else
+            e->value = m_arena.copyString(decodeStringLiteral(body, t.range.begin + 1, &m_sink));
+        return e;
+    }
+    case Tok::KwTrue:
+    case Tok::KwFalse: {
+        advance();
+        auto* e = newExpr<BoolExpr>(ExprKind::Bool, t.range);
+        e->value = t.kind == Tok::KwTrue;
+        return e;
+    }
+    case Tok::KwNil: advance(); return newExpr<Expr>(ExprKind::Nil, t.range);
+    case Tok::KwSelf: advance(); return newExpr<Expr>(ExprKind::Self, t.range);
+    case Tok::KwTime: advance(); return newExpr<Expr>(ExprKind::Time, t.range);
+    case Tok::KwModel: {
+        // `model.run(x)` inside an agent; the checker rejects it elsewhere.
+        advance();
+        auto* e = newExpr<IdentExpr>(ExprKind::Ident, t.range);
+        e->name = m_nameModel;
+        return e;
+    }
+    case Tok::Ident: {
+        if (kind(1) == Tok::LBracket && text(t) == "tensor") {
+            if (Expr* tensor = parseTensorLit())
+                return tensor;
+        }
+        advance();
+        auto* e = newExpr<IdentExpr>(ExprKind::Ident, t.range);
+        e->name = nameOf(t);
+        return e;
+    }
+    case Tok::LParen: {
+        advance();
+        skipNewlines();
+        Expr* inner = parseExpr();
+        skipNewlines();
+        expect(Tok::RParen, "to close the parenthesis");
+        return inner;
+    }
+    case Tok::LBracket: return parseListLit();
+    case Tok::LBrace: return parseMapLit();
+    case Tok::KwSpawn: return parseSpawn();
+    case Tok::KwMatch: return parseMatch();
+    case Tok::KwRender: {
+        advance();
+        if (!at(Tok::LBrace)) {
+            errorExpected("'{' after 'render'");
+            return errorExpr(t.range);
+        }
+        return parseRenderBlock();
+    }
+    default:
+        errorExpected("an expression");
+        return errorExpr(t.range);
+    }
+}
+
+// list := '[' [expr {',' expr} [',']] ']'
+Expr* Parser::parseListLit()
+{
+    const Token& open = advance();
+    std::vector<Expr*> items;
+    parseArgs(items, Tok::RBracket);
+    expect(Tok::RBracket, "to close the list");
+    auto* e = newExpr<ListExpr>(ExprKind::List, cover(open.range, prevRange()));
+    e->items = m_arena.copy(items);
+    return e;
+}
+
+// map := '{' [KEY ':' expr {',' KEY ':' expr} [',']] '}'     KEY := NAME | STRING
+Expr* Parser::parseMapLit()
+{
+    DepthGuard guard(m_depth);
+    const Token& open = advance();
+    std::vector<MapEntry> keys;
+    std::vector<Expr*> values;
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        MapEntry k;
+        const Token& kt = peek();
+        if (kt.kind == Tok::String) {
+            advance();
+            const std::string_view body = text(kt).substr(1, kt.range.end - kt.range.begin - 2);
+            k.key = body.find('\\') == std::string_view::npos
+                ? body
+                : m_arena.copyString(decodeStringLiteral(body, kt.range.begin + 1, &m_sink));
+        } else if (isNameLike(kt.kind)) {
+            advance();
+            k.key = text(kt);
+        } else {
+            errorExpected("a map key (a name or a string)");
+            return errorExpr(open.range);
+        }
+        k.keyRange = kt.range;
+        if (!expect(Tok::Colon, "after the map key"))
+            return errorExpr(open.range);
+        skipNewlines();
+        keys.push_back(k);
+        values.push_back(parseExpr());
+        if (m_panic)
+            return errorExpr(open.range);
+        skipNewlines();
+        if (!accept(Tok::Comma) && !at(Tok::RBrace)) {
+            errorExpected("',' or '}' in the map");
+            return errorExpr(open.range);
+        }
+        skipSeparators();
+    }
+    if (!accept(Tok::RBrace)) {
+        errorExpected("'}' to close the map");
+        return errorExpr(open.range);
+    }
+    auto* e = newExpr<MapExpr>(ExprKind::Map, cover(open.range, prevRange()));
+    e->keys = m_arena.copy(keys);
+    e->values = m_arena.copy(values);
+    return e;
+}
+
+// tensor := 'tensor' '[' expr {',' expr} ']' '{' [expr {',' expr}] '}'
+// Returns null (consuming nothing) when `tensor[...]` is not followed by '{',
+// so that a variable named `tensor` can still be indexed.
+Expr* Parser::parseTensorLit()
+{
+    // Look for the '{' after the matching ']' before parsing anything: parsing
+    // the dimensions and then backtracking made `tensor[tensor[tensor[...`
+    // take time exponential in the nesting (fuzzer finding; corpus entry
+    // regress_tensor_backtracking.aefl).
+    for (size_t k = 1, depth = 0;; ++k) {
+        const Tok t = kind(k);
+        if (t == Tok::Eof)
+            return nullptr;
+        if (t == Tok::LBracket)
+            ++depth;
+        else if (t == Tok::RBracket && --depth == 0) {
+            if (kind(k + 1) != Tok::LBrace)
+                return nullptr;
+            break;
+        }
+    }
+    const size_t save = m_pos;
+    const bool savePanic = m_panic;
+    const size_t saveDiags = m_sink.diagnostics().size();
+    const Token& kw = advance();
+    advance(); // [
+    std::vector<Expr*> dims;
+    parseArgs(dims, Tok::RBracket);
+    if (!accept(Tok::RBracket) || !at(Tok::LBrace) || m_sink.diagnostics().size() != saveDiags) {
+        if (m_sink.diagnostics().size() == saveDiags) {
+            m_pos = save;
+            m_panic = savePanic;
+            return nullptr;
+        }
+        return errorExpr(kw.range);
+    }
+    advance(); // {
+    std::vector<Expr*> items;
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        const size_t start = m_pos;
+        items.push_back(parseExpr());
+        if (m_panic || m_pos == start)
+            break;
+        skipSeparators();
+    }
+    expect(Tok::RBrace, "to close the tensor elements");
+    auto* e = newExpr<TensorExpr>(ExprKind::Tensor, cover(kw.range, prevRange()));
+    e->dims = m_arena.copy(dims);
+    e->items = m_arena.copy(items);
+    return e;
+}
+
+// spawn := 'spawn' NAME | 'spawn' '(' NAME ')'
+Expr* Parser::parseSpawn()
+{
+    const Token& kw = advance();
+    const bool paren = accept(Tok::LParen);
+    if (!at(Tok::Ident)) {
+        errorExpected("an actor name after 'spawn'");
+        return errorExpr(kw.range);
+    }
+    const Token& name = advance();
+    auto* e = newExpr<SpawnExpr>(ExprKind::Spawn, cover(kw.range, name.range));
+    e->actorName = nameOf(name);
+    e->nameRange = name.range;
+    if (paren) {
+        if (at(Tok::Comma)) {
+            report(peek().range, "spawn takes only the actor type; send it messages to configure it");
+            while (!at(Tok::RParen) && !at(Tok::Eof) && !at(Tok::Newline))
+                advance();
+            accept(Tok::RParen);
+            return e;
+        }
+        expect(Tok::RParen, "after the actor name");
+    }
+    e->range = cover(kw.range, prevRange());
+    return e;
+}
+
+// match := 'match' expr '{' { pattern '=>' (block | expr) [sep] } '}'
+Expr* Parser::parseMatch()
+{
+    DepthGuard guard(m_depth);
+    const Token& kw = advance();
+    auto* m = newExpr<MatchExpr>(ExprKind::Match, kw.range);
+    m->subject = parseExpr();
+    if (m_panic)
+        return m;
+    if (!expect(Tok::LBrace, "to open the match arms"))
+        return m;
+    std::vector<MatchArm> arms;
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        const size_t start = m_pos;
+        MatchArm arm;
+        arm.pattern = parsePattern();
+        if (m_panic || !expect(Tok::FatArrow, "after the pattern"))
+            break; // the match ends here; the statement-level recovery takes over
+        skipNewlines();
+        if (at(Tok::LBrace))
+            arm.body = parseBlock();
+        else
+            arm.value = parseExpr();
+        arm.range = cover(arm.pattern->range, prevRange());
+        arms.push_back(arm);
+        if (m_panic || m_pos == start)
+            break;
+        skipSeparators();
+    }
+    if (!m_panic && !accept(Tok::RBrace))
+        errorExpected("'}' to close the match");
+    if (m_panic)
+        return errorExpr(cover(kw.range, prevRange())); // no "needs an arm" follow-up
+    m->arms = m_arena.copy(arms);
+    m->range = cover(kw.range, prevRange());
+    return m;
+}
+
+// pattern := '_' | literal | '-' NUMBER | NAME | NAME '(' [pattern {',' pattern}] ')'
+Pattern* Parser::parsePattern()
+{
+    DepthGuard guard(m_depth);
+    auto* p = m_arena.make<Pattern>();
+    const Token& t = peek();
+    p->range = t.range;
+    if (m_depth > kMaxDepth) {
+        error(t.range, "pattern nested too deeply");
+        return p;
+    }
+    switch (t.kind) {
+    case Tok::Int:
+    case Tok::Float:
+    case Tok::String:
+    case Tok::KwTrue:
+    case Tok::KwFalse:
+    case Tok::KwNil:
+    case Tok::Minus:
+        p->kind = PatternKind::Literal;
+        p->literal = parseUnary();
+        p->range = p->literal->range;
+        if (p->literal->kind == ExprKind::Unary) {
+            report(p->range, "a pattern may only negate a number");
+            p->kind = PatternKind::Wildcard; // already reported; check nothing more
+        }
+        return p;
+    case Tok::Ident: {
+        advance();
+        p->name = nameOf(t);
+        if (p->name == m_nameUnderscore) {
+            p->kind = PatternKind::Wildcard;
+            return p;
+        }
+        if (!at(Tok::LParen)) {
+            p->kind = PatternKind::Bind;
+            return p;
+        }
+        advance();
+        std::vector<Pattern*> args;
+        while (!at(Tok::RParen) && !at(Tok::Eof)) {
+            args.push_back(parsePattern());
+            if (m_panic || !accept(Tok::Comma))
+                break;
+        }
+        expect(Tok::RParen, "to close the pattern");
+        p->args = m_arena.copy(args);
+        p->range = cover(t.range, prevRange());
+        if (p->name == m_nameOk || p->name == m_nameErr) {
+            p->kind = p->name == m_nameOk ? PatternKind::Ok : PatternKind::Err;
+            if (args.size() != 1)
+                report(p->range, std::string(text(t)) + "(...) pattern takes exactly one sub-pattern");
+        } else {
+            p->kind = PatternKind::Message;
+        }
+        return p;
+    }
+    default:
+        errorExpected("a pattern");
+        return p;
+    }
+}
+
+// renderblock := '{' { uielement | expr } '}'
+Expr* Parser::parseRenderBlock()
+{
+    DepthGuard guard(m_depth);
+    const Token& open = advance();
+    std::vector<Expr*> items;
+    if (m_depth > kMaxDepth) {
+        error(open.range, "render block nested too deeply");
+        return errorExpr(open.range);
+    }
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        const size_t start = m_pos;
+        if (at(Tok::Ident) && kind(1) == Tok::LBrace)
+            items.push_back(parseUiElement());
+        else
+            items.push_back(parseExpr());
+        if (m_panic || m_pos == start)
+            break;
+        skipSeparators();
+    }
+    if (m_panic)
+        recoverAtClosingBrace();
+    else if (!accept(Tok::RBrace))
+        errorExpected("'}' to close the render block");
+    auto* e = newExpr<RenderBlockExpr>(ExprKind::RenderBlock, cover(open.range, prevRange()));
+    e->items = m_arena.copy(items);
+    return e;
+}
+
+// uielement := NAME '{' { NAME ':' expr | uielement | expr } '}'
+Expr* Parser::parseUiElement()
+{
+    DepthGuard guard(m_depth);
+    const Token& name = advance();
+    auto* e = newExpr<UiExpr>(ExprKind::Ui, name.range);
+    e->element = nameOf(name);
+    e->elementRange = name.range;
+    const Token& open = advance(); // {
+    if (m_depth > kMaxDepth) {
+        error(open.range, "UI elements nested too deeply");
+        return e;
+    }
+    std::vector<Expr*> args;
+    std::vector<UiProp> props;
+    std::vector<Expr*> children;
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        const size_t start = m_pos;
+        if (isNameLike(kind()) && kind(1) == Tok::Colon) {
+            const Token& key = advance();
+            advance(); // :
+            skipNewlines();
+            UiProp prop;
+            prop.key = nameOf(key);
+            prop.keyRange = key.range;
+            const std::string_view k = text(key);
+            prop.isEvent = k.size() > 2 && k[0] == 'o' && k[1] == 'n' && k[2] >= 'A' && k[2] <= 'Z';
+            prop.value = parseExpr();
+            props.push_back(prop);
+        } else if (at(Tok::Ident) && kind(1) == Tok::LBrace) {
+            children.push_back(parseUiElement());
+        } else {
+            args.push_back(parseExpr());
+        }
+        if (m_panic || m_pos == start)
+            break;
+        skipSeparators();
+    }
+    if (m_panic)
+        recoverAtClosingBrace();
+    else if (!accept(Tok::RBrace))
+        errorExpected("'}' to close the UI element");
+    e->args = m_arena.copy(args);
+    e->props = m_arena.copy(props);
+    e->children = m_arena.copy(children);
+    e->range = cover(name.range, prevRange());
+    return e;
+}
+
+} // namespace aeroflow::compiler

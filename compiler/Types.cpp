@@ -1,0 +1,101 @@
+#include "Types.h"
+
+#include <cstring>
+
+namespace aeroflow::compiler {
+
+TypeTable::TypeTable()
+{
+    intern({TypeKind::Any}); // id 0
+    m_nil = intern({TypeKind::Nil});
+    m_bool = intern({TypeKind::Bool});
+    m_int = intern({TypeKind::Int});
+    m_float = intern({TypeKind::Float});
+    m_string = intern({TypeKind::String});
+    m_tensor = intern({TypeKind::Tensor});
+    m_message = intern({TypeKind::Message});
+    m_function = intern({TypeKind::Function});
+    m_ui = intern({TypeKind::Ui});
+    m_anyActor = intern({TypeKind::Actor});
+}
+
+TypeId TypeTable::intern(const Type& t)
+{
+    std::string key(sizeof(t.kind) + 2 * sizeof(TypeId) + sizeof(t.actor), '\0');
+    char* p = key.data();
+    std::memcpy(p, &t.kind, sizeof(t.kind));
+    std::memcpy(p + sizeof(t.kind), &t.arg0, sizeof(TypeId));
+    std::memcpy(p + sizeof(t.kind) + sizeof(TypeId), &t.arg1, sizeof(TypeId));
+    std::memcpy(p + sizeof(t.kind) + 2 * sizeof(TypeId), &t.actor, sizeof(t.actor));
+    auto [it, inserted] = m_index.try_emplace(std::move(key), static_cast<TypeId>(m_types.size()));
+    if (inserted)
+        m_types.push_back(t);
+    return it->second;
+}
+
+TypeId TypeTable::list(TypeId elem) { return intern({TypeKind::List, elem, 0, nullptr}); }
+TypeId TypeTable::map(TypeId key, TypeId value) { return intern({TypeKind::Map, key, value, nullptr}); }
+TypeId TypeTable::result(TypeId ok, TypeId err) { return intern({TypeKind::Result, ok, err, nullptr}); }
+TypeId TypeTable::actor(const ActorDecl* decl) { return intern({TypeKind::Actor, 0, 0, decl}); }
+TypeId TypeTable::model() { return m_model ? m_model : (m_model = intern({TypeKind::Model})); }
+
+bool TypeTable::assignable(TypeId to, TypeId from) const
+{
+    if (to == from || to == kAny || from == kAny)
+        return true;
+    const Type& a = m_types[to];
+    const Type& b = m_types[from];
+    if (b.kind == TypeKind::Nil) {
+        // nil stands for a missing actor, collection or result; scalars
+        // (int, float, bool, string) always hold a value.
+        switch (a.kind) {
+        case TypeKind::Int:
+        case TypeKind::Float:
+        case TypeKind::Bool:
+        case TypeKind::String:
+            return false;
+        default:
+            return true;
+        }
+    }
+    if (a.kind == TypeKind::Float && b.kind == TypeKind::Int)
+        return true;
+    if (a.kind != b.kind)
+        return false;
+    switch (a.kind) {
+    case TypeKind::List:
+        return assignable(a.arg0, b.arg0);
+    case TypeKind::Map:
+    case TypeKind::Result:
+        return assignable(a.arg0, b.arg0) && assignable(a.arg1, b.arg1);
+    case TypeKind::Actor:
+        return a.actor == nullptr || b.actor == nullptr || a.actor == b.actor;
+    default:
+        return true;
+    }
+}
+
+std::string TypeTable::name(TypeId id, const Interner& names) const
+{
+    const Type& t = m_types[id];
+    switch (t.kind) {
+    case TypeKind::Any: return "any";
+    case TypeKind::Nil: return "nil";
+    case TypeKind::Bool: return "bool";
+    case TypeKind::Int: return "int";
+    case TypeKind::Float: return "float";
+    case TypeKind::String: return "string";
+    case TypeKind::List: return "list[" + name(t.arg0, names) + "]";
+    case TypeKind::Map: return "map[" + name(t.arg0, names) + ", " + name(t.arg1, names) + "]";
+    case TypeKind::Tensor: return "tensor";
+    case TypeKind::Result: return "Result[" + name(t.arg0, names) + ", " + name(t.arg1, names) + "]";
+    case TypeKind::Actor: return t.actor ? std::string(names.text(t.actor->name)) : "actor";
+    case TypeKind::Message: return "message";
+    case TypeKind::Function: return "function";
+    case TypeKind::Ui: return "ui";
+    case TypeKind::Model: return "model";
+    }
+    return "any";
+}
+
+} // namespace aeroflow::compiler

@@ -1,0 +1,78 @@
+#pragma once
+// Types as the checker sees them. Types are interned in a TypeTable and named
+// by TypeId; id 0 is `any`, the flexible type of unannotated parameters.
+
+#include "Ast.h"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace aeroflow::compiler {
+
+enum class TypeKind : uint8_t {
+    Any,      ///< unknown / flexible: compatible with everything
+    Nil,
+    Bool,
+    Int,
+    Float,
+    String,
+    List,     ///< arg0 = element
+    Map,      ///< arg0 = key, arg1 = value
+    Tensor,
+    Result,   ///< arg0 = ok, arg1 = err
+    Actor,    ///< actor reference; `actor` names the type (null = any actor)
+    Message,
+    Function,
+    Ui,       ///< a UI tree
+    Model,    ///< a `model` declaration
+};
+
+struct Type {
+    TypeKind kind = TypeKind::Any;
+    TypeId arg0 = 0;
+    TypeId arg1 = 0;
+    const ActorDecl* actor = nullptr;
+};
+
+class TypeTable {
+public:
+    TypeTable();
+
+    static constexpr TypeId kAny = 0;
+    TypeId nil() const { return m_nil; }
+    TypeId boolean() const { return m_bool; }
+    TypeId integer() const { return m_int; }
+    TypeId floating() const { return m_float; }
+    TypeId string() const { return m_string; }
+    TypeId tensor() const { return m_tensor; }
+    TypeId message() const { return m_message; }
+    TypeId function() const { return m_function; }
+    TypeId ui() const { return m_ui; }
+    TypeId anyActor() const { return m_anyActor; }
+
+    TypeId list(TypeId elem);
+    TypeId map(TypeId key, TypeId value);
+    TypeId result(TypeId ok, TypeId err);
+    TypeId actor(const ActorDecl* decl);
+    TypeId model();
+
+    const Type& get(TypeId id) const { return m_types[id]; }
+    TypeKind kind(TypeId id) const { return m_types[id].kind; }
+    bool isNumeric(TypeId id) const { return kind(id) == TypeKind::Int || kind(id) == TypeKind::Float; }
+
+    /// Can a value of type `from` be used where `to` is expected? `any` on
+    /// either side is compatible; ints widen to floats.
+    bool assignable(TypeId to, TypeId from) const;
+    /// `int`, `list[string]`, `Result[float, string]`, `Counter`.
+    std::string name(TypeId id, const Interner& names) const;
+
+private:
+    TypeId intern(const Type& t);
+    std::vector<Type> m_types;
+    // Lookup only (never iterated), so its order cannot leak into output.
+    std::unordered_map<std::string, TypeId> m_index;
+    TypeId m_nil, m_bool, m_int, m_float, m_string, m_tensor, m_message, m_function, m_ui, m_anyActor, m_model = 0;
+};
+
+} // namespace aeroflow::compiler
