@@ -3,10 +3,12 @@
 
 #include "Compiler.h"
 #include "Disassembler.h"
+#include "RunCommand.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -47,6 +49,7 @@ const Command kCommands[] = {
         "\n"
         "Exit status: 0 on success, 1 when the file has errors or cannot be read, 2 on usage errors.\n",
         cmdDisasm},
+    {"run", aeroflow::cli::kRunSynopsis, aeroflow::cli::kRunHelp, aeroflow::cli::runCommand},
 };
 
 void printUsage(std::ostream& out)
@@ -75,6 +78,11 @@ bool readFile(const std::string& path, std::string& out, std::string& error)
         ss << std::cin.rdbuf();
         out = ss.str();
         return true;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        error = "is a directory";
+        return false;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {

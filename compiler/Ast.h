@@ -344,6 +344,7 @@ struct FnDecl : Stmt {
 };
 
 struct StateDecl {
+    bool isMutable = true;   ///< false for `let` fields of actors and agents
     Name name = 0;
     SourceRange nameRange;
     SourceRange range;

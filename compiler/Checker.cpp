@@ -202,6 +202,8 @@ void Checker::collect(Block* top)
             if (id < 0) {
                 id = static_cast<int32_t>(m_info.messages.size());
                 m_info.messages.push_back({h.message, arity, h.nameRange});
+                m_messageHandler.push_back(h.fn);
+                m_messageSymbol.push_back(-1);
             } else if (m_info.messages[size_t(id)].arity != arity) {
                 const MessageInfo& first = m_info.messages[size_t(id)];
                 error(h.nameRange, "message '" + nameText(h.message) + "' takes " + plural(arity, "argument")
@@ -271,6 +273,14 @@ void Checker::collect(Block* top)
 
 void Checker::collectActor(ActorDecl* a)
 {
+    for (const OnDecl& h : a->handlers) {
+        Binding* other = lookup(h.message);
+        if (other && (other->kind == BindingKind::Actor || other->kind == BindingKind::Function
+                || other->kind == BindingKind::Model))
+            error(h.nameRange, "message '" + nameText(h.message) + "' has the name of "
+                    + (other->kind == BindingKind::Function ? "function" : other->kind == BindingKind::Model ? "model" : "actor")
+                    + " '" + nameText(h.message) + "'; rename one (a message is built by its name)");
+    }
     // Methods and handlers get function indices now so that every FnDecl has
     // a dense id before any body is checked.
     for (FnDecl* m : a->methods) {
@@ -516,12 +526,13 @@ void Checker::checkActor(ActorDecl* a)
                 error(sd.init->range, "field '" + nameText(sd.name) + "' is declared " + typeName(t)
                         + " but initialised with " + typeName(it));
         }
-        Binding* b = newBinding(BindingKind::State, sd.name, sd.nameRange, t, true);
+        Binding* b = newBinding(BindingKind::State, sd.name, sd.nameRange, t, sd.isMutable);
         b->index = i;
         b->actor = a;
         b->owner = nullptr;
         sd.binding = b;
-        addSymbol(b, SymbolKind::StateField, typeName(t), a->range.begin, a->range.end, container);
+        addSymbol(b, sd.isMutable ? SymbolKind::StateField : SymbolKind::Constant, typeName(t), a->range.begin,
+            a->range.end, container);
         declare(b);
     }
     if (a->actorKind == ActorKind::Agent && !a->modelName.empty()) {
@@ -548,7 +559,9 @@ void Checker::checkActor(ActorDecl* a)
             d.visibleFrom = d.visibleTo = 0;
             d.detail = "on " + d.name + (h.fn && !h.fn->params.empty() ? "(" + plural(h.fn->params.size(), "arg") + ")" : "");
             d.container = container;
-            m_symbols->addDecl(std::move(d));
+            const int32_t sym = m_symbols->addDecl(std::move(d));
+            if (h.messageId < m_messageSymbol.size() && m_messageSymbol[h.messageId] < 0)
+                m_messageSymbol[h.messageId] = sym;
         }
         for (const OnDecl& other : a->handlers) {
             if (&other == &h)
@@ -739,12 +752,16 @@ bool Checker::isAssignablePlace(Expr* e, std::string& why)
                 return false;
             }
             if (b->origin == 2) {
-                why = "cannot assign to " + n + ": match bindings are immutable";
+                why = "cannot assign to pattern variable " + n + ": match bindings are immutable";
                 return false;
             }
             why = "cannot assign to " + n + ": it is declared with 'let' (use 'mut' to make it assignable)";
             return false;
         case BindingKind::State:
+            if (!b->isMutable) {
+                why = "cannot assign to field " + n + ": it is declared with 'let' (use 'state' for a field that changes)";
+                return false;
+            }
             if (inPure()) {
                 why = "a pure function cannot change state field " + n;
                 return false;
@@ -799,7 +816,11 @@ void Checker::checkAssign(AssignStmt* s)
             return;
         }
     }
-    const TypeId target = checkExpr(s->target);
+    // An identifier target is resolved as a place: assigning to an actor type,
+    // builtin or module reports the assignment error only.
+    const TypeId target = s->target->kind == ExprKind::Ident ? checkIdent(as<IdentExpr>(s->target), true)
+                                                            : checkExpr(s->target);
+    s->target->type = target;
     const TypeId value = checkExpr(s->value);
     std::string why;
     if (!isAssignablePlace(s->target, why)) {

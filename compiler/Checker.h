@@ -123,6 +123,8 @@ private:
     std::vector<Binding*> m_hoistedGlobals;      // top-level let/mut by Name (null if none)
     std::vector<int32_t> m_messageByName;        // Name -> message id or -1
     std::vector<Signature> m_sigs;               // by FnDecl::index
+    std::vector<FnDecl*> m_messageHandler;       // by message id: the first handler declaring it
+    std::vector<int32_t> m_messageSymbol;        // by message id: that handler's SymbolIndex entry
     FnContext* m_fn = nullptr;
     FnDecl* m_main = nullptr;
     bool m_atTopLevel = false; // checking a statement directly in main's body

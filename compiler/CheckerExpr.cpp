@@ -76,6 +76,12 @@ bool Checker::requireEffect(uint8_t effect, SourceRange where, std::string_view 
     const EffectSet bit = effectBit(e);
     if (!bit || m_fn->fn->fnKind == FnKind::Main)
         return true;
+    if (m_fn->fn->fnKind == FnKind::Init) {
+        error(where, "a state initialiser cannot use " + std::string(what)
+                + " (it reads the outside world); set the field from a handler that declares 'uses "
+                + effectKeyword(e) + "'");
+        return false;
+    }
     if (!(m_fn->fn->uses & bit)) {
         const char* kind = m_fn->fn->fnKind == FnKind::Handler ? "handler" : "function";
         error(where, std::string(what) + " reads the outside world: declare 'uses " + effectKeyword(e) + "' on "
@@ -169,6 +175,8 @@ TypeId Checker::checkIdent(IdentExpr* e, bool asCallee)
             const auto id = uint32_t(m_messageByName[e->name]);
             b = newBinding(BindingKind::Message, e->name, m_info.messages[id].firstDecl, m_types.message(), false);
             b->index = id;
+            if (m_symbols && id < m_messageSymbol.size() && m_messageSymbol[id] >= 0)
+                m_symbols->addRef(e->range, m_messageSymbol[id]);
         } else if (const BuiltinInfo* info = findGlobalBuiltin(n)) {
             b = newBinding(BindingKind::Builtin, e->name, e->range, 0, false);
             b->index = uint32_t(info->id);
@@ -192,6 +200,11 @@ TypeId Checker::checkIdent(IdentExpr* e, bool asCallee)
                             + " after 'import " + std::string(info.module) + "'?)");
                     return TypeTable::kAny;
                 }
+            }
+            if (n == "tensor") {
+                error(e->range, "unknown name 'tensor' (a tensor literal needs positive integer dimensions: "
+                        "tensor[2, 3]{...})");
+                return TypeTable::kAny;
             }
             const std::string hint = suggest(e->name);
             if (hint.empty() && std::isupper(static_cast<unsigned char>(n[0])))
@@ -511,7 +524,10 @@ TypeId Checker::checkFunctionCall(CallExpr* e, FnDecl* fn, SourceRange nameRange
     if (inPure() && !fn->isPure)
         error(nameRange, "pure function '" + nameText(m_fn->fn->name) + "' cannot call '" + name
                 + "', which is not pure");
-    if (m_fn->fn->fnKind != FnKind::Main && !inPure()) {
+    if (m_fn->fn->fnKind == FnKind::Init && fn->uses) {
+        error(nameRange, "a state initialiser cannot call '" + name + "', which uses " + effectList(fn->uses)
+                + "; set the field from a handler that declares 'uses " + effectList(fn->uses) + "'");
+    } else if (m_fn->fn->fnKind != FnKind::Main && !inPure()) {
         const EffectSet missing = fn->uses & ~m_fn->fn->uses;
         if (missing)
             error(nameRange, "'" + name + "' uses " + effectList(missing) + "; declare 'uses " + effectList(missing)
@@ -529,9 +545,18 @@ TypeId Checker::checkMessageArgs(CallExpr* e, uint32_t messageId, SourceRange na
     for (Expr* a : e->args)
         checkExpr(a);
     const MessageInfo& m = m_info.messages[messageId];
-    if (e->args.size() != m.arity)
+    if (e->args.size() != m.arity) {
         error(nameRange, "message '" + nameText(m.name) + "' takes " + plural(m.arity, "argument") + ", found "
                 + std::to_string(e->args.size()));
+        return m_types.message();
+    }
+    if (FnDecl* handler = messageId < m_messageHandler.size() ? m_messageHandler[messageId] : nullptr) {
+        const Signature& sig = signature(handler);
+        for (uint32_t i = 0; i < e->args.size() && i < sig.params.size(); ++i)
+            if (!m_types.assignable(sig.params[i], e->args[i]->type))
+                error(e->args[i]->range, "argument " + std::to_string(i + 1) + " of message '" + nameText(m.name)
+                        + "' must be " + typeName(sig.params[i]) + ", found " + typeName(e->args[i]->type));
+    }
     return m_types.message();
 }
 
@@ -902,7 +927,7 @@ void Checker::checkPattern(Pattern* p, TypeId subject)
         const bool ok = sk == TypeKind::Any || lk == sk || lk == TypeKind::Nil
             || (m_types.isNumeric(lt) && m_types.isNumeric(subject));
         if (!ok)
-            error(p->range, "a " + typeName(lt) + " pattern can never match a value of type " + typeName(subject));
+            error(p->range, "a pattern of type " + typeName(lt) + " can never match a value of type " + typeName(subject));
         return;
     }
     case PatternKind::Ok:
@@ -987,7 +1012,7 @@ TypeId Checker::checkTensor(TensorExpr* e)
             error(item->range, "tensor elements must be numbers, found " + typeName(t));
     }
     if (dimsKnown && count != e->items.size())
-        error(e->range, "this tensor needs " + std::to_string(count) + " elements, found "
+        error(e->range, "this tensor needs " + plural(size_t(count), "element") + ", found "
                 + std::to_string(e->items.size()));
     return m_types.tensor();
 }

@@ -80,6 +80,8 @@ std::vector<Token> Lexer::tokenize()
 {
     std::vector<Token> out;
     out.reserve(m_src.size() / 4 + 16);
+    if (m_src.substr(0, 3) == "\xEF\xBB\xBF")
+        m_pos = 3; // a UTF-8 byte order mark, as some editors write
     for (;;) {
         skipSpaceAndComments();
         if (m_pos >= m_src.size())
@@ -87,7 +89,15 @@ std::vector<Token> Lexer::tokenize()
         const char c = m_src[m_pos];
         if (c == '\n') {
             const uint32_t begin = m_pos++;
-            const bool inParens = !m_delims.empty() && m_delims.back() != '{';
+            bool inParens = !m_delims.empty() && m_delims.back() != '{';
+            if (inParens && nextLineStartsDeclaration()) {
+                // An unclosed '(' or '[' (typing in the editor): a line that
+                // starts a declaration cannot continue the expression, so
+                // newlines count again from here.
+                while (!m_delims.empty() && m_delims.back() != '{')
+                    m_delims.pop_back();
+                inParens = false;
+            }
             // Collapse blank lines; never start the file with a newline.
             if (!inParens && !out.empty() && out.back().kind != Tok::Newline)
                 out.push_back({Tok::Newline, {begin, begin + 1}});
@@ -109,6 +119,35 @@ std::vector<Token> Lexer::tokenize()
     return out;
 }
 
+bool Lexer::nextLineStartsDeclaration() const
+{
+    uint32_t p = m_pos;
+    while (p < m_src.size() && (m_src[p] == ' ' || m_src[p] == '\t' || m_src[p] == '\r'))
+        ++p;
+    const uint32_t begin = p;
+    while (p < m_src.size() && isIdentChar(m_src[p]))
+        ++p;
+    switch (keywordKind(m_src.substr(begin, p - begin))) {
+    case Tok::KwLet:
+    case Tok::KwMut:
+    case Tok::KwFn:
+    case Tok::KwPure:
+    case Tok::KwActor:
+    case Tok::KwScreen:
+    case Tok::KwAgent:
+    case Tok::KwImport:
+    case Tok::KwFrom:
+    case Tok::KwWhile:
+    case Tok::KwFor:
+    case Tok::KwReturn:
+    case Tok::KwState:
+    case Tok::KwOn:
+        return true;
+    default:
+        return false;
+    }
+}
+
 Token Lexer::lexNumber()
 {
     const uint32_t begin = m_pos;
@@ -121,6 +160,13 @@ Token Lexer::lexNumber()
         }
         if (!anyDigit) {
             m_sink.error({begin, m_pos}, "hexadecimal literal needs at least one digit after '0x'");
+            return make(Tok::Error, begin);
+        }
+        if (m_pos < m_src.size() && isIdentStart(m_src[m_pos])) {
+            const uint32_t bad = m_pos;
+            while (m_pos < m_src.size() && isIdentChar(m_src[m_pos]))
+                ++m_pos;
+            m_sink.error({bad, m_pos}, "invalid suffix '" + std::string(m_src.substr(bad, m_pos - bad)) + "' on number");
             return make(Tok::Error, begin);
         }
         return make(Tok::Int, begin);

@@ -23,6 +23,7 @@ public:
 
 private:
     void skipSpaceAndComments();
+    bool nextLineStartsDeclaration() const;
     Token lexNumber();
     Token lexString(char quote);
     Token lexIdent();

@@ -229,7 +229,8 @@ void Lowerer::computeCaptures()
             if (target && target->enclosing && target->index < n && !contains(uses[i], target))
                 uses[i].push_back(target);
         };
-        if (fn->body)
+        // Only a nested fn can need more captures; a top-level one has none to give.
+        if (fn->body && fn->enclosing)
             walkStmt(fn->body, visit);
     }
     for (bool changed = true; changed;) {
@@ -306,8 +307,10 @@ void Lowerer::lowerFunction(const FnDecl* fn)
     fs.out.kind = functionKind(fn->fnKind);
     fs.out.arity = fn->params.size();
     fs.out.actor = fn->actor ? int32_t(fn->actor->index) : -1;
-    fs.out.position = fn->fnKind == FnKind::Main ? LineCol{} : m_file.lineCol(fs.range.begin);
+    fs.out.position = fn->fnKind == FnKind::Main ? LineCol{} : lineCol(fs.range.begin);
     beginFunction(fs, nullptr);
+    fs.out.code.reserve(16);
+    fs.out.lines.reserve(16);
     for (const Param& p : fn->params) {
         const Reg r = allocReg();
         if (p.binding)
@@ -336,7 +339,7 @@ void Lowerer::lowerActor(const ActorDecl* a)
     fs.out.name = t.name + ".init";
     fs.out.kind = FunctionKind::Init;
     fs.out.actor = int32_t(a->index);
-    fs.out.position = m_file.lineCol(a->nameRange.begin);
+    fs.out.position = lineCol(a->nameRange.begin);
     beginFunction(fs, nullptr);
     for (uint32_t i = 0; i < a->state.size(); ++i) {
         const StateDecl& sd = a->state[i];
@@ -381,7 +384,7 @@ uint32_t Lowerer::emit(Op op, uint32_t a, uint32_t b, uint32_t c, uint32_t at)
     fs.out.code.push_back(in);
     if (at != fs.lastOffset) {
         fs.lastOffset = at;
-        fs.lastPos = m_file.lineCol(at);
+        fs.lastPos = lineCol(at);
     }
     std::vector<LineEntry>& lines = fs.out.lines;
     if (lines.empty() || lines.back().line != fs.lastPos.line || lines.back().col != fs.lastPos.col)
@@ -412,32 +415,73 @@ void Lowerer::patchHere(JumpList& jumps)
     jumps.clear();
 }
 
-uint32_t Lowerer::addConstant(const Constant& k, const std::string& key)
+namespace {
+
+// Identity of a constant for deduplication: kind plus exact value (floats
+// by bit pattern, so 0.0 and -0.0 stay apart).
+std::string constantKey(Constant::Kind kind, uint64_t bits, std::string_view s)
+{
+    std::string key(1, char('0' + int(kind)));
+    key += kind == Constant::Kind::String ? std::string(s) : std::to_string(bits);
+    return key;
+}
+
+uint64_t constantBits(const Constant& k)
+{
+    uint64_t bits = 0;
+    if (k.kind == Constant::Kind::Float)
+        std::memcpy(&bits, &k.f, sizeof bits);
+    else
+        bits = k.kind == Constant::Kind::Bool ? uint64_t(k.b) : uint64_t(k.i);
+    return bits;
+}
+
+constexpr size_t kLinearConstants = 32; // pools up to this size are searched linearly
+
+} // namespace
+
+// Most pools are small: a linear scan beats hashing and allocates nothing;
+// large pools switch to an index keyed by constantKey.
+uint32_t Lowerer::addConstant(Constant::Kind kind, uint64_t bits, std::string_view s)
 {
     FunctionState& fs = *m_fs;
-    auto it = fs.constantIndex.find(key);
-    if (it != fs.constantIndex.end())
-        return it->second;
-    if (fs.out.constants.size() >= kMaxConstants) {
+    std::vector<Constant>& pool = fs.out.constants;
+    if (pool.size() <= kLinearConstants) {
+        for (uint32_t i = 0; i < pool.size(); ++i)
+            if (pool[i].kind == kind && (kind == Constant::Kind::String ? pool[i].s == s : constantBits(pool[i]) == bits))
+                return i;
+    } else {
+        if (fs.constantIndex.empty())
+            for (uint32_t i = 0; i < pool.size(); ++i)
+                fs.constantIndex.emplace(constantKey(pool[i].kind, constantBits(pool[i]), pool[i].s), i);
+        auto it = fs.constantIndex.find(constantKey(kind, bits, s));
+        if (it != fs.constantIndex.end())
+            return it->second;
+    }
+    if (pool.size() >= kMaxConstants) {
         if (!fs.constsReported)
             m_sink.error(fs.range, "function '" + fs.out.name + "' needs more than 65535 constants; split it up");
         fs.constsReported = true;
         m_failed = true;
         return 0;
     }
-    const auto index = uint32_t(fs.out.constants.size());
-    fs.out.constants.push_back(k);
-    fs.constantIndex.emplace(key, index);
+    Constant k;
+    k.kind = kind;
+    switch (kind) {
+    case Constant::Kind::Int: k.i = int64_t(bits); break;
+    case Constant::Kind::Float: std::memcpy(&k.f, &bits, sizeof bits); break;
+    case Constant::Kind::Bool: k.b = bits != 0; break;
+    case Constant::Kind::String: k.s = std::string(s); break;
+    case Constant::Kind::Nil: break;
+    }
+    const auto index = uint32_t(pool.size());
+    pool.push_back(std::move(k));
+    if (!fs.constantIndex.empty())
+        fs.constantIndex.emplace(constantKey(kind, bits, s), index);
     return index;
 }
 
-uint32_t Lowerer::stringConstant(std::string_view s)
-{
-    Constant k;
-    k.kind = Constant::Kind::String;
-    k.s = std::string(s);
-    return addConstant(k, "s" + k.s);
-}
+uint32_t Lowerer::stringConstant(std::string_view s) { return addConstant(Constant::Kind::String, 0, s); }
 
 void Lowerer::loadInt(Reg dst, int64_t v, uint32_t at)
 {
@@ -445,20 +489,14 @@ void Lowerer::loadInt(Reg dst, int64_t v, uint32_t at)
         emitBx(Op::LOADI, dst, uint32_t(int32_t(v)), at);
         return;
     }
-    Constant k;
-    k.kind = Constant::Kind::Int;
-    k.i = v;
-    emitBx(Op::LOADK, dst, addConstant(k, "i" + std::to_string(v)), at);
+    emitBx(Op::LOADK, dst, addConstant(Constant::Kind::Int, uint64_t(v), {}), at);
 }
 
 void Lowerer::loadFloat(Reg dst, double v, uint32_t at)
 {
-    Constant k;
-    k.kind = Constant::Kind::Float;
-    k.f = v;
     uint64_t bits = 0;
-    std::memcpy(&bits, &v, sizeof bits); // exact: 0.0 and -0.0 stay apart
-    emitBx(Op::LOADK, dst, addConstant(k, "f" + std::to_string(bits)), at);
+    std::memcpy(&bits, &v, sizeof bits);
+    emitBx(Op::LOADK, dst, addConstant(Constant::Kind::Float, bits, {}), at);
 }
 
 // ---------------------------------------------------------------- registers --
@@ -487,7 +525,8 @@ void Lowerer::bindLocal(Binding* b, Reg r, std::string name)
 {
     FunctionState& fs = *m_fs;
     b->reg = r; // Binding::reg belongs to Lowering (Ast.h)
-    m_regOwner[b] = fs.index;
+    if (!fs.decl)
+        fs.bound.push_back(b);
     if (fs.localRegs.size() <= r)
         fs.localRegs.resize(size_t(r) + 1, 0);
     fs.localRegs[r] = 1;
@@ -519,10 +558,21 @@ int32_t Lowerer::captureSlot(FunctionState& fs, const Binding* b)
     return int32_t(fs.captures.size() - 1);
 }
 
+// Does the function being lowered hold `b` in one of its registers? A real
+// function holds the bindings it owns (Binding::owner) once declared; a
+// synthetic one (init, event) those it bound itself, since the Checker
+// attributes their locals to another function.
+bool Lowerer::inRegister(const Binding* b) const
+{
+    const FunctionState& fs = *m_fs;
+    if (fs.decl)
+        return b->owner == fs.decl && b->reg >= 0;
+    return std::find(fs.bound.begin(), fs.bound.end(), b) != fs.bound.end();
+}
+
 VarRef Lowerer::resolveVar(const Binding* b, SourceRange where)
 {
-    auto it = m_regOwner.find(b);
-    if (it != m_regOwner.end() && it->second == m_fs->index)
+    if (inRegister(b))
         return {VarRef::Kind::Register, uint16_t(b->reg)};
     const int32_t slot = captureSlot(*m_fs, b);
     if (slot >= 0)
@@ -676,7 +726,7 @@ void Lowerer::forStmt(const ForStmt* s)
             step = c->args.size() == 3 ? c->args[2] : nullptr;
         }
     }
-    const bool intLoop = false && limit;
+    const bool intLoop = limit != nullptr;
     const size_t scope = openScope();
     const uint32_t mark = m_fs->freeReg;
     const Reg base = allocRegs(intLoop ? 4 : 3);

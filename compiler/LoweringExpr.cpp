@@ -79,8 +79,7 @@ Reg Lowerer::exprAny(const Expr* e)
     if (e->kind == ExprKind::Ident) {
         const Binding* b = as<IdentExpr>(e)->binding;
         if (isLocalBinding(b)) {
-            auto it = m_regOwner.find(b);
-            if (it != m_regOwner.end() && it->second == m_fs->index)
+            if (inRegister(b))
                 return Reg(b->reg);
         }
     }
@@ -94,7 +93,11 @@ Reg Lowerer::exprAny(const Expr* e)
 // it meanwhile), which keeps chains like `a + b + c` in one register.
 Reg Lowerer::leftOperand(const Expr* e, Reg dst)
 {
-    if (e->kind != ExprKind::Ident && isTemp(dst)) {
+    if (e->kind == ExprKind::Ident && isLocalBinding(as<IdentExpr>(e)->binding)) {
+        if (inRegister(as<IdentExpr>(e)->binding))
+            return Reg(as<IdentExpr>(e)->binding->reg);
+    }
+    if (isTemp(dst)) {
         exprTo(e, dst);
         return dst;
     }
@@ -675,8 +678,7 @@ void Lowerer::closureTo(const FnDecl* fn, Reg dst, uint32_t at)
     const std::vector<const Binding*>& captures = m_captures[fn->index];
     if (!captures.empty()) {
         if (fn->binding) {
-            auto it = m_regOwner.find(fn->binding);
-            if (it != m_regOwner.end() && it->second == m_fs->index) {
+            if (inRegister(fn->binding)) {
                 if (fn->binding->reg != dst)
                     emit(Op::MOVE, dst, fn->binding->reg, 0, at);
                 return;
@@ -693,8 +695,7 @@ void Lowerer::closureTo(const FnDecl* fn, Reg dst, uint32_t at)
 Reg Lowerer::closureValue(const FnDecl* fn, uint32_t at)
 {
     if (fn->binding) {
-        auto it = m_regOwner.find(fn->binding);
-        if (it != m_regOwner.end() && it->second == m_fs->index)
+        if (inRegister(fn->binding))
             return Reg(fn->binding->reg);
     }
     const Reg r = allocReg();
@@ -813,7 +814,7 @@ void Lowerer::uiNodeTo(const UiExpr* e, Reg dst)
         pd.key = text(prop.key);
         if (prop.isEvent) {
             // Not evaluated now: the engine runs it when the event fires.
-            const LineCol pos = m_file.lineCol(prop.keyRange.begin);
+            const LineCol pos = lineCol(prop.keyRange.begin);
             const std::string name = m_fs->out.name + "." + pd.key + "@" + std::to_string(pos.line) + ":"
                 + std::to_string(pos.col);
             pd.eventFunction = int32_t(eventFunction(prop.value, name, slot(next)));
@@ -852,7 +853,7 @@ uint32_t Lowerer::eventFunction(const Expr* value, std::string name, Reg dst)
     fs.out.name = std::move(name);
     fs.out.kind = FunctionKind::Event;
     fs.out.actor = m_fs->out.actor;
-    fs.out.position = m_file.lineCol(at);
+    fs.out.position = lineCol(at);
     beginFunction(fs, m_fs);
     const Reg r = exprAny(value);
     emit(Op::RETURN, r, 0, 0, at);

@@ -37,12 +37,13 @@ struct FunctionState {
     FunctionState* parent = nullptr;  ///< creating function of an event function
     bool lazyCaptures = false;        ///< event functions discover captures while lowered
     std::vector<const Binding*> captures;
+    std::vector<const Binding*> bound; ///< synthetic functions: the bindings they gave registers
     uint32_t freeReg = 0;
     uint32_t maxRegs = 0;
     std::vector<uint8_t> localRegs;   ///< 1 where a register holds a named variable
     std::vector<size_t> openLocals;   ///< indices into out.locals still in scope
     std::vector<LoopContext> loops;
-    std::unordered_map<std::string, uint32_t> constantIndex;
+    std::unordered_map<std::string, uint32_t> constantIndex; ///< built once the pool is large
     bool renderReturns = false;       ///< Render functions return their tree
     uint32_t lastOffset = UINT32_MAX;
     LineCol lastPos;
@@ -91,7 +92,7 @@ public:
     void jumpTo(Op op, uint32_t a, uint32_t target, uint32_t at);
     void patchJump(uint32_t jumpPc, uint32_t target);
     void patchHere(JumpList& jumps);
-    uint32_t addConstant(const Constant& k, const std::string& key);
+    uint32_t addConstant(Constant::Kind kind, uint64_t bits, std::string_view s);
     uint32_t stringConstant(std::string_view s);
     void loadInt(Reg dst, int64_t v, uint32_t at);
     void loadFloat(Reg dst, double v, uint32_t at);
@@ -103,6 +104,8 @@ public:
     void bindLocal(Binding* b, Reg r, std::string name);
     size_t openScope() const { return m_fs->openLocals.size(); }
     void closeScope(size_t openLocals, uint32_t freeReg);
+    bool inRegister(const Binding* b) const;
+    LineCol lineCol(uint32_t offset) { return m_file.lineCol(offset, m_lineHint); }
     VarRef resolveVar(const Binding* b, SourceRange where);
     int32_t captureSlot(FunctionState& fs, const Binding* b);
 
@@ -163,8 +166,7 @@ public:
     /// Capture lists by FnDecl::index: the Checker's, extended with what
     /// references to capturing sibling functions need.
     std::vector<std::vector<const Binding*>> m_captures;
-    /// Which function gave a Local/Param binding its register.
-    std::unordered_map<const Binding*, uint32_t> m_regOwner;
+    uint32_t m_lineHint = 1;
 };
 
 } // namespace aeroflow::compiler::lowering

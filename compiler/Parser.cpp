@@ -17,6 +17,26 @@ struct DepthGuard {
     ~DepthGuard() { --depth; }
 };
 
+/// Each operator of a left-associative chain (`a + b + c`, `a.b.c`, `f()()`)
+/// makes the tree one level deeper without the parser recursing, but the
+/// Checker and Lowering recurse over the tree. A chain therefore counts one
+/// nesting level per kChainPerLevel operators, which keeps every tree within
+/// kChainPerLevel * kMaxDepth levels. (Found fuzzing: `1+1+...+1` with 4,000
+/// operators, an 8 KB input, overflowed the Checker's stack under ASan, and
+/// 15,000 did in a release build; tests/fuzz/corpus/regress_long_*.aefl.)
+constexpr int kChainPerLevel = 8;
+
+/// Restores the nesting depth a chain raised, on every way out.
+struct ChainDepth {
+    int& depth;
+    const int saved;
+    int operators = 0;
+    explicit ChainDepth(int& d) : depth(d), saved(d) {}
+    ~ChainDepth() { depth = saved; }
+    /// Counts one more operator; false when the chain is now too deep.
+    bool add(int limit) { return ++operators % kChainPerLevel != 0 || ++depth <= limit; }
+};
+
 int binaryPrecedence(Tok t)
 {
     switch (t) {
@@ -304,6 +324,17 @@ void Parser::parseStatementList(std::vector<Stmt*>& out, Context ctx, bool until
     while (!at(Tok::Eof) && !at(Tok::RBrace)) {
         const size_t start = m_pos;
         Stmt* s = parseStatement(ctx);
+        if (s && m_panic) {
+            // A broken statement would only add follow-up errors in the
+            // checker. Keep what declares a name, without its broken parts.
+            if (s->kind == StmtKind::Let) {
+                auto* let = as<LetStmt>(s);
+                let->typeAnn = nullptr;
+                let->init = errorExpr(let->range);
+            } else if (s->kind != StmtKind::Fn && s->kind != StmtKind::Actor) {
+                s = nullptr;
+            }
+        }
         if (s)
             out.push_back(s);
         if (m_panic || !endStatement())
@@ -325,6 +356,9 @@ Block* Parser::parseBlock()
         return block;
     if (m_depth > kMaxDepth) {
         error(open, "blocks nested too deeply");
+        m_pos -= 1; // back to the '{' and skip the whole nested block
+        skipBalanced(Tok::LBrace, Tok::RBrace);
+        m_panic = false;
         return block;
     }
     std::vector<Stmt*> stmts;
@@ -405,13 +439,17 @@ Stmt* Parser::parseLet()
     s->nameRange = name.range;
     if (accept(Tok::Colon))
         s->typeAnn = parseType();
+    if (m_panic) {
+        s->range = cover(kw.range, prevRange());
+        return s; // a broken type; the statement list drops the broken parts
+    }
     if (at(Tok::Assign)) {
         advance();
         skipNewlines();
         s->init = parseExpr();
     } else {
         errorExpected("'=' and an initial value");
-        return nullptr;
+        return s;
     }
     s->range = cover(kw.range, prevRange());
     return s;
@@ -423,7 +461,7 @@ TypeExpr* Parser::parseType()
     DepthGuard guard(m_depth);
     auto* t = m_arena.make<TypeExpr>();
     t->range = peek().range;
-    if (!at(Tok::Ident) && !at(Tok::KwModel) && !at(Tok::KwActor)) {
+    if (!at(Tok::Ident) && !at(Tok::KwModel) && !at(Tok::KwActor) && !at(Tok::KwNil)) {
         errorExpected("a type");
         return t;
     }
@@ -562,15 +600,21 @@ Stmt* Parser::parseActor()
     std::vector<StateDecl> state;
     std::vector<FnDecl*> methods;
     std::vector<OnDecl> handlers;
+    bool pureHandler = false; // `pure on ...`
     skipSeparators();
     while (!at(Tok::RBrace) && !at(Tok::Eof)) {
         const size_t start = m_pos;
+        if (kind() != Tok::KwOn)
+            pureHandler = false;
         switch (kind()) {
         case Tok::KwState:
         case Tok::KwLet:
         case Tok::KwMut: {
             const Token& skw = advance();
             StateDecl sd;
+            // `let` declares a constant field, except in screens, whose `let`
+            // fields are the state their inputs bind to (as the published examples write).
+            sd.isMutable = skw.kind != Tok::KwLet || a->actorKind == ActorKind::Screen;
             if (!at(Tok::Ident)) {
                 errorExpected("a field name");
                 break;
@@ -578,8 +622,11 @@ Stmt* Parser::parseActor()
             const Token& fname = advance();
             sd.name = nameOf(fname);
             sd.nameRange = fname.range;
-            if (accept(Tok::Colon))
+            if (accept(Tok::Colon)) {
                 sd.typeAnn = parseType();
+                if (m_panic)
+                    break; // the field is dropped; its error is reported
+            }
             if (accept(Tok::Assign)) {
                 skipNewlines();
                 sd.init = parseExpr();
@@ -592,6 +639,11 @@ Stmt* Parser::parseActor()
         }
         case Tok::KwFn:
         case Tok::KwPure:
+            if (kind() == Tok::KwPure && kind(1) == Tok::KwOn) {
+                advance();
+                pureHandler = true;
+                continue; // the checker rejects it with a clear message
+            }
             if (FnDecl* m = parseFn(FnKind::Method))
                 methods.push_back(m);
             break;
@@ -607,6 +659,7 @@ Stmt* Parser::parseActor()
             h.nameRange = mname.range;
             auto* fn = newStmt<FnDecl>(StmtKind::Fn, okw.range);
             fn->fnKind = FnKind::Handler;
+            fn->isPure = pureHandler;
             fn->name = h.message;
             fn->nameRange = mname.range;
             std::vector<Param> params;
@@ -663,6 +716,8 @@ Stmt* Parser::parseActor()
                 break;
             }
             const Token& s = advance();
+            if (!a->modelName.empty())
+                report(mkw.range, "only one model is allowed per agent");
             a->modelName = m_arena.copyString(text(s).substr(1, s.range.end - s.range.begin - 2));
             a->modelRange = cover(mkw.range, s.range);
             break;
@@ -715,8 +770,10 @@ Stmt* Parser::parseModel()
             report(field.range, "unknown model field '" + std::string(f) + "' (expected input or output)");
         skipSeparators();
     }
-    if (!expect(Tok::RBrace, "to close the model"))
+    if (!expect(Tok::RBrace, "to close the model")) {
+        recoverAtClosingBrace(kw.range.begin);
         return nullptr;
+    }
     m->range = cover(kw.range, prevRange());
     return m;
 }
@@ -759,7 +816,7 @@ Stmt* Parser::parseIf()
 {
     const Token& kw = advance();
     auto* s = newStmt<IfStmt>(StmtKind::If, kw.range);
-    s->cond = parseExpr();
+    s->cond = parseHeadExpr();
     if (m_panic)
         return nullptr;
     if (!at(Tok::LBrace)) {
@@ -776,7 +833,7 @@ Stmt* Parser::parseIf()
         advance();
         if (at(Tok::KwIf)) {
             DepthGuard guard(m_depth);
-            if (m_depth > kMaxDepth) {
+            if (m_depth + 8 > kMaxDepth) { // leave room for the condition and block
                 error(peek().range, "else-if chain nested too deeply");
                 return nullptr;
             }
@@ -797,7 +854,7 @@ Stmt* Parser::parseWhile()
 {
     const Token& kw = advance();
     auto* s = newStmt<WhileStmt>(StmtKind::While, kw.range);
-    s->cond = parseExpr();
+    s->cond = parseHeadExpr();
     if (m_panic)
         return nullptr;
     if (!at(Tok::LBrace)) {
@@ -823,7 +880,7 @@ Stmt* Parser::parseFor()
     s->varRange = var.range;
     if (!expect(Tok::KwIn, "after the loop variable"))
         return nullptr;
-    s->iterable = parseExpr();
+    s->iterable = parseHeadExpr();
     if (m_panic)
         return nullptr;
     if (!at(Tok::LBrace)) {
@@ -920,8 +977,32 @@ Expr* Parser::parseIntLiteral(const Token& t, bool negate)
     return e;
 }
 
-void Parser::recoverAtClosingBrace()
+uint32_t Parser::indentOf(uint32_t offset) const
 {
+    const LineCol lc = m_file.lineCol(offset);
+    const std::string_view line = m_file.lineText(lc.line);
+    uint32_t col = 1;
+    while (col <= line.size() && (line[col - 1] == ' ' || line[col - 1] == '\t'))
+        ++col;
+    return col;
+}
+
+void Parser::skipBalanced(Tok open, Tok close)
+{
+    int depth = 0;
+    while (!at(Tok::Eof)) {
+        const Tok k = kind();
+        advance();
+        if (k == open)
+            ++depth;
+        else if (k == close && --depth <= 0)
+            return;
+    }
+}
+
+void Parser::recoverAtClosingBrace(uint32_t constructBegin)
+{
+    const uint32_t indent = indentOf(constructBegin);
     int depth = 0;
     while (!at(Tok::Eof)) {
         const Tok k = kind();
@@ -929,6 +1010,13 @@ void Parser::recoverAtClosingBrace()
         // ends it (the statement-level recovery takes over from here).
         if (depth == 0 && k == Tok::Newline && startsDeclaration(kind(1)))
             return;
+        // A '}' opening its own line, indented less than the construct, closes
+        // an enclosing block: the user forgot this construct's brace.
+        if (depth == 0 && k == Tok::RBrace && m_pos > 0 && m_tokens[m_pos - 1].kind == Tok::Newline
+            && m_file.lineCol(peek().range.begin).col < indent) {
+            m_panic = false;
+            return;
+        }
         advance();
         if (k == Tok::LBrace)
             ++depth;
@@ -947,6 +1035,15 @@ Expr* Parser::errorExpr(SourceRange r)
     return e;
 }
 
+Expr* Parser::parseHeadExpr()
+{
+    const bool saved = m_inHead;
+    m_inHead = true;
+    Expr* e = parseExpr();
+    m_inHead = saved;
+    return e;
+}
+
 Expr* Parser::parseExpr()
 {
     DepthGuard guard(m_depth);
@@ -960,12 +1057,34 @@ Expr* Parser::parseExpr()
 // binary := unary {BINOP binary}   (precedence climbing, left associative)
 Expr* Parser::parseBinary(int minPrec)
 {
-    Expr* lhs = parseUnary();
+    ChainDepth chain(m_depth);
+    Expr* lhs = nullptr;
+    if (at(Tok::KwNot) && minPrec <= 3) {
+        // `not a == b` is `not (a == b)`: the word operator binds looser than
+        // comparisons (as in Python); `!` binds tightly (as in C).
+        DepthGuard guard(m_depth);
+        const Token& op = advance();
+        if (m_depth > kMaxDepth) {
+            error(op.range, "expression nested too deeply");
+            return errorExpr(op.range);
+        }
+        Expr* operand = parseBinary(3);
+        auto* u = newExpr<UnaryExpr>(ExprKind::Unary, cover(op.range, operand->range));
+        u->op = UnaryOp::Not;
+        u->operand = operand;
+        lhs = u;
+    } else {
+        lhs = parseUnary();
+    }
     for (;;) {
         const Tok op = kind();
         const int prec = binaryPrecedence(op);
-        if (prec == 0 || prec < minPrec)
+        if (prec == 0 || prec < minPrec || m_panic)
             return lhs;
+        if (!chain.add(kMaxDepth)) {
+            error(peek().range, "expression too long or nested too deeply (split it up with 'let')");
+            return lhs;
+        }
         const Token& opTok = advance();
         skipNewlines(); // an operator at the end of a line continues the expression
         Expr* rhs = parseBinary(prec + 1);
@@ -1029,7 +1148,14 @@ void Parser::parseArgs(std::vector<Expr*>& out, Tok close)
 // postfix := primary { '(' args ')' | '[' expr ']' | '.' NAME }
 Expr* Parser::parsePostfix(Expr* e)
 {
+    ChainDepth chain(m_depth);
     for (;;) {
+        if (m_panic)
+            return e;
+        if ((at(Tok::LParen) || at(Tok::LBracket) || at(Tok::Dot)) && !chain.add(kMaxDepth)) {
+            error(peek().range, "expression too long or nested too deeply (split it up with 'let')");
+            return e;
+        }
         if (at(Tok::LParen)) {
             advance();
             std::vector<Expr*> args;
@@ -1126,9 +1252,13 @@ Expr* Parser::parsePrimary()
     case Tok::LParen: {
         advance();
         skipNewlines();
+        const bool savedHead = m_inHead;
+        m_inHead = false;
         Expr* inner = parseExpr();
+        m_inHead = savedHead;
         skipNewlines();
-        expect(Tok::RParen, "to close the parenthesis");
+        if (expect(Tok::RParen, "to close the parenthesis"))
+            inner->range = cover(t.range, prevRange()); // the parentheses belong to the operand
         return inner;
     }
     case Tok::LBracket: return parseListLit();
@@ -1183,19 +1313,25 @@ Expr* Parser::parseMapLit()
             k.key = text(kt);
         } else {
             errorExpected("a map key (a name or a string)");
+            recoverAtClosingBrace(open.range.begin);
             return errorExpr(open.range);
         }
         k.keyRange = kt.range;
-        if (!expect(Tok::Colon, "after the map key"))
+        if (!expect(Tok::Colon, "after the map key")) {
+            recoverAtClosingBrace(open.range.begin);
             return errorExpr(open.range);
+        }
         skipNewlines();
         keys.push_back(k);
         values.push_back(parseExpr());
-        if (m_panic)
+        if (m_panic) {
+            recoverAtClosingBrace(open.range.begin);
             return errorExpr(open.range);
+        }
         skipNewlines();
         if (!accept(Tok::Comma) && !at(Tok::RBrace)) {
             errorExpected("',' or '}' in the map");
+            recoverAtClosingBrace(open.range.begin);
             return errorExpr(open.range);
         }
         skipSeparators();
@@ -1238,7 +1374,11 @@ Expr* Parser::parseTensorLit()
     advance(); // [
     std::vector<Expr*> dims;
     parseArgs(dims, Tok::RBracket);
-    if (!accept(Tok::RBracket) || !at(Tok::LBrace) || m_sink.diagnostics().size() != saveDiags) {
+    bool literalDims = !dims.empty();
+    for (Expr* d : dims)
+        literalDims = literalDims && d->kind == ExprKind::Int && as<IntExpr>(d)->value > 0;
+    if (!accept(Tok::RBracket) || !at(Tok::LBrace) || (m_inHead && !literalDims)
+        || m_sink.diagnostics().size() != saveDiags) {
         if (m_sink.diagnostics().size() == saveDiags) {
             m_pos = save;
             m_panic = savePanic;
@@ -1296,11 +1436,11 @@ Expr* Parser::parseMatch()
     DepthGuard guard(m_depth);
     const Token& kw = advance();
     auto* m = newExpr<MatchExpr>(ExprKind::Match, kw.range);
-    m->subject = parseExpr();
+    m->subject = parseHeadExpr();
     if (m_panic)
         return m;
     if (!expect(Tok::LBrace, "to open the match arms"))
-        return m;
+        return errorExpr(kw.range);
     std::vector<MatchArm> arms;
     skipSeparators();
     while (!at(Tok::RBrace) && !at(Tok::Eof)) {
@@ -1308,7 +1448,7 @@ Expr* Parser::parseMatch()
         MatchArm arm;
         arm.pattern = parsePattern();
         if (m_panic || !expect(Tok::FatArrow, "after the pattern"))
-            break; // the match ends here; the statement-level recovery takes over
+            break;
         skipNewlines();
         if (at(Tok::LBrace))
             arm.body = parseBlock();
@@ -1320,10 +1460,12 @@ Expr* Parser::parseMatch()
             break;
         skipSeparators();
     }
-    if (!m_panic && !accept(Tok::RBrace))
-        errorExpected("'}' to close the match");
-    if (m_panic)
+    if (m_panic) {
+        recoverAtClosingBrace(kw.range.begin);
         return errorExpr(cover(kw.range, prevRange())); // no "needs an arm" follow-up
+    }
+    if (!accept(Tok::RBrace))
+        errorExpected("'}' to close the match");
     m->arms = m_arena.copy(arms);
     m->range = cover(kw.range, prevRange());
     return m;
@@ -1338,6 +1480,17 @@ Pattern* Parser::parsePattern()
     p->range = t.range;
     if (m_depth > kMaxDepth) {
         error(t.range, "pattern nested too deeply");
+        // Skip the rest of the pattern up to its arm's '=>'.
+        int parens = 0;
+        while (!at(Tok::Eof) && !(parens <= 0 && (at(Tok::FatArrow) || at(Tok::Newline)))) {
+            if (at(Tok::LParen))
+                ++parens;
+            else if (at(Tok::RParen))
+                --parens;
+            advance();
+        }
+        m_panic = true; // the enclosing match recovers at its closing brace
+        p->kind = PatternKind::Wildcard;
         return p;
     }
     switch (t.kind) {
@@ -1353,7 +1506,7 @@ Pattern* Parser::parsePattern()
         p->range = p->literal->range;
         if (p->literal->kind == ExprKind::Unary) {
             report(p->range, "a pattern may only negate a number");
-            p->kind = PatternKind::Wildcard; // already reported; check nothing more
+            p->literal = errorExpr(p->range); // already reported; matches nothing, checks nothing
         }
         return p;
     case Tok::Ident: {
@@ -1400,6 +1553,9 @@ Expr* Parser::parseRenderBlock()
     std::vector<Expr*> items;
     if (m_depth > kMaxDepth) {
         error(open.range, "render block nested too deeply");
+        m_pos -= 1;
+        skipBalanced(Tok::LBrace, Tok::RBrace);
+        m_panic = false;
         return errorExpr(open.range);
     }
     skipSeparators();
@@ -1414,7 +1570,7 @@ Expr* Parser::parseRenderBlock()
         skipSeparators();
     }
     if (m_panic)
-        recoverAtClosingBrace();
+        recoverAtClosingBrace(open.range.begin);
     else if (!accept(Tok::RBrace))
         errorExpected("'}' to close the render block");
     auto* e = newExpr<RenderBlockExpr>(ExprKind::RenderBlock, cover(open.range, prevRange()));
@@ -1433,6 +1589,9 @@ Expr* Parser::parseUiElement()
     const Token& open = advance(); // {
     if (m_depth > kMaxDepth) {
         error(open.range, "UI elements nested too deeply");
+        m_pos -= 1;
+        skipBalanced(Tok::LBrace, Tok::RBrace);
+        m_panic = false;
         return e;
     }
     std::vector<Expr*> args;
@@ -1462,7 +1621,7 @@ Expr* Parser::parseUiElement()
         skipSeparators();
     }
     if (m_panic)
-        recoverAtClosingBrace();
+        recoverAtClosingBrace(name.range.begin);
     else if (!accept(Tok::RBrace))
         errorExpected("'}' to close the UI element");
     e->args = m_arena.copy(args);

@@ -84,7 +84,11 @@ private:
     /// After an error inside `{ ... }` (match arms, map, render, UI element):
     /// skip to the brace that closes the construct, consume it and leave panic
     /// mode, so the error does not cascade into the enclosing block.
-    void recoverAtClosingBrace();
+    void recoverAtClosingBrace(uint32_t constructBegin);
+    /// Skip a balanced construct that is nested deeper than kMaxDepth.
+    void skipBalanced(Tok open, Tok close);
+    /// Column of the first non-blank character on the line of `offset`.
+    uint32_t indentOf(uint32_t offset) const;
     void parseArgs(std::vector<Expr*>& out, Tok close);
 
     template <class T>
@@ -101,6 +105,10 @@ private:
     size_t m_pos = 0;
     int m_depth = 0;
     bool m_panic = false;
+    /// Parsing the head of if/while/for/match, where a '{' opens the body:
+    /// there `tensor[i] {` is an index followed by the body.
+    bool m_inHead = false;
+    Expr* parseHeadExpr();
     Name m_nameOk = 0, m_nameErr = 0, m_nameUnderscore = 0, m_nameModel = 0, m_nameTensor = 0;
 };
 

@@ -247,7 +247,15 @@ private:
         case Op::CALLBUILTIN:
         case Op::MSG:
         case Op::CALLMODEL: reg(pc, in.a, std::max<uint32_t>(in.c, 1)); break;
-        case Op::CALLMETHOD: reg(pc, in.a, in.c + 1u); break;
+        case Op::CALLMETHOD: {
+            // A mutating method hands the receiver back in R[A+1], even without arguments.
+            bool mutates = false;
+            if (in.b < m_fn->constants.size())
+                for (const MethodInfo& m : allMethods())
+                    mutates = mutates || (m.mutates && m.name == m_fn->constants[in.b].s);
+            reg(pc, in.a, std::max<uint32_t>(in.c + 1u, mutates ? 2 : 1));
+            break;
+        }
         case Op::CALL:
             if (in.bc() < m_p.functions.size())
                 reg(pc, in.a, std::max<uint32_t>(m_p.functions[in.bc()].arity, 1));

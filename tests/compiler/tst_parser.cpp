@@ -7,13 +7,22 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 using namespace aeroflow::compiler;
+
+// GCC 12 at -O3 warns about `"literal" + std::string` inside std::string
+// itself (a known false positive, GCC bug 105329); the dumper below is full of
+// such concatenations.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 namespace {
 
@@ -96,6 +105,12 @@ public:
         }
         case ExprKind::Unary: {
             const auto* u = as<UnaryExpr>(e);
+            // `-1` may be folded into the literal or kept as a negation; both
+            // read as `-1` here so that tests do not depend on the choice.
+            if (u->op == UnaryOp::Neg && u->operand->kind == ExprKind::Int && as<IntExpr>(u->operand)->value >= 0) {
+                ranges.push_back(u->operand->range);
+                return "-" + std::to_string(as<IntExpr>(u->operand)->value);
+            }
             return std::string(u->op == UnaryOp::Neg ? "(neg " : "(not ") + expr(u->operand) + ")";
         }
         case ExprKind::Binary: {
@@ -404,6 +419,7 @@ private slots:
     void duplicateRenderBlockIsOneError();
     void pathologicalNesting_data();
     void pathologicalNesting();
+    void longElseIfChain();
     void unbalancedClosers_data();
     void unbalancedClosers();
     void randomBytes();
@@ -445,7 +461,8 @@ void TestParser::expressions_data()
     QTest::newRow("bang") << QByteArray("!a") << "(not a)";
     QTest::newRow("not under and") << QByteArray("not a and b") << "(and (not a) b)";
     QTest::newRow("neg float literal folds") << QByteArray("-2.5") << "-2.5f";
-    QTest::newRow("sub of negative") << QByteArray("a - -1") << "(- a (neg 1))";
+    QTest::newRow("sub of negative") << QByteArray("a - -1") << "(- a -1)";
+    QTest::newRow("negative int literal") << QByteArray("-3") << "-3";
     // postfix chains
     QTest::newRow("postfix chain") << QByteArray("f(x)[1].g(2)") << "(call (. (index (call f x) 1) g) 2)";
     QTest::newRow("field chain") << QByteArray("a.b.c") << "(. (. a b) c)";
@@ -500,8 +517,6 @@ void TestParser::notBindsLooserThanComparison()
 {
     const Parsed p("let v = not a == b");
     QCOMPARE(p.errorCount(), size_t(0));
-    QEXPECT_FAIL("", "bug (or undocumented choice): `not a == b` parses as `(not a) == b`; Python-style word "
-                     "operators give `not (a == b)`", Continue);
     QCOMPARE(p.dump(initOf(p)), QStringLiteral("(not (== a b))"));
     // `!` stays a tight prefix operator either way.
     const Parsed bang("let v = !a == b");
@@ -554,8 +569,6 @@ void TestParser::integerLimits()
     QFETCH(QByteArray, source);
     QFETCH(int, errors);
     const Parsed p(source);
-    QEXPECT_FAIL("binary minus is not negation", "bug: 2^63 is accepted after any '-' token, so "
-                 "`1 - 9223372036854775808` silently becomes 1 - INT64_MIN", Abort);
     QVERIFY2(int(p.errorCount()) == errors, qPrintable(p.messages()));
     if (errors)
         QVERIFY2(p.messages().contains(QStringLiteral("too large")) || p.messages().contains(QStringLiteral("out of range")),
@@ -805,8 +818,6 @@ void TestParser::parenthesisedOperandRanges()
     QFETCH(QByteArray, expr);
     const Parsed p("let v = " + expr);
     QVERIFY2(p.errorCount() == 0, qPrintable(p.messages()));
-    QEXPECT_FAIL("", "bug: '(' expr ')' returns the inner node with the inner range, so an enclosing node's "
-                     "range stops before ')' or starts after '(' (e.g. 'price * (1 + rate')", Continue);
     QCOMPARE(p.slice(initOf(p)->range), QString::fromUtf8(expr));
     QCOMPARE(p.slice(p.stmt(0)->range), QString::fromUtf8("let v = " + expr));
 }
@@ -835,7 +846,6 @@ void TestParser::tensorAsVariableName()
     QFETCH(QByteArray, source);
     QFETCH(QString, ast);
     const Parsed p(source);
-    QEXPECT_FAIL("index then block", "bug: `if tensor[0] { }` parses `tensor[0] { }` as a tensor literal", Abort);
     QVERIFY2(p.errorCount() == 0, qPrintable(p.messages()));
     QCOMPARE(p.dump(), ast);
 }
@@ -849,7 +859,7 @@ void TestParser::matchArms()
     // A negative literal pattern on its own line.
     const Parsed neg("let v = match x {\n  -1 => \"minus\"\n  _ => 0\n}");
     QVERIFY2(neg.errorCount() == 0, qPrintable(neg.messages()));
-    QCOMPARE(neg.dump(), QStringLiteral("(let v (match x ((neg 1) => \"minus\") (_ => 0)))"));
+    QCOMPARE(neg.dump(), QStringLiteral("(let v (match x (-1 => \"minus\") (_ => 0)))"));
 
     // Newlines, commas, block bodies, Ok/Err and message patterns.
     const Parsed many("let v = match r {\n"
@@ -1103,8 +1113,6 @@ void TestParser::unclosedParenDoesNotSwallowTheFile()
 {
     const Parsed p("fn broken(a {\n}\nfn good(a) { return a }\nlet y = 1\n");
     QVERIFY(p.errorCount() >= 1);
-    QEXPECT_FAIL("", "recovery gap: an unclosed '(' makes the lexer drop every later newline, so the "
-                     "parser's resync skips the rest of the file (all later declarations and errors vanish)", Continue);
     QVERIFY2(p.dump().contains(QStringLiteral("(fn good(a) {(return a)})")) && p.dump().endsWith(QStringLiteral("(let y 1)")),
         qPrintable(p.dump()));
 }
@@ -1114,8 +1122,6 @@ void TestParser::strayClosingBraceIsOneError()
     const Parsed p("let a = 1\n}\nlet b = 2\n");
     QVERIFY2(p.messages().contains(QStringLiteral("unmatched '}'")), qPrintable(p.messages()));
     QVERIFY2(p.dump().endsWith(QStringLiteral("(let b 2)")), qPrintable(p.dump()));
-    QEXPECT_FAIL("", "bug: after 'unmatched }' parseModule does not skip the following newline and reports "
-                     "a second error 'expected an expression, found newline'", Continue);
     QVERIFY2(p.errorCount() == 1, qPrintable(p.messages()));
 }
 
@@ -1137,8 +1143,6 @@ void TestParser::errorInsideBracedExpressionDoesNotCascade()
     const Parsed p(source);
     QVERIFY(p.errorCount() >= 1);
     QVERIFY2(p.dump().endsWith(QStringLiteral("(let z 1)")), qPrintable(p.dump()));
-    QEXPECT_FAIL("", "bug: synchronize() stops at the expression's own '}' and it is then reported as "
-                     "'unmatched }' (plus 'found newline'); inside a function it closes the body early", Continue);
     QVERIFY2(p.errorCount() == 1, qPrintable(p.messages()));
 }
 
@@ -1147,8 +1151,6 @@ void TestParser::duplicateRenderBlockIsOneError()
     const Parsed p("screen S {\n  render { Text { \"a\" } }\n  render { Text { \"b\" } }\n  on M { }\n}\nlet z = 1\n");
     QVERIFY2(p.messages().contains(QStringLiteral("only one render block")), qPrintable(p.messages()));
     QVERIFY2(p.dump().endsWith(QStringLiteral("(let z 1)")), qPrintable(p.dump()));
-    QEXPECT_FAIL("", "bug: the 'only one render block' error puts the parser in panic mode before the block "
-                     "is parsed, so synchronize() cascades into 'unmatched }' errors", Continue);
     QVERIFY2(p.errorCount() == 1, qPrintable(p.messages()));
 }
 
@@ -1175,12 +1177,17 @@ void TestParser::pathologicalNesting_data()
     QTest::newRow("10k types") << "let x: " + QByteArray("List[").repeated(10000) << true;
     QTest::newRow("10k patterns") << "match x { " + QByteArray("Ok(").repeated(10000) << true;
     QTest::newRow("10k tensor") << "let t = " + QByteArray("tensor[").repeated(5000) << true;
-    QTest::newRow("long flat sum") << "let s = 1" + QByteArray(" + 1").repeated(20000) << false;
-    QTest::newRow("long field chain") << "let s = a" + QByteArray(".b").repeated(20000) << false;
-    QTest::newRow("many statements") << QByteArray("let x = 1\n").repeated(20000) << false;
+    QTest::newRow("20k-term sum") << "let s = 1" + QByteArray(" + 1").repeated(20000) << true;
+    QTest::newRow("20k field chain") << "let s = a" + QByteArray(".b").repeated(20000) << true;
+    QTest::newRow("20k call chain") << "let s = f" + QByteArray("(1)").repeated(20000) << true;
+    QTest::newRow("1k-term sum") << "let s = 1" + QByteArray(" + 1").repeated(1000) << false;
+    QTest::newRow("1k field chain") << "let s = a" + QByteArray(".b").repeated(1000) << false;
+    QTest::newRow("10k-element list") << "let s = [" + QByteArray("1, ").repeated(10000) + "]" << false;
+    QTest::newRow("20k statements") << QByteArray("let x = 1\n").repeated(20000) << false;
 }
 
-// Deep input is an error, never a stack overflow; flat input of any length is fine.
+// Deep input, and chains too long for the later recursive passes, are an
+// error, never a stack overflow; input of reasonable shape is fine at any size.
 void TestParser::pathologicalNesting()
 {
     QFETCH(QByteArray, source);
@@ -1193,6 +1200,20 @@ void TestParser::pathologicalNesting()
     } else {
         QVERIFY2(p.errorCount() == 0, qPrintable(p.messages().left(500)));
     }
+}
+
+// A long else-if chain is a flat list of branches to the user (a dispatch
+// table, generated code), not nesting.
+void TestParser::longElseIfChain()
+{
+    QByteArray source = "fn f(x) {\n  if x == 0 { return 0 }";
+    for (int i = 1; i < 300; ++i)
+        source += " else if x == " + QByteArray::number(i) + " { return " + QByteArray::number(i) + " }";
+    source += "\n  return -1\n}\n";
+    const Parsed p(source);
+    QEXPECT_FAIL("", "limitation: each `else if` counts as one nesting level, so ~190+ branches are rejected "
+                     "with 'expression nested too deeply' (reported twice)", Abort);
+    QVERIFY2(p.errorCount() == 0, qPrintable(p.messages()));
 }
 
 void TestParser::unbalancedClosers_data()
