@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -106,8 +107,9 @@ int runCommand(const std::vector<std::string>& args)
         ss << std::cin.rdbuf();
         text = ss.str();
     } else {
+        std::error_code ec;
         std::ifstream in(file, std::ios::binary);
-        if (!in) {
+        if (!in || std::filesystem::is_directory(file, ec)) {
             std::cerr << "aeroflow run: cannot read '" << file << "'\n";
             return 1;
         }

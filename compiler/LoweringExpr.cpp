@@ -252,7 +252,7 @@ void Lowerer::binaryTo(const BinaryExpr* e, Reg dst)
     case BinaryOp::Mul:
     case BinaryOp::Div:
     case BinaryOp::Mod:
-        arith(arithOp(e->op), dst, leftOperand(e->lhs, dst), e->rhs, at);
+        arith(arithOp(e->op), dst, leftOperand(e->lhs, dst), e->rhs, at, isNumeric(e->lhs));
         return;
     default: {
         const Reg l = leftOperand(e->lhs, dst);
@@ -263,10 +263,18 @@ void Lowerer::binaryTo(const BinaryExpr* e, Reg dst)
     }
 }
 
-// dst := lhs OP rhs; `x + 1` and `x - 1` use ADDI.
-void Lowerer::arith(Op op, Reg dst, Reg lhs, const Expr* rhs, uint32_t at)
+bool Lowerer::isNumeric(const Expr* e) const
 {
-    if ((op == Op::ADD || op == Op::SUB) && rhs->kind == ExprKind::Int) {
+    const TypeKind k = m_types.kind(e->type);
+    return k == TypeKind::Int || k == TypeKind::Float;
+}
+
+// dst := lhs OP rhs; `x + 1` uses ADDI, and so does `x - 1` when x is known to
+// be a number (ADD also concatenates strings, so `s - 1` must stay a SUB that
+// fails at run time).
+void Lowerer::arith(Op op, Reg dst, Reg lhs, const Expr* rhs, uint32_t at, bool lhsNumeric)
+{
+    if ((op == Op::ADD || (op == Op::SUB && lhsNumeric)) && rhs->kind == ExprKind::Int) {
         const int64_t v = as<IntExpr>(rhs)->value;
         const int64_t imm = op == Op::ADD ? v : negated(v);
         if (imm >= INT16_MIN && imm <= INT16_MAX) {
@@ -492,10 +500,10 @@ void Lowerer::assignTo(const Expr* target, AssignOp op, const Expr* value, uint3
         else
             storePlace(p, exprAny(value));
     } else if (p.kind == Place::Kind::Reg) {
-        arith(assignOp(op), Reg(p.slot), Reg(p.slot), value, at);
+        arith(assignOp(op), Reg(p.slot), Reg(p.slot), value, at, isNumeric(target));
     } else {
         const Reg result = allocReg();
-        arith(assignOp(op), result, loadPlace(p, result), value, at);
+        arith(assignOp(op), result, loadPlace(p, result), value, at, isNumeric(target));
         storePlace(p, result);
     }
     freeTo(mark);

@@ -136,7 +136,9 @@ public:
     void exprImpl(const Expr* e, Reg dst);
     void identTo(const IdentExpr* e, Reg dst);
     void binaryTo(const BinaryExpr* e, Reg dst);
-    void arith(Op op, Reg dst, Reg lhs, const Expr* rhs, uint32_t at);
+    void arith(Op op, Reg dst, Reg lhs, const Expr* rhs, uint32_t at, bool lhsNumeric);
+    /// Did the checker prove `e` an int or a float?
+    bool isNumeric(const Expr* e) const;
     void listTo(Span<Expr*> items, Reg dst, uint32_t at);
     void mapTo(const MapExpr* e, Reg dst);
     void tensorTo(const TensorExpr* e, Reg dst);

@@ -250,15 +250,19 @@ private slots:
 
     void immediateAdd()
     {
-        COMPILE(p, "fn g(x) { return x + 1 }\nfn h(x) { return x - 3 }\nfn k(x) { return x + 100000 }\n"
-                   "print(g(1), h(1), k(1))\n");
+        COMPILE(p, "fn g(x) { return x + 1 }\nfn h(x: int) { return x - 3 }\nfn k(x) { return x + 100000 }\n"
+                   "fn u(x) { return x - 3 }\nprint(g(1), h(1), k(1), u(1))\n");
         const Function* g = fn(*p, "g");
         const Function* h = fn(*p, "h");
         const Function* k = fn(*p, "k");
+        const Function* u = fn(*p, "u");
         QCOMPARE(g->code[0].op, Op::ADDI);
         QCOMPARE(g->code[0].sc(), int16_t(1));
         QCOMPARE(h->code[0].op, Op::ADDI);
         QCOMPARE(h->code[0].sc(), int16_t(-3));
+        // x may be a string, and ADD concatenates: `x - 3` must stay a SUB.
+        QCOMPARE(countOp(*u, Op::ADDI), 0);
+        QCOMPARE(countOp(*u, Op::SUB), 1);
         QCOMPARE(countOp(*k, Op::ADDI), 0);
         QCOMPARE(countOp(*k, Op::ADD), 1);
     }

@@ -1,0 +1,454 @@
+#include "Ops.h"
+
+#include "Print.h"
+#include "Program.h"
+#include "RuntimeError.h"
+
+#include <cmath>
+
+namespace aeroflow::engine {
+
+namespace {
+
+const char* opSymbol(ArithOp op)
+{
+    switch (op) {
+    case ArithOp::Add: return "+";
+    case ArithOp::Sub: return "-";
+    case ArithOp::Mul: return "*";
+    case ArithOp::Div: return "/";
+    case ArithOp::Mod: return "%";
+    }
+    return "?";
+}
+
+[[noreturn]] void badOperands(ArithOp op, const Value& a, const Value& b)
+{
+    fail(std::string("cannot apply '") + opSymbol(op) + "' to " + describeType(a) + " and " + describeType(b));
+}
+
+[[noreturn]] void overflow(ArithOp op)
+{
+    fail(std::string("integer overflow in '") + opSymbol(op) + "'");
+}
+
+std::string shapeText(const TensorObj& t)
+{
+    std::string s = "[";
+    for (size_t i = 0; i < t.shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(t.shape[i]);
+    return s + "]";
+}
+
+Value newTensor(std::vector<uint32_t> shape, std::vector<double> data)
+{
+    checkMemory(int64_t(data.size() * sizeof(double)));
+    auto* t = new TensorObj;
+    t->shape = std::move(shape);
+    t->data = std::move(data);
+    t->recharge();
+    return Value::object(t);
+}
+
+const TensorObj& needTensor(const Value& v, const char* what)
+{
+    if (v.type() != ValueType::Tensor)
+        fail(std::string(what) + " needs a tensor, found " + describeType(v));
+    return asTensor(v);
+}
+
+double applyFloat(ArithOp op, double x, double y)
+{
+    switch (op) {
+    case ArithOp::Add: return x + y;
+    case ArithOp::Sub: return x - y;
+    case ArithOp::Mul: return x * y;
+    case ArithOp::Div:
+        if (y == 0)
+            fail("division by zero");
+        return x / y;
+    case ArithOp::Mod:
+        if (y == 0)
+            fail("remainder by zero");
+        return std::fmod(x, y);
+    }
+    return 0;
+}
+
+Value tensorArith(ArithOp op, const Value& a, const Value& b)
+{
+    if (op == ArithOp::Div || op == ArithOp::Mod)
+        badOperands(op, a, b);
+    if (a.type() == ValueType::Tensor && b.type() == ValueType::Tensor) {
+        const auto& x = asTensor(a);
+        const auto& y = asTensor(b);
+        if (x.shape != y.shape)
+            fail("tensor shapes " + shapeText(x) + " and " + shapeText(y) + " do not match");
+        std::vector<double> d(x.data.size());
+        for (size_t i = 0; i < d.size(); ++i)
+            d[i] = applyFloat(op, x.data[i], y.data[i]);
+        return newTensor(x.shape, std::move(d));
+    }
+    if (op == ArithOp::Add)
+        badOperands(op, a, b); // `+` is tensor + tensor only
+    const bool tensorLeft = a.type() == ValueType::Tensor;
+    const Value& tv = tensorLeft ? a : b;
+    const Value& nv = tensorLeft ? b : a;
+    if (!nv.isNumber())
+        badOperands(op, a, b);
+    const auto& t = asTensor(tv);
+    const double n = nv.toDouble();
+    std::vector<double> d(t.data.size());
+    for (size_t i = 0; i < d.size(); ++i)
+        d[i] = tensorLeft ? applyFloat(op, t.data[i], n) : applyFloat(op, n, t.data[i]);
+    return newTensor(t.shape, std::move(d));
+}
+
+bool concatenable(const Value& v)
+{
+    return v.isString() || v.isNumber() || v.isBool() || v.isNil();
+}
+
+int64_t checkIndex(const Value& i, int64_t size, const char* what)
+{
+    if (!i.isInt())
+        fail(std::string(what) + " index must be an int, found " + describeType(i));
+    const int64_t k = i.asInt();
+    if (k < 0 || k >= size)
+        fail(std::string(what) + " index " + std::to_string(k) + " out of range (length " + std::to_string(size) + ")");
+    return k;
+}
+
+} // namespace
+
+std::string describeType(const Value& v) { return valueTypeName(v.type()); }
+
+int64_t checkedAdd(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        overflow(ArithOp::Add);
+    return r;
+}
+
+int64_t checkedMul(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_mul_overflow(a, b, &r))
+        overflow(ArithOp::Mul);
+    return r;
+}
+
+Value arith(ArithOp op, const Value& a, const Value& b, const compiler::Program* program)
+{
+    if (a.isInt() && b.isInt()) {
+        const int64_t x = a.asInt(), y = b.asInt();
+        int64_t r = 0;
+        switch (op) {
+        case ArithOp::Add:
+            if (__builtin_add_overflow(x, y, &r))
+                overflow(op);
+            return Value::integer(r);
+        case ArithOp::Sub:
+            if (__builtin_sub_overflow(x, y, &r))
+                overflow(op);
+            return Value::integer(r);
+        case ArithOp::Mul:
+            if (__builtin_mul_overflow(x, y, &r))
+                overflow(op);
+            return Value::integer(r);
+        case ArithOp::Div:
+            if (y == 0)
+                fail("division by zero");
+            if (x == INT64_MIN && y == -1)
+                overflow(op);
+            return Value::integer(x / y);
+        case ArithOp::Mod:
+            if (y == 0)
+                fail("remainder by zero");
+            if (y == -1)
+                return Value::integer(0);
+            return Value::integer(x % y);
+        }
+    }
+    if (a.isNumber() && b.isNumber())
+        return Value::number(applyFloat(op, a.toDouble(), b.toDouble()));
+    if (op == ArithOp::Add) {
+        if ((a.isString() && concatenable(b)) || (b.isString() && concatenable(a))) {
+            std::string s = toDisplay(a, program);
+            if (b.isString())
+                s += asString(b).text;
+            else
+                s += toDisplay(b, program);
+            return makeString(std::move(s));
+        }
+        if (a.isList() && b.isList()) {
+            const auto& x = asList(a).items;
+            const auto& y = asList(b).items;
+            std::vector<Value> items;
+            checkMemory(int64_t((x.size() + y.size()) * sizeof(Value)));
+            items.reserve(x.size() + y.size());
+            items.insert(items.end(), x.begin(), x.end());
+            items.insert(items.end(), y.begin(), y.end());
+            return makeList(std::move(items));
+        }
+    }
+    if (a.type() == ValueType::Tensor || b.type() == ValueType::Tensor)
+        return tensorArith(op, a, b);
+    badOperands(op, a, b);
+}
+
+Value negate(const Value& v)
+{
+    if (v.isInt()) {
+        if (v.asInt() == INT64_MIN)
+            fail("integer overflow in negation");
+        return Value::integer(-v.asInt());
+    }
+    if (v.isFloat())
+        return Value::number(-v.asFloat());
+    if (v.type() == ValueType::Tensor) {
+        const auto& t = asTensor(v);
+        std::vector<double> d(t.data.size());
+        for (size_t i = 0; i < d.size(); ++i)
+            d[i] = -t.data[i];
+        return newTensor(t.shape, std::move(d));
+    }
+    fail("cannot negate a value of type " + describeType(v));
+}
+
+int order(const Value& a, const Value& b)
+{
+    if (a.isInt() && b.isInt())
+        return a.asInt() < b.asInt() ? -1 : a.asInt() > b.asInt();
+    if (a.isNumber() && b.isNumber()) {
+        const double x = a.toDouble(), y = b.toDouble();
+        if (std::isnan(x) || std::isnan(y))
+            return std::isnan(x) - std::isnan(y); // NaN sorts last, deterministically
+        return x < y ? -1 : x > y;
+    }
+    if (a.isString() && b.isString()) {
+        const int c = asString(a).text.compare(asString(b).text);
+        return c < 0 ? -1 : c > 0;
+    }
+    fail("cannot compare " + describeType(a) + " with " + describeType(b) + " (only two numbers or two strings)");
+}
+
+bool compare(CompareOp op, const Value& a, const Value& b)
+{
+    if (a.isNumber() && b.isNumber() && !(a.isInt() && b.isInt())) {
+        // IEEE semantics: every comparison with NaN is false.
+        const double x = a.toDouble(), y = b.toDouble();
+        switch (op) {
+        case CompareOp::Lt: return x < y;
+        case CompareOp::Le: return x <= y;
+        case CompareOp::Gt: return x > y;
+        case CompareOp::Ge: return x >= y;
+        }
+    }
+    const int c = order(a, b);
+    switch (op) {
+    case CompareOp::Lt: return c < 0;
+    case CompareOp::Le: return c <= 0;
+    case CompareOp::Gt: return c > 0;
+    case CompareOp::Ge: return c >= 0;
+    }
+    return false;
+}
+
+int64_t lengthOf(const Value& v, const char* what)
+{
+    switch (v.type()) {
+    case ValueType::String: return asString(v).chars;
+    case ValueType::List: return int64_t(asList(v).items.size());
+    case ValueType::Map: return int64_t(asMap(v).entries.size());
+    case ValueType::Tensor: return int64_t(asTensor(v).data.size());
+    default: fail(std::string(what) + " needs a string, list, map or tensor, found " + describeType(v));
+    }
+}
+
+Value indexValue(const Value& c, const Value& i)
+{
+    switch (c.type()) {
+    case ValueType::List: {
+        const auto& l = asList(c).items;
+        return l[size_t(checkIndex(i, int64_t(l.size()), "list"))];
+    }
+    case ValueType::String: {
+        const auto& s = asString(c);
+        return makeString(charAt(s, uint32_t(checkIndex(i, s.chars, "string"))));
+    }
+    case ValueType::Map: {
+        if (!i.isString())
+            fail("map key must be a string, found " + describeType(i));
+        const auto& m = asMap(c);
+        const int64_t k = m.find(asString(i).text);
+        if (k < 0)
+            fail("map has no key \"" + asString(i).text + "\" (use has() or get())");
+        return m.entries[size_t(k)].second;
+    }
+    case ValueType::Tensor: {
+        const auto& t = asTensor(c);
+        const int64_t k = checkIndex(i, t.shape[0], "tensor");
+        if (t.shape.size() == 1)
+            return Value::number(t.data[size_t(k)]);
+        std::vector<uint32_t> shape(t.shape.begin() + 1, t.shape.end());
+        size_t stride = 1;
+        for (auto d : shape)
+            stride *= d;
+        std::vector<double> d(t.data.begin() + std::ptrdiff_t(size_t(k) * stride),
+                              t.data.begin() + std::ptrdiff_t(size_t(k + 1) * stride));
+        return newTensor(std::move(shape), std::move(d));
+    }
+    default: fail("cannot index a value of type " + describeType(c));
+    }
+}
+
+void setIndexValue(Value& c, const Value& i, Value v)
+{
+    switch (c.type()) {
+    case ValueType::List: {
+        const int64_t k = checkIndex(i, int64_t(asList(c).items.size()), "list");
+        mutableList(c).items[size_t(k)] = std::move(v);
+        return;
+    }
+    case ValueType::Map:
+        if (!i.isString())
+            fail("map key must be a string, found " + describeType(i));
+        checkMemory(int64_t(asString(i).text.size()) + 48);
+        mutableMap(c).set(asString(i).text, std::move(v));
+        return;
+    default: fail("cannot assign an element of a value of type " + describeType(c));
+    }
+}
+
+Value fieldValue(const Value& m, std::string_view key)
+{
+    if (!m.isMap())
+        fail("cannot read field '" + std::string(key) + "' of a value of type " + describeType(m));
+    const auto& map = asMap(m);
+    const int64_t k = map.find(key);
+    if (k < 0)
+        fail("map has no key \"" + std::string(key) + "\" (use has() or get())");
+    return map.entries[size_t(k)].second;
+}
+
+void setFieldValue(Value& m, std::string_view key, Value v)
+{
+    if (!m.isMap())
+        fail("cannot set field '" + std::string(key) + "' of a value of type " + describeType(m));
+    checkMemory(int64_t(key.size()) + 48);
+    mutableMap(m).set(key, std::move(v));
+}
+
+// --- tensors ------------------------------------------------------------------
+
+Value makeTensor(const Value& shape, const Value& items)
+{
+    if (!shape.isList() || !items.isList())
+        fail("a tensor needs a list of dimensions and a list of elements");
+    std::vector<uint32_t> dims;
+    size_t count = 1;
+    for (const auto& d : asList(shape).items) {
+        if (!d.isInt() || d.asInt() <= 0 || d.asInt() > (1 << 24))
+            fail("tensor dimensions must be positive ints");
+        dims.push_back(uint32_t(d.asInt()));
+        count *= size_t(d.asInt());
+        if (count > (size_t(1) << 28))
+            fail("tensor is too large");
+    }
+    if (dims.empty() || dims.size() > 4)
+        fail("a tensor has 1 to 4 dimensions");
+    const auto& xs = asList(items).items;
+    if (xs.size() != count)
+        fail("this tensor needs " + std::to_string(count) + " elements, found " + std::to_string(xs.size()));
+    std::vector<double> data;
+    data.reserve(count);
+    for (const auto& x : xs) {
+        if (!x.isNumber())
+            fail("tensor elements must be numbers, found " + describeType(x));
+        data.push_back(x.toDouble());
+    }
+    return newTensor(std::move(dims), std::move(data));
+}
+
+Value tensorMatmul(const Value& a, const Value& b)
+{
+    const auto& x = needTensor(a, "matmul()");
+    const auto& y = needTensor(b, "matmul()");
+    if (x.shape.size() != 2 || y.shape.size() != 2 || x.shape[1] != y.shape[0])
+        fail("matmul() needs shapes [m, k] and [k, n], found " + shapeText(x) + " and " + shapeText(y));
+    const size_t m = x.shape[0], k = x.shape[1], n = y.shape[1];
+    std::vector<double> d(m * n, 0.0);
+    for (size_t i = 0; i < m; ++i)
+        for (size_t j = 0; j < n; ++j) {
+            double s = 0;
+            for (size_t p = 0; p < k; ++p)
+                s += x.data[i * k + p] * y.data[p * n + j];
+            d[i * n + j] = s;
+        }
+    return newTensor({uint32_t(m), uint32_t(n)}, std::move(d));
+}
+
+Value tensorRelu(const Value& v)
+{
+    const auto& t = needTensor(v, "relu()");
+    std::vector<double> d(t.data.size());
+    for (size_t i = 0; i < d.size(); ++i)
+        d[i] = t.data[i] > 0 ? t.data[i] : 0.0;
+    return newTensor(t.shape, std::move(d));
+}
+
+Value tensorSoftmax(const Value& v)
+{
+    // Along the last axis: each row is normalised on its own.
+    const auto& t = needTensor(v, "softmax()");
+    const size_t row = t.shape.back();
+    std::vector<double> d(t.data.size());
+    for (size_t r = 0; r < d.size(); r += row) {
+        double mx = t.data[r];
+        for (size_t i = 1; i < row; ++i)
+            mx = std::max(mx, t.data[r + i]);
+        double sum = 0;
+        for (size_t i = 0; i < row; ++i)
+            sum += d[r + i] = std::exp(t.data[r + i] - mx);
+        for (size_t i = 0; i < row; ++i)
+            d[r + i] /= sum;
+    }
+    return newTensor(t.shape, std::move(d));
+}
+
+Value tensorTranspose(const Value& v)
+{
+    const auto& t = needTensor(v, "transpose()");
+    if (t.shape.size() == 1)
+        return newTensor({1, t.shape[0]}, t.data);
+    if (t.shape.size() != 2)
+        fail("transpose() needs a 1- or 2-dimensional tensor, found shape " + shapeText(t));
+    const size_t m = t.shape[0], n = t.shape[1];
+    std::vector<double> d(m * n);
+    for (size_t i = 0; i < m; ++i)
+        for (size_t j = 0; j < n; ++j)
+            d[j * m + i] = t.data[i * n + j];
+    return newTensor({uint32_t(n), uint32_t(m)}, std::move(d));
+}
+
+Value tensorShape(const Value& v)
+{
+    const auto& t = needTensor(v, "shape()");
+    std::vector<Value> dims;
+    for (auto d : t.shape)
+        dims.push_back(Value::integer(d));
+    return makeList(std::move(dims));
+}
+
+Value tensorSum(const Value& v)
+{
+    const auto& t = needTensor(v, "sum()");
+    double s = 0;
+    for (double x : t.data)
+        s += x;
+    return Value::number(s);
+}
+
+} // namespace aeroflow::engine

@@ -1,0 +1,158 @@
+#pragma once
+// The Deterministic Actor Scheduler (DAS): runs a compiled Program. It owns
+// the actors, the one message queue ordered by (logical time, receiver id,
+// sender id, sender's sequence number), the main program's suspended frame
+// while it waits in recv(), and the interpreter (Vm).
+//
+// Actor ids: the main program is actor 0; spawned actors get 1, 2, ... in
+// spawn order. A run is a pure function of (program, seed, recorded inputs):
+// nothing here reads a clock, an address or an unordered container's order.
+// Single-threaded: one Scheduler runs on the thread that calls run().
+
+#include "Random.h"
+#include "Value.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aeroflow::compiler {
+struct Program;
+}
+
+namespace aeroflow::engine {
+
+class Vm;
+struct Fiber;
+
+/// Limits and inputs of one run. Every limit crashes the offending actor (or
+/// ends the run when it is the main program) with a clear runtime error.
+struct RunOptions {
+    uint64_t seed = 0;
+    uint64_t maxMessages = 1'000'000;  ///< deliveries before the run is cut off
+    uint64_t fuel = 100'000'000;       ///< instructions per handler / main segment
+    uint32_t maxCallDepth = 2'000;     ///< frames on one stack
+    int64_t memoryLimit = 256ll << 20; ///< bytes of heap per actor
+    /// The effect boundary for outside input (env(), read_line()). The
+    /// defaults read nothing; the CLI installs real ones. Every answer is
+    /// recorded in RunStats::effects.
+    std::function<std::optional<std::string>(std::string_view name)> env;
+    std::function<std::optional<std::string>()> readLine;
+    /// Keep the delivery log (RunStats::deliveries), for tests and tools.
+    bool recordDeliveries = false;
+};
+
+enum class Stream : uint8_t { Output, Error, Warning };
+/// Receives program output (whole lines, with their '\n') and diagnostics.
+using OutputFn = std::function<void(Stream, std::string_view text)>;
+
+struct Delivery {
+    uint64_t time;
+    uint32_t receiver, sender;
+    uint64_t seq;
+    std::string message; ///< printed form of the message (or the emitted value, for main)
+};
+
+struct RunStats {
+    int exitCode = 0;              ///< 0, or 1 when the main program failed / the run was cut off
+    uint64_t messagesDelivered = 0;
+    uint64_t finalTime = 0;
+    uint32_t actorsSpawned = 0;
+    uint32_t crashes = 0;
+    std::vector<std::string> warnings;
+    std::vector<std::pair<std::string, std::string>> effects; ///< (kind, recorded value)
+    std::vector<Delivery> deliveries;                        ///< when recordDeliveries
+};
+
+/// One actor (id 0 is the main program, type -1).
+struct ActorRecord {
+    uint32_t id = 0;
+    int32_t type = -1;
+    std::vector<Value> state;
+    Random rng;
+    uint64_t nextSeq = 0;   ///< the sender's own sequence counter
+    bool alive = true;
+    bool stopRequested = false; ///< stop() was called; gone when the handler returns
+    bool hasRendered = false;
+    std::string lastRender; ///< last UI tree shown (screens)
+};
+
+class Scheduler {
+public:
+    Scheduler(std::shared_ptr<const compiler::Program> program, RunOptions options, OutputFn output);
+    ~Scheduler();
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+
+    /// Runs the main program and every message until nothing is pending.
+    RunStats run();
+
+    // --- services for the Vm (engine-internal) --------------------------------
+    const compiler::Program& program() const { return *m_program; }
+    const RunOptions& options() const { return m_options; }
+    uint64_t now() const { return m_now; }
+    /// Global slot (main program variables; actors read the `let` ones).
+    Value& global(uint32_t slot);
+    ActorRecord& currentActor() { return *m_actors[m_ctx.back().actor]; }
+    bool inMain() const { return m_ctx.back().actor == 0; }
+    Value spawn(uint32_t type);
+    void send(const Value& target, const Value& message, int64_t delay);
+    void emit(const Value& value);
+    void stopCurrent();
+    /// Pops the next value emitted to the main program, if one has arrived.
+    bool takeMainInbox(Value& out);
+    void output(std::string text);
+    void warn(std::string text);
+    std::optional<std::string> env(std::string_view name);
+    std::optional<std::string> readLine();
+    /// "FILE:LINE:COL" of a function's instruction.
+    std::string where(uint32_t function, uint32_t pc) const;
+
+private:
+    struct Envelope {
+        uint64_t time;
+        uint32_t receiver, sender;
+        uint64_t seq;
+        Value payload;       ///< a message, or the emitted value for the main program
+        bool operator>(const Envelope& o) const;
+    };
+    struct Context {
+        uint32_t actor;
+        std::optional<uint32_t> replyTo; ///< sender of the message being handled
+    };
+    class ContextGuard;
+
+    void enqueue(uint32_t receiver, uint64_t time, Value payload);
+    void deliver(Envelope env);
+    void crash(ActorRecord& actor, const std::string& message);
+    void renderScreen(ActorRecord& actor);
+    bool runMain(); ///< false when main failed
+    std::string actorLabel(uint32_t id) const;
+
+    std::shared_ptr<const compiler::Program> m_program;
+    RunOptions m_options;
+    OutputFn m_output;
+    std::unique_ptr<Vm> m_vm;
+    HeapAccount m_heap;
+    HeapAccount* m_savedHeap = nullptr;
+    std::vector<std::unique_ptr<ActorRecord>> m_actors;
+    std::priority_queue<Envelope, std::vector<Envelope>, std::greater<Envelope>> m_queue;
+    std::vector<Context> m_ctx;
+    std::unique_ptr<Fiber> m_mainFiber;
+    std::vector<Value> m_globals;
+    std::vector<Value> m_mainInbox; ///< values delivered to main, not yet taken
+    uint64_t m_now = 0;
+    bool m_mainDone = false;
+    bool m_failed = false;
+    RunStats m_stats;
+};
+
+/// Compiles nothing: runs an already compiled program and returns its stats.
+RunStats runProgram(std::shared_ptr<const compiler::Program> program, RunOptions options, OutputFn output);
+
+} // namespace aeroflow::engine

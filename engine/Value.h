@@ -1,0 +1,263 @@
+#pragma once
+// Runtime values of the DAS engine. A Value is 16 bytes: a type tag and an
+// unboxed payload (nil, bool, int, float, actor reference) or a pointer to a
+// reference-counted heap object (strings, lists, maps, tensors, messages,
+// results, closures, UI nodes).
+//
+// Memory model (docs/ENGINE.md): heap objects are immutable while shared and
+// copied on write. Code that changes a list or map first calls mutableList()
+// / mutableMap(), which copies the object when its reference count is above
+// one, so two holders never observe each other's changes. Reference counts are
+// not atomic: the engine runs one actor at a time on one thread.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace aeroflow::compiler {
+struct UiNodeDesc;
+struct Program;
+}
+
+namespace aeroflow::engine {
+
+enum class ValueType : uint8_t { Nil, Bool, Int, Float, String, List, Map, Tensor, Actor, Message, Result, Function, UiNode };
+
+/// The name `type_of` reports ("int", "list", ...).
+const char* valueTypeName(ValueType type);
+
+struct Obj;
+
+class Value {
+public:
+    Value() : m_type(ValueType::Nil) { m_u.i = 0; }
+    Value(const Value& o) : m_type(o.m_type), m_u(o.m_u) { retain(); }
+    Value(Value&& o) noexcept : m_type(o.m_type), m_u(o.m_u) { o.m_type = ValueType::Nil; }
+    Value& operator=(const Value& o)
+    {
+        if (this != &o) {
+            Value tmp(o);
+            swap(tmp);
+        }
+        return *this;
+    }
+    Value& operator=(Value&& o) noexcept
+    {
+        if (this != &o) {
+            release();
+            m_type = o.m_type;
+            m_u = o.m_u;
+            o.m_type = ValueType::Nil;
+        }
+        return *this;
+    }
+    ~Value() { release(); }
+    void swap(Value& o) noexcept
+    {
+        std::swap(m_type, o.m_type);
+        std::swap(m_u, o.m_u);
+    }
+
+    static Value nil() { return {}; }
+    static Value boolean(bool b) { Value v(ValueType::Bool); v.m_u.b = b; return v; }
+    static Value integer(int64_t i) { Value v(ValueType::Int); v.m_u.i = i; return v; }
+    static Value number(double f) { Value v(ValueType::Float); v.m_u.f = f; return v; }
+    static Value actor(uint32_t id, uint32_t type) { Value v(ValueType::Actor); v.m_u.ref = {id, type}; return v; }
+    /// Takes ownership of one reference to `o` (fresh objects start at one).
+    static Value object(Obj* o);
+
+    ValueType type() const { return m_type; }
+    bool isNil() const { return m_type == ValueType::Nil; }
+    bool isBool() const { return m_type == ValueType::Bool; }
+    bool isInt() const { return m_type == ValueType::Int; }
+    bool isFloat() const { return m_type == ValueType::Float; }
+    bool isNumber() const { return m_type == ValueType::Int || m_type == ValueType::Float; }
+    bool isString() const { return m_type == ValueType::String; }
+    bool isList() const { return m_type == ValueType::List; }
+    bool isMap() const { return m_type == ValueType::Map; }
+    bool isObject() const { return m_type >= ValueType::String && m_type != ValueType::Actor; }
+    /// "Truthy": neither false nor nil.
+    bool truthy() const { return !(m_type == ValueType::Nil || (m_type == ValueType::Bool && !m_u.b)); }
+
+    bool asBool() const { return m_u.b; }
+    int64_t asInt() const { return m_u.i; }
+    double asFloat() const { return m_u.f; }
+    /// Int or float as a double.
+    double toDouble() const { return m_type == ValueType::Int ? double(m_u.i) : m_u.f; }
+    uint32_t actorId() const { return m_u.ref.id; }
+    uint32_t actorType() const { return m_u.ref.type; }
+    Obj* obj() const { return m_u.obj; }
+
+private:
+    explicit Value(ValueType t) : m_type(t) { m_u.i = 0; }
+    inline void retain() const;
+    inline void release();
+
+    ValueType m_type;
+    union U {
+        bool b;
+        int64_t i;
+        double f;
+        struct { uint32_t id, type; } ref;
+        Obj* obj;
+    } m_u;
+};
+static_assert(sizeof(Value) == 16);
+
+// --- memory accounting --------------------------------------------------------
+
+/// Bytes held by each actor's heap objects. The scheduler installs one per run
+/// (per thread) and sets `current` to the running actor; every object records
+/// the actor it was allocated for and gives its bytes back when freed.
+struct HeapAccount {
+    std::vector<int64_t> bytesByActor;
+    uint32_t current = 0;
+    int64_t limit = INT64_MAX; ///< per actor; checked by charge()
+};
+/// The account of this thread, or nullptr (then nothing is counted).
+HeapAccount* currentHeapAccount();
+void setCurrentHeapAccount(HeapAccount* account);
+/// Throws RuntimeError when the running actor would go past its memory limit
+/// by allocating `extraBytes` more.
+void checkMemory(int64_t extraBytes);
+
+// --- heap objects -------------------------------------------------------------
+
+struct Obj {
+    explicit Obj(ValueType t);
+    Obj(const Obj&) = delete;
+    Obj& operator=(const Obj&) = delete;
+    virtual ~Obj();
+    /// Re-measure after a change of size and charge the difference to the owner.
+    void recharge();
+    virtual int64_t measure() const = 0;
+
+    uint32_t refs = 1;
+    ValueType type;
+    uint32_t owner = 0;
+    int64_t charged = 0;
+};
+
+inline void Value::retain() const
+{
+    if (isObject())
+        ++m_u.obj->refs;
+}
+inline void Value::release()
+{
+    if (isObject() && --m_u.obj->refs == 0)
+        delete m_u.obj;
+}
+
+struct StringObj final : Obj {
+    explicit StringObj(std::string s);
+    int64_t measure() const override { return int64_t(sizeof(*this) + text.capacity()); }
+    std::string text;
+    bool ascii = true;      ///< every byte < 0x80: character index = byte index
+    uint32_t chars = 0;     ///< number of UTF-8 characters
+};
+
+struct ListObj final : Obj {
+    ListObj() : Obj(ValueType::List) {}
+    explicit ListObj(std::vector<Value> v) : Obj(ValueType::List), items(std::move(v)) { recharge(); }
+    int64_t measure() const override { return int64_t(sizeof(*this) + items.capacity() * sizeof(Value)); }
+    std::vector<Value> items;
+};
+
+struct MapObj final : Obj {
+    MapObj() : Obj(ValueType::Map) {}
+    int64_t measure() const override;
+    /// Index of `key`, or -1.
+    int64_t find(std::string_view key) const;
+    /// Adds or replaces; keeps the position of an existing key.
+    void set(std::string_view key, Value v);
+    /// Removes `key`; returns false when absent.
+    bool remove(std::string_view key, Value* removed = nullptr);
+    std::vector<std::pair<std::string, Value>> entries; ///< insertion order
+};
+
+struct TensorObj final : Obj {
+    TensorObj() : Obj(ValueType::Tensor) {}
+    int64_t measure() const override
+    {
+        return int64_t(sizeof(*this) + data.capacity() * sizeof(double) + shape.capacity() * sizeof(uint32_t));
+    }
+    std::vector<uint32_t> shape;
+    std::vector<double> data; ///< row-major
+};
+
+struct MessageObj final : Obj {
+    MessageObj(uint32_t id, std::vector<Value> a) : Obj(ValueType::Message), message(id), args(std::move(a)) { recharge(); }
+    int64_t measure() const override { return int64_t(sizeof(*this) + args.capacity() * sizeof(Value)); }
+    uint32_t message;
+    std::vector<Value> args;
+};
+
+struct ResultObj final : Obj {
+    ResultObj(bool isOk, Value v) : Obj(ValueType::Result), ok(isOk), value(std::move(v)) { recharge(); }
+    int64_t measure() const override { return int64_t(sizeof(*this)); }
+    bool ok;
+    Value value;
+};
+
+struct ClosureObj final : Obj {
+    ClosureObj(uint32_t fn, std::vector<Value> caps) : Obj(ValueType::Function), function(fn), captures(std::move(caps)) { recharge(); }
+    int64_t measure() const override { return int64_t(sizeof(*this) + captures.capacity() * sizeof(Value)); }
+    uint32_t function;
+    std::vector<Value> captures;
+};
+
+/// A UI element as a render block builds it. `desc` points into the Program,
+/// which outlives every value of its run.
+struct UiNodeObj final : Obj {
+    UiNodeObj() : Obj(ValueType::UiNode) {}
+    int64_t measure() const override
+    {
+        return int64_t(sizeof(*this) + (args.capacity() + props.capacity() + children.capacity()) * sizeof(Value));
+    }
+    const compiler::UiNodeDesc* desc = nullptr;
+    int32_t actorType = -1;      ///< the actor whose render built it (names bind fields)
+    std::vector<Value> args;
+    std::vector<Value> props;    ///< one per desc->props
+    std::vector<Value> children; ///< UI nodes
+};
+
+// --- construction and access --------------------------------------------------
+
+Value makeString(std::string s);
+Value makeList(std::vector<Value> items = {});
+Value makeMap();
+Value makeMessage(uint32_t id, std::vector<Value> args);
+Value makeResult(bool ok, Value v);
+Value makeClosure(uint32_t function, std::vector<Value> captures);
+
+inline const StringObj& asString(const Value& v) { return *static_cast<const StringObj*>(v.obj()); }
+inline const ListObj& asList(const Value& v) { return *static_cast<const ListObj*>(v.obj()); }
+inline const MapObj& asMap(const Value& v) { return *static_cast<const MapObj*>(v.obj()); }
+inline const TensorObj& asTensor(const Value& v) { return *static_cast<const TensorObj*>(v.obj()); }
+inline const MessageObj& asMessage(const Value& v) { return *static_cast<const MessageObj*>(v.obj()); }
+inline const ResultObj& asResult(const Value& v) { return *static_cast<const ResultObj*>(v.obj()); }
+inline const ClosureObj& asClosure(const Value& v) { return *static_cast<const ClosureObj*>(v.obj()); }
+inline const UiNodeObj& asUiNode(const Value& v) { return *static_cast<const UiNodeObj*>(v.obj()); }
+
+/// Copy-on-write access: copies the object into `v` first if it is shared.
+ListObj& mutableList(Value& v);
+MapObj& mutableMap(Value& v);
+
+/// A copy that shares nothing mutable with `v`, with every object charged to
+/// the current actor: what a message receiver gets (immutable strings are shared).
+Value deepCopy(const Value& v);
+
+/// Content equality (§5.4): ints equal floats of the same value, lists and
+/// maps element by element, actor references by identity.
+bool valuesEqual(const Value& a, const Value& b);
+
+/// Number of UTF-8 characters in `s` / byte offset of character `index`.
+uint32_t utf8Length(std::string_view s);
+size_t utf8Offset(std::string_view s, uint32_t index);
+/// Character `index` (as a string) of a string value; index must be in range.
+std::string charAt(const StringObj& s, uint32_t index);
+
+} // namespace aeroflow::engine
