@@ -33,5 +33,5 @@ if [[ ! -x "$CLI" ]]; then
 fi
 aeroflow_log "aeroflow check $*"
 "$CLI" check "$@"
-aeroflow_log "aeroflow disasm $*"
-"$CLI" disasm "$@"
+aeroflow_log "aeroflow run $*"
+"$CLI" run "$@"
