@@ -271,10 +271,11 @@ bool Lowerer::isNumeric(const Expr* e) const
 
 // dst := lhs OP rhs; `x + 1` uses ADDI, and so does `x - 1` when x is known to
 // be a number (ADD also concatenates strings, so `s - 1` must stay a SUB that
-// fails at run time).
+// fails at run time). `x - 0` stays a SUB: -0.0 - 0 is -0.0, -0.0 + 0 is 0.0.
 void Lowerer::arith(Op op, Reg dst, Reg lhs, const Expr* rhs, uint32_t at, bool lhsNumeric)
 {
-    if ((op == Op::ADD || (op == Op::SUB && lhsNumeric)) && rhs->kind == ExprKind::Int) {
+    if ((op == Op::ADD || (op == Op::SUB && lhsNumeric)) && rhs->kind == ExprKind::Int
+        && !(op == Op::SUB && as<IntExpr>(rhs)->value == 0)) {
         const int64_t v = as<IntExpr>(rhs)->value;
         const int64_t imm = op == Op::ADD ? v : negated(v);
         if (imm >= INT16_MIN && imm <= INT16_MAX) {
