@@ -1,5 +1,7 @@
 #include "Disassembler.h"
 
+#include "Text.h"
+
 #include "Builtins.h"
 
 #include <charconv>
@@ -9,28 +11,6 @@ namespace aeroflow::compiler {
 
 namespace {
 
-std::string quoted(std::string_view s)
-{
-    std::string out = "\"";
-    for (unsigned char ch : s) {
-        switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        default:
-            if (ch < 0x20 || ch == 0x7f) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-                out += buf;
-            } else {
-                out += char(ch);
-            }
-        }
-    }
-    return out + "\"";
-}
 
 std::string floatText(double v)
 {

@@ -1,5 +1,7 @@
 #include "Lexer.h"
 
+#include "Text.h"
+
 #include <array>
 
 namespace aeroflow::compiler {
@@ -18,6 +20,30 @@ constexpr std::string_view kSpellings[] = {
 };
 
 } // namespace
+
+bool beginsStatement(Tok t)
+{
+    switch (t) {
+    case Tok::KwLet:
+    case Tok::KwMut:
+    case Tok::KwFn:
+    case Tok::KwPure:
+    case Tok::KwActor:
+    case Tok::KwScreen:
+    case Tok::KwAgent:
+    case Tok::KwImport:
+    case Tok::KwFrom:
+    case Tok::KwIf:
+    case Tok::KwWhile:
+    case Tok::KwFor:
+    case Tok::KwReturn:
+    case Tok::KwState:
+    case Tok::KwOn:
+        return true;
+    default:
+        return false;
+    }
+}
 
 std::string_view tokenSpelling(Tok kind)
 {
@@ -127,25 +153,7 @@ bool Lexer::nextLineStartsDeclaration() const
     const uint32_t begin = p;
     while (p < m_src.size() && isIdentChar(m_src[p]))
         ++p;
-    switch (keywordKind(m_src.substr(begin, p - begin))) {
-    case Tok::KwLet:
-    case Tok::KwMut:
-    case Tok::KwFn:
-    case Tok::KwPure:
-    case Tok::KwActor:
-    case Tok::KwScreen:
-    case Tok::KwAgent:
-    case Tok::KwImport:
-    case Tok::KwFrom:
-    case Tok::KwWhile:
-    case Tok::KwFor:
-    case Tok::KwReturn:
-    case Tok::KwState:
-    case Tok::KwOn:
-        return true;
-    default:
-        return false;
-    }
+    return beginsStatement(keywordKind(m_src.substr(begin, p - begin)));
 }
 
 Token Lexer::lexNumber()
@@ -345,21 +353,7 @@ std::string decodeStringLiteral(std::string_view body, uint32_t bodyOffset, Diag
                 break;
             }
             i = j;
-            if (cp < 0x80) {
-                out += char(cp);
-            } else if (cp < 0x800) {
-                out += char(0xC0 | (cp >> 6));
-                out += char(0x80 | (cp & 0x3F));
-            } else if (cp < 0x10000) {
-                out += char(0xE0 | (cp >> 12));
-                out += char(0x80 | ((cp >> 6) & 0x3F));
-                out += char(0x80 | (cp & 0x3F));
-            } else {
-                out += char(0xF0 | (cp >> 18));
-                out += char(0x80 | ((cp >> 12) & 0x3F));
-                out += char(0x80 | ((cp >> 6) & 0x3F));
-                out += char(0x80 | (cp & 0x3F));
-            }
+            appendUtf8(out, cp);
             break;
         }
         default:

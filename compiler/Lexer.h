@@ -37,6 +37,10 @@ private:
     std::vector<char> m_delims; // open ( [ { to decide whether a newline counts
 };
 
+/// Keywords that can only begin a statement or declaration (never continue an
+/// expression): the lexer and the parser resynchronise on them.
+bool beginsStatement(Tok t);
+
 /// Decode the body of a string token (between its quotes); reports bad escapes.
 std::string decodeStringLiteral(std::string_view body, uint32_t bodyOffset, DiagnosticSink* sink);
 

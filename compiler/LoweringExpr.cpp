@@ -269,19 +269,30 @@ bool Lowerer::isNumeric(const Expr* e) const
     return k == TypeKind::Int || k == TypeKind::Float;
 }
 
-// dst := lhs OP rhs; `x + 1` uses ADDI, and so does `x - 1` when x is known to
-// be a number (ADD also concatenates strings, so `s - 1` must stay a SUB that
-// fails at run time). `x - 0` stays a SUB: -0.0 - 0 is -0.0, -0.0 + 0 is 0.0.
+// `x + 1` can be ADDI, and so can `x - 1` when x is known to be a number
+// (ADD also concatenates strings, so `s - 1` must stay a SUB that fails at
+// run time). `x - 0` stays a SUB: -0.0 - 0 is -0.0, -0.0 + 0 is 0.0.
+bool Lowerer::immediate(Op op, const Expr* rhs, bool lhsNumeric, int16_t& imm) const
+{
+    if (rhs->kind != ExprKind::Int || !(op == Op::ADD || (op == Op::SUB && lhsNumeric)))
+        return false;
+    const int64_t v = as<IntExpr>(rhs)->value;
+    if (op == Op::SUB && v == 0)
+        return false;
+    const int64_t i = op == Op::ADD ? v : negated(v);
+    if (i < INT16_MIN || i > INT16_MAX)
+        return false;
+    imm = int16_t(i);
+    return true;
+}
+
+// dst := lhs OP rhs.
 void Lowerer::arith(Op op, Reg dst, Reg lhs, const Expr* rhs, uint32_t at, bool lhsNumeric)
 {
-    if ((op == Op::ADD || (op == Op::SUB && lhsNumeric)) && rhs->kind == ExprKind::Int
-        && !(op == Op::SUB && as<IntExpr>(rhs)->value == 0)) {
-        const int64_t v = as<IntExpr>(rhs)->value;
-        const int64_t imm = op == Op::ADD ? v : negated(v);
-        if (imm >= INT16_MIN && imm <= INT16_MAX) {
-            emit(Op::ADDI, dst, lhs, uint16_t(int16_t(imm)), at);
-            return;
-        }
+    int16_t imm = 0;
+    if (immediate(op, rhs, lhsNumeric, imm)) {
+        emit(Op::ADDI, dst, lhs, uint16_t(imm), at);
+        return;
     }
     const Reg r = exprAny(rhs);
     emit(op, dst, lhs, r, at);
@@ -411,6 +422,13 @@ void Lowerer::tensorTo(const TensorExpr* e, Reg dst)
 
 // ------------------------------------------------------------------ places --
 
+// Places are lowered in phases so that a container is changed where it is
+// the only reference (the engine copies shared lists and maps on write):
+//   1. place(): evaluate the keys along the path, load nothing yet;
+//   2. the caller evaluates what it needs (the new value, the arguments);
+//   3. open()/takePlace(): move each container out of its home, leaving nil;
+//   4. modify it in place, then storePlace() puts everything back, leaf first.
+// No user code runs between 3 and 4, so the nils are never observed.
 Place Lowerer::place(const Expr* e)
 {
     Place p;
@@ -433,7 +451,6 @@ Place Lowerer::place(const Expr* e)
         const auto* ix = as<IndexExpr>(e);
         p.kind = Place::Kind::Index;
         p.parent = std::make_unique<Place>(place(ix->object));
-        p.object = loadPlace(*p.parent);
         p.key = exprAny(ix->index);
         return p;
     } else if (e->kind == ExprKind::Field && as<FieldExpr>(e)->moduleMember < 0) {
@@ -441,7 +458,6 @@ Place Lowerer::place(const Expr* e)
         p.kind = Place::Kind::Field;
         p.at = f->fieldRange.begin;
         p.parent = std::make_unique<Place>(place(f->object));
-        p.object = loadPlace(*p.parent);
         p.slot = stringConstant(m_names.text(f->field));
         return p;
     }
@@ -450,14 +466,75 @@ Place Lowerer::place(const Expr* e)
     return p;
 }
 
-// The place's current value: its own register for locals and plain values,
-// else loaded into `into` (a new temporary when -1).
-Reg Lowerer::loadPlace(const Place& p, int32_t into)
+// Index/Field places: bring the container into a register it alone refers
+// to. A local container is changed in its own register.
+void Lowerer::open(Place& p)
+{
+    if ((p.kind != Place::Kind::Index && p.kind != Place::Kind::Field) || p.opened)
+        return;
+    p.opened = true;
+    Place& parent = *p.parent;
+    if (parent.kind == Place::Kind::Reg) {
+        p.object = Reg(parent.slot);
+    } else if (parent.kind == Place::Kind::Value) {
+        p.object = parent.object;
+    } else {
+        p.object = allocReg();
+        takePlace(parent, p.object);
+    }
+}
+
+// dst := the place's value, which leaves its home (nil stays behind) so that
+// dst holds the only reference. Captures cannot be emptied: they are copied.
+void Lowerer::takePlace(Place& p, Reg dst)
+{
+    auto clear = [&](Op set, uint32_t a, uint32_t b, bool wide) {
+        const Reg nil = allocReg();
+        emit(Op::LOADNIL, nil, 0, 0, p.at);
+        if (wide)
+            emitBx(set, nil, b, p.at);
+        else
+            emit(set, a, b, nil, p.at);
+    };
+    open(p);
+    switch (p.kind) {
+    case Place::Kind::Reg:
+        emit(Op::MOVE, dst, p.slot, 0, p.at);
+        emit(Op::LOADNIL, p.slot, 0, 0, p.at);
+        return;
+    case Place::Kind::Global:
+        emitBx(Op::GETGLOBAL, dst, p.slot, p.at);
+        clear(Op::SETGLOBAL, 0, p.slot, true);
+        return;
+    case Place::Kind::State:
+        emitBx(Op::GETSTATE, dst, p.slot, p.at);
+        clear(Op::SETSTATE, 0, p.slot, true);
+        return;
+    case Place::Kind::Capture: emit(Op::GETCAPTURE, dst, p.slot, 0, p.at); return;
+    case Place::Kind::Index:
+        emit(Op::INDEX, dst, p.object, p.key, p.at);
+        clear(Op::SETINDEX, p.object, p.key, false);
+        return;
+    case Place::Kind::Field:
+        emit(Op::FIELD, dst, p.object, p.slot, p.at);
+        clear(Op::SETFIELD, p.object, p.slot, false);
+        return;
+    case Place::Kind::Value:
+        if (p.object != dst)
+            emit(Op::MOVE, dst, p.object, 0, p.at);
+        return;
+    }
+}
+
+// The place's current value (its home keeps it): its own register for
+// locals and plain values, else loaded into `into` (a new temporary when -1).
+Reg Lowerer::loadPlace(Place& p, int32_t into)
 {
     if (p.kind == Place::Kind::Reg)
         return Reg(p.slot);
     if (p.kind == Place::Kind::Value)
         return p.object;
+    open(p);
     const Reg r = into >= 0 ? Reg(into) : allocReg();
     switch (p.kind) {
     case Place::Kind::Global: emitBx(Op::GETGLOBAL, r, p.slot, p.at); break;
@@ -470,8 +547,11 @@ Reg Lowerer::loadPlace(const Place& p, int32_t into)
     return r;
 }
 
-void Lowerer::storePlace(const Place& p, Reg value)
+// Writes value into the place, then puts each opened container back into
+// its home, innermost first.
+void Lowerer::storePlace(Place& p, Reg value)
 {
+    open(p);
     switch (p.kind) {
     case Place::Kind::Reg:
         if (p.slot != value)
@@ -484,27 +564,40 @@ void Lowerer::storePlace(const Place& p, Reg value)
     case Place::Kind::Index: emit(Op::SETINDEX, p.object, p.key, value, p.at); break;
     case Place::Kind::Field: emit(Op::SETFIELD, p.object, p.slot, value, p.at); break;
     }
-    // The container changed: store it back where it came from (a state
-    // field, a global, an enclosing element), unless it is that very register.
-    const Place& parent = *p.parent;
-    if (!(parent.kind == Place::Kind::Reg && parent.slot == p.object))
+    Place& parent = *p.parent;
+    if (parent.kind != Place::Kind::Reg && parent.kind != Place::Kind::Value)
         storePlace(parent, p.object);
 }
 
 void Lowerer::assignTo(const Expr* target, AssignOp op, const Expr* value, uint32_t at)
 {
     const uint32_t mark = m_fs->freeReg;
-    const Place p = place(target);
+    Place p = place(target);
+    const bool numeric = isNumeric(target);
+    int16_t imm = 0;
     if (op == AssignOp::Set) {
-        if (p.kind == Place::Kind::Reg && !writesDstEarly(value))
+        if (p.kind == Place::Kind::Reg && !writesDstEarly(value)) {
             exprTo(value, Reg(p.slot));
-        else
-            storePlace(p, exprAny(value));
+        } else {
+            const Reg v = exprAny(value); // before any container leaves its home
+            storePlace(p, v);
+        }
     } else if (p.kind == Place::Kind::Reg) {
-        arith(assignOp(op), Reg(p.slot), Reg(p.slot), value, at, isNumeric(target));
+        arith(assignOp(op), Reg(p.slot), Reg(p.slot), value, at, numeric);
+    } else if (p.kind == Place::Kind::Index || p.kind == Place::Kind::Field) {
+        // `a[i] += v`: v first, then take the containers, read, change, store.
+        const bool useImm = immediate(assignOp(op), value, numeric, imm);
+        const Reg v = useImm ? 0 : exprAny(value);
+        const Reg result = allocReg();
+        loadPlace(p, result);
+        if (useImm)
+            emit(Op::ADDI, result, result, uint16_t(imm), at);
+        else
+            emit(assignOp(op), result, result, v, at);
+        storePlace(p, result);
     } else {
         const Reg result = allocReg();
-        arith(assignOp(op), result, loadPlace(p, result), value, at, isNumeric(target));
+        arith(assignOp(op), result, loadPlace(p, result), value, at, numeric);
         storePlace(p, result);
     }
     freeTo(mark);
@@ -641,13 +734,12 @@ void Lowerer::methodCallTo(const CallExpr* e, Reg dst)
     if (mutates) {
         slot(base + std::max<uint32_t>(n, 1)); // the whole window first: the place's temporaries go above it
         receiver = place(f->object);
-        const Reg r = loadPlace(receiver, base);
-        if (r != base)
-            emit(Op::MOVE, base, r, 0, at);
+        argsTo(e->args, Reg(base + 1), n, at);
+        takePlace(receiver, base); // the receiver's only reference: changed in place
     } else {
         exprTo(f->object, base);
+        argsTo(e->args, Reg(base + 1), n, at);
     }
-    argsTo(e->args, Reg(base + 1), n, at);
     emit(Op::CALLMETHOD, base, stringConstant(name), n, at);
     if (mutates)
         storePlace(receiver, Reg(base + 1));

@@ -58,13 +58,15 @@ struct VarRef {
 };
 
 /// An assignable location (or a plain value when Kind::Value). Index and
-/// Field places hold their container in `object` and write it back to
-/// `parent` after a change, so state and global containers get stored again.
+/// Field places take their container out of `parent` into `object` (see
+/// open()), change it there and store it back, so that state and global
+/// containers are changed in place rather than copied.
 struct Place {
     enum class Kind : uint8_t { Reg, Global, State, Capture, Index, Field, Value } kind = Kind::Value;
     uint32_t slot = 0; ///< Reg: register; Global/State/Capture: index; Field: key constant
     Reg object = 0;    ///< Index/Field: container register; Value: the value
     Reg key = 0;       ///< Index: index register
+    bool opened = false; ///< Index/Field: `object` holds the container
     std::unique_ptr<Place> parent;
     uint32_t at = 0;   ///< source offset for the instructions
 };
@@ -129,13 +131,16 @@ public:
     static bool writesDstEarly(const Expr* e);
 
     Place place(const Expr* e);
-    Reg loadPlace(const Place& p, int32_t into = -1);
-    void storePlace(const Place& p, Reg value);
+    void open(Place& p);
+    void takePlace(Place& p, Reg dst);
+    Reg loadPlace(Place& p, int32_t into = -1);
+    void storePlace(Place& p, Reg value);
     void assignTo(const Expr* target, AssignOp op, const Expr* value, uint32_t at);
 
     void exprImpl(const Expr* e, Reg dst);
     void identTo(const IdentExpr* e, Reg dst);
     void binaryTo(const BinaryExpr* e, Reg dst);
+    bool immediate(Op op, const Expr* rhs, bool lhsNumeric, int16_t& imm) const;
     void arith(Op op, Reg dst, Reg lhs, const Expr* rhs, uint32_t at, bool lhsNumeric);
     /// Did the checker prove `e` an int or a float?
     bool isNumeric(const Expr* e) const;

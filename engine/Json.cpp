@@ -1,5 +1,7 @@
 #include "Json.h"
 
+#include "Text.h"
+
 #include "Print.h"
 #include "RuntimeError.h"
 
@@ -102,24 +104,6 @@ struct Parser {
         i += word.size();
         return true;
     }
-    static void appendUtf8(std::string& out, uint32_t cp)
-    {
-        if (cp < 0x80) {
-            out += char(cp);
-        } else if (cp < 0x800) {
-            out += char(0xC0 | (cp >> 6));
-            out += char(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += char(0xE0 | (cp >> 12));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        } else {
-            out += char(0xF0 | (cp >> 18));
-            out += char(0x80 | ((cp >> 12) & 0x3F));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        }
-    }
     bool hex4(uint32_t& cp)
     {
         if (i + 4 > s.size())
@@ -169,7 +153,7 @@ struct Parser {
                         return false;
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 }
-                appendUtf8(out, cp);
+                compiler::appendUtf8(out, cp);
                 break;
             }
             default: return failAt("bad escape");

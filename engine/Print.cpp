@@ -1,5 +1,7 @@
 #include "Print.h"
 
+#include "Text.h"
+
 #include "Program.h"
 
 #include <charconv>
@@ -9,45 +11,8 @@ namespace aeroflow::engine {
 
 namespace {
 
-bool isIdentifier(std::string_view s)
-{
-    if (s.empty())
-        return false;
-    auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-    if (!alpha(s[0]))
-        return false;
-    for (char c : s)
-        if (!alpha(c) && !(c >= '0' && c <= '9'))
-            return false;
-    return true;
-}
-
-void appendQuoted(std::string& out, std::string_view s)
-{
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        case '\0': out += "\\0"; break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                static const char hex[] = "0123456789ABCDEF";
-                out += "\\u{";
-                if (c >= 16)
-                    out += hex[c >> 4];
-                out += hex[c & 15];
-                out += '}';
-            } else {
-                out += char(c);
-            }
-        }
-    }
-    out += '"';
-}
+using compiler::appendQuoted;
+using compiler::isIdentifier;
 
 void append(std::string& out, const Value& v, const compiler::Program* p, bool quoted);
 
