@@ -47,6 +47,8 @@ std::string grouped(double value)
     return out;
 }
 
+std::string rate(double lines, double seconds) { return seconds > 0 ? grouped(lines / seconds) : "-"; }
+
 bool writeFile(const std::string& path, const std::string& text)
 {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -110,19 +112,19 @@ std::string cpuModel()
 
 /// Timings of the phases of one compilation, in the order compile() runs them.
 struct PhaseTimes {
-    double source = 0; ///< SourceFile: copy of the text and its line table
-    double lex = 0;
-    double parse = 0;
-    double check = 0;  ///< with a SymbolIndex, as compile() builds by default
-    double lower = 0;
+    Sample source; ///< SourceFile: copy of the text and its line table
+    Sample lex;
+    Sample parse;
+    Sample check; ///< with a SymbolIndex, as compile() builds by default
+    Sample lower;
 };
 
 PhaseTimes timePhases(const std::string& text)
 {
     PhaseTimes t;
-    Stopwatch w0;
+    const Stopwatch w0;
     SourceFile file("bench.aefl", text);
-    t.source = w0.seconds();
+    t.source = w0.elapsed();
 
     Arena arena;
     Interner names;
@@ -130,24 +132,24 @@ PhaseTimes timePhases(const std::string& text)
     DiagnosticSink sink;
     SymbolIndex symbols;
 
-    Stopwatch w1;
+    const Stopwatch w1;
     Lexer lexer(file, sink);
     const std::vector<Token> tokens = lexer.tokenize();
-    t.lex = w1.seconds();
+    t.lex = w1.elapsed();
 
-    Stopwatch w2;
+    const Stopwatch w2;
     Parser parser(file, tokens, arena, names, sink);
     Module module = parser.parseModule();
-    t.parse = w2.seconds();
+    t.parse = w2.elapsed();
 
-    Stopwatch w3;
+    const Stopwatch w3;
     Checker checker(file, arena, names, types, sink, &symbols);
     const SemanticInfo info = checker.check(module);
-    t.check = w3.seconds();
+    t.check = w3.elapsed();
 
-    Stopwatch w4;
+    const Stopwatch w4;
     std::unique_ptr<Program> program = lower(module, info, types, names, file, sink);
-    t.lower = w4.seconds();
+    t.lower = w4.elapsed();
     if (!program || sink.hasErrors())
         std::fprintf(stderr, "aeroflow-benchmark: warning: phase run produced %zu errors\n", sink.errorCount());
     return t;
@@ -156,12 +158,12 @@ PhaseTimes timePhases(const std::string& text)
 /// One compile() in a new process (this program re-executed as
 /// `compile-once PATH`): the first compilation of a process pays for page
 /// faults on memory the heap has never handed out, as each run of the
-/// `aeroflow` command and each Lua run do. Negative on failure.
-double timeFreshProcess(const std::string& aeflPath)
+/// `aeroflow` command and each Lua run do.
+bool timeFreshProcess(const std::string& aeflPath, Sample& sample)
 {
     int fds[2];
     if (pipe(fds) != 0)
-        return -1;
+        return false;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
@@ -174,7 +176,7 @@ double timeFreshProcess(const std::string& aeflPath)
     close(fds[1]);
     if (rc != 0) {
         close(fds[0]);
-        return -1;
+        return false;
     }
     std::string out;
     char buf[128];
@@ -184,19 +186,46 @@ double timeFreshProcess(const std::string& aeflPath)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.empty())
-        return -1;
-    return std::strtod(out.c_str(), nullptr);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return false;
+    return std::sscanf(out.c_str(), "%lf %lf", &sample.wall, &sample.cpu) == 2;
 }
 
-void printRow(const char* name, const Summary& s, size_t lines, size_t bytes)
+void printPhaseHeader()
 {
-    if (s.median <= 0) {
-        std::printf("  %-28s %10.2f %10.2f %14s %9s\n", name, s.median * 1e3, s.min * 1e3, "-", "-");
-        return;
-    }
-    std::printf("  %-28s %10.2f %10.2f %14s %9.1f\n", name, s.median * 1e3, s.min * 1e3,
-        grouped(double(lines) / s.median).c_str(), double(bytes) / s.median / 1e6);
+    std::printf("  %-30s %9s %9s %9s %13s %8s\n", "", "median", "min", "CPU", "lines/s", "MB/s");
+    std::printf("  %-30s %9s %9s %9s %13s %8s\n", "", "ms", "ms", "median ms", "(median)", "(median)");
+}
+
+void printPhaseRow(const char* name, const SampleSummary& s, size_t lines, size_t bytes)
+{
+    std::printf("  %-30s %9.2f %9.2f %9.2f %13s %8.1f\n", name, s.wall.median * 1e3, s.wall.min * 1e3,
+        s.cpu.median * 1e3, rate(double(lines), s.wall.median).c_str(),
+        s.wall.median > 0 ? double(bytes) / s.wall.median / 1e6 : 0.0);
+}
+
+void printMachine(const FrontendOptions& options, size_t aeflBytes, size_t luaBytes)
+{
+    std::printf("aeroflow-benchmark frontend\n");
+    std::printf("  machine:  %s, %ld cores online", cpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN));
+    double load[3] = {};
+    if (getloadavg(load, 3) == 3)
+        std::printf(", load average %.2f %.2f %.2f", load[0], load[1], load[2]);
+    std::printf("\n");
+#if defined(__clang__)
+    std::printf("  compiler: clang %s", __clang_version__);
+#elif defined(__GNUC__)
+    std::printf("  compiler: g++ %s", __VERSION__);
+#endif
+#if defined(NDEBUG)
+    std::printf(", NDEBUG\n");
+#else
+    std::printf(", assertions on (not a release build)\n");
+#endif
+    std::printf("  input:    %s lines, %s bytes AeroFlow / %s bytes Lua, seed %llu, %d repetitions\n\n",
+        grouped(double(options.lines)).c_str(), grouped(double(aeflBytes)).c_str(),
+        options.lua ? grouped(double(luaBytes)).c_str() : "-", static_cast<unsigned long long>(options.seed),
+        options.repeat);
 }
 
 } // namespace
@@ -233,52 +262,38 @@ bool runFrontendBench(const FrontendOptions& options)
             return false;
         }
     }
+    printMachine(options, aefl.size(), lua.size());
 
-    std::printf("aeroflow-benchmark frontend\n");
-    std::printf("  machine:  %s, %ld cores online\n", cpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN));
-#if defined(__clang__)
-    std::printf("  compiler: clang %s", __clang_version__);
-#elif defined(__GNUC__)
-    std::printf("  compiler: g++ %s", __VERSION__);
-#endif
-#if defined(NDEBUG)
-    std::printf(", NDEBUG\n");
-#else
-    std::printf(", assertions on (not a release build)\n");
-#endif
-    std::printf("  input:    %s lines, %s bytes AeroFlow / %s bytes Lua, seed %llu, %d repetitions\n\n",
-        grouped(double(options.lines)).c_str(), grouped(double(aefl.size())).c_str(),
-        options.lua ? grouped(double(lua.size())).c_str() : "-", static_cast<unsigned long long>(options.seed),
-        options.repeat);
-
-    std::vector<double> full;
+    // compile() repeated in this process, as the IDE compiles on every edit.
+    std::vector<Sample> repeated;
     for (int i = 0; i < options.repeat; ++i) {
         std::string copy = aefl; // compile() owns its text; the copy is not timed
         const Stopwatch w;
         const CompileResult r = compile("bench.aefl", std::move(copy));
-        full.push_back(w.seconds());
+        repeated.push_back(w.elapsed());
     }
-    const Summary fullSummary = summarize(full);
-    // Temporary copies of both programs: the fresh-process runs read the
-    // AeroFlow one, the Lua peer the other.
+    const SampleSummary inProcess = summarize(repeated);
+
+    // compile() once per new process, as the `aeroflow` command runs. The
+    // temporary files also feed the Lua peer.
     const TempFile aeflFile("aefl"), luaFile("lua");
     if (!aeflFile.write(aefl) || (options.lua && !luaFile.write(lua)))
         return false;
-    std::vector<double> fresh;
+    std::vector<Sample> freshRuns;
     for (int i = 0; i < options.repeat; ++i) {
-        const double t = timeFreshProcess(aeflFile.path());
-        if (t < 0) {
+        Sample s;
+        if (!timeFreshProcess(aeflFile.path(), s)) {
             std::fprintf(stderr, "aeroflow-benchmark: the fresh-process compile run failed\n");
             return false;
         }
-        fresh.push_back(t);
+        freshRuns.push_back(s);
     }
-    const Summary coldSummary = summarize(fresh);
+    const SampleSummary fresh = summarize(freshRuns);
 
-    std::printf("AeroFlow front end (ms per compilation)\n");
-    std::printf("  %-28s %10s %10s %14s %9s\n", "phase", "median", "min", "lines/s", "MB/s");
+    std::printf("AeroFlow front end, per compilation (wall clock; CPU = user + system time of the compiling thread)\n");
+    printPhaseHeader();
     if (options.phases) {
-        std::vector<double> source, lex, parse, check, lowerT, sum;
+        std::vector<Sample> source, lex, parse, check, lowerT, sum;
         for (int i = 0; i < options.repeat; ++i) {
             const PhaseTimes t = timePhases(aefl);
             source.push_back(t.source);
@@ -286,61 +301,69 @@ bool runFrontendBench(const FrontendOptions& options)
             parse.push_back(t.parse);
             check.push_back(t.check);
             lowerT.push_back(t.lower);
-            sum.push_back(t.source + t.lex + t.parse + t.check + t.lower);
+            sum.push_back({t.source.wall + t.lex.wall + t.parse.wall + t.check.wall + t.lower.wall,
+                t.source.cpu + t.lex.cpu + t.parse.cpu + t.check.cpu + t.lower.cpu});
         }
-        printRow("source (copy + line table)", summarize(source), options.lines, aefl.size());
-        printRow("lex", summarize(lex), options.lines, aefl.size());
-        printRow("parse (tokens -> AST)", summarize(parse), options.lines, aefl.size());
-        printRow("check (+ symbol index)", summarize(check), options.lines, aefl.size());
-        printRow("lower (-> bytecode)", summarize(lowerT), options.lines, aefl.size());
-        printRow("sum of phases", summarize(sum), options.lines, aefl.size());
+        printPhaseRow("source (copy + line table)", summarize(source), options.lines, aefl.size());
+        printPhaseRow("lex", summarize(lex), options.lines, aefl.size());
+        printPhaseRow("parse (tokens -> AST)", summarize(parse), options.lines, aefl.size());
+        printPhaseRow("check (+ symbol index)", summarize(check), options.lines, aefl.size());
+        printPhaseRow("lower (-> bytecode)", summarize(lowerT), options.lines, aefl.size());
+        printPhaseRow("sum of the phases", summarize(sum), options.lines, aefl.size());
     }
-    printRow("compile() (full front end)", fullSummary, options.lines, aefl.size());
-    printRow("compile(), fresh process", coldSummary, options.lines, aefl.size());
-    const double linesPerSecond = fullSummary.median > 0 ? double(options.lines) / fullSummary.median : 0;
-    std::printf("\n  goal >= %s lines/s: %s (%s lines/s, %.2fx the goal)\n\n", grouped(kGoalLinesPerSecond).c_str(),
-        linesPerSecond >= kGoalLinesPerSecond ? "met" : "MISSED", grouped(linesPerSecond).c_str(),
-        linesPerSecond / kGoalLinesPerSecond);
+    printPhaseRow("compile(), in-process repeats", inProcess, options.lines, aefl.size());
+    printPhaseRow("compile(), fresh process", fresh, options.lines, aefl.size());
+
+    const double lines = double(options.lines);
+    auto verdict = [&](const char* what, double seconds) {
+        const double lps = seconds > 0 ? lines / seconds : 0;
+        std::printf("  goal >= %s lines/s, %-34s %s (%s lines/s, %.2fx the goal)\n",
+            grouped(kGoalLinesPerSecond).c_str(), what, lps >= kGoalLinesPerSecond ? "met   " : "MISSED",
+            grouped(lps).c_str(), lps / kGoalLinesPerSecond);
+    };
+    std::printf("\n");
+    verdict("in-process repeats, wall median:", inProcess.wall.median);
+    verdict("in-process repeats, CPU median:", inProcess.cpu.median);
+    verdict("fresh process, wall median:", fresh.wall.median);
+    verdict("fresh process, CPU median:", fresh.cpu.median);
+    std::printf("\n");
 
     if (options.lua) {
         const LuaPeerResult peer = LuaPeer(options.interpreter).measure(luaFile.path(), options.repeat);
-        std::printf("Side by side: compile only, same line count (ms)\n");
+        std::printf("Side by side: compile only, same line count\n");
         if (!peer.available) {
             std::printf("  Lua peer not available: %s\n", peer.error.c_str());
         } else {
-            const Summary& l = peer.compile;
-            const double lines = double(options.lines);
+            const SampleSummary& l = peer.compile;
             auto row = [&](const char* label, double aero, double luaSeconds) {
-                std::printf("  %-30s %10.2f %10.2f %11.2fx %14s %14s\n", label, aero * 1e3, luaSeconds * 1e3,
-                    luaSeconds > 0 ? aero / luaSeconds : 0.0, aero > 0 ? grouped(lines / aero).c_str() : "-",
-                    luaSeconds > 0 ? grouped(lines / luaSeconds).c_str() : "-");
+                std::printf("  %-32s %9.2f %9.2f %11.2fx %13s %13s\n", label, aero * 1e3, luaSeconds * 1e3,
+                    luaSeconds > 0 ? aero / luaSeconds : 0.0, rate(lines, aero).c_str(),
+                    rate(lines, luaSeconds).c_str());
             };
-            std::printf("  %-30s %10s %10s %12s %14s %14s\n", "", "AeroFlow", "Lua 5.4", "AeroFlow/Lua",
-                "AeroFlow", "Lua 5.4");
-            std::printf("  %-30s %10s %10s %12s %14s %14s\n", "", "ms", "ms", "time ratio", "lines/s", "lines/s");
-            row("median, in-process repeats", fullSummary.median, l.median);
-            row("median, fresh process", coldSummary.median, l.median);
-            row("min, in-process repeats", fullSummary.min, l.min);
-            row("min, fresh process", coldSummary.min, l.min);
+            std::printf("  %-32s %9s %9s %12s %13s %13s\n", "", "AeroFlow", "Lua 5.4", "AeroFlow/Lua", "AeroFlow",
+                "Lua 5.4");
+            std::printf("  %-32s %9s %9s %12s %13s %13s\n", "", "ms", "ms", "time ratio", "lines/s", "lines/s");
+            row("wall median, in-process repeats", inProcess.wall.median, l.wall.median);
+            row("wall median, fresh process", fresh.wall.median, l.wall.median);
+            row("wall min, in-process repeats", inProcess.wall.min, l.wall.min);
+            row("wall min, fresh process", fresh.wall.min, l.wall.min);
+            row("CPU median, in-process repeats", inProcess.cpu.median, l.cpu.median);
+            row("CPU median, fresh process", fresh.cpu.median, l.cpu.median);
             std::printf("  input bytes: AeroFlow %s, Lua %s\n", grouped(double(aefl.size())).c_str(),
                 grouped(double(lua.size())).c_str());
-            std::printf("\n  Lua: `%s -e 'local f = assert(loadfile(PATH))'` per run, minus the median of\n"
-                        "  `%s -e ''` (%.2f ms; whole-process load runs: median %.2f ms).\n",
-                options.interpreter.c_str(), options.interpreter.c_str(), peer.baseline.median * 1e3,
-                peer.load.median * 1e3);
-            std::printf("  Lua always runs in a fresh process. AeroFlow/Lua > 1 means AeroFlow takes longer.\n");
+            std::printf("\n  Lua: `%s -e 'local f = assert(loadfile(PATH))'` per run (a fresh process each\n"
+                        "  time), minus the median of `%s -e ''` (wall %.2f ms, CPU %.2f ms); whole-process\n"
+                        "  load runs: wall median %.2f ms. AeroFlow/Lua > 1 means AeroFlow takes longer.\n",
+                options.interpreter.c_str(), options.interpreter.c_str(), peer.baseline.wall.median * 1e3,
+                peer.baseline.cpu.median * 1e3, peer.load.wall.median * 1e3);
         }
     }
 
-    struct rusage usage {};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     std::printf("\n  peak RSS of this process: %.1f MB\n", double(usage.ru_maxrss) / 1024.0);
     return true;
 }
-
-} // namespace aeroflow::bench
-
-namespace aeroflow::bench {
 
 int runCompileOnce(const std::string& path)
 {
@@ -349,11 +372,11 @@ int runCompileOnce(const std::string& path)
         return 1;
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const Stopwatch w;
-    const compiler::CompileResult r = compiler::compile("bench.aefl", std::move(text));
-    const double seconds = w.seconds();
+    const CompileResult r = compile("bench.aefl", std::move(text));
+    const Sample s = w.elapsed();
     if (!r.ok())
         return 1;
-    std::printf("%.9f\n", seconds);
+    std::printf("%.9f %.9f\n", s.wall, s.cpu);
     return 0;
 }
 

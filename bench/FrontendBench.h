@@ -27,7 +27,8 @@ bool runFrontendBench(const FrontendOptions& options);
 
 /// The hidden `compile-once PATH` command the benchmark runs in a new process
 /// for its fresh-process figure: reads PATH (untimed), compiles it once and
-/// prints the seconds compile() took. Exit status 1 on errors.
+/// prints the wall-clock and CPU seconds compile() took. Exit status 1 on
+/// errors.
 int runCompileOnce(const std::string& path);
 
 } // namespace aeroflow::bench

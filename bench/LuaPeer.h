@@ -11,13 +11,13 @@
 namespace aeroflow::bench {
 
 struct LuaPeerResult {
-    bool available = false;   ///< false: the interpreter could not be run
-    std::string error;        ///< why, when not available or a load failed
-    Summary load;             ///< `loadfile` runs, whole process
-    Summary baseline;         ///< `lua5.4 -e ''`, whole process
-    /// Compile time of the file alone: per-run load minus the baseline median
-    /// (clamped at 0), summarised.
-    Summary compile;
+    bool available = false;  ///< false: the interpreter could not be run
+    std::string error;       ///< why, when not available or a load failed
+    SampleSummary load;      ///< `loadfile` runs, whole process
+    SampleSummary baseline;  ///< `lua5.4 -e ''`, whole process
+    /// Compile time of the file alone: each load run minus the baseline's
+    /// median (clamped at 0), wall and CPU time (user + system) separately.
+    SampleSummary compile;
 };
 
 class LuaPeer {
@@ -30,9 +30,10 @@ public:
     LuaPeerResult measure(const std::string& luaFile, int repeat) const;
 
 private:
-    /// Wall time of one run of the interpreter with `-e code`; negative when it
-    /// could not be started or exited non-zero (`error` says why).
-    double runOnce(const std::string& code, std::string& error) const;
+    /// One run of the interpreter with `-e code`: wall time and the child's
+    /// CPU time. False when it could not be started or exited non-zero
+    /// (`error` says why).
+    bool runOnce(const std::string& code, Sample& sample, std::string& error) const;
 
     std::string m_interpreter;
 };

@@ -77,7 +77,8 @@ private:
     void grow(size_t atLeast)
     {
         size_t size = atLeast > kChunk ? atLeast : kChunk;
-        m_chunks.push_back(std::make_unique<char[]>(size));
+        // Not value-initialised: zeroing would touch every page up front.
+        m_chunks.push_back(std::unique_ptr<char[]>(new char[size]));
         m_cur = m_chunks.back().get();
         m_end = m_cur + size;
         m_total += size;

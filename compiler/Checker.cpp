@@ -116,7 +116,9 @@ Binding* Checker::lookup(Name name)
 std::string Checker::suggest(Name name)
 {
     const std::string_view want = m_names.text(name);
-    if (want.size() < 2)
+    // The search scans every visible name: offer it for the first errors only,
+    // so a file full of unknown names stays linear.
+    if (want.size() < 2 || m_sink.errorCount() >= kMaxSuggestions)
         return {};
     auto distance = [](std::string_view a, std::string_view b) {
         std::vector<size_t> row(b.size() + 1);
@@ -550,6 +552,7 @@ void Checker::checkActor(ActorDecl* a)
         addSymbol(b, SymbolKind::Method, m->isPure ? "pure fn" : "fn", a->range.begin, a->range.end, container);
         declare(b);
     }
+    std::vector<bool> handled(m_info.messages.size(), false);
     for (OnDecl& h : a->handlers) {
         if (m_symbols) {
             SymbolDecl d;
@@ -563,14 +566,11 @@ void Checker::checkActor(ActorDecl* a)
             if (h.messageId < m_messageSymbol.size() && m_messageSymbol[h.messageId] < 0)
                 m_messageSymbol[h.messageId] = sym;
         }
-        for (const OnDecl& other : a->handlers) {
-            if (&other == &h)
-                break;
-            if (other.message == h.message) {
+        if (h.messageId < handled.size()) {
+            if (handled[h.messageId])
                 error(h.nameRange, std::string(actorKindWord(a->actorKind)) + " '" + nameText(a->name)
                         + "' already handles '" + nameText(h.message) + "'");
-                break;
-            }
+            handled[h.messageId] = true;
         }
     }
     for (FnDecl* m : a->methods)

@@ -10,6 +10,7 @@
 #include "Types.h"
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace aeroflow::compiler {
@@ -105,6 +106,7 @@ private:
     std::string typeName(TypeId t) const { return m_types.name(t, m_names); }
     std::string nameText(Name n) const { return std::string(m_names.text(n)); }
     void error(SourceRange r, std::string msg) { m_sink.error(r, std::move(msg)); }
+    static constexpr size_t kMaxSuggestions = 20;
 
     const SourceFile& m_file;
     Arena& m_arena;

@@ -116,14 +116,12 @@ TypeId Checker::checkExpr(Expr* e)
     case ExprKind::Map: {
         auto* m = as<MapExpr>(e);
         TypeId value = 0;
+        std::unordered_set<std::string_view> seen; // lookup only, never iterated
         for (uint32_t i = 0; i < m->values.size(); ++i) {
             const TypeId vt = checkExpr(m->values[i]);
             value = i == 0 ? vt : (value == vt ? value : TypeTable::kAny);
-            for (uint32_t j = 0; j < i; ++j)
-                if (m->keys[j].key == m->keys[i].key) {
-                    error(m->keys[i].keyRange, "duplicate key '" + std::string(m->keys[i].key) + "' in map");
-                    break;
-                }
+            if (!seen.insert(m->keys[i].key).second)
+                error(m->keys[i].keyRange, "duplicate key '" + std::string(m->keys[i].key) + "' in map");
         }
         // `{}` has no keys yet, so it fits any map type.
         t = m->values.empty() ? m_types.map(TypeTable::kAny, TypeTable::kAny) : m_types.map(m_types.string(), value);

@@ -105,7 +105,7 @@ void Lexer::skipSpaceAndComments()
 std::vector<Token> Lexer::tokenize()
 {
     std::vector<Token> out;
-    out.reserve(m_src.size() / 4 + 16);
+    out.reserve(m_src.size() / 3 + 64); // typical code: one token per ~3 bytes (measured)
     if (m_src.substr(0, 3) == "\xEF\xBB\xBF")
         m_pos = 3; // a UTF-8 byte order mark, as some editors write
     for (;;) {
