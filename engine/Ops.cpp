@@ -1,5 +1,6 @@
 #include "Ops.h"
 
+#include "DetMath.h"
 #include "Print.h"
 #include "Program.h"
 #include "RuntimeError.h"
@@ -411,7 +412,7 @@ Value tensorSoftmax(const Value& v)
             mx = std::max(mx, t.data[r + i]);
         double sum = 0;
         for (size_t i = 0; i < row; ++i)
-            sum += d[r + i] = std::exp(t.data[r + i] - mx);
+            sum += d[r + i] = detmath::exp(t.data[r + i] - mx);
         for (size_t i = 0; i < row; ++i)
             d[r + i] /= sum;
     }

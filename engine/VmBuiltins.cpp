@@ -2,6 +2,7 @@
 // dispatched by id from Vm::resume.
 
 #include "Builtins.h"
+#include "DetMath.h"
 #include "Json.h"
 #include "Ops.h"
 #include "Print.h"
@@ -373,12 +374,12 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::MathFloor:
     case BuiltinId::MathCeil:
     case BuiltinId::MathRound: return Value::integer(mathRound(a[0], id));
-    case BuiltinId::MathPow: return Value::number(std::pow(needNumber(a[0], "math.pow()"), needNumber(a[1], "math.pow()")));
-    case BuiltinId::MathExp: return Value::number(std::exp(needNumber(a[0], "math.exp()")));
-    case BuiltinId::MathLog: return Value::number(std::log(needNumber(a[0], "math.log()")));
-    case BuiltinId::MathSin: return Value::number(std::sin(needNumber(a[0], "math.sin()")));
-    case BuiltinId::MathCos: return Value::number(std::cos(needNumber(a[0], "math.cos()")));
-    case BuiltinId::MathTan: return Value::number(std::tan(needNumber(a[0], "math.tan()")));
+    case BuiltinId::MathPow: return Value::number(detmath::pow(needNumber(a[0], "math.pow()"), needNumber(a[1], "math.pow()")));
+    case BuiltinId::MathExp: return Value::number(detmath::exp(needNumber(a[0], "math.exp()")));
+    case BuiltinId::MathLog: return Value::number(detmath::log(needNumber(a[0], "math.log()")));
+    case BuiltinId::MathSin: return Value::number(detmath::sin(needNumber(a[0], "math.sin()")));
+    case BuiltinId::MathCos: return Value::number(detmath::cos(needNumber(a[0], "math.cos()")));
+    case BuiltinId::MathTan: return Value::number(detmath::tan(needNumber(a[0], "math.tan()")));
     case BuiltinId::MathPi: return Value::number(3.141592653589793);
     case BuiltinId::MathE: return Value::number(2.718281828459045);
     case BuiltinId::StringUpper: return makeString(caseMap(needString(a[0], "string.upper()"), true));
