@@ -3,9 +3,13 @@
 //
 //   frontend [--lines N] [--repeat R] [--seed S] [--no-lua] [--no-phases]
 //            [--lua INTERPRETER] [--emit-aefl PATH] [--emit-lua PATH]
+//   interp   [--fib N] [--sieve N] [--repeat R] [--no-peers] [--programs DIR]
+//   pingpong [--messages N] [--repeat R] [--no-peers] [--programs DIR]
+//   spawn    [--actors N] [--repeat R] [--no-peers] [--programs DIR]
 //
 // See bench/README.md.
 
+#include "EngineBench.h"
 #include "FrontendBench.h"
 
 #include <cerrno>
@@ -32,6 +36,12 @@ void printUsage(FILE* out)
                "  frontend   time the AeroFlow front end (lex + parse + check + lower, the full\n"
                "             compile()) on a generated program, next to Lua 5.4 compiling an\n"
                "             equivalent program of the same line count\n"
+               "  interp     the interpreter: fib(32) (recursive) and a sieve of primes to 2,000,000,\n"
+               "             next to Lua 5.4, LuaJIT and Python 3 running the same programs\n"
+               "  pingpong   two actors exchanging 10,000,000 messages (messages/s), next to Erlang\n"
+               "             and CAF\n"
+               "  spawn      a skynet tree of 1,111,111 actors summing 0..999,999 (time, bytes per\n"
+               "             actor) and 1,000,000 idle actors (bytes each), next to Erlang and CAF\n"
                "\n"
                "frontend options:\n"
                "  --lines N          lines of the generated program (default 100000)\n"
@@ -43,8 +53,19 @@ void printUsage(FILE* out)
                "  --emit-aefl PATH   write the generated AeroFlow program to PATH and exit\n"
                "  --emit-lua PATH    write the generated Lua program to PATH and exit\n"
                "\n"
+               "interp / pingpong / spawn options:\n"
+               "  --repeat R         repetitions; medians and minima are printed (default 5)\n"
+               "  --fib N            interp: fib(N) (default 32)\n"
+               "  --sieve N          interp: primes up to N (default 2000000)\n"
+               "  --messages N       pingpong: messages exchanged (default 10000000)\n"
+               "  --actors N         spawn: skynet leaves and idle actors, a power of 10 (default 1000000)\n"
+               "  --no-peers         AeroFlow only\n"
+               "  --programs DIR     the bench/ folder holding programs/ and peers/ (default: the source tree)\n"
+               "  --lua / --luajit / --python / --erl / --erlc PROGRAM   the peers' interpreters\n"
+               "\n"
                "Exit status: 0 on success, 1 when the generated program does not compile cleanly\n"
-               "or a file cannot be written, 2 on usage errors.\n",
+               "or a file cannot be written, or an engine benchmark's program fails or prints a\n"
+               "wrong result, 2 on usage errors.\n",
         out);
 }
 
@@ -115,6 +136,80 @@ int runFrontend(const std::vector<std::string>& args)
     return aeroflow::bench::runFrontendBench(options) ? kExitOk : kExitFailure;
 }
 
+int runEngine(const std::string& command, const std::vector<std::string>& args)
+{
+    aeroflow::bench::EngineOptions options;
+    options.dir = AEROFLOW_BENCH_DIR;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "-h" || a == "--help") {
+            printUsage(stdout);
+            return kExitOk;
+        }
+        if (a == "--no-peers") {
+            options.peers = false;
+            continue;
+        }
+        if (i + 1 >= args.size()) {
+            std::fprintf(stderr, "aeroflow-benchmark: unknown option or missing value '%s' (see --help)\n", a.c_str());
+            return kExitUsage;
+        }
+        const std::string& v = args[++i];
+        long long n = 0;
+        auto count = [&](long long min, long long max) {
+            if (!parseCount(v, min, n) || n > max) {
+                std::fprintf(stderr, "aeroflow-benchmark: bad value for %s: '%s'\n", a.c_str(), v.c_str());
+                return false;
+            }
+            return true;
+        };
+        if (a == "--repeat") {
+            if (!count(1, 1000))
+                return kExitUsage;
+            options.repeat = int(n);
+        } else if (a == "--fib") {
+            if (!count(0, 90))
+                return kExitUsage;
+            options.fib = n;
+        } else if (a == "--sieve") {
+            if (!count(2, 1'000'000'000))
+                return kExitUsage;
+            options.sieve = n;
+        } else if (a == "--messages") {
+            if (!count(2, 4'000'000'000'000))
+                return kExitUsage;
+            options.messages = n;
+        } else if (a == "--actors") {
+            if (!count(10, 100'000'000))
+                return kExitUsage;
+            options.actors = n;
+        } else if (a == "--programs") {
+            options.dir = v;
+        } else if (a == "--lua") {
+            options.lua = v;
+        } else if (a == "--luajit") {
+            options.luajit = v;
+        } else if (a == "--python") {
+            options.python = v;
+        } else if (a == "--erl") {
+            options.erl = v;
+        } else if (a == "--erlc") {
+            options.erlc = v;
+        } else {
+            std::fprintf(stderr, "aeroflow-benchmark: unknown option '%s' (see --help)\n", a.c_str());
+            return kExitUsage;
+        }
+    }
+    bool ok = false;
+    if (command == "interp")
+        ok = aeroflow::bench::runInterpBench(options);
+    else if (command == "pingpong")
+        ok = aeroflow::bench::runPingpongBench(options);
+    else
+        ok = aeroflow::bench::runSpawnBench(options);
+    return ok ? kExitOk : kExitFailure;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -131,6 +226,14 @@ int main(int argc, char** argv)
     const std::vector<std::string> args(argv + 2, argv + argc);
     if (command == "frontend")
         return runFrontend(args);
+    if (command == "interp" || command == "pingpong" || command == "spawn")
+        return runEngine(std::string(command), args);
+    if (command == "engine-once" && args.size() == 3) { // internal, see EngineBench.h
+        long long n = 0, max = 0;
+        if (!parseCount(args[1], 0, n) || !parseCount(args[2], 1, max))
+            return kExitUsage;
+        return aeroflow::bench::runEngineOnce(args[0], n, uint64_t(max));
+    }
     if (command == "compile-once" && args.size() == 1) // internal, see FrontendBench.h
         return aeroflow::bench::runCompileOnce(args[0]);
     std::fprintf(stderr, "aeroflow-benchmark: unknown command '%s' (see --help)\n", argv[1]);

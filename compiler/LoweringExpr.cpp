@@ -73,16 +73,20 @@ void Lowerer::exprTo(const Expr* e, Reg dst)
     freeTo(mark);
 }
 
+// The register of a variable of this frame that `e` names, or -1.
+int32_t Lowerer::localRegister(const Expr* e) const
+{
+    if (e->kind != ExprKind::Ident)
+        return -1;
+    const Binding* b = as<IdentExpr>(e)->binding;
+    return isLocalBinding(b) && inRegister(b) ? b->reg : -1;
+}
+
 Reg Lowerer::exprAny(const Expr* e)
 {
     // A local already lives in a register: use it in place.
-    if (e->kind == ExprKind::Ident) {
-        const Binding* b = as<IdentExpr>(e)->binding;
-        if (isLocalBinding(b)) {
-            if (inRegister(b))
-                return Reg(b->reg);
-        }
-    }
+    if (const int32_t r = localRegister(e); r >= 0)
+        return Reg(r);
     const Reg r = allocReg();
     exprTo(e, r);
     return r;
@@ -93,10 +97,8 @@ Reg Lowerer::exprAny(const Expr* e)
 // it meanwhile), which keeps chains like `a + b + c` in one register.
 Reg Lowerer::leftOperand(const Expr* e, Reg dst)
 {
-    if (e->kind == ExprKind::Ident && isLocalBinding(as<IdentExpr>(e)->binding)) {
-        if (inRegister(as<IdentExpr>(e)->binding))
-            return Reg(as<IdentExpr>(e)->binding->reg);
-    }
+    if (const int32_t r = localRegister(e); r >= 0)
+        return Reg(r);
     if (isTemp(dst)) {
         exprTo(e, dst);
         return dst;

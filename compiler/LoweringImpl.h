@@ -126,6 +126,7 @@ public:
     void exprTo(const Expr* e, Reg dst);
     Reg exprAny(const Expr* e);
     Reg leftOperand(const Expr* e, Reg dst);
+    int32_t localRegister(const Expr* e) const;
     void jumpIfFalse(const Expr* e, JumpList& out);
     void jumpIfTrue(const Expr* e, JumpList& out);
     static bool writesDstEarly(const Expr* e);

@@ -42,6 +42,10 @@ AEROFLOW_DEPS=(
     # headless GUI tests
     xvfb
     xauth
+    # peers of the engine benchmarks (bench/: aeroflow-benchmark interp, pingpong, spawn)
+    luajit
+    erlang-base
+    libcaf-dev
 )
 
 # Repository root, from this file's own location (works from any cwd, through symlinks).
