@@ -132,6 +132,14 @@ int64_t checkedAdd(int64_t a, int64_t b)
     return r;
 }
 
+int64_t checkedSub(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_sub_overflow(a, b, &r))
+        overflow(ArithOp::Sub);
+    return r;
+}
+
 int64_t checkedMul(int64_t a, int64_t b)
 {
     int64_t r;

@@ -37,6 +37,7 @@ int64_t lengthOf(const Value& v, const char* what);
 /// Integer helpers that throw on overflow.
 int64_t checkedAdd(int64_t a, int64_t b);
 int64_t checkedMul(int64_t a, int64_t b);
+int64_t checkedSub(int64_t a, int64_t b);
 
 // --- tensors ------------------------------------------------------------------
 Value makeTensor(const Value& shape, const Value& items);

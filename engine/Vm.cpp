@@ -159,8 +159,20 @@ Vm::Status Vm::resume(Fiber& fiber)
                 }
                 R[in.a] = arith(ArithOp::Add, R[in.b], R[in.c], &m_program);
                 break;
-            case Op::SUB: R[in.a] = arith(ArithOp::Sub, R[in.b], R[in.c], &m_program); break;
-            case Op::MUL: R[in.a] = arith(ArithOp::Mul, R[in.b], R[in.c], &m_program); break;
+            case Op::SUB:
+                if (R[in.b].isInt() && R[in.c].isInt()) {
+                    R[in.a] = Value::integer(checkedSub(R[in.b].asInt(), R[in.c].asInt()));
+                    break;
+                }
+                R[in.a] = arith(ArithOp::Sub, R[in.b], R[in.c], &m_program);
+                break;
+            case Op::MUL:
+                if (R[in.b].isInt() && R[in.c].isInt()) {
+                    R[in.a] = Value::integer(checkedMul(R[in.b].asInt(), R[in.c].asInt()));
+                    break;
+                }
+                R[in.a] = arith(ArithOp::Mul, R[in.b], R[in.c], &m_program);
+                break;
             case Op::DIV: R[in.a] = arith(ArithOp::Div, R[in.b], R[in.c], &m_program); break;
             case Op::MOD: R[in.a] = arith(ArithOp::Mod, R[in.b], R[in.c], &m_program); break;
             case Op::ADDI:
@@ -182,10 +194,26 @@ Vm::Status Vm::resume(Fiber& fiber)
                 break;
             case Op::EQ: R[in.a] = Value::boolean(valuesEqual(R[in.b], R[in.c])); break;
             case Op::NE: R[in.a] = Value::boolean(!valuesEqual(R[in.b], R[in.c])); break;
-            case Op::LT: R[in.a] = Value::boolean(compare(CompareOp::Lt, R[in.b], R[in.c])); break;
-            case Op::LE: R[in.a] = Value::boolean(compare(CompareOp::Le, R[in.b], R[in.c])); break;
-            case Op::GT: R[in.a] = Value::boolean(compare(CompareOp::Gt, R[in.b], R[in.c])); break;
-            case Op::GE: R[in.a] = Value::boolean(compare(CompareOp::Ge, R[in.b], R[in.c])); break;
+            case Op::LT:
+                R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt()
+                        ? R[in.b].asInt() < R[in.c].asInt()
+                        : compare(CompareOp::Lt, R[in.b], R[in.c]));
+                break;
+            case Op::LE:
+                R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt()
+                        ? R[in.b].asInt() <= R[in.c].asInt()
+                        : compare(CompareOp::Le, R[in.b], R[in.c]));
+                break;
+            case Op::GT:
+                R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt()
+                        ? R[in.b].asInt() > R[in.c].asInt()
+                        : compare(CompareOp::Gt, R[in.b], R[in.c]));
+                break;
+            case Op::GE:
+                R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt()
+                        ? R[in.b].asInt() >= R[in.c].asInt()
+                        : compare(CompareOp::Ge, R[in.b], R[in.c]));
+                break;
             case Op::JMP: pc = uint32_t(int64_t(pc) + in.sbc()); break;
             case Op::JMPIF:
                 if (R[in.a].truthy())
