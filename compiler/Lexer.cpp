@@ -156,6 +156,18 @@ bool Lexer::nextLineStartsDeclaration() const
     return beginsStatement(keywordKind(m_src.substr(begin, p - begin)));
 }
 
+// Letters glued to a number (`12abc`, `0x1g`): one error for the whole suffix.
+bool Lexer::rejectSuffix()
+{
+    if (m_pos >= m_src.size() || !isIdentStart(m_src[m_pos]))
+        return false;
+    const uint32_t bad = m_pos;
+    while (m_pos < m_src.size() && isIdentChar(m_src[m_pos]))
+        ++m_pos;
+    m_sink.error({bad, m_pos}, "invalid suffix '" + std::string(m_src.substr(bad, m_pos - bad)) + "' on number");
+    return true;
+}
+
 Token Lexer::lexNumber()
 {
     const uint32_t begin = m_pos;
@@ -170,14 +182,7 @@ Token Lexer::lexNumber()
             m_sink.error({begin, m_pos}, "hexadecimal literal needs at least one digit after '0x'");
             return make(Tok::Error, begin);
         }
-        if (m_pos < m_src.size() && isIdentStart(m_src[m_pos])) {
-            const uint32_t bad = m_pos;
-            while (m_pos < m_src.size() && isIdentChar(m_src[m_pos]))
-                ++m_pos;
-            m_sink.error({bad, m_pos}, "invalid suffix '" + std::string(m_src.substr(bad, m_pos - bad)) + "' on number");
-            return make(Tok::Error, begin);
-        }
-        return make(Tok::Int, begin);
+        return rejectSuffix() ? make(Tok::Error, begin) : make(Tok::Int, begin);
     }
     bool isFloat = false;
     while (m_pos < m_src.size() && (isDigit(m_src[m_pos]) || m_src[m_pos] == '_'))
@@ -200,13 +205,8 @@ Token Lexer::lexNumber()
                 ++m_pos;
         }
     }
-    if (m_pos < m_src.size() && isIdentStart(m_src[m_pos])) {
-        const uint32_t bad = m_pos;
-        while (m_pos < m_src.size() && isIdentChar(m_src[m_pos]))
-            ++m_pos;
-        m_sink.error({bad, m_pos}, "invalid suffix '" + std::string(m_src.substr(bad, m_pos - bad)) + "' on number");
+    if (rejectSuffix())
         return make(Tok::Error, begin);
-    }
     return make(isFloat ? Tok::Float : Tok::Int, begin);
 }
 

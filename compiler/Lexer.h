@@ -25,6 +25,7 @@ private:
     void skipSpaceAndComments();
     bool nextLineStartsDeclaration() const;
     Token lexNumber();
+    bool rejectSuffix();
     Token lexString(char quote);
     Token lexIdent();
     Token lexPunct();
