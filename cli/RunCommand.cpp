@@ -5,6 +5,7 @@
 
 #include "Compiler.h"
 #include "Scheduler.h"
+#include "Snapshot.h"
 
 #include <charconv>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace aeroflow::cli {
@@ -26,19 +28,37 @@ const char* const kRunHelp =
     "  --fuel N           instructions per handler before it is stopped (default 100000000)\n"
     "  --max-depth N      call depth limit (default 2000)\n"
     "  --memory-limit N   bytes of heap per actor (default 268435456)\n"
+    "  --snapshot OUT.afs save the whole runtime state to OUT.afs at the end of the run\n"
+    "                     (or at --stop-at-tick); `aeroflow resume OUT.afs` continues it\n"
+    "  --stop-at-tick T   stop once every message up to logical time T is delivered\n"
     "  --source FILE      the same as giving FILE\n"
     "  --runtime das      the interpreter (the only runtime so far)\n"
     "\n"
     "Exit status: 0 when the program ran to its end (an actor crash is reported on\n"
     "stderr but does not fail the run), 1 when the file does not compile, the main\n"
-    "program hits a runtime error or deadlocks, or the message limit cuts the run\n"
-    "off; 2 on usage errors.\n";
+    "program hits a runtime error or deadlocks, the message limit cuts the run off,\n"
+    "or the snapshot cannot be written; 2 on usage errors.\n";
+
+const char* const kResumeSynopsis = "resume FILE.afs [OPTIONS]";
+const char* const kResumeHelp =
+    "Continue a run from an .afs snapshot (written by `aeroflow run --snapshot` or\n"
+    "`aeroflow snapshot`). It prints exactly the output the uninterrupted run printed\n"
+    "after the snapshot's tick. The program comes from the snapshot itself.\n"
+    "\n"
+    "  --max-messages N, --fuel N, --max-depth N, --memory-limit N\n"
+    "                     limits of the continued run (as for `aeroflow run`)\n"
+    "  --snapshot OUT.afs, --stop-at-tick T\n"
+    "                     snapshot the continued run again\n"
+    "  --no-verify        skip the section checksums (faster for large images)\n"
+    "\n"
+    "Exit status: as for `aeroflow run`; 1 also when the snapshot is damaged,\n"
+    "truncated or not a snapshot.\n";
 
 namespace {
 
-int usage(const std::string& message)
+int usage(const char* command, const std::string& message)
 {
-    std::cerr << "aeroflow run: " << message << "\nTry 'aeroflow run --help'.\n";
+    std::cerr << "aeroflow " << command << ": " << message << "\nTry 'aeroflow " << command << " --help'.\n";
     return 2;
 }
 
@@ -48,86 +68,54 @@ bool parseU64(const std::string& s, uint64_t& out)
     return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-} // namespace
+/// Options shared by `run` and `resume`.
+struct DriveOptions {
+    std::string snapshotPath;
+    std::optional<uint64_t> stopAtTick;
+};
 
-int runCommand(const std::vector<std::string>& args)
+/// Parses one limit/snapshot option at args[i]; returns 1 when consumed, 0
+/// when `a` is not one of them, -1 (after printing) on a bad value.
+int parseCommon(const char* command, const std::vector<std::string>& args, size_t& i, engine::RunOptions& options,
+                DriveOptions& drive)
 {
-    engine::RunOptions options;
-    std::string file;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](uint64_t& out) -> bool {
-            if (i + 1 >= args.size())
-                return false;
-            return parseU64(args[++i], out);
-        };
-        uint64_t n = 0;
-        if (a == "--seed") {
-            if (!value(options.seed))
-                return usage("--seed needs a non-negative integer");
-        } else if (a == "--max-messages") {
-            if (!value(options.maxMessages))
-                return usage("--max-messages needs a non-negative integer");
-        } else if (a == "--fuel") {
-            if (!value(options.fuel) || options.fuel == 0)
-                return usage("--fuel needs a positive integer");
-        } else if (a == "--max-depth") {
-            if (!value(n) || n == 0 || n > 1'000'000)
-                return usage("--max-depth needs an integer from 1 to 1000000");
-            options.maxCallDepth = uint32_t(n);
-        } else if (a == "--memory-limit") {
-            if (!value(n) || n == 0 || n > (uint64_t(1) << 62))
-                return usage("--memory-limit needs a positive integer");
-            options.memoryLimit = int64_t(n);
-        } else if (a == "--source") {
-            if (i + 1 >= args.size())
-                return usage("--source needs a file");
-            file = args[++i];
-        } else if (a == "--runtime") {
-            if (i + 1 >= args.size())
-                return usage("--runtime needs a name");
-            if (args[++i] != "das")
-                return usage("unknown runtime '" + args[i] + "' (expected das)");
-        } else if (a.size() > 1 && a[0] == '-') {
-            return usage("unknown option '" + a + "'");
-        } else if (file.empty()) {
-            file = a;
-        } else {
-            return usage("expected exactly one file");
-        }
-    }
-    if (file.empty())
-        return usage("no input file");
-    if (file != "-" && !compiler::isSourceFileName(file))
-        return usage("'" + file + "' is not an AeroFlow source file (expected .aefl or .af)");
-
-    std::string text;
-    if (file == "-") {
-        std::ostringstream ss;
-        ss << std::cin.rdbuf();
-        text = ss.str();
+    const std::string& a = args[i];
+    auto value = [&](uint64_t& out) -> bool {
+        if (i + 1 >= args.size())
+            return false;
+        return parseU64(args[++i], out);
+    };
+    uint64_t n = 0;
+    if (a == "--max-messages") {
+        if (!value(options.maxMessages))
+            return usage(command, "--max-messages needs a non-negative integer"), -1;
+    } else if (a == "--fuel") {
+        if (!value(options.fuel) || options.fuel == 0)
+            return usage(command, "--fuel needs a positive integer"), -1;
+    } else if (a == "--max-depth") {
+        if (!value(n) || n == 0 || n > 1'000'000)
+            return usage(command, "--max-depth needs an integer from 1 to 1000000"), -1;
+        options.maxCallDepth = uint32_t(n);
+    } else if (a == "--memory-limit") {
+        if (!value(n) || n == 0 || n > (uint64_t(1) << 62))
+            return usage(command, "--memory-limit needs a positive integer"), -1;
+        options.memoryLimit = int64_t(n);
+    } else if (a == "--snapshot") {
+        if (i + 1 >= args.size() || args[i + 1].empty())
+            return usage(command, "--snapshot needs an output file"), -1;
+        drive.snapshotPath = args[++i];
+    } else if (a == "--stop-at-tick") {
+        if (!value(n))
+            return usage(command, "--stop-at-tick needs a non-negative integer"), -1;
+        drive.stopAtTick = n;
     } else {
-        std::error_code ec;
-        std::ifstream in(file, std::ios::binary);
-        if (!in || std::filesystem::is_directory(file, ec)) {
-            std::cerr << "aeroflow run: cannot read '" << file << "'\n";
-            return 1;
-        }
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        text = ss.str();
+        return 0;
     }
-    auto result = compiler::compile(file == "-" ? "<stdin>" : file, std::move(text), {true, false});
-    std::cerr << result.formatDiagnostics();
-    if (!result.ok() || !result.program)
-        return 1;
-    const auto problems = compiler::verifyProgram(*result.program);
-    if (!problems.empty()) {
-        for (const auto& p : problems)
-            std::cerr << "aeroflow run: invalid bytecode: " << p << "\n";
-        return 1;
-    }
+    return 1;
+}
 
+void installEffects(engine::RunOptions& options)
+{
     // The effect boundary: outside input enters here only.
     options.env = [](std::string_view name) -> std::optional<std::string> {
         const char* v = std::getenv(std::string(name).c_str());
@@ -139,16 +127,206 @@ int runCommand(const std::vector<std::string>& args)
             return std::nullopt;
         return line;
     };
-    auto stats = engine::runProgram(result.program, std::move(options), [](engine::Stream s, std::string_view t) {
+}
+
+engine::OutputFn consoleOutput()
+{
+    return [](engine::Stream s, std::string_view t) {
         if (s == engine::Stream::Output)
             std::cout << t;
         else {
             std::cout.flush();
             std::cerr << t;
         }
-    });
+    };
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a
+/// failure never leaves a half-written snapshot under the final name.
+bool writeFileAtomically(const std::string& path, const std::string& bytes, std::string& error)
+{
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            error = "cannot write '" + path + "'";
+            return false;
+        }
+        out.write(bytes.data(), std::streamsize(bytes.size()));
+        out.flush();
+        if (!out) {
+            error = "cannot write '" + path + "' (disk full?)";
+            std::error_code ec;
+            std::filesystem::remove(tmp, ec);
+            return false;
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        error = "cannot write '" + path + "': " + ec.message();
+        std::filesystem::remove(tmp, ec);
+        return false;
+    }
+    return true;
+}
+
+/// Steps `s` to its end (or past --stop-at-tick), then writes the snapshot
+/// if asked. Returns the exit status.
+int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, const std::string& sourceText)
+{
+    s.start();
+    bool stopped = false;
+    while (!s.over()) {
+        if (drive.stopAtTick) {
+            const auto next = s.nextTime();
+            if (next && *next > *drive.stopAtTick) {
+                stopped = true;
+                break;
+            }
+        }
+        if (!s.step())
+            break;
+    }
     std::cout.flush();
-    return stats.exitCode;
+    int status = 0;
+    if (!drive.snapshotPath.empty()) {
+        const std::string image = engine::saveSnapshot(s, {true, sourceText});
+        std::string error;
+        if (!writeFileAtomically(drive.snapshotPath, image, error)) {
+            std::cerr << "aeroflow " << command << ": " << error << "\n";
+            status = 1;
+        }
+    }
+    if (stopped)
+        return status; // paused on purpose: no deadlock report, values freed by the destructor
+    const auto stats = s.finish();
+    std::cout.flush();
+    return status ? status : stats.exitCode;
+}
+
+std::optional<std::string> readWholeFile(const std::string& file)
+{
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+        return std::nullopt;
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+} // namespace
+
+int runCommand(const std::vector<std::string>& args)
+{
+    engine::RunOptions options;
+    DriveOptions driveOptions;
+    std::string file;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        const int common = parseCommon("run", args, i, options, driveOptions);
+        if (common < 0)
+            return 2;
+        if (common > 0)
+            continue;
+        if (a == "--seed") {
+            if (i + 1 >= args.size() || !parseU64(args[++i], options.seed))
+                return usage("run", "--seed needs a non-negative integer");
+        } else if (a == "--source") {
+            if (i + 1 >= args.size())
+                return usage("run", "--source needs a file");
+            file = args[++i];
+        } else if (a == "--runtime") {
+            if (i + 1 >= args.size())
+                return usage("run", "--runtime needs a name");
+            if (args[++i] != "das")
+                return usage("run", "unknown runtime '" + args[i] + "' (expected das)");
+        } else if (a.size() > 1 && a[0] == '-') {
+            return usage("run", "unknown option '" + a + "'");
+        } else if (file.empty()) {
+            file = a;
+        } else {
+            return usage("run", "expected exactly one file");
+        }
+    }
+    if (file.empty())
+        return usage("run", "no input file");
+    if (file != "-" && !compiler::isSourceFileName(file))
+        return usage("run", "'" + file + "' is not an AeroFlow source file (expected .aefl or .af)");
+
+    std::string text;
+    if (file == "-") {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        text = ss.str();
+    } else {
+        auto content = readWholeFile(file);
+        if (!content) {
+            std::cerr << "aeroflow run: cannot read '" << file << "'\n";
+            return 1;
+        }
+        text = std::move(*content);
+    }
+    auto result = compiler::compile(file == "-" ? "<stdin>" : file, text, {true, false});
+    std::cerr << result.formatDiagnostics();
+    if (!result.ok() || !result.program)
+        return 1;
+    const auto problems = compiler::verifyProgram(*result.program);
+    if (!problems.empty()) {
+        for (const auto& p : problems)
+            std::cerr << "aeroflow run: invalid bytecode: " << p << "\n";
+        return 1;
+    }
+    installEffects(options);
+    engine::Scheduler scheduler(result.program, std::move(options), consoleOutput());
+    return drive("run", scheduler, driveOptions, text);
+}
+
+int resumeCommand(const std::vector<std::string>& args)
+{
+    engine::RunOptions options;
+    DriveOptions driveOptions;
+    std::string file;
+    bool verify = true;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        const int common = parseCommon("resume", args, i, options, driveOptions);
+        if (common < 0)
+            return 2;
+        if (common > 0)
+            continue;
+        if (a == "--no-verify") {
+            verify = false;
+        } else if (a.size() > 1 && a[0] == '-') {
+            return usage("resume", "unknown option '" + a + "'");
+        } else if (file.empty()) {
+            file = a;
+        } else {
+            return usage("resume", "expected exactly one snapshot file");
+        }
+    }
+    if (file.empty())
+        return usage("resume", "no snapshot file");
+    auto image = readWholeFile(file);
+    if (!image) {
+        std::cerr << "aeroflow resume: cannot read '" << file << "'\n";
+        return 1;
+    }
+    auto info = engine::readSnapshotInfo(*image);
+    if (!info) {
+        std::cerr << "aeroflow resume: " << file << ": " << info.error() << "\n";
+        return 1;
+    }
+    installEffects(options);
+    auto restored = engine::restoreSnapshot(*image, nullptr, std::move(options), consoleOutput(), verify);
+    if (!restored) {
+        std::cerr << "aeroflow resume: " << file << ": " << restored.error() << "\n";
+        return 1;
+    }
+    return drive("resume", **restored, driveOptions, info->sourceText);
 }
 
 } // namespace aeroflow::cli

@@ -12,4 +12,9 @@ extern const char* const kRunHelp;
 /// its main program hit a runtime error or the run was cut off, 2 on usage errors.
 int runCommand(const std::vector<std::string>& args);
 
+extern const char* const kResumeSynopsis;
+extern const char* const kResumeHelp;
+/// `aeroflow resume FILE.afs`: continues a run from a snapshot.
+int resumeCommand(const std::vector<std::string>& args);
+
 } // namespace aeroflow::cli

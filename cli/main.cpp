@@ -50,6 +50,7 @@ const Command kCommands[] = {
         "Exit status: 0 on success, 1 when the file has errors or cannot be read, 2 on usage errors.\n",
         cmdDisasm},
     {"run", aeroflow::cli::kRunSynopsis, aeroflow::cli::kRunHelp, aeroflow::cli::runCommand},
+    {"resume", aeroflow::cli::kResumeSynopsis, aeroflow::cli::kResumeHelp, aeroflow::cli::resumeCommand},
 };
 
 void printUsage(std::ostream& out)

@@ -1,5 +1,6 @@
 #include "Scheduler.h"
 
+#include "Hash.h"
 #include "Print.h"
 #include "Program.h"
 #include "RuntimeError.h"
@@ -55,7 +56,40 @@ Scheduler::Scheduler(std::shared_ptr<const compiler::Program> program, RunOption
     m_globals.resize(m_program->globals.size());
 }
 
-Scheduler::~Scheduler() = default;
+Scheduler::~Scheduler()
+{
+    // Free this run's values under its own account, never another run's.
+    HeapAccount* saved = currentHeapAccount();
+    setCurrentHeapAccount(&m_heap);
+    while (!m_queue.empty())
+        m_queue.pop();
+    m_mainInbox.clear();
+    m_globals.clear();
+    m_mainFiber.reset();
+    m_actors.clear();
+    m_vm.reset();
+    setCurrentHeapAccount(saved);
+}
+
+std::string Scheduler::actorName(uint32_t id) const
+{
+    if (id == 0)
+        return "main";
+    if (id >= m_actors.size())
+        return "?";
+    const auto& a = *m_actors[id];
+    return m_program->actors[size_t(a.type)].name + "#" + std::to_string(id);
+}
+
+uint64_t Scheduler::stateHash(uint32_t id) const
+{
+    if (id == kOutsideSender || id >= m_actors.size())
+        return 0;
+    if (id == 0)
+        return hashValues(m_globals, 0x6D61696E);
+    const auto& a = *m_actors[id];
+    return hashValues(a.state, a.alive ? 0xA11FE : 0xDEAD);
+}
 
 Value& Scheduler::global(uint32_t slot)
 {
@@ -79,30 +113,43 @@ std::string Scheduler::actorLabel(uint32_t id) const
     return "actor " + m_program->actors[size_t(a.type)].name + "#" + std::to_string(id);
 }
 
-void Scheduler::output(std::string text)
+void Scheduler::emitText(Stream stream, std::string_view text)
 {
     if (m_output)
-        m_output(Stream::Output, text);
+        m_output(stream, text);
+    if (m_options.observer)
+        m_options.observer->onOutput(m_currentSeq, stream, text);
+}
+
+void Scheduler::output(std::string text)
+{
+    emitText(Stream::Output, text);
 }
 
 void Scheduler::warn(std::string text)
 {
-    if (m_output)
-        m_output(Stream::Warning, "warning: " + text + " (tick " + std::to_string(m_now) + ")\n");
+    emitText(Stream::Warning, "warning: " + text + " (tick " + std::to_string(m_now) + ")\n");
     m_stats.warnings.push_back(std::move(text));
+}
+
+void Scheduler::recordEffect(std::string kind, std::string value)
+{
+    if (m_options.observer)
+        m_options.observer->onEffect(m_currentSeq, kind, value);
+    m_stats.effects.emplace_back(std::move(kind), std::move(value));
 }
 
 std::optional<std::string> Scheduler::env(std::string_view name)
 {
     std::optional<std::string> v = m_options.env ? m_options.env(name) : std::nullopt;
-    m_stats.effects.emplace_back("env:" + std::string(name), v.value_or("<unset>"));
+    recordEffect("env:" + std::string(name), v.value_or("<unset>"));
     return v;
 }
 
 std::optional<std::string> Scheduler::readLine()
 {
     std::optional<std::string> v = m_options.readLine ? m_options.readLine() : std::nullopt;
-    m_stats.effects.emplace_back("read_line", v.value_or("<eof>"));
+    recordEffect("read_line", v.value_or("<eof>"));
     return v;
 }
 
@@ -118,7 +165,7 @@ bool Scheduler::takeMainInbox(Value& out)
 void Scheduler::enqueue(uint32_t receiver, uint64_t time, Value payload)
 {
     ActorRecord& sender = currentActor();
-    m_queue.push(Envelope{time, receiver, sender.id, sender.nextSeq++, std::move(payload)});
+    m_queue.push(Envelope{time, receiver, sender.id, sender.nextSeq++, std::move(payload), m_currentSeq});
 }
 
 Value Scheduler::spawn(uint32_t type)
@@ -135,6 +182,8 @@ Value Scheduler::spawn(uint32_t type)
     m_actors.push_back(std::move(rec));
     m_heap.bytesByActor.resize(m_actors.size(), 0);
     ++m_stats.actorsSpawned;
+    if (m_options.observer)
+        m_options.observer->onSpawn(m_currentSeq, id, type, m_ctx.empty() ? 0 : m_ctx.back().actor);
     ActorRecord& actor = *m_actors[id];
     {
         ContextGuard guard(*this, id, std::nullopt);
@@ -219,8 +268,9 @@ void Scheduler::stopCurrent()
 
 void Scheduler::crash(ActorRecord& actor, const std::string& message)
 {
-    if (m_output)
-        m_output(Stream::Error, message + " (" + actorLabel(actor.id) + ", tick " + std::to_string(m_now) + ")\n");
+    emitText(Stream::Error, message + " (" + actorLabel(actor.id) + ", tick " + std::to_string(m_now) + ")\n");
+    if (m_options.observer)
+        m_options.observer->onCrash(m_currentSeq, actor.id, message);
     actor.alive = false;
     actor.state.clear();
     ++m_stats.crashes;
@@ -256,9 +306,10 @@ bool Scheduler::runMain()
             m_mainDone = true;
         return true;
     } catch (const VmError& e) {
-        if (m_output)
-            m_output(Stream::Error, e.where + ": runtime error: " + e.message + " (main program, tick " +
-                                        std::to_string(m_now) + ")\n");
+        const std::string text = e.where + ": runtime error: " + e.message;
+        emitText(Stream::Error, text + " (main program, tick " + std::to_string(m_now) + ")\n");
+        if (m_options.observer)
+            m_options.observer->onCrash(m_currentSeq, 0, text);
         m_failed = true;
         return false;
     }
@@ -266,23 +317,43 @@ bool Scheduler::runMain()
 
 void Scheduler::deliver(Envelope env)
 {
-    ++m_stats.messagesDelivered;
+    const uint64_t seq = ++m_stats.messagesDelivered;
+    m_currentSeq = seq;
     if (m_options.recordDeliveries)
         m_stats.deliveries.push_back(
             {env.time, env.receiver, env.sender, env.seq, toDisplay(env.payload, m_program.get())});
+    DeliveryEvent ev;
+    ev.seq = seq;
+    ev.time = env.time;
+    ev.sender = env.sender;
+    ev.receiver = env.receiver;
+    ev.senderSeq = env.seq;
+    ev.causeSeq = env.cause;
+    ev.payload = &env.payload;
+    auto report = [&](DeliveryEvent::Outcome outcome) {
+        if (!m_options.observer)
+            return;
+        ev.outcome = outcome;
+        ev.stateHash = stateHash(env.receiver);
+        m_options.observer->onDelivered(ev);
+    };
     if (env.receiver == 0) {
         if (m_mainDone) {
             warn("a value emitted to the main program after it finished was dropped");
+            report(DeliveryEvent::Outcome::Dropped);
             return;
         }
-        m_mainInbox.push_back(std::move(env.payload));
-        runMain();
+        m_mainInbox.push_back(env.payload);
+        const bool ok = runMain();
+        report(ok ? DeliveryEvent::Outcome::Handled : DeliveryEvent::Outcome::Crashed);
         return;
     }
     ActorRecord& actor = *m_actors[env.receiver];
     const auto& msg = asMessage(env.payload);
+    ev.message = int32_t(msg.message);
     if (!actor.alive) {
         warn("message " + m_program->messages[msg.message].name + " to stopped " + actorLabel(actor.id) + " dropped");
+        report(DeliveryEvent::Outcome::Dropped);
         return;
     }
     const auto& at = m_program->actors[size_t(actor.type)];
@@ -290,10 +361,13 @@ void Scheduler::deliver(Envelope env)
     if (handler < 0) {
         warn(actorLabel(actor.id) + " has no handler for message " + m_program->messages[msg.message].name +
              ": dropped");
+        report(DeliveryEvent::Outcome::Dropped);
         return;
     }
+    const uint32_t crashesBefore = m_stats.crashes;
     {
-        ContextGuard guard(*this, actor.id, env.sender);
+        ContextGuard guard(*this, actor.id, env.sender == kOutsideSender ? std::nullopt
+                                                                          : std::optional<uint32_t>(env.sender));
         try {
             m_vm->call(uint32_t(handler), msg.args);
         } catch (const VmError& e) {
@@ -303,43 +377,101 @@ void Scheduler::deliver(Envelope env)
     if (actor.stopRequested && actor.alive) {
         actor.alive = false;
         actor.state.clear();
+        if (m_options.observer)
+            m_options.observer->onStopped(seq, actor.id);
     }
     if (actor.alive && at.renderFunction >= 0)
         renderScreen(actor);
+    report(m_stats.crashes != crashesBefore ? DeliveryEvent::Outcome::Crashed : DeliveryEvent::Outcome::Handled);
 }
 
-RunStats Scheduler::run()
+void Scheduler::start()
 {
+    if (m_started)
+        return;
+    m_started = true;
     m_savedHeap = currentHeapAccount();
     setCurrentHeapAccount(&m_heap);
     m_mainFiber = std::make_unique<Fiber>();
     m_now = 0;
+    m_currentSeq = 0;
     m_vm->start(*m_mainFiber, m_program->mainFunction, {});
     runMain();
-    while (!m_failed) {
-        if (m_queue.empty()) {
-            if (!m_mainDone) {
-                if (m_output)
-                    m_output(Stream::Error, m_vm->where(*m_mainFiber) +
-                                                ": runtime error: deadlock: recv() with no message pending "
-                                                "(main program, tick " + std::to_string(m_now) + ")\n");
-                m_failed = true;
-            }
-            break;
-        }
-        if (m_stats.messagesDelivered >= m_options.maxMessages) {
-            if (m_output)
-                m_output(Stream::Error, "runtime error: message limit of " + std::to_string(m_options.maxMessages) +
-                                            " deliveries reached at tick " + std::to_string(m_now) +
-                                            " (raise it with --max-messages)\n");
-            m_failed = true;
-            break;
-        }
-        Envelope env = m_queue.top();
-        m_queue.pop();
-        m_now = env.time;
-        deliver(std::move(env));
+    setCurrentHeapAccount(m_savedHeap);
+    if (m_failed)
+        m_over = true;
+}
+
+std::optional<uint64_t> Scheduler::nextTime() const
+{
+    if (m_queue.empty())
+        return std::nullopt;
+    return m_queue.top().time;
+}
+
+bool Scheduler::step()
+{
+    if (!m_started)
+        start();
+    if (m_over)
+        return false;
+    if (m_failed || m_queue.empty()) {
+        m_over = true;
+        return false;
     }
+    if (m_stats.messagesDelivered >= m_options.maxMessages) {
+        emitText(Stream::Error, "runtime error: message limit of " + std::to_string(m_options.maxMessages) +
+                                    " deliveries reached at tick " + std::to_string(m_now) +
+                                    " (raise it with --max-messages)\n");
+        m_failed = true;
+        m_over = true;
+        return false;
+    }
+    HeapAccount* saved = currentHeapAccount();
+    setCurrentHeapAccount(&m_heap);
+    Envelope env = m_queue.top();
+    m_queue.pop();
+    m_now = env.time;
+    deliver(std::move(env));
+    setCurrentHeapAccount(saved);
+    if (m_failed)
+        m_over = true;
+    return !m_over;
+}
+
+bool Scheduler::injectMessage(uint32_t actorId, const Value& message)
+{
+    if (actorId == 0 || actorId >= m_actors.size() || !m_actors[actorId]->alive ||
+        message.type() != ValueType::Message)
+        return false;
+    HeapAccount* saved = currentHeapAccount();
+    setCurrentHeapAccount(&m_heap);
+    const uint32_t savedCurrent = m_heap.current;
+    m_heap.current = actorId;
+    Value copy = deepCopy(message);
+    m_heap.current = savedCurrent;
+    recordEffect("ui_event", std::to_string(actorId) + " " + toDisplay(message, m_program.get()));
+    m_queue.push(Envelope{m_now + 1, actorId, kOutsideSender, m_outsideSeq++, std::move(copy), 0});
+    setCurrentHeapAccount(saved);
+    if (m_over && !m_failed)
+        m_over = false; // a finished run wakes up for the event
+    return true;
+}
+
+RunStats Scheduler::finish()
+{
+    if (!m_started)
+        start();
+    HeapAccount* saved = currentHeapAccount();
+    setCurrentHeapAccount(&m_heap);
+    if (!m_failed && m_queue.empty() && !m_mainDone) {
+        const std::string text = m_vm->where(*m_mainFiber) + ": runtime error: deadlock: recv() with no message pending";
+        emitText(Stream::Error, text + " (main program, tick " + std::to_string(m_now) + ")\n");
+        if (m_options.observer)
+            m_options.observer->onCrash(m_currentSeq, 0, text);
+        m_failed = true;
+    }
+    m_over = true;
     m_stats.exitCode = m_failed ? 1 : 0;
     m_stats.finalTime = m_now;
     // Release every value while this run's account is installed.
@@ -350,8 +482,16 @@ RunStats Scheduler::run()
     m_mainFiber.reset();
     for (auto& a : m_actors)
         a->state.clear();
-    setCurrentHeapAccount(m_savedHeap);
+    setCurrentHeapAccount(saved);
     return std::move(m_stats);
+}
+
+RunStats Scheduler::run()
+{
+    start();
+    while (step()) {
+    }
+    return finish();
 }
 
 RunStats runProgram(std::shared_ptr<const compiler::Program> program, RunOptions options, OutputFn output)

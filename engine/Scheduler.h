@@ -29,6 +29,7 @@ namespace aeroflow::engine {
 
 class Vm;
 struct Fiber;
+class RunObserver;
 
 /// Limits and inputs of one run. Every limit crashes the offending actor (or
 /// ends the run when it is the main program) with a clear runtime error.
@@ -45,6 +46,10 @@ struct RunOptions {
     std::function<std::optional<std::string>()> readLine;
     /// Keep the delivery log (RunStats::deliveries), for tests and tools.
     bool recordDeliveries = false;
+    /// Told about every spawn, delivery, output, crash and effect, in run
+    /// order, on the engine's thread (the debugger's recorder, the Studio).
+    /// Not owned; must outlive the run.
+    RunObserver* observer = nullptr;
 };
 
 enum class Stream : uint8_t { Output, Error, Warning };
@@ -69,6 +74,37 @@ struct RunStats {
     std::vector<Delivery> deliveries;                        ///< when recordDeliveries
 };
 
+/// Sender id of messages that come from outside the program (UI events
+/// injected with Scheduler::injectMessage()).
+inline constexpr uint32_t kOutsideSender = 0xFFFFFFFFu;
+
+/// One delivery as an observer sees it, after the receiver handled it.
+struct DeliveryEvent {
+    uint64_t seq = 0;         ///< 1-based index of this delivery in the run (a trace's message id)
+    uint64_t time = 0;        ///< logical time (the "tick")
+    uint32_t sender = 0, receiver = 0;
+    uint64_t senderSeq = 0;   ///< the sender's own sequence number
+    uint64_t causeSeq = 0;    ///< delivery whose handler sent it; 0 = top-level main code or outside
+    int32_t message = -1;     ///< message type id; -1 for a value emitted to the main program
+    const Value* payload = nullptr; ///< the message (or the emitted value), valid during the call
+    enum class Outcome : uint8_t { Handled, Dropped, Crashed } outcome = Outcome::Handled;
+    uint64_t stateHash = 0;   ///< the receiver's state hash after handling (Scheduler::stateHash)
+};
+
+/// Receives the events of a run. Every callback runs on the engine thread in
+/// run order; `seq` is the delivery being handled (0 while top-level main
+/// code runs before the first delivery).
+class RunObserver {
+public:
+    virtual ~RunObserver() = default;
+    virtual void onSpawn(uint64_t /*seq*/, uint32_t /*actor*/, uint32_t /*type*/, uint32_t /*parent*/) {}
+    virtual void onDelivered(const DeliveryEvent& /*event*/) {}
+    virtual void onOutput(uint64_t /*seq*/, Stream /*stream*/, std::string_view /*text*/) {}
+    virtual void onCrash(uint64_t /*seq*/, uint32_t /*actor*/, std::string_view /*error*/) {}
+    virtual void onEffect(uint64_t /*seq*/, std::string_view /*kind*/, std::string_view /*value*/) {}
+    virtual void onStopped(uint64_t /*seq*/, uint32_t /*actor*/) {}
+};
+
 /// One actor (id 0 is the main program, type -1).
 struct ActorRecord {
     uint32_t id = 0;
@@ -89,8 +125,43 @@ public:
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
 
-    /// Runs the main program and every message until nothing is pending.
+    /// Runs the main program and every message until nothing is pending:
+    /// start(), step() until it returns false, finish().
     RunStats run();
+
+    // --- stepping (debugger, Studio) ------------------------------------------
+    /// Runs the top-level code of the main program (time 0) up to its end or
+    /// its first recv() that must wait.
+    void start();
+    /// Delivers the next message. False when the run is over (nothing
+    /// pending, the main program failed, or the message limit was reached);
+    /// then finish() reports why.
+    bool step();
+    /// True once step() has returned false (or start() failed).
+    bool over() const { return m_over; }
+    /// Logical time of the next pending message, if any.
+    std::optional<uint64_t> nextTime() const;
+    /// Deliveries so far (the seq of the last one).
+    uint64_t delivered() const { return m_stats.messagesDelivered; }
+    /// Ends the run: reports a deadlock if main still waits, releases every
+    /// value and returns the stats. The scheduler cannot step afterwards.
+    RunStats finish();
+    /// A message from outside (a UI event): queued for `actor` at now + 1
+    /// from kOutsideSender and reported to the observer as effect "ui_event".
+    /// False when the actor does not exist, has stopped, or `message` is not
+    /// a message value.
+    bool injectMessage(uint32_t actor, const Value& message);
+
+    // --- inspection -------------------------------------------------------------
+    size_t actorCount() const { return m_actors.size(); }
+    const ActorRecord& actor(uint32_t id) const { return *m_actors[id]; }
+    /// "main" or "Counter#2".
+    std::string actorName(uint32_t id) const;
+    /// Structural hash of an actor's state (the main program's: its globals).
+    /// Deterministic: independent of addresses and sharing.
+    uint64_t stateHash(uint32_t id) const;
+    const std::vector<Value>& globals() const { return m_globals; }
+    std::shared_ptr<const compiler::Program> programPtr() const { return m_program; }
 
     // --- services for the Vm (engine-internal) --------------------------------
     const compiler::Program& program() const { return *m_program; }
@@ -114,11 +185,13 @@ public:
     std::string where(uint32_t function, uint32_t pc) const;
 
 private:
+    friend class SnapshotIo;
     struct Envelope {
         uint64_t time;
         uint32_t receiver, sender;
         uint64_t seq;
         Value payload;       ///< a message, or the emitted value for the main program
+        uint64_t cause = 0;  ///< delivery seq whose handler sent it
         bool operator>(const Envelope& o) const;
     };
     struct Context {
@@ -128,6 +201,8 @@ private:
     class ContextGuard;
 
     void enqueue(uint32_t receiver, uint64_t time, Value payload);
+    void emitText(Stream stream, std::string_view text);
+    void recordEffect(std::string kind, std::string value);
     void deliver(Envelope env);
     void crash(ActorRecord& actor, const std::string& message);
     void renderScreen(ActorRecord& actor);
@@ -149,6 +224,10 @@ private:
     uint64_t m_now = 0;
     bool m_mainDone = false;
     bool m_failed = false;
+    bool m_started = false;
+    bool m_over = false;
+    uint64_t m_currentSeq = 0; ///< delivery being handled (0: top-level code)
+    uint64_t m_outsideSeq = 0; ///< sequence of messages from outside (UI events)
     RunStats m_stats;
 };
 

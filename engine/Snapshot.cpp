@@ -1,0 +1,278 @@
+// The `.afs` container: header, section table, page-aligned checksummed
+// sections (docs/SNAPSHOT_FORMAT.md). SnapshotIo.cpp fills the sections.
+
+#include "Snapshot.h"
+
+#include "Compiler.h"
+#include "Program.h"
+#include "SnapshotIo.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+namespace aeroflow::engine {
+
+namespace {
+
+constexpr std::array<char, 8> kMagic = {'\x89', 'A', 'F', 'S', '\r', '\n', '\x1a', '\n'};
+constexpr uint32_t kVersion = 1;
+constexpr size_t kPage = 4096;
+constexpr size_t kFixedHeader = 80;
+constexpr size_t kSectionEntry = 32;
+constexpr uint32_t kSectionCount = 5;
+constexpr uint64_t kFlagSource = 1;
+
+// A 64-bit checksum in four independent lanes (the structure of xxHash64), so
+// the CPU overlaps the multiplies: several GB/s, enough to verify a 100 MB
+// image in well under 20 ms.
+constexpr uint64_t P1 = 0x9E3779B185EBCA87ull, P2 = 0xC2B2AE3D27D4EB4Full, P3 = 0x165667B19E3779F9ull,
+                   P4 = 0x85EBCA77C2B2AE63ull, P5 = 0x27D4EB2F165667C5ull;
+
+inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+inline uint64_t load64(const unsigned char* p)
+{
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    if constexpr (std::endian::native == std::endian::big)
+        w = std::byteswap(w);
+    return w;
+}
+inline uint64_t round64(uint64_t acc, uint64_t w) { return rotl(acc + w * P2, 31) * P1; }
+inline uint64_t merge64(uint64_t acc, uint64_t v) { return (acc ^ round64(0, v)) * P1 + P4; }
+
+} // namespace
+
+uint64_t snapshotChecksum(std::string_view bytes)
+{
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    const size_t n = bytes.size();
+    const unsigned char* end = p + n;
+    uint64_t h;
+    if (n >= 32) {
+        uint64_t v1 = P1 + P2, v2 = P2, v3 = 0, v4 = 0 - P1;
+        const unsigned char* limit = end - 32;
+        do {
+            v1 = round64(v1, load64(p));
+            v2 = round64(v2, load64(p + 8));
+            v3 = round64(v3, load64(p + 16));
+            v4 = round64(v4, load64(p + 24));
+            p += 32;
+        } while (p <= limit);
+        h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
+        h = merge64(h, v1);
+        h = merge64(h, v2);
+        h = merge64(h, v3);
+        h = merge64(h, v4);
+    } else {
+        h = P5;
+    }
+    h += n;
+    for (; p + 8 <= end; p += 8)
+        h = rotl(h ^ round64(0, load64(p)), 27) * P1 + P4;
+    for (; p < end; ++p)
+        h = rotl(h ^ (uint64_t(*p) * P5), 11) * P1;
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    h ^= h >> 32;
+    return h;
+}
+
+std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& options)
+{
+    const auto& program = scheduler.program();
+    SnapshotSections sec = SnapshotIo::save(scheduler);
+    std::string source;
+    {
+        ByteWriter w(source);
+        w.bytes(program.sourceName);
+        w.bytes(options.includeSource ? std::string_view(options.sourceText) : std::string_view());
+    }
+    const std::array<std::pair<SectionKind, const std::string*>, kSectionCount> parts = {{
+        {SectionKind::Source, &source},
+        {SectionKind::Objects, &sec.objects},
+        {SectionKind::Actors, &sec.actors},
+        {SectionKind::Queue, &sec.queue},
+        {SectionKind::Main, &sec.main},
+    }};
+    auto align = [](uint64_t x) { return (x + kPage - 1) / kPage * kPage; };
+    const size_t headerBytes = kFixedHeader + kSectionCount * kSectionEntry + 8;
+    uint64_t offsets[kSectionCount];
+    uint64_t at = align(headerBytes);
+    for (size_t i = 0; i < kSectionCount; ++i) {
+        offsets[i] = at;
+        at = align(at + parts[i].second->size());
+    }
+    const uint64_t fileSize = at;
+
+    std::string out;
+    out.reserve(fileSize);
+    ByteWriter w(out);
+    w.raw(kMagic.data(), kMagic.size());
+    w.u32(kVersion);
+    w.u32(uint32_t(headerBytes));
+    w.u64(fileSize);
+    w.u64(program.programHash);
+    w.u64(SnapshotIo::seed(scheduler));
+    w.u64(scheduler.now());
+    w.u64(scheduler.delivered());
+    w.u32(uint32_t(scheduler.actorCount()));
+    w.u32(kSectionCount);
+    w.u64(SnapshotIo::queued(scheduler));
+    w.u64(options.includeSource ? kFlagSource : 0);
+    for (size_t i = 0; i < kSectionCount; ++i) {
+        w.u32(uint32_t(parts[i].first));
+        w.u32(0);
+        w.u64(offsets[i]);
+        w.u64(parts[i].second->size());
+        w.u64(snapshotChecksum(*parts[i].second));
+    }
+    w.u64(snapshotChecksum(std::string_view(out)));
+    for (size_t i = 0; i < kSectionCount; ++i) {
+        out.resize(offsets[i], '\0');
+        out += *parts[i].second;
+    }
+    out.resize(fileSize, '\0');
+    return out;
+}
+
+namespace {
+
+struct Parsed {
+    SnapshotInfo info;
+    std::array<std::string_view, kSectionCount + 1> sections{}; ///< by SectionKind
+    std::array<uint64_t, kSectionCount + 1> checksums{};
+};
+
+std::expected<Parsed, std::string> parse(std::string_view image)
+{
+    auto bad = [](std::string what) { return std::unexpected("not a valid AeroFlow snapshot: " + std::move(what)); };
+    if (image.size() < kMagic.size() || std::string_view(image.data(), kMagic.size()) !=
+                                            std::string_view(kMagic.data(), kMagic.size()))
+        return bad("wrong magic (not an .afs file)");
+    ByteReader r(image);
+    r.raw(kMagic.size());
+    Parsed p;
+    p.info.version = r.u32();
+    if (r.failed)
+        return bad("truncated header");
+    if (p.info.version != kVersion)
+        return std::unexpected("unsupported snapshot version " + std::to_string(p.info.version) +
+                               " (this engine reads version " + std::to_string(kVersion) + ")");
+    const uint32_t headerBytes = r.u32();
+    const uint64_t fileSize = r.u64();
+    p.info.programHash = r.u64();
+    p.info.seed = r.u64();
+    p.info.time = r.u64();
+    p.info.delivered = r.u64();
+    p.info.actors = r.u32();
+    const uint32_t count = r.u32();
+    p.info.queued = r.u64();
+    const uint64_t flags = r.u64();
+    if (r.failed)
+        return bad("truncated header");
+    if (count != kSectionCount || headerBytes != kFixedHeader + count * kSectionEntry + 8)
+        return bad("unexpected section table");
+    if (image.size() < headerBytes)
+        return bad("truncated header");
+    if (fileSize != image.size())
+        return bad(image.size() < fileSize ? "file is truncated (" + std::to_string(image.size()) + " of " +
+                                                 std::to_string(fileSize) + " bytes)"
+                                           : "file has trailing bytes");
+    const uint64_t headerSum = snapshotChecksum(image.substr(0, headerBytes - 8));
+    std::array<bool, kSectionCount + 1> seen{};
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint32_t kind = r.u32();
+        r.u32();
+        const uint64_t offset = r.u64(), size = r.u64(), sum = r.u64();
+        if (kind == 0 || kind > kSectionCount || seen[kind])
+            return bad("duplicate or unknown section");
+        seen[kind] = true;
+        if (offset % kPage != 0 || offset < headerBytes || offset > fileSize || size > fileSize - offset)
+            return bad("section out of bounds");
+        p.sections[kind] = image.substr(offset, size);
+        p.checksums[kind] = sum;
+    }
+    if (r.u64() != headerSum || r.failed)
+        return bad("header checksum mismatch (the file is damaged)");
+    // Padding must be zero: then every byte of the file is covered by a check.
+    {
+        std::vector<std::pair<uint64_t, uint64_t>> used = {{0, headerBytes}};
+        for (size_t k = 1; k <= kSectionCount; ++k)
+            used.emplace_back(uint64_t(p.sections[k].data() - image.data()), p.sections[k].size());
+        std::sort(used.begin(), used.end());
+        uint64_t at = 0;
+        for (const auto& [off, size] : used) {
+            if (off < at)
+                return bad("sections overlap");
+            for (uint64_t i = at; i < off; ++i)
+                if (image[i] != '\0')
+                    return bad("damaged padding at byte " + std::to_string(i));
+            at = off + size;
+        }
+        for (uint64_t i = at; i < image.size(); ++i)
+            if (image[i] != '\0')
+                return bad("damaged padding at byte " + std::to_string(i));
+    }
+    ByteReader s(p.sections[size_t(SectionKind::Source)]);
+    p.info.sourceName = std::string(s.bytes());
+    p.info.sourceText = std::string(s.bytes());
+    if (s.failed || !s.atEnd())
+        return bad("damaged source section");
+    if ((flags & kFlagSource) && p.info.sourceText.empty())
+        return bad("source section is empty");
+    return p;
+}
+
+} // namespace
+
+std::expected<SnapshotInfo, std::string> readSnapshotInfo(std::string_view image)
+{
+    auto p = parse(image);
+    if (!p)
+        return std::unexpected(p.error());
+    return std::move(p->info);
+}
+
+std::expected<std::unique_ptr<Scheduler>, std::string> restoreSnapshot(
+    std::string_view image, std::shared_ptr<const compiler::Program> program, RunOptions options, OutputFn output,
+    bool verify)
+{
+    auto parsed = parse(image);
+    if (!parsed)
+        return std::unexpected(parsed.error());
+    const Parsed& p = *parsed;
+    if (verify) {
+        static constexpr const char* names[] = {"", "source", "objects", "actors", "queue", "main"};
+        for (size_t k = 1; k <= kSectionCount; ++k)
+            if (snapshotChecksum(p.sections[k]) != p.checksums[k])
+                return std::unexpected(std::string("snapshot is damaged: checksum mismatch in the ") + names[k] +
+                                       " section");
+    }
+    if (!program) {
+        if (p.info.sourceText.empty())
+            return std::unexpected("the snapshot does not embed its program's source; open it from its trace");
+        auto result = compiler::compile(p.info.sourceName, p.info.sourceText, {true, false});
+        if (!result.ok() || !result.program)
+            return std::unexpected("the program embedded in the snapshot does not compile:\n" +
+                                   result.formatDiagnostics(false));
+        const auto problems = compiler::verifyProgram(*result.program);
+        if (!problems.empty())
+            return std::unexpected("the program embedded in the snapshot is invalid: " + problems.front());
+        program = result.program;
+    }
+    if (program->programHash != p.info.programHash)
+        return std::unexpected("the snapshot belongs to a different program (program hash differs)");
+    options.seed = p.info.seed;
+    auto scheduler = std::make_unique<Scheduler>(std::move(program), std::move(options), std::move(output));
+    auto loaded = SnapshotIo::load(*scheduler, p.sections[size_t(SectionKind::Objects)],
+                                   p.sections[size_t(SectionKind::Actors)], p.sections[size_t(SectionKind::Queue)],
+                                   p.sections[size_t(SectionKind::Main)]);
+    if (!loaded)
+        return std::unexpected(loaded.error());
+    return scheduler;
+}
+
+} // namespace aeroflow::engine
