@@ -10,6 +10,7 @@
 // See bench/README.md.
 
 #include "EngineBench.h"
+#include "SnapshotBench.h"
 #include "FrontendBench.h"
 
 #include <cerrno>
@@ -42,6 +43,8 @@ void printUsage(FILE* out)
                "             and CAF\n"
                "  spawn      a skynet tree of 1,111,111 actors summing 0..999,999 (time, bytes per\n"
                "             actor) and 1,000,000 idle actors (bytes each), next to Erlang and CAF\n"
+               "  snapshot   .afs save / restore / verify speed on a ~100 MB actor state, next to\n"
+               "             memcpy of the same image  [--bytes B] [--repeat R]\n"
                "\n"
                "frontend options:\n"
                "  --lines N          lines of the generated program (default 100000)\n"
@@ -226,6 +229,22 @@ int main(int argc, char** argv)
     const std::vector<std::string> args(argv + 2, argv + argc);
     if (command == "frontend")
         return runFrontend(args);
+    if (command == "snapshot") {
+        long long repeat = 5, bytes = 100'000'000;
+        for (size_t i = 0; i + 1 < args.size(); i += 2) {
+            if (args[i] == "--repeat" && parseCount(args[i + 1], 1, repeat))
+                continue;
+            if (args[i] == "--bytes" && parseCount(args[i + 1], 1000, bytes))
+                continue;
+            std::fprintf(stderr, "aeroflow-benchmark snapshot: bad option '%s' (see --help)\n", args[i].c_str());
+            return kExitUsage;
+        }
+        if (args.size() % 2) {
+            std::fprintf(stderr, "aeroflow-benchmark snapshot: option '%s' needs a value\n", args.back().c_str());
+            return kExitUsage;
+        }
+        return aeroflow::bench::runSnapshotBench(int(repeat), bytes) ? kExitOk : kExitFailure;
+    }
     if (command == "interp" || command == "pingpong" || command == "spawn")
         return runEngine(std::string(command), args);
     if (command == "engine-once" && args.size() == 3) { // internal, see EngineBench.h

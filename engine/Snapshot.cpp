@@ -83,37 +83,45 @@ uint64_t snapshotChecksum(std::string_view bytes)
 std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& options)
 {
     const auto& program = scheduler.program();
-    SnapshotSections sec = SnapshotIo::save(scheduler);
     std::string source;
     {
         ByteWriter w(source);
         w.bytes(program.sourceName);
         w.bytes(options.includeSource ? std::string_view(options.sourceText) : std::string_view());
     }
-    const std::array<std::pair<SectionKind, const std::string*>, kSectionCount> parts = {{
-        {SectionKind::Source, &source},
-        {SectionKind::Objects, &sec.objects},
-        {SectionKind::Actors, &sec.actors},
-        {SectionKind::Queue, &sec.queue},
-        {SectionKind::Main, &sec.main},
-    }};
     auto align = [](uint64_t x) { return (x + kPage - 1) / kPage * kPage; };
     const size_t headerBytes = kFixedHeader + kSectionCount * kSectionEntry + 8;
-    uint64_t offsets[kSectionCount];
-    uint64_t at = align(headerBytes);
-    for (size_t i = 0; i < kSectionCount; ++i) {
-        offsets[i] = at;
-        at = align(at + parts[i].second->size());
-    }
-    const uint64_t fileSize = at;
 
+    // One buffer, sized up front from the heap the run holds, so a large
+    // state is written once with no regrowth copies (on a VM every fresh page
+    // costs a fault: touching memory once matters as much as the encoding).
     std::string out;
-    out.reserve(fileSize);
-    ByteWriter w(out);
+    out.reserve(size_t(align(headerBytes) + align(source.size()) + uint64_t(SnapshotIo::heapBytes(scheduler)) +
+                       uint64_t(scheduler.actorCount()) * 96 + 8 * kPage));
+    out.resize(align(headerBytes), '\0');
+    std::array<uint64_t, kSectionCount> offsets{}, sizes{};
+    offsets[0] = out.size();
+    out += source;
+    sizes[0] = source.size();
+    out.resize(align(out.size()), '\0');
+    offsets[1] = out.size();
+    SnapshotSections sec = SnapshotIo::save(scheduler, out);
+    sizes[1] = out.size() - offsets[1];
+    const std::array<const std::string*, 3> rest = {&sec.actors, &sec.queue, &sec.main};
+    for (size_t i = 0; i < rest.size(); ++i) {
+        out.resize(align(out.size()), '\0');
+        offsets[2 + i] = out.size();
+        out += *rest[i];
+        sizes[2 + i] = rest[i]->size();
+    }
+    out.resize(align(out.size()), '\0');
+
+    std::string header;
+    ByteWriter w(header);
     w.raw(kMagic.data(), kMagic.size());
     w.u32(kVersion);
     w.u32(uint32_t(headerBytes));
-    w.u64(fileSize);
+    w.u64(out.size());
     w.u64(program.programHash);
     w.u64(SnapshotIo::seed(scheduler));
     w.u64(scheduler.now());
@@ -122,19 +130,17 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
     w.u32(kSectionCount);
     w.u64(SnapshotIo::queued(scheduler));
     w.u64(options.includeSource ? kFlagSource : 0);
+    static constexpr SectionKind kinds[kSectionCount] = {SectionKind::Source, SectionKind::Objects,
+                                                         SectionKind::Actors, SectionKind::Queue, SectionKind::Main};
     for (size_t i = 0; i < kSectionCount; ++i) {
-        w.u32(uint32_t(parts[i].first));
+        w.u32(uint32_t(kinds[i]));
         w.u32(0);
         w.u64(offsets[i]);
-        w.u64(parts[i].second->size());
-        w.u64(snapshotChecksum(*parts[i].second));
+        w.u64(sizes[i]);
+        w.u64(snapshotChecksum(std::string_view(out).substr(offsets[i], sizes[i])));
     }
-    w.u64(snapshotChecksum(std::string_view(out)));
-    for (size_t i = 0; i < kSectionCount; ++i) {
-        out.resize(offsets[i], '\0');
-        out += *parts[i].second;
-    }
-    out.resize(fileSize, '\0');
+    w.u64(snapshotChecksum(header));
+    std::memcpy(out.data(), header.data(), header.size());
     return out;
 }
 

@@ -20,6 +20,7 @@ namespace aeroflow::engine {
 namespace {
 
 enum class Tag : uint8_t { Nil, False, True, Int, Float, Actor, Object };
+enum class Packing : uint8_t { Tagged, Ints, Floats };
 
 /// Upper bound on container sizes read from an image before they are
 /// checked against the bytes left: a count can never exceed the bytes that
@@ -121,12 +122,45 @@ private:
         }
     }
 
+    /// Element vectors: all ints or all floats are written packed (8 bytes
+    /// each, one copy), anything else as tagged values.
     void values(const std::vector<Value>& xs)
     {
         m_w.u64(xs.capacity());
         m_w.u64(xs.size());
+        Packing packing = xs.empty() ? Packing::Tagged : Packing::Ints;
         for (const auto& x : xs)
-            value(m_w, x);
+            if (!x.isInt()) {
+                packing = Packing::Tagged;
+                break;
+            }
+        if (packing == Packing::Tagged && !xs.empty()) {
+            packing = Packing::Floats;
+            for (const auto& x : xs)
+                if (!x.isFloat()) {
+                    packing = Packing::Tagged;
+                    break;
+                }
+        }
+        m_w.u8(uint8_t(packing));
+        switch (packing) {
+        case Packing::Tagged:
+            for (const auto& x : xs)
+                value(m_w, x);
+            break;
+        case Packing::Ints: {
+            const size_t at = m_w.grow(xs.size() * 8);
+            for (size_t i = 0; i < xs.size(); ++i)
+                m_w.store64(at + 8 * i, uint64_t(xs[i].asInt()));
+            break;
+        }
+        case Packing::Floats: {
+            const size_t at = m_w.grow(xs.size() * 8);
+            for (size_t i = 0; i < xs.size(); ++i)
+                m_w.store64(at + 8 * i, std::bit_cast<uint64_t>(xs[i].asFloat()));
+            break;
+        }
+        }
     }
 
     void write(const Obj* o)
@@ -275,14 +309,36 @@ public:
         const uint64_t cap = r.u64(), n = r.u64();
         if (r.failed || n > r.remaining() / kMinEncodedValue || cap < n || cap > n + (uint64_t(1) << 24))
             return fail("bad element count");
+        const auto packing = Packing(r.u8());
+        if (r.failed)
+            return fail("truncated element list");
         out.reserve(cap);
-        for (uint64_t i = 0; i < n; ++i) {
-            Value v;
-            if (!value(r, v))
-                return false;
-            out.push_back(std::move(v));
+        switch (packing) {
+        case Packing::Tagged:
+            for (uint64_t i = 0; i < n; ++i) {
+                Value v;
+                if (!value(r, v))
+                    return false;
+                out.push_back(std::move(v));
+            }
+            return true;
+        case Packing::Ints:
+        case Packing::Floats: {
+            const char* p = n ? r.raw(n * 8) : "";
+            if (!p)
+                return fail("truncated packed list");
+            for (uint64_t i = 0; i < n; ++i) {
+                uint64_t w;
+                std::memcpy(&w, p + 8 * i, 8);
+                if constexpr (std::endian::native == std::endian::big)
+                    w = std::byteswap(w);
+                out.push_back(packing == Packing::Ints ? Value::integer(int64_t(w))
+                                                       : Value::number(std::bit_cast<double>(w)));
+            }
+            return true;
         }
-        return true;
+        }
+        return fail("unknown list packing " + std::to_string(unsigned(packing)));
     }
 
     bool objects(std::string_view section)
@@ -481,11 +537,13 @@ void writeFrames(ByteWriter& w, const ObjectTable& t, const Fiber& f)
 
 } // namespace
 
-SnapshotSections SnapshotIo::save(const Scheduler& s)
+SnapshotSections SnapshotIo::save(const Scheduler& s, std::string& image)
 {
     SnapshotSections out;
-    std::string table;
-    ByteWriter tw(table);
+    // The section starts with the object count, patched in at the end.
+    const size_t countAt = image.size();
+    ByteWriter tw(image);
+    tw.u64(0);
     ObjectTable objects(*s.m_program, tw);
 
     // Roots, in a fixed order: actors' state, queued payloads, globals, the
@@ -522,9 +580,7 @@ SnapshotSections SnapshotIo::save(const Scheduler& s)
     for (const auto& v : s.m_mainInbox)
         objects.add(v);
 
-    ByteWriter ow(out.objects);
-    ow.u64(objects.count());
-    out.objects += table;
+    tw.store64(countAt, objects.count());
 
     ByteWriter aw(out.actors);
     aw.u32(uint32_t(s.m_actors.size()));

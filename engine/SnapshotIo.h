@@ -39,6 +39,19 @@ public:
         m_out.append(s);
     }
     void raw(const void* p, size_t n) { m_out.append(static_cast<const char*>(p), n); }
+    /// Appends `n` bytes to fill in with store64(); returns their offset.
+    size_t grow(size_t n)
+    {
+        const size_t at = m_out.size();
+        m_out.resize(at + n);
+        return at;
+    }
+    void store64(size_t at, uint64_t v)
+    {
+        if constexpr (std::endian::native == std::endian::big)
+            v = std::byteswap(v);
+        std::memcpy(m_out.data() + at, &v, 8);
+    }
     size_t size() const { return m_out.size(); }
 
 private:
@@ -107,14 +120,24 @@ private:
 /// Section kinds of an `.afs` image, in file order.
 enum class SectionKind : uint32_t { Source = 1, Objects = 2, Actors = 3, Queue = 4, Main = 5 };
 
-/// The encoded sections of one scheduler.
+/// The encoded sections of one scheduler. The object table, by far the
+/// largest, is appended straight to the image buffer (no copy).
 struct SnapshotSections {
-    std::string objects, actors, queue, main;
+    std::string actors, queue, main;
 };
 
 class SnapshotIo {
 public:
-    static SnapshotSections save(const Scheduler& s);
+    /// Appends the object section to `image` and returns the others.
+    static SnapshotSections save(const Scheduler& s, std::string& image);
+    /// Bytes of heap the run holds (an estimate of the object section's size).
+    static int64_t heapBytes(const Scheduler& s)
+    {
+        int64_t n = 0;
+        for (int64_t b : s.m_heap.bytesByActor)
+            n += b > 0 ? b : 0;
+        return n;
+    }
     /// Fills a freshly constructed (not started) scheduler from sections.
     static std::expected<void, std::string> load(Scheduler& s, std::string_view objects, std::string_view actors,
                                                  std::string_view queue, std::string_view main);

@@ -141,6 +141,7 @@ private slots:
     void damaged();
     void foreign();
     void infoReadsHeader();
+    void fuzzCorpusNeverCrashes();
 };
 
 void TestSnapshot::roundTrip_data()
@@ -347,6 +348,33 @@ void TestSnapshot::infoReadsHeader()
     QCOMPARE(info->actors, uint32_t(s->actorCount()));
     QCOMPARE(info->sourceText, p.source);
     QCOMPARE(image.size() % 4096, size_t(0)); // sections are page aligned
+}
+
+// The fuzzer's seeds and every crash regression it found (tests/fuzz/afs-corpus):
+// each is refused with a message or restores and runs, never crashes.
+void TestSnapshot::fuzzCorpusNeverCrashes()
+{
+    const QDir dir(QStringLiteral(AEROFLOW_TESTS_DIR "/fuzz/afs-corpus"));
+    const QStringList files = dir.entryList(QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 8);
+    int accepted = 0;
+    for (const QString& f : files) {
+        QFile file(dir.filePath(f));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        engine::RunOptions o;
+        o.fuel = 100'000;
+        o.maxMessages = 1'000;
+        auto r = engine::restoreSnapshot(std::string_view(bytes.constData(), size_t(bytes.size())), nullptr, o,
+                                         [](engine::Stream, std::string_view) {});
+        if (!r) {
+            QVERIFY(!r.error().empty());
+            continue;
+        }
+        ++accepted;
+        QVERIFY(runToEnd(**r) >= 0);
+    }
+    QVERIFY(accepted > 0); // the seeds themselves are valid images
 }
 
 QTEST_GUILESS_MAIN(TestSnapshot)
