@@ -116,6 +116,9 @@ private slots:
     void pathologicalFilesDoNotCrash_data();
     void pathologicalFilesDoNotCrash();
     void longExpressionDoesNotCrash();
+    void snapshotThenResume_data();
+    void snapshotThenResume();
+    void resumeRejectsBadFiles();
 
 private:
     QString write(const QString& name, const QByteArray& content);
@@ -446,6 +449,73 @@ void TestCli::longExpressionDoesNotCrash()
     const QString longish = write(QStringLiteral("long.aefl"), "let s = 1" + QByteArray(" + 1").repeated(1000) + "\nprint(s)\n");
     const Run l = runCli({QStringLiteral("check"), longish});
     QVERIFY2(l.status == QProcess::NormalExit && l.code == 0, qPrintable(l.describe()));
+}
+
+// `run --stop-at-tick T --snapshot S` then `resume S` prints exactly what the
+// uninterrupted run prints (stdout and stderr), with the same exit status.
+void TestCli::snapshotThenResume_data()
+{
+    QTest::addColumn<QString>("example");
+    QTest::addColumn<int>("tick");
+    for (const char* e : {"ping_pong", "bank", "order_book", "login_screen", "game_room"})
+        for (int t : {0, 2, 5})
+            QTest::newRow(qPrintable(QStringLiteral("%1@%2").arg(QLatin1String(e)).arg(t))) << QString::fromLatin1(e) << t;
+}
+
+void TestCli::snapshotThenResume()
+{
+    QFETCH(QString, example);
+    QFETCH(int, tick);
+    const QString file = QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples/") + example + QStringLiteral(".aefl");
+    const Run full = runCli({QStringLiteral("run"), file});
+    QVERIFY2(full.finished && full.status == QProcess::NormalExit, qPrintable(full.describe()));
+    const QString snap = m_dir.filePath(example + QStringLiteral("-%1.afs").arg(tick));
+    const Run first = runCli({QStringLiteral("run"), file, QStringLiteral("--stop-at-tick"), QString::number(tick),
+                              QStringLiteral("--snapshot"), snap});
+    QVERIFY2(first.status == QProcess::NormalExit && first.code == 0, qPrintable(first.describe()));
+    QVERIFY(QFileInfo(snap).size() > 0);
+    const Run rest = runCli({QStringLiteral("resume"), snap});
+    QVERIFY2(rest.status == QProcess::NormalExit, qPrintable(rest.describe()));
+    QCOMPARE(rest.code, full.code);
+    QCOMPARE(QString::fromUtf8(first.out + rest.out), QString::fromUtf8(full.out));
+    QCOMPARE(QString::fromUtf8(first.err + rest.err), QString::fromUtf8(full.err));
+}
+
+void TestCli::resumeRejectsBadFiles()
+{
+    const QString good = m_dir.filePath(QStringLiteral("good.afs"));
+    const Run made = runCli({QStringLiteral("run"), QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples/bank.aefl"),
+                             QStringLiteral("--stop-at-tick"), QStringLiteral("1"), QStringLiteral("--snapshot"), good});
+    QVERIFY2(made.code == 0, qPrintable(made.describe()));
+    QFile f(good);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray image = f.readAll();
+
+    struct Case {
+        const char* name;
+        QByteArray bytes;
+        const char* message;
+    };
+    QByteArray flipped = image;
+    flipped[image.size() / 2 + 7] = char(flipped[image.size() / 2 + 7] ^ 0x40);
+    const Case cases[] = {
+        {"empty.afs", QByteArray(), "not a valid AeroFlow snapshot"},
+        {"text.afs", QByteArray("print(1)\n"), "not a valid AeroFlow snapshot"},
+        {"truncated.afs", image.left(image.size() - 4096), "truncated"},
+        {"flipped.afs", flipped, "damaged"},
+    };
+    for (const Case& c : cases) {
+        const Run r = runCli({QStringLiteral("resume"), write(QLatin1String(c.name), c.bytes)});
+        QVERIFY2(r.status == QProcess::NormalExit && r.code == 1, qPrintable(QLatin1String(c.name) + r.describe()));
+        QVERIFY2(r.err.contains(c.message), qPrintable(QLatin1String(c.name) + r.describe()));
+        QVERIFY(r.out.isEmpty());
+    }
+    const Run missing = runCli({QStringLiteral("resume"), m_dir.filePath(QStringLiteral("nope.afs"))});
+    QVERIFY2(missing.code == 1 && missing.err.contains("cannot read"), qPrintable(missing.describe()));
+    const Run usage = runCli({QStringLiteral("resume")});
+    QCOMPARE(usage.code, 2);
+    const Run badOpt = runCli({QStringLiteral("run"), QStringLiteral("x.aefl"), QStringLiteral("--stop-at-tick"), QStringLiteral("soon")});
+    QCOMPARE(badOpt.code, 2);
 }
 
 QTEST_APPLESS_MAIN(TestCli)
