@@ -11,6 +11,8 @@
 
 #include "EngineBench.h"
 #include "SnapshotBench.h"
+
+#include "HugePages.h"
 #include "FrontendBench.h"
 
 #include <cerrno>
@@ -217,6 +219,8 @@ int runEngine(const std::string& command, const std::vector<std::string>& args)
 
 int main(int argc, char** argv)
 {
+    // The same memory set-up as the `aeroflow` command (engine/HugePages.h).
+    aeroflow::engine::preferHugePages(argv);
     if (argc < 2) {
         printUsage(stderr);
         return kExitUsage;

@@ -3,6 +3,7 @@
 
 #include "Compiler.h"
 #include "Disassembler.h"
+#include "HugePages.h"
 #include "RunCommand.h"
 
 #include <cerrno>
@@ -192,6 +193,8 @@ int cmdDisasm(const std::vector<std::string>& args)
 
 int main(int argc, char** argv)
 {
+    // Fewer, larger page faults for big runs and snapshots (engine/HugePages.h).
+    aeroflow::engine::preferHugePages(argv);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
         printUsage(std::cerr);
