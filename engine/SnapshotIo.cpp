@@ -427,9 +427,10 @@ public:
             const char* p = r.raw(dn * 8);
             if (!p)
                 return adopt(o, fail("truncated tensor"));
-            if constexpr (std::endian::native == std::endian::little)
-                std::memcpy(t->data.data(), p, dn * 8);
-            else
+            if constexpr (std::endian::native == std::endian::little) {
+                if (dn > 0) // data() may be null for an empty vector
+                    std::memcpy(t->data.data(), p, dn * 8);
+            } else
                 for (uint64_t i = 0; i < dn; ++i) {
                     uint64_t w;
                     std::memcpy(&w, p + 8 * i, 8);
