@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what AeroFlow needs, builds it (Release, incremental) and opens a program.
 #
-#   installer/run.sh [FILE.aefl ...]    default: resources/examples/hello.aefl
+#   installer/run.sh [FILE.aefl | TRACE.aftrace | DIR]    default: resources/examples/counter.aefl
 #
 # AEROFLOW_BUILD_DIR overrides the build directory (default: <repo>/build).
 set -euo pipefail
@@ -15,23 +15,23 @@ aeroflow_install_deps
 aeroflow_build Release "$BUILD_DIR"
 
 if [[ $# -eq 0 ]]; then
-    set -- "$AEROFLOW_ROOT/resources/examples/hello.aefl"
+    set -- "$AEROFLOW_ROOT/resources/examples/counter.aefl"
 fi
 
 STUDIO="$BUILD_DIR/studio/aeroflow-studio"
 CLI="$BUILD_DIR/cli/aeroflow"
 
-# Once the Studio exists, it is what opens the program. (When it always exists,
-# drop the fallback below and keep just this exec.)
-if [[ -x "$STUDIO" ]]; then aeroflow_log "starting AeroFlow Studio"; exec "$STUDIO" "$@"; fi
-
-# Fallback until then: show the program with the command-line tools.
-aeroflow_log "AeroFlow Studio arrives in a later release; showing the bundled example with the command-line tools instead"
-if [[ ! -x "$CLI" ]]; then
-    aeroflow_err "$CLI was not built"
+if [[ ! -x "$STUDIO" ]]; then
+    aeroflow_err "$STUDIO was not built"
     exit 1
 fi
-aeroflow_log "aeroflow check $*"
-"$CLI" check "$@"
-aeroflow_log "aeroflow run $*"
-"$CLI" run "$@"
+if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" && -z "${QT_QPA_PLATFORM:-}" ]]; then
+    # No desktop session (an SSH shell, a container): show the program with the
+    # command-line tools and say how to get a picture of the Studio.
+    aeroflow_log "no display found (DISPLAY/WAYLAND_DISPLAY unset): running the program with the command-line tools"
+    aeroflow_log "for a picture of the Studio: $STUDIO --screenshot studio.png --open $1 --run"
+    "$CLI" check "$@"
+    exec "$CLI" run "$@"
+fi
+aeroflow_log "starting AeroFlow Studio"
+exec "$STUDIO" "$@"

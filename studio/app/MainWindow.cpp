@@ -1,0 +1,371 @@
+#include "MainWindow.h"
+
+#include "CommandPalette.h"
+#include "StudioSettings.h"
+#include "docks/ActorsDock.h"
+#include "docks/MessagesDock.h"
+#include "docks/OutputDock.h"
+#include "docks/PlaceholderDock.h"
+#include "docks/PreviewDock.h"
+#include "docks/ProblemsDock.h"
+#include "editor/CodeEditor.h"
+#include "editor/EditorArea.h"
+#include "theme/ThemeManager.h"
+
+#include "Compiler.h"
+
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QStatusBar>
+
+static void initStudioResources()
+{
+    // Resources compiled into static libraries need an explicit reference.
+    Q_INIT_RESOURCE(studio);
+}
+
+namespace aeroflow::studio {
+
+MainWindow::MainWindow(ThemeManager* themes, StudioSettings* settings, QWidget* parent)
+    : QMainWindow(parent), m_themes(themes), m_settings(settings), m_editors(new EditorArea(this)),
+      m_run(new RunController(this))
+{
+    initStudioResources();
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowTitle(tr("AeroFlow Studio"));
+    setWindowIcon(QIcon(QStringLiteral(":/studio/aeroflow.svg")));
+    setCentralWidget(m_editors);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    createDocks();
+    createActions();
+    createMenus();
+    createStatusBar();
+    wireRunController();
+
+    connect(m_editors, &EditorArea::currentEditorChanged, this, &MainWindow::onCurrentEditorChanged);
+    connect(m_editors, &EditorArea::diagnosticsChanged, this, &MainWindow::showDiagnostics);
+    connect(m_editors, &EditorArea::breakpointsChanged, this, [this] { m_run->setBreakpoints(currentBreakpoints()); });
+    connect(m_editors, &EditorArea::fileOpened, this, [this](const QString& path) {
+        m_settings->addRecentFile(path);
+        rebuildRecentMenu();
+    });
+    connect(m_problems, &ProblemsDock::jumpRequested, this, [this](int line, int index) {
+        if (CodeEditor* e = m_editors->currentEditor()) {
+            e->setCursorPosition(line, index);
+            e->ensureLineVisible(line);
+            e->setFocus();
+        }
+    });
+    connect(m_themes, &ThemeManager::themeChanged, this, &MainWindow::applyTheme);
+    applyTheme(m_themes->current());
+    resize(1400, 900);
+    updateActionStates();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_problems = new ProblemsDock(this);
+    m_output = new OutputDock(this);
+    m_actorsDock = new ActorsDock(this);
+    m_messages = new MessagesDock(this);
+    m_preview = new PreviewDock(this);
+    auto* timeline = new PlaceholderDock(tr("Timeline"), QStringLiteral("TimelineDock"), this);
+    auto* graph = new PlaceholderDock(tr("Actor Graph"), QStringLiteral("ActorGraphDock"), this);
+    auto* snapshots = new PlaceholderDock(tr("Snapshot Explorer"), QStringLiteral("SnapshotExplorerDock"), this);
+    m_timeTravelDocks = {timeline, graph, snapshots};
+
+    addDockWidget(Qt::BottomDockWidgetArea, m_output);
+    addDockWidget(Qt::BottomDockWidgetArea, m_problems);
+    addDockWidget(Qt::BottomDockWidgetArea, m_messages);
+    addDockWidget(Qt::BottomDockWidgetArea, timeline);
+    tabifyDockWidget(m_output, m_problems);
+    tabifyDockWidget(m_problems, m_messages);
+    tabifyDockWidget(m_messages, timeline);
+    m_output->raise();
+    addDockWidget(Qt::RightDockWidgetArea, m_actorsDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_preview);
+    addDockWidget(Qt::RightDockWidgetArea, graph);
+    addDockWidget(Qt::RightDockWidgetArea, snapshots);
+    tabifyDockWidget(m_preview, graph);
+    tabifyDockWidget(graph, snapshots);
+    m_preview->raise();
+    resizeDocks({m_output}, {260}, Qt::Vertical);
+    resizeDocks({m_actorsDock}, {380}, Qt::Horizontal);
+}
+
+QList<QDockWidget*> MainWindow::docks() const
+{
+    QList<QDockWidget*> out{m_problems, m_output, m_actorsDock, m_messages, m_preview};
+    out += m_timeTravelDocks;
+    return out;
+}
+
+void MainWindow::createStatusBar()
+{
+    m_stateLabel = new QLabel(RunController::stateName(RunController::State::Idle), this);
+    m_progressLabel = new QLabel(this);
+    m_cursorLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_cursorLabel);
+    statusBar()->addPermanentWidget(m_progressLabel);
+    statusBar()->addPermanentWidget(m_stateLabel);
+    updateRunStatus();
+}
+
+QString MainWindow::statusText() const
+{
+    return m_stateLabel->text() + QLatin1String(" | ") + m_progressLabel->text();
+}
+
+void MainWindow::wireRunController()
+{
+    connect(m_run, &RunController::stateChanged, this, [this] {
+        updateRunStatus();
+        updateActionStates();
+    });
+    connect(m_run, &RunController::progress, this, &MainWindow::updateRunStatus);
+    connect(m_run, &RunController::compileFailed, this, [this](const QString& diagnostics) {
+        m_output->appendLines({OutputLine{0, OutputKind::Error, diagnostics}});
+        m_output->appendSystem(tr("The program does not compile; see Problems."));
+        m_problems->raise();
+    });
+    connect(m_run, &RunController::outputAppended, m_output, &OutputDock::appendLines);
+    connect(m_run, &RunController::outputReset, m_output, &OutputDock::resetLines);
+    connect(m_run, &RunController::deliveriesAppended, m_messages->model(), &MessagesModel::append);
+    connect(m_run, &RunController::deliveriesTruncated, m_messages->model(), &MessagesModel::truncate);
+    connect(m_run, &RunController::snapshotChanged, m_actorsDock, &ActorsDock::showSnapshot);
+    connect(m_run, &RunController::snapshotChanged, m_preview, &PreviewDock::showSnapshot);
+    connect(m_run, &RunController::executionPointChanged, this, [this](int line) {
+        for (CodeEditor* e : m_editors->editors())
+            e->setExecutionLine(e->filePath() == m_runFile && line > 0 ? line - 1 : -1);
+    });
+    connect(m_preview, &PreviewDock::uiEvent, m_run, &RunController::sendScreenEvent);
+}
+
+void MainWindow::applyTheme(const Theme& theme)
+{
+    m_editors->applyTheme(theme);
+    m_output->applyTheme(theme);
+    m_actorsDock->applyTheme(theme);
+    // Docks and their contents inherit the application palette; set it on
+    // the window too so that a palette switch reaches widgets that cached one.
+    setPalette(theme.palette);
+    for (QDockWidget* d : docks())
+        d->setPalette(theme.palette);
+    if (m_themeMenu)
+        for (QAction* a : m_themeMenu->actions())
+            a->setChecked(a->data().toString() == theme.name);
+}
+
+void MainWindow::setTheme(const QString& name)
+{
+    // Remembered only when the user picks one: applying the start-up theme
+    // must not overwrite the stored choice before restoreSession() reads it.
+    if (m_themes->setTheme(name))
+        m_settings->setTheme(name);
+}
+
+void MainWindow::onCurrentEditorChanged(CodeEditor* editor)
+{
+    showDiagnostics(editor);
+    if (!editor)
+        return;
+    if (!editor->property("aeroflowCursorWired").toBool()) {
+        editor->setProperty("aeroflowCursorWired", true);
+        connect(editor, &QsciScintilla::cursorPositionChanged, this, [this, editor](int line, int index) {
+            if (editor == m_editors->currentEditor())
+                m_cursorLabel->setText(tr("Ln %1, Col %2").arg(line + 1).arg(index + 1));
+        });
+    }
+    setWindowTitle(tr("%1 — AeroFlow Studio").arg(editor->displayName()));
+}
+
+void MainWindow::showDiagnostics(CodeEditor* editor)
+{
+    if (!editor) {
+        m_problems->setDiagnostics({}, {});
+        return;
+    }
+    m_problems->setDiagnostics(editor->displayName(), editor->diagnostics());
+}
+
+void MainWindow::updateRunStatus()
+{
+    m_stateLabel->setText(RunController::stateName(m_run->state()));
+    m_progressLabel->setText(tr("tick %1 · %2 messages").arg(m_run->tick()).arg(m_run->delivered()));
+}
+
+void MainWindow::updateActionStates()
+{
+    using S = RunController::State;
+    const S s = m_run->state();
+    const bool paused = s == S::Paused;
+    if (auto* a = action(QStringLiteral("debug.pause")))
+        a->setEnabled(s == S::Running);
+    if (auto* a = action(QStringLiteral("run.stop")))
+        a->setEnabled(s == S::Running || s == S::Paused || s == S::Finished);
+    for (const char* name : {"debug.stepOver", "debug.stepInto", "debug.stepOut", "debug.stepBack", "debug.reverseContinue"})
+        if (auto* a = action(QString::fromLatin1(name)))
+            a->setEnabled(paused);
+}
+
+QVector<BreakpointSpec> MainWindow::currentBreakpoints() const
+{
+    QVector<BreakpointSpec> out;
+    if (CodeEditor* e = m_editors->currentEditor())
+        for (const Breakpoint& b : e->breakpoints())
+            out.push_back({b.line + 1, b.condition});
+    return out;
+}
+
+void MainWindow::runCurrent(bool debug, bool stopAtStart)
+{
+    CodeEditor* e = m_editors->currentEditor();
+    if (!e) {
+        showError(tr("Open a file to run it."), true);
+        return;
+    }
+    m_runFile = e->filePath();
+    m_output->clear();
+    m_messages->model()->clear();
+    m_actorsDock->clear();
+    m_preview->clear();
+    m_output->appendSystem(tr("▶ %1 %2").arg(debug ? tr("Debugging") : tr("Running"), e->displayName()));
+    m_output->raise();
+    m_run->start(e->displayName(), e->text().toUtf8(), debug ? currentBreakpoints() : QVector<BreakpointSpec>{}, debug,
+                 stopAtStart);
+}
+
+void MainWindow::runOrContinue()
+{
+    if (m_run->state() == RunController::State::Paused) {
+        m_run->continueRun();
+        return;
+    }
+    runCurrent(!currentBreakpoints().isEmpty());
+}
+
+bool MainWindow::openPath(const QString& path, bool quiet)
+{
+    const QFileInfo info(path);
+    if (info.isDir()) {
+        QDir dir(path);
+        QStringList files;
+        for (const QFileInfo& f : dir.entryInfoList(QDir::Files, QDir::Name))
+            if (compiler::isSourceFileName(f.fileName().toStdString()))
+                files << f.absoluteFilePath();
+        if (files.isEmpty()) {
+            showError(tr("%1 holds no AeroFlow source files.").arg(QDir::toNativeSeparators(path)), quiet);
+            return false;
+        }
+        bool ok = true;
+        for (const QString& f : files)
+            ok = openPath(f, quiet) && ok;
+        return ok;
+    }
+    QString error;
+    if (!m_editors->openFile(path, &error)) {
+        showError(error, quiet);
+        return false;
+    }
+    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 3000);
+    return true;
+}
+
+void MainWindow::showError(const QString& message, bool quiet)
+{
+    statusBar()->showMessage(message, 8000);
+    if (!quiet)
+        QMessageBox::warning(this, tr("AeroFlow Studio"), message);
+}
+
+void MainWindow::openFileDialog()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open"), QString(),
+                                                            tr("AeroFlow sources (*.aefl *.af);;All files (*)"));
+    for (const QString& f : files)
+        openPath(f);
+}
+
+void MainWindow::saveCurrent(bool as)
+{
+    CodeEditor* e = m_editors->currentEditor();
+    if (!e)
+        return;
+    QString path = e->filePath();
+    if (as || path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(this, tr("Save as"), path, tr("AeroFlow sources (*.aefl)"));
+        if (path.isEmpty())
+            return;
+    }
+    QString error;
+    if (!m_editors->saveAs(path, &error))
+        showError(error, false);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 3000);
+}
+
+void MainWindow::goToLineDialog()
+{
+    CodeEditor* e = m_editors->currentEditor();
+    if (!e)
+        return;
+    int line = 0, index = 0;
+    e->getCursorPosition(&line, &index);
+    bool ok = false;
+    const int target = QInputDialog::getInt(this, tr("Go to line"), tr("Line (1 – %1):").arg(e->lines()), line + 1, 1,
+                                            std::max(1, e->lines()), 1, &ok);
+    if (ok)
+        e->goToLine(target - 1);
+}
+
+void MainWindow::showCommandPalette()
+{
+    auto* palette = new CommandPalette(allActions(), this);
+    palette->setAttribute(Qt::WA_DeleteOnClose);
+    palette->move(mapToGlobal(QPoint((width() - palette->width()) / 2, 60)));
+    palette->show();
+}
+
+void MainWindow::restoreSession()
+{
+    m_themes->setTheme(m_settings->theme());
+    for (const QString& f : m_settings->openFiles())
+        openPath(f, true);
+    restoreGeometry(m_settings->geometry());
+    restoreState(m_settings->windowState());
+    rebuildRecentMenu();
+}
+
+void MainWindow::saveSession()
+{
+    m_settings->setWindowLayout(saveGeometry(), saveState());
+    m_settings->setOpenFiles(m_editors->openFiles());
+    m_settings->setTheme(m_themes->current().name);
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    for (CodeEditor* e : m_editors->editors())
+        if (e->isModified()) {
+            const auto answer = QMessageBox::question(this, tr("Quit"), tr("Some files have unsaved changes. Quit anyway?"));
+            if (answer != QMessageBox::Yes) {
+                event->ignore();
+                return;
+            }
+            break;
+        }
+    saveSession();
+    m_run->stop();
+    event->accept();
+}
+
+} // namespace aeroflow::studio

@@ -1,0 +1,107 @@
+#pragma once
+// The Studio's main window. It only assembles: the editor area in the
+// centre, the docks around it, the menus and the status bar, and wires them
+// to the controllers (RunController, ThemeManager, StudioSettings). The
+// work itself lives in those classes.
+
+#include "run/RunController.h"
+
+#include <QHash>
+#include <QMainWindow>
+
+class QLabel;
+class QMenu;
+
+namespace aeroflow::studio {
+
+class ActorsDock;
+class CodeEditor;
+class EditorArea;
+class MessagesDock;
+class OutputDock;
+class PreviewDock;
+class ProblemsDock;
+class StudioSettings;
+class ThemeManager;
+struct Theme;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    /// `themes` and `settings` must outlive the window.
+    MainWindow(ThemeManager* themes, StudioSettings* settings, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a file, or every source file of a directory. Shows a message
+    /// (status bar and box unless `quiet`) when something cannot be read.
+    bool openPath(const QString& path, bool quiet = false);
+    /// Restores layout, theme and the files open last time.
+    void restoreSession();
+    void saveSession();
+
+    /// Starts the current file: with breakpoints honoured when `debug`.
+    void runCurrent(bool debug, bool stopAtStart = false);
+    void setTheme(const QString& name);
+
+    QAction* action(const QString& objectName) const { return m_actions.value(objectName); }
+    QList<QAction*> allActions() const;
+    EditorArea* editorArea() const { return m_editors; }
+    RunController* runController() const { return m_run; }
+    ProblemsDock* problemsDock() const { return m_problems; }
+    OutputDock* outputDock() const { return m_output; }
+    ActorsDock* actorsDock() const { return m_actorsDock; }
+    MessagesDock* messagesDock() const { return m_messages; }
+    PreviewDock* previewDock() const { return m_preview; }
+    QList<QDockWidget*> docks() const;
+    ThemeManager* themeManager() const { return m_themes; }
+    QString statusText() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    // MainWindowMenus.cpp
+    void createActions();
+    void createMenus();
+    QAction* addAction(const QString& name, const QString& text, const QKeySequence& shortcut,
+                       std::function<void()> slot);
+    void rebuildRecentMenu();
+
+    // MainWindow.cpp
+    void createDocks();
+    void createStatusBar();
+    void wireRunController();
+    void applyTheme(const Theme& theme);
+    void onCurrentEditorChanged(CodeEditor* editor);
+    void showDiagnostics(CodeEditor* editor);
+    void updateRunStatus();
+    void updateActionStates();
+    void openFileDialog();
+    void saveCurrent(bool as);
+    void goToLineDialog();
+    void showCommandPalette();
+    void runOrContinue();
+    QVector<BreakpointSpec> currentBreakpoints() const;
+    void showError(const QString& message, bool quiet);
+
+    ThemeManager* m_themes;
+    StudioSettings* m_settings;
+    EditorArea* m_editors;
+    RunController* m_run;
+    ProblemsDock* m_problems = nullptr;
+    OutputDock* m_output = nullptr;
+    ActorsDock* m_actorsDock = nullptr;
+    MessagesDock* m_messages = nullptr;
+    PreviewDock* m_preview = nullptr;
+    QList<QDockWidget*> m_timeTravelDocks;
+    QHash<QString, QAction*> m_actions;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_themeMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QLabel* m_stateLabel = nullptr;
+    QLabel* m_progressLabel = nullptr;
+    QLabel* m_cursorLabel = nullptr;
+    QString m_runFile; ///< the file the current run came from (execution point)
+};
+
+} // namespace aeroflow::studio

@@ -1,0 +1,167 @@
+// MainWindow's actions and menus: one table of what the Studio can do, with
+// the keyboard habits of mainstream IDEs (DESIGN.md), and the menus built
+// from it. The command palette lists the same actions.
+
+#include "MainWindow.h"
+
+#include "StudioSettings.h"
+#include "editor/CodeEditor.h"
+#include "editor/EditorArea.h"
+#include "editor/FindReplaceBar.h"
+#include "theme/ThemeManager.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+
+namespace aeroflow::studio {
+
+QAction* MainWindow::addAction(const QString& name, const QString& text, const QKeySequence& shortcut,
+                               std::function<void()> slot)
+{
+    auto* a = new QAction(text, this);
+    a->setObjectName(name);
+    a->setShortcut(shortcut);
+    // Window-wide: the shortcut works whichever dock has the focus.
+    a->setShortcutContext(Qt::WindowShortcut);
+    connect(a, &QAction::triggered, this, std::move(slot));
+    m_actions.insert(name, a);
+    QMainWindow::addAction(a);
+    return a;
+}
+
+QList<QAction*> MainWindow::allActions() const
+{
+    QList<QAction*> out;
+    for (QMenu* menu : menuBar()->findChildren<QMenu*>())
+        for (QAction* a : menu->actions())
+            if (!a->isSeparator() && !a->menu() && !out.contains(a))
+                out << a;
+    return out;
+}
+
+void MainWindow::createActions()
+{
+    auto editor = [this] { return m_editors->currentEditor(); };
+    // File
+    addAction("file.new", tr("&New"), QKeySequence::New, [this] { m_editors->newFile(); });
+    addAction("file.open", tr("&Open…"), QKeySequence::Open, [this] { openFileDialog(); });
+    addAction("file.save", tr("&Save"), QKeySequence::Save, [this] { saveCurrent(false); });
+    addAction("file.saveAs", tr("Save &As…"), QKeySequence(QStringLiteral("Ctrl+Shift+S")), [this] { saveCurrent(true); });
+    addAction("file.quit", tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+    // Edit
+    addAction("edit.undo", tr("&Undo"), QKeySequence::Undo, [editor] { if (auto* e = editor()) e->undo(); });
+    addAction("edit.redo", tr("&Redo"), QKeySequence::Redo, [editor] { if (auto* e = editor()) e->redo(); });
+    addAction("edit.cut", tr("Cu&t"), QKeySequence::Cut, [editor] { if (auto* e = editor()) e->cut(); });
+    addAction("edit.copy", tr("&Copy"), QKeySequence::Copy, [editor] { if (auto* e = editor()) e->copy(); });
+    addAction("edit.paste", tr("&Paste"), QKeySequence::Paste, [editor] { if (auto* e = editor()) e->paste(); });
+    addAction("edit.find", tr("&Find…"), QKeySequence(QStringLiteral("Ctrl+F")), [this] { m_editors->findBar()->open(false); });
+    addAction("edit.replace", tr("Find and &Replace…"), QKeySequence(QStringLiteral("Ctrl+H")), [this] { m_editors->findBar()->open(true); });
+    addAction("edit.goToLine", tr("&Go to Line…"), QKeySequence(QStringLiteral("Ctrl+G")), [this] { goToLineDialog(); });
+    addAction("edit.goToDefinition", tr("Go to &Definition"), QKeySequence(Qt::Key_F12),
+              [editor] { if (auto* e = editor()) e->goToDefinitionAtCursor(); });
+    addAction("edit.complete", tr("Complete &Word"), QKeySequence(QStringLiteral("Ctrl+Space")),
+              [editor] { if (auto* e = editor()) e->showCompletions(); });
+    // View
+    addAction("view.commandPalette", tr("Command &Palette…"), QKeySequence(QStringLiteral("Ctrl+Shift+P")),
+              [this] { showCommandPalette(); });
+    // Run
+    addAction("run.runOrContinue", tr("&Run / Continue"), QKeySequence(Qt::Key_F5), [this] { runOrContinue(); });
+    addAction("run.runWithoutDebugging", tr("Run &without Debugging"), QKeySequence(QStringLiteral("Ctrl+R")),
+              [this] { runCurrent(false); });
+    addAction("run.stop", tr("&Stop"), QKeySequence(QStringLiteral("Shift+F5")), [this] { m_run->stop(); });
+    // Debug (message granularity; see docs/STUDIO.md)
+    addAction("debug.start", tr("Start &Debugging (pause at first message)"), QKeySequence(QStringLiteral("Ctrl+F10")),
+              [this] { runCurrent(true, true); });
+    addAction("debug.pause", tr("&Pause"), QKeySequence(Qt::Key_F6), [this] { m_run->pause(); });
+    addAction("debug.stepOver", tr("Step &Over (next message)"), QKeySequence(Qt::Key_F10), [this] { m_run->stepOver(); });
+    addAction("debug.stepInto", tr("Step &Into (first message it sends)"), QKeySequence(Qt::Key_F11), [this] { m_run->stepInto(); });
+    addAction("debug.stepOut", tr("Step O&ut (back to the sender)"), QKeySequence(QStringLiteral("Shift+F11")), [this] { m_run->stepOut(); });
+    addAction("debug.stepBack", tr("Step &Back (previous message)"), QKeySequence(QStringLiteral("Shift+F10")), [this] { m_run->stepBack(); });
+    addAction("debug.reverseContinue", tr("Reverse &Continue"), QKeySequence(QStringLiteral("Ctrl+Shift+F5")),
+              [this] { m_run->reverseContinue(); });
+    addAction("debug.toggleBreakpoint", tr("Toggle &Breakpoint"), QKeySequence(Qt::Key_F9), [editor] {
+        if (auto* e = editor()) {
+            int line = 0, index = 0;
+            e->getCursorPosition(&line, &index);
+            e->toggleBreakpoint(line);
+        }
+    });
+    addAction("debug.breakpointCondition", tr("Breakpoint &Condition…"), QKeySequence(QStringLiteral("Alt+F9")), [editor] {
+        if (auto* e = editor()) {
+            int line = 0, index = 0;
+            e->getCursorPosition(&line, &index);
+            e->editBreakpointCondition(line);
+        }
+    });
+    // Help
+    addAction("help.about", tr("&About AeroFlow Studio"), QKeySequence(), [this] {
+        QMessageBox::about(this, tr("About AeroFlow Studio"),
+                           tr("<b>AeroFlow Studio %1</b><p>The IDE of AeroFlow, a deterministic actor language.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+    addAction("help.shortcuts", tr("&Keyboard Shortcuts"), QKeySequence(), [this] { showCommandPalette(); });
+}
+
+void MainWindow::createMenus()
+{
+    auto add = [this](QMenu* menu, std::initializer_list<const char*> names) {
+        for (const char* n : names) {
+            if (QLatin1String(n) == QLatin1String("-"))
+                menu->addSeparator();
+            else
+                menu->addAction(m_actions.value(QString::fromLatin1(n)));
+        }
+    };
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    add(file, {"file.new", "file.open"});
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    add(file, {"-", "file.save", "file.saveAs", "-", "file.quit"});
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    add(edit, {"edit.undo", "edit.redo", "-", "edit.cut", "edit.copy", "edit.paste", "-", "edit.find", "edit.replace",
+               "edit.goToLine", "-", "edit.goToDefinition", "edit.complete"});
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    add(m_viewMenu, {"view.commandPalette", "-"});
+    m_themeMenu = m_viewMenu->addMenu(tr("&Theme"));
+    auto* group = new QActionGroup(this);
+    for (const QString& name : m_themes->themeNames()) {
+        const Theme* t = m_themes->find(name);
+        QAction* a = m_themeMenu->addAction(t ? t->label : name);
+        a->setObjectName(QStringLiteral("view.theme.") + name);
+        a->setCheckable(true);
+        a->setData(name);
+        a->setActionGroup(group);
+        a->setChecked(name == m_themes->current().name);
+        connect(a, &QAction::triggered, this, [this, name] { setTheme(name); });
+        m_actions.insert(a->objectName(), a);
+    }
+    m_viewMenu->addSeparator();
+    for (QDockWidget* d : docks())
+        m_viewMenu->addAction(d->toggleViewAction());
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    add(run, {"run.runOrContinue", "run.runWithoutDebugging", "run.stop"});
+
+    QMenu* debug = menuBar()->addMenu(tr("&Debug"));
+    add(debug, {"debug.start", "debug.pause", "-", "debug.stepOver", "debug.stepInto", "debug.stepOut", "-",
+                "debug.stepBack", "debug.reverseContinue", "-", "debug.toggleBreakpoint", "debug.breakpointCondition"});
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    add(help, {"help.shortcuts", "help.about"});
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = m_settings->recentFiles();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openPath(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+} // namespace aeroflow::studio

@@ -1,0 +1,87 @@
+#include "MessagesDock.h"
+
+#include <QHeaderView>
+#include <QTableView>
+
+namespace aeroflow::studio {
+
+QVariant MessagesModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || size_t(index.row()) >= m_rows.size())
+        return {};
+    const DeliveryInfo& d = m_rows[size_t(index.row())];
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        switch (index.column()) {
+        case Seq: return d.seq;
+        case Tick: return d.tick;
+        case From: return d.senderName;
+        case To: return d.receiverName;
+        case Message: return d.message;
+        case Handler: return d.crashed ? tr("%1 (crashed)").arg(d.handlerName) : d.handlerName;
+        }
+    }
+    return {};
+}
+
+QVariant MessagesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char* const names[] = {"#", "Tick", "From", "To", "Message", "Handler"};
+    return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
+}
+
+void MessagesModel::append(const QVector<DeliveryInfo>& rows)
+{
+    if (rows.isEmpty())
+        return;
+    const int overflow = int(m_rows.size()) + int(rows.size()) - kMaxRows;
+    if (overflow > 0) {
+        const int drop = std::min(overflow, int(m_rows.size()));
+        if (drop > 0) {
+            beginRemoveRows({}, 0, drop - 1);
+            m_rows.erase(m_rows.begin(), m_rows.begin() + drop);
+            endRemoveRows();
+        }
+    }
+    const int skip = std::max(0, int(rows.size()) - kMaxRows);
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size()) + int(rows.size()) - skip - 1);
+    m_rows.insert(m_rows.end(), rows.begin() + skip, rows.end());
+    endInsertRows();
+}
+
+void MessagesModel::truncate(quint64 delivered)
+{
+    int keep = int(m_rows.size());
+    while (keep > 0 && m_rows[size_t(keep - 1)].seq > delivered)
+        --keep;
+    if (keep == int(m_rows.size()))
+        return;
+    beginRemoveRows({}, keep, int(m_rows.size()) - 1);
+    m_rows.erase(m_rows.begin() + keep, m_rows.end());
+    endRemoveRows();
+}
+
+void MessagesModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    endResetModel();
+}
+
+MessagesDock::MessagesDock(QWidget* parent)
+    : QDockWidget(tr("Messages"), parent), m_model(new MessagesModel(this)), m_view(new QTableView(this))
+{
+    setObjectName(QStringLiteral("MessagesDock"));
+    m_view->setModel(m_model);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 4);
+    setWidget(m_view);
+    // Follow the run: keep the newest row in view.
+    connect(m_model, &QAbstractItemModel::rowsInserted, m_view, [this] { m_view->scrollToBottom(); });
+}
+
+} // namespace aeroflow::studio

@@ -1,0 +1,49 @@
+#pragma once
+// Messages: the deliveries of the run in order (the last 10,000), from a
+// small table model; rows past a rewind point are dropped.
+
+#include "run/RunTypes.h"
+
+#include <QAbstractTableModel>
+#include <QDockWidget>
+#include <deque>
+
+class QTableView;
+
+namespace aeroflow::studio {
+
+class MessagesModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Seq, Tick, From, To, Message, Handler, ColumnCount };
+    static constexpr int kMaxRows = 10'000;
+
+    using QAbstractTableModel::QAbstractTableModel;
+    int rowCount(const QModelIndex& parent = {}) const override { return parent.isValid() ? 0 : int(m_rows.size()); }
+    int columnCount(const QModelIndex& parent = {}) const override { return parent.isValid() ? 0 : ColumnCount; }
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    void append(const QVector<DeliveryInfo>& rows);
+    /// Drops rows with seq > `delivered`.
+    void truncate(quint64 delivered);
+    void clear();
+    const DeliveryInfo& row(int i) const { return m_rows[size_t(i)]; }
+
+private:
+    std::deque<DeliveryInfo> m_rows;
+};
+
+class MessagesDock : public QDockWidget {
+    Q_OBJECT
+public:
+    explicit MessagesDock(QWidget* parent = nullptr);
+    MessagesModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+
+private:
+    MessagesModel* m_model;
+    QTableView* m_view;
+};
+
+} // namespace aeroflow::studio

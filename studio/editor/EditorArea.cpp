@@ -1,0 +1,161 @@
+#include "EditorArea.h"
+
+#include "CodeEditor.h"
+#include "DiagnosticsService.h"
+#include "FindReplaceBar.h"
+#include "theme/Theme.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace aeroflow::studio {
+
+EditorArea::EditorArea(QWidget* parent) : QWidget(parent), m_tabs(new QTabWidget(this)), m_findBar(new FindReplaceBar(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_findBar);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        CodeEditor* e = currentEditor();
+        m_findBar->setEditor(e);
+        Q_EMIT currentEditorChanged(e);
+    });
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &EditorArea::closeTab);
+}
+
+CodeEditor* EditorArea::addEditor()
+{
+    auto* editor = new CodeEditor(m_tabs);
+    if (m_theme)
+        editor->applyTheme(*m_theme);
+    connect(editor, &CodeEditor::modificationChanged, this, [this, editor] { updateTabTitle(editor); });
+    connect(editor, &CodeEditor::diagnosticsUpdated, this, [this, editor] {
+        if (editor == currentEditor())
+            Q_EMIT diagnosticsChanged(editor);
+    });
+    connect(editor, &CodeEditor::breakpointsChanged, this, [this, editor] { Q_EMIT breakpointsChanged(editor); });
+    m_tabs->addTab(editor, editor->displayName());
+    m_tabs->setCurrentWidget(editor);
+    return editor;
+}
+
+CodeEditor* EditorArea::newFile()
+{
+    CodeEditor* e = addEditor();
+    e->diagnosticsService()->analyzeNow();
+    return e;
+}
+
+bool EditorArea::openFile(const QString& path, QString* error)
+{
+    const QString canonical = QFileInfo(path).absoluteFilePath();
+    for (CodeEditor* e : editors())
+        if (e->filePath() == canonical) {
+            m_tabs->setCurrentWidget(e);
+            return true;
+        }
+    QFile f(canonical);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), f.errorString());
+        return false;
+    }
+    const QByteArray bytes = f.readAll();
+    CodeEditor* e = addEditor();
+    e->setFilePath(canonical);
+    e->setText(QString::fromUtf8(bytes));
+    e->setModified(false);
+    e->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
+    updateTabTitle(e);
+    e->diagnosticsService()->analyzeNow();
+    Q_EMIT fileOpened(canonical);
+    return true;
+}
+
+bool EditorArea::saveAs(const QString& path, QString* error)
+{
+    CodeEditor* e = currentEditor();
+    if (!e)
+        return false;
+    QSaveFile f(path); // written to a temporary, then renamed: never half a file
+    if (!f.open(QIODevice::WriteOnly) || f.write(e->text().toUtf8()) < 0 || !f.commit()) {
+        if (error)
+            *error = tr("Cannot save %1: %2").arg(QDir::toNativeSeparators(path), f.errorString());
+        return false;
+    }
+    e->setFilePath(QFileInfo(path).absoluteFilePath());
+    e->setModified(false);
+    updateTabTitle(e);
+    return true;
+}
+
+bool EditorArea::save(QString* error)
+{
+    CodeEditor* e = currentEditor();
+    if (!e || e->filePath().isEmpty())
+        return false;
+    return saveAs(e->filePath(), error);
+}
+
+CodeEditor* EditorArea::currentEditor() const { return qobject_cast<CodeEditor*>(m_tabs->currentWidget()); }
+
+QList<CodeEditor*> EditorArea::editors() const
+{
+    QList<CodeEditor*> out;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (auto* e = qobject_cast<CodeEditor*>(m_tabs->widget(i)))
+            out << e;
+    return out;
+}
+
+QStringList EditorArea::openFiles() const
+{
+    QStringList out;
+    for (CodeEditor* e : editors())
+        if (!e->filePath().isEmpty())
+            out << e->filePath();
+    return out;
+}
+
+void EditorArea::applyTheme(const Theme& theme)
+{
+    m_theme = &theme;
+    for (CodeEditor* e : editors())
+        e->applyTheme(theme);
+}
+
+void EditorArea::updateTabTitle(CodeEditor* editor)
+{
+    const int i = m_tabs->indexOf(editor);
+    if (i >= 0) {
+        m_tabs->setTabText(i, editor->displayName() + (editor->isModified() ? QStringLiteral(" •") : QString()));
+        m_tabs->setTabToolTip(i, editor->filePath());
+    }
+}
+
+bool EditorArea::closeTab(int index)
+{
+    auto* e = qobject_cast<CodeEditor*>(m_tabs->widget(index));
+    if (!e)
+        return false;
+    if (e->isModified()) {
+        const auto answer = QMessageBox::question(this, tr("Close"), tr("%1 has unsaved changes. Close it anyway?").arg(e->displayName()));
+        if (answer != QMessageBox::Yes)
+            return false;
+    }
+    m_tabs->removeTab(index);
+    e->deleteLater();
+    return true;
+}
+
+} // namespace aeroflow::studio

@@ -1,0 +1,255 @@
+#include "EngineSession.h"
+
+#include "Program.h"
+
+namespace aeroflow::studio {
+
+EngineSession::EngineSession(std::shared_ptr<const compiler::Program> program, engine::RunOptions options)
+    : m_program(std::move(program)), m_options(std::move(options)),
+      m_functionLines(EngineLane::functionLineRanges(*m_program))
+{
+    m_lane = makeLane(true);
+}
+
+EngineSession::~EngineSession() = default;
+
+std::unique_ptr<EngineLane> EngineSession::makeLane(bool keepOutput) const
+{
+    return std::make_unique<EngineLane>(m_program, m_options, keepOutput);
+}
+
+void EngineSession::setBreakpoints(const QVector<BreakpointSpec>& breakpoints)
+{
+    m_breakpoints.clear();
+    for (const BreakpointSpec& b : breakpoints)
+        m_breakpoints.push_back({b.line, BreakpointCondition::parse(b.condition)});
+}
+
+void EngineSession::start() { m_lane->start(); }
+
+int EngineSession::breakpointHit(const DeliveryInfo& d, const EngineLane& before) const
+{
+    if (d.seq == 0 || d.handlerFunction < 0 || size_t(d.handlerFunction) >= m_functionLines.size())
+        return 0;
+    // The main program "handles" emitted values by resuming after recv();
+    // a breakpoint in top-level code would hit on every one, so only
+    // handlers count.
+    if (d.receiver == 0)
+        return 0;
+    const auto [lo, hi] = m_functionLines[size_t(d.handlerFunction)];
+    for (const CheckedBreakpoint& b : m_breakpoints) {
+        if (b.line < lo || b.line > hi || !b.condition)
+            continue;
+        const bool holds = b.condition->evaluate([&](const QString& name) -> std::optional<QString> {
+            const qsizetype arg = d.argNames.indexOf(name);
+            if (arg >= 0 && arg < d.argValues.size())
+                return d.argValues[arg];
+            if (name == QLatin1String("seq"))
+                return QString::number(d.seq);
+            if (name == QLatin1String("tick"))
+                return QString::number(d.tick);
+            return before.stateValue(d.receiver, name);
+        });
+        if (holds)
+            return b.line;
+    }
+    return 0;
+}
+
+void EngineSession::ensureLookahead()
+{
+    const quint64 want = m_lane->delivered() + 1;
+    if (m_ahead && m_ahead->delivered() == want)
+        return;
+    // A look-ahead that stalled (idle) may move on now that an event arrived.
+    if (m_ahead && m_ahead->delivered() == m_lane->delivered() && m_ahead->step(m_injections))
+        return;
+    m_ahead = makeLane(false);
+    m_ahead->runTo(want, m_injections);
+}
+
+DeliveryInfo EngineSession::next()
+{
+    ensureLookahead();
+    if (m_ahead->delivered() != m_lane->delivered() + 1)
+        return {};
+    return m_ahead->last();
+}
+
+EngineSession::Result EngineSession::advance(bool checkBreakpoints)
+{
+    m_hitLine = 0;
+    const bool check = checkBreakpoints && !m_breakpoints.empty();
+    if (check || m_ahead) {
+        const DeliveryInfo n = next();
+        if (check && !m_skipOnce) {
+            if (const int line = breakpointHit(n, *m_lane)) {
+                m_hitLine = line;
+                return Result::BreakpointHit;
+            }
+        }
+    }
+    m_skipOnce = false;
+    if (!m_lane->step(m_injections))
+        return Result::Idle;
+    if (m_ahead && m_ahead->delivered() == m_lane->delivered())
+        m_ahead->step(m_injections); // stay one ahead (stalls when idle)
+    return Result::Delivered;
+}
+
+EngineSession::Result EngineSession::stepInto()
+{
+    const DeliveryInfo target = next();
+    Result r = advance(false);
+    if (r != Result::Delivered)
+        return r;
+    // Messages sent while handling at tick t arrive at t+1 (timers later):
+    // look that far for one the target caused.
+    while (!interrupted()) {
+        const DeliveryInfo n = next();
+        if (n.seq == 0 || n.tick > target.tick + 1)
+            break;
+        if (n.causeSeq == target.seq)
+            return Result::Delivered;
+        if ((r = advance(false)) != Result::Delivered)
+            break;
+    }
+    if (interrupted())
+        return Result::Interrupted;
+    rewindTo(target.seq); // it sent nothing soon: behave like step over
+    return Result::Delivered;
+}
+
+EngineSession::Result EngineSession::stepOut()
+{
+    const DeliveryInfo current = next();
+    if (current.seq == 0)
+        return Result::Idle;
+    Result r = advance(false);
+    if (r != Result::Delivered || current.sender == engine::kOutsideSender)
+        return r;
+    while (!interrupted()) {
+        const DeliveryInfo n = next();
+        if (n.seq == 0)
+            return Result::Idle;
+        if (n.receiver == current.sender)
+            return Result::Delivered;
+        if ((r = advance(true)) != Result::Delivered)
+            return r;
+    }
+    return Result::Interrupted;
+}
+
+void EngineSession::rewindTo(quint64 target)
+{
+    m_hitLine = 0;
+    auto lane = makeLane(true);
+    lane->runTo(target, m_injections);
+    lane->takeNewOutput(); // views reset their output from output()
+    // Views keep the rows they saw up to `target`; hand over only the ones
+    // they never saw (a step that went forward, then settled back).
+    m_pendingRows.clear();
+    for (DeliveryInfo& d : lane->takeNewDeliveries())
+        if (d.seq > m_reported)
+            m_pendingRows.push_back(std::move(d));
+    m_reported = std::min(m_reported, target);
+    m_lane = std::move(lane);
+    m_ahead.reset();
+    m_rewound = true;
+}
+
+std::vector<DeliveryInfo> EngineSession::takeNewDeliveries()
+{
+    std::vector<DeliveryInfo> out = std::exchange(m_pendingRows, {});
+    for (DeliveryInfo& d : m_lane->takeNewDeliveries())
+        out.push_back(std::move(d));
+    if (!out.empty())
+        m_reported = std::max(m_reported, out.back().seq);
+    return out;
+}
+
+bool EngineSession::stepBack()
+{
+    if (m_lane->delivered() == 0)
+        return false;
+    rewindTo(m_lane->delivered() - 1);
+    return true;
+}
+
+bool EngineSession::reverseContinue()
+{
+    const quint64 current = m_lane->delivered();
+    if (current == 0)
+        return false;
+    // Two scanning lanes, one delivery apart: `before` holds the state a
+    // condition is evaluated in, `after` tells which delivery comes next.
+    auto before = makeLane(false);
+    auto after = makeLane(false);
+    before->start();
+    quint64 lastHit = 0;
+    int lastLine = 0;
+    while (after->delivered() < current && !interrupted()) {
+        if (!after->step(m_injections))
+            break;
+        if (const int line = breakpointHit(after->last(), *before)) {
+            lastHit = after->delivered();
+            lastLine = line;
+        }
+        before->step(m_injections);
+    }
+    rewindTo(lastHit == 0 ? 0 : lastHit - 1);
+    m_hitLine = lastLine;
+    return true;
+}
+
+bool EngineSession::inject(quint32 actor, const QString& messageName, const QStringList& args)
+{
+    const int32_t message = m_program->findMessage(messageName.toStdString());
+    if (message < 0 || actor == 0 || actor >= m_lane->actorCount())
+        return false;
+    // A new event after going back starts a new future: forget the old one.
+    m_injections.resize(m_lane->appliedInjections());
+    m_injections.push_back({m_lane->delivered(), actor, message, args});
+    m_ahead.reset();
+    return true;
+}
+
+QString EngineSession::uiEventMessage(quint32 actor, const QString& key, int ordinal) const
+{
+    const int type = m_lane->actorType(actor);
+    if (type < 0)
+        return {};
+    const std::string marker = "." + key.toStdString() + "@";
+    std::vector<const compiler::Function*> events;
+    for (const compiler::Function& f : m_program->functions)
+        if (f.kind == compiler::FunctionKind::Event && f.actor == type && f.name.find(marker) != std::string::npos)
+            events.push_back(&f);
+    std::sort(events.begin(), events.end(), [](auto* a, auto* b) {
+        return std::pair(a->position.line, a->position.col) < std::pair(b->position.line, b->position.col);
+    });
+    if (ordinal < 0 || size_t(ordinal) >= events.size())
+        return {};
+    const auto& code = events[size_t(ordinal)]->code;
+    // `onClick: Clear` lowers to: MSG r, Clear, 0; RETURN r.
+    if (code.size() >= 2 && code[0].op == compiler::Op::MSG && code[0].c == 0 && code[1].op == compiler::Op::RETURN
+        && code[1].a == code[0].a && code[0].b < m_program->messages.size())
+        return QString::fromStdString(m_program->messages[code[0].b].name);
+    return {};
+}
+
+int EngineSession::executionLine()
+{
+    if (m_hitLine > 0)
+        return m_hitLine;
+    return next().handlerLine;
+}
+
+SessionSnapshot EngineSession::snapshot()
+{
+    SessionSnapshot s = m_lane->snapshot();
+    if (m_ahead)
+        s.next = next();
+    return s;
+}
+
+} // namespace aeroflow::studio

@@ -1,0 +1,225 @@
+#include "EngineWorker.h"
+
+#include "Compiler.h"
+
+#include <QMetaObject>
+
+namespace aeroflow::studio {
+
+namespace {
+// A chunk is short enough that queued commands wait at most this long, and
+// long enough that signalling costs nothing next to the engine's work.
+constexpr qint64 kChunkMs = 15;
+constexpr qint64 kProgressMs = 50;
+
+template <typename T>
+QVector<T> toQVector(std::vector<T>&& v)
+{
+    return QVector<T>(std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+}
+} // namespace
+
+EngineWorker::EngineWorker(std::atomic<bool>* stopFlag, std::atomic<bool>* pauseFlag)
+    : m_stop(stopFlag), m_pause(pauseFlag)
+{
+}
+
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSettings settings,
+                        const QVector<BreakpointSpec>& breakpoints, bool debug, bool stopAtStart)
+{
+    m_session.reset();
+    m_running = false;
+    m_stop->store(false);
+    m_pause->store(false);
+    compiler::CompileResult r = compiler::compile(fileName.toStdString(), source.toStdString());
+    if (!r.ok() || !r.program) {
+        Q_EMIT compileFailed(QString::fromStdString(r.formatDiagnostics()));
+        return;
+    }
+    engine::RunOptions options;
+    options.seed = settings.seed;
+    options.fuel = settings.fuel;
+    options.maxMessages = settings.maxMessages;
+    m_session = std::make_unique<EngineSession>(r.program, std::move(options));
+    m_session->setInterrupt(m_stop);
+    m_session->setBreakpoints(breakpoints);
+    m_debug = debug;
+    Q_EMIT started();
+    m_session->start();
+    flush();
+    if (stopAtStart) {
+        reportPaused();
+        return;
+    }
+    resume();
+}
+
+void EngineWorker::setBreakpoints(const QVector<BreakpointSpec>& breakpoints)
+{
+    if (m_session)
+        m_session->setBreakpoints(breakpoints);
+}
+
+void EngineWorker::resume()
+{
+    if (!ready())
+        return;
+    m_pause->store(false);
+    if (!m_running && m_session->lastStopWasBreakpoint())
+        m_session->skipBreakpointOnce(); // leave the breakpoint we stand on
+    m_running = true;
+    m_sinceProgress.start();
+    if (!m_chunkQueued)
+        runChunk();
+}
+
+void EngineWorker::runChunk()
+{
+    m_chunkQueued = false;
+    if (!ready() || !m_running)
+        return;
+    QElapsedTimer chunk;
+    chunk.start();
+    EngineSession::Result r = EngineSession::Result::Delivered;
+    while (chunk.elapsed() < kChunkMs) {
+        if (m_stop->load()) {
+            shutdown();
+            return;
+        }
+        if (m_pause->load()) {
+            m_running = false;
+            flush();
+            reportPaused();
+            return;
+        }
+        r = m_session->advance(m_debug);
+        if (r != EngineSession::Result::Delivered)
+            break;
+    }
+    flush();
+    if (r == EngineSession::Result::BreakpointHit) {
+        m_running = false;
+        reportPaused();
+        return;
+    }
+    if (r == EngineSession::Result::Idle) {
+        m_running = false;
+        Q_EMIT idle(m_session->snapshot(), m_session->failed());
+        return;
+    }
+    m_chunkQueued = true;
+    QMetaObject::invokeMethod(this, &EngineWorker::runChunk, Qt::QueuedConnection);
+}
+
+void EngineWorker::flush()
+{
+    if (!m_session)
+        return;
+    if (auto out = m_session->takeNewOutput(); !out.empty())
+        Q_EMIT outputAppended(toQVector(std::move(out)));
+    if (auto d = m_session->takeNewDeliveries(); !d.empty())
+        Q_EMIT deliveriesAppended(toQVector(std::move(d)));
+    if (!m_sinceProgress.isValid() || m_sinceProgress.elapsed() >= kProgressMs || !m_running) {
+        const SessionSnapshot s = m_session->snapshot();
+        Q_EMIT progress(s.delivered, s.tick);
+        m_sinceProgress.restart();
+    }
+}
+
+void EngineWorker::reportPaused()
+{
+    flush();
+    const int line = m_session->executionLine();
+    Q_EMIT paused(m_session->snapshot(), line, m_session->lastStopWasBreakpoint());
+}
+
+void EngineWorker::afterCommand()
+{
+    if (m_session->takeRewound()) {
+        const auto& out = m_session->output();
+        Q_EMIT outputReset(QVector<OutputLine>(out.begin(), out.end()));
+        Q_EMIT deliveriesTruncated(m_session->delivered());
+    }
+    reportPaused();
+}
+
+// Stepping commands act only while paused; a running session ignores them.
+void EngineWorker::stepOver()
+{
+    if (!ready() || m_running)
+        return;
+    m_session->advance(false);
+    afterCommand();
+}
+
+void EngineWorker::stepInto()
+{
+    if (!ready() || m_running)
+        return;
+    m_session->stepInto();
+    afterCommand();
+}
+
+void EngineWorker::stepOut()
+{
+    if (!ready() || m_running)
+        return;
+    m_session->stepOut();
+    afterCommand();
+}
+
+void EngineWorker::stepBack()
+{
+    if (!ready() || m_running)
+        return;
+    m_session->stepBack();
+    afterCommand();
+}
+
+void EngineWorker::reverseContinue()
+{
+    if (!ready() || m_running)
+        return;
+    m_session->reverseContinue();
+    afterCommand();
+}
+
+void EngineWorker::inject(quint32 actor, const QString& message, const QStringList& args)
+{
+    if (!ready())
+        return;
+    if (!m_session->inject(actor, message, args)) {
+        Q_EMIT outputAppended({OutputLine{m_session->delivered(), OutputKind::System,
+                                          QStringLiteral("UI event %1 could not be delivered\n").arg(message)}});
+        return;
+    }
+    // The event wakes an idle run: deliver it and whatever follows.
+    if (!m_running && !m_pause->load())
+        resume();
+}
+
+void EngineWorker::injectUiEvent(quint32 actor, const QString& key, int ordinal)
+{
+    if (!ready())
+        return;
+    const QString message = m_session->uiEventMessage(actor, key, ordinal);
+    if (message.isEmpty()) {
+        Q_EMIT outputAppended({OutputLine{m_session->delivered(), OutputKind::System,
+                                          QStringLiteral("This %1 runs code (a method call); the engine cannot run "
+                                                         "event functions from outside yet, so it was not sent\n")
+                                              .arg(key)}});
+        return;
+    }
+    inject(actor, message, {});
+}
+
+void EngineWorker::shutdown()
+{
+    m_running = false;
+    m_session.reset();
+    Q_EMIT stopped();
+}
+
+} // namespace aeroflow::studio

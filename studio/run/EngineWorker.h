@@ -1,0 +1,83 @@
+#pragma once
+// The engine side of RunController: lives on its own QThread, compiles the
+// program, owns the EngineSession and runs it in short chunks so that queued
+// commands (UI events, breakpoint changes) get in between. Pause and stop
+// are atomics read between deliveries; a handler that never returns is
+// ended by the engine's fuel limit. Results leave as copies through queued
+// signals; nothing here touches a widget.
+
+#include "EngineSession.h"
+#include "RunTypes.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+namespace aeroflow::studio {
+
+struct RunSettings {
+    quint64 seed = 0;
+    quint64 fuel = 100'000'000;
+    quint64 maxMessages = 1'000'000;
+};
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+public:
+    EngineWorker(std::atomic<bool>* stopFlag, std::atomic<bool>* pauseFlag);
+    ~EngineWorker() override;
+
+    /// Compiles `source` and starts a session. `debug`: honour breakpoints
+    /// and stop at the first delivery (`stopAtStart`) or run until a hit.
+    void load(const QString& fileName, const QByteArray& source, aeroflow::studio::RunSettings settings,
+              const QVector<aeroflow::studio::BreakpointSpec>& breakpoints, bool debug, bool stopAtStart);
+    void setBreakpoints(const QVector<aeroflow::studio::BreakpointSpec>& breakpoints);
+    void resume();
+    void stepOver();
+    void stepInto();
+    void stepOut();
+    void stepBack();
+    void reverseContinue();
+    void inject(quint32 actor, const QString& message, const QStringList& args);
+    /// A screen element's event (see EngineSession::uiEventMessage).
+    void injectUiEvent(quint32 actor, const QString& key, int ordinal);
+    /// Ends the session (releases every engine value on this thread).
+    void shutdown();
+
+Q_SIGNALS:
+    void compileFailed(const QString& diagnostics);
+    void started();
+    void outputAppended(const QVector<aeroflow::studio::OutputLine>& lines);
+    /// After going backwards: everything printed up to the new point.
+    void outputReset(const QVector<aeroflow::studio::OutputLine>& lines);
+    void deliveriesAppended(const QVector<aeroflow::studio::DeliveryInfo>& deliveries);
+    /// After going backwards: rows past `delivered` no longer happened.
+    void deliveriesTruncated(quint64 delivered);
+    void progress(quint64 delivered, quint64 tick);
+    /// Paused before `snapshot.next`; `line` is the execution point (1-based).
+    void paused(const aeroflow::studio::SessionSnapshot& snapshot, int line, bool atBreakpoint);
+    /// Nothing left to deliver (the run may still take UI events).
+    void idle(const aeroflow::studio::SessionSnapshot& snapshot, bool failed);
+    void stopped();
+
+private:
+    void runChunk();
+    void flush();
+    void afterCommand();
+    void reportPaused();
+    bool ready() const { return m_session != nullptr; }
+
+    std::atomic<bool>* m_stop;
+    std::atomic<bool>* m_pause;
+    std::unique_ptr<EngineSession> m_session;
+    bool m_debug = false;
+    bool m_running = false;
+    bool m_chunkQueued = false;
+    QElapsedTimer m_sinceProgress;
+};
+
+} // namespace aeroflow::studio
+
+Q_DECLARE_METATYPE(aeroflow::studio::RunSettings)

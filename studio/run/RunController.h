@@ -1,0 +1,84 @@
+#pragma once
+// Run and Debug for the Studio: owns the engine thread (EngineWorker) and
+// the run state the status bar, docks and actions show. Every command is
+// queued to the worker; nothing here compiles or executes on the GUI thread.
+
+#include "DebugController.h"
+#include "EngineWorker.h"
+#include "RunTypes.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+
+namespace aeroflow::studio {
+
+class RunController : public QObject, public DebugController {
+    Q_OBJECT
+public:
+    enum class State { Idle, Compiling, Running, Paused, Finished, Failed };
+    Q_ENUM(State)
+
+    explicit RunController(QObject* parent = nullptr);
+    ~RunController() override;
+
+    State state() const { return m_state; }
+    static QString stateName(State s);
+    quint64 delivered() const { return m_delivered; }
+    quint64 tick() const { return m_tick; }
+    const SessionSnapshot& lastSnapshot() const { return m_snapshot; }
+    bool hasSession() const { return m_state != State::Idle && m_state != State::Compiling; }
+    void setRunSettings(const RunSettings& settings) { m_settings = settings; }
+
+    /// Compiles and runs `source` to the end (or to a breakpoint when `debug`
+    /// and some are set). `stopAtStart`: pause before the first delivery.
+    void start(const QString& fileName, const QByteArray& source, const QVector<BreakpointSpec>& breakpoints,
+               bool debug, bool stopAtStart = false);
+    void setBreakpoints(const QVector<BreakpointSpec>& breakpoints);
+    /// A UI event from the Preview: message `message(args)` to `actor`.
+    void sendUiEvent(quint32 actor, const QString& message, const QStringList& args = {});
+    /// A Preview element's event: the `ordinal`-th `key` event of the screen.
+    void sendScreenEvent(quint32 actor, const QString& key, int ordinal);
+
+    // DebugController
+    Granularity granularity() const override { return Granularity::Message; }
+    bool canStepBack() const override { return m_state == State::Paused && m_delivered > 0; }
+    void continueRun() override;
+    void pause() override;
+    void stop() override;
+    void stepOver() override;
+    void stepInto() override;
+    void stepOut() override;
+    void stepBack() override;
+    void reverseContinue() override;
+
+Q_SIGNALS:
+    void stateChanged(aeroflow::studio::RunController::State state);
+    void compileFailed(const QString& diagnostics);
+    void outputAppended(const QVector<aeroflow::studio::OutputLine>& lines);
+    void outputReset(const QVector<aeroflow::studio::OutputLine>& lines);
+    void deliveriesAppended(const QVector<aeroflow::studio::DeliveryInfo>& deliveries);
+    void deliveriesTruncated(quint64 delivered);
+    void progress(quint64 delivered, quint64 tick);
+    /// A settled state to show in the Actors dock and the Preview (paused or idle).
+    void snapshotChanged(const aeroflow::studio::SessionSnapshot& snapshot);
+    /// The execution point (1-based line, 0 = none) of the paused run.
+    void executionPointChanged(int line);
+
+private:
+    void setState(State s);
+    template <typename F>
+    void post(F&& f);
+
+    QThread m_thread;
+    EngineWorker* m_worker; ///< lives on m_thread; deleted when it finishes
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_pause{false};
+    State m_state = State::Idle;
+    quint64 m_delivered = 0, m_tick = 0;
+    SessionSnapshot m_snapshot;
+    RunSettings m_settings;
+};
+
+} // namespace aeroflow::studio

@@ -1,0 +1,76 @@
+#pragma once
+// Plain values that cross from the engine thread to the GUI thread (queued
+// signals carry copies): output lines, delivery summaries, actor states.
+// Strings are already formatted on the engine thread, so the GUI never
+// touches engine Values.
+
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <cstdint>
+
+namespace aeroflow::studio {
+
+enum class OutputKind : uint8_t { Output, Error, Warning, System };
+
+struct OutputLine {
+    quint64 seq = 0; ///< delivery being handled when it was printed (0: top-level code)
+    OutputKind kind = OutputKind::Output;
+    QString text;    ///< with its '\n'
+};
+
+/// One delivery, after the receiver handled it.
+struct DeliveryInfo {
+    quint64 seq = 0;  ///< 1-based delivery number; 0 = none
+    quint64 tick = 0;
+    quint32 sender = 0, receiver = 0;
+    quint64 causeSeq = 0;
+    QString senderName, receiverName;
+    QString message;      ///< printed message, `Add(41)`
+    int handlerFunction = -1;
+    QString handlerName;  ///< `Counter.on Add`
+    int handlerLine = 0;  ///< 1-based first line of the handler; 0 when none
+    QStringList argNames; ///< the handler's parameter names
+    QStringList argValues;///< printed argument values
+    bool crashed = false;
+};
+
+struct ActorField {
+    QString name;
+    QString value; ///< printed form (strings quoted)
+};
+
+struct ActorView {
+    quint32 id = 0;
+    QString name; ///< "main", "Counter#1"
+    bool alive = true;
+    bool isScreen = false;
+    quint64 stateHash = 0;
+    QVector<ActorField> fields;
+    QString lastRender; ///< screens: the UI tree text of the last render
+};
+
+/// Where a session stands, for the status bar and the Actors dock.
+struct SessionSnapshot {
+    quint64 delivered = 0; ///< deliveries so far
+    quint64 tick = 0;      ///< logical time now
+    bool over = false;
+    bool failed = false;
+    QVector<ActorView> actors;
+    /// When paused: the delivery that runs next (seq 0 when nothing is pending).
+    DeliveryInfo next;
+};
+
+/// A breakpoint as the engine side needs it.
+struct BreakpointSpec {
+    int line = 0; ///< 1-based source line
+    QString condition;
+};
+
+} // namespace aeroflow::studio
+
+Q_DECLARE_METATYPE(aeroflow::studio::OutputLine)
+Q_DECLARE_METATYPE(aeroflow::studio::DeliveryInfo)
+Q_DECLARE_METATYPE(aeroflow::studio::SessionSnapshot)
