@@ -10,10 +10,13 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QKeyEvent>
 #include <QPixmap>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace aeroflow::studio {
 
@@ -31,6 +34,7 @@ std::optional<StartupOptions> StartupOptions::parse(const QStringList& arguments
     p.addOption({QStringLiteral("settings"), QStringLiteral("Read and write settings in this INI file"), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("benchmark-startup"), QStringLiteral("Print milliseconds from start to the first paint of FILE, then exit"), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("benchmark-run"), QStringLiteral("Run FILE, print the largest GUI event-loop gap (ms), then exit"), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("benchmark-typing"), QStringLiteral("Type into FILE, print keystroke-to-repaint times (ms), then exit"), QStringLiteral("FILE")});
     if (!p.parse(arguments)) {
         std::fprintf(stderr, "aeroflow-studio: %s\n", qPrintable(p.errorText()));
         return std::nullopt;
@@ -48,6 +52,7 @@ std::optional<StartupOptions> StartupOptions::parse(const QStringList& arguments
     o.settingsFile = p.value(QStringLiteral("settings"));
     o.benchmarkStartup = p.value(QStringLiteral("benchmark-startup"));
     o.benchmarkRun = p.value(QStringLiteral("benchmark-run"));
+    o.benchmarkTyping = p.value(QStringLiteral("benchmark-typing"));
     return o;
 }
 
@@ -124,6 +129,49 @@ int benchmarkRun(MainWindow& window, const QString& file)
     return 0;
 }
 
+/// Keystroke to repaint: each key press and release is delivered to the
+/// editor the way the window system would, then the viewport is repainted
+/// synchronously; the time of both is what a user waits for the character.
+/// Live diagnostics stay on: every pause of 350 ms lets the debounced
+/// recompilation (off the GUI thread) run and publish its squiggles, so
+/// keystrokes also meet the results arriving.
+int benchmarkTyping(MainWindow& window, const QString& file)
+{
+    if (!window.openPath(file, true))
+        return 1;
+    window.show();
+    waitForDiagnostics(window, 60'000);
+    CodeEditor* e = window.editorArea()->currentEditor();
+    const int line = e->lines() / 2;
+    e->setCursorPosition(line, 0);
+    e->setFocus();
+    const QString text = QStringLiteral("let typed_value = compute(1, 2) + 3 # comment\n");
+    std::vector<double> ms;
+    QElapsedTimer t;
+    for (int round = 0; round < 4; ++round) {
+        for (const QChar c : text) {
+            const int key = c == QLatin1Char('\n') ? Qt::Key_Return : int(c.toUpper().unicode());
+            const QString str = c == QLatin1Char('\n') ? QStringLiteral("\r") : QString(c);
+            QKeyEvent press(QEvent::KeyPress, key, Qt::NoModifier, str);
+            QKeyEvent release(QEvent::KeyRelease, key, Qt::NoModifier, str);
+            t.start();
+            QCoreApplication::sendEvent(e, &press);
+            QCoreApplication::sendEvent(e, &release);
+            e->viewport()->repaint();
+            ms.push_back(double(t.nsecsElapsed()) / 1e6);
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        }
+        // Let the debounced recompilation run and deliver its diagnostics.
+        spinUntil([] { return false; }, 350);
+        waitForDiagnostics(window, 30'000);
+    }
+    std::sort(ms.begin(), ms.end());
+    auto at = [&](double q) { return ms[std::min(ms.size() - 1, size_t(q * double(ms.size())))]; };
+    std::printf("typing_keystrokes %zu\nlines %d\ntyping_median_ms %.2f\ntyping_p90_ms %.2f\ntyping_max_ms %.2f\n",
+                ms.size(), e->lines(), at(0.5), at(0.9), ms.back());
+    return 0;
+}
+
 } // namespace
 
 bool waitForDiagnostics(MainWindow& window, int ms)
@@ -149,6 +197,8 @@ std::optional<int> runOneShot(MainWindow& window, const StartupOptions& options,
         return benchmarkStartup(window, options.benchmarkStartup, sinceStart);
     if (!options.benchmarkRun.isEmpty())
         return benchmarkRun(window, options.benchmarkRun);
+    if (!options.benchmarkTyping.isEmpty())
+        return benchmarkTyping(window, options.benchmarkTyping);
     if (options.screenshot.isEmpty())
         return std::nullopt;
     if (!options.open.isEmpty() && !window.openPath(options.open, true))

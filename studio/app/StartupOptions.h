@@ -23,6 +23,7 @@ struct StartupOptions {
     QString settingsFile;   ///< --settings FILE.ini: use this settings file
     QString benchmarkStartup; ///< --benchmark-startup FILE
     QString benchmarkRun;   ///< --benchmark-run FILE: GUI heartbeat while running
+    QString benchmarkTyping; ///< --benchmark-typing FILE: keystroke-to-repaint times
 
     /// Parses `arguments` (argv as strings); nullopt after printing an error.
     static std::optional<StartupOptions> parse(const QStringList& arguments);

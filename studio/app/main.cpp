@@ -52,7 +52,8 @@ int main(int argc, char** argv)
     const auto options = aeroflow::studio::StartupOptions::parse(QApplication::arguments());
     if (!options)
         return 2;
-    const bool oneShot = !options->screenshot.isEmpty() || !options->benchmarkStartup.isEmpty() || !options->benchmarkRun.isEmpty();
+    const bool oneShot = !options->screenshot.isEmpty() || !options->benchmarkStartup.isEmpty() ||
+                         !options->benchmarkRun.isEmpty() || !options->benchmarkTyping.isEmpty();
     // One-shot modes (screenshots, benchmarks) must not touch the user's
     // settings or recent files: they get a throwaway settings file.
     QTemporaryDir scratch;
