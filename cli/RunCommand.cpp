@@ -6,6 +6,8 @@
 #include "Compiler.h"
 #include "Scheduler.h"
 #include "Snapshot.h"
+#include "TraceCommands.h"
+#include "Recorder.h"
 
 #include <charconv>
 #include <cstdio>
@@ -31,13 +33,16 @@ const char* const kRunHelp =
     "  --snapshot OUT.afs save the whole runtime state to OUT.afs at the end of the run\n"
     "                     (or at --stop-at-tick); `aeroflow resume OUT.afs` continues it\n"
     "  --stop-at-tick T   stop once every message up to logical time T is delivered\n"
+    "  --record TRACE     record every message, output, effect and crash, with\n"
+    "                     checkpoints, into the SQLite trace TRACE (also --log TRACE);\n"
+    "                     see `aeroflow info|replay|query|export|snapshot`\n"
     "  --source FILE      the same as giving FILE\n"
     "  --runtime das      the interpreter (the only runtime so far)\n"
     "\n"
     "Exit status: 0 when the program ran to its end (an actor crash is reported on\n"
     "stderr but does not fail the run), 1 when the file does not compile, the main\n"
     "program hits a runtime error or deadlocks, the message limit cuts the run off,\n"
-    "or the snapshot cannot be written; 2 on usage errors.\n";
+    "or the snapshot or the trace cannot be written; 2 on usage errors.\n";
 
 const char* const kResumeSynopsis = "resume FILE.afs [OPTIONS]";
 const char* const kResumeHelp =
@@ -72,6 +77,7 @@ bool parseU64(const std::string& s, uint64_t& out)
 struct DriveOptions {
     std::string snapshotPath;
     std::optional<uint64_t> stopAtTick;
+    debugger::Recorder* recorder = nullptr; ///< `run --record`: told of every step
 };
 
 /// Parses one limit/snapshot option at args[i]; returns 1 when consumed, 0
@@ -175,9 +181,16 @@ bool writeFileAtomically(const std::string& path, const std::string& bytes, std:
 /// if asked. Returns the exit status.
 int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, const std::string& sourceText)
 {
+    debugger::Recorder* rec = drive.recorder;
+    if (rec)
+        rec->attach(s);
     s.start();
     bool stopped = false;
     while (!s.over()) {
+        if (rec && rec->failed()) {
+            stopped = true; // the trace cannot be written: stop cleanly, report below
+            break;
+        }
         if (drive.stopAtTick) {
             const auto next = s.nextTime();
             if (next && *next > *drive.stopAtTick) {
@@ -187,6 +200,8 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
         }
         if (!s.step())
             break;
+        if (rec)
+            rec->afterStep();
     }
     std::cout.flush();
     int status = 0;
@@ -198,10 +213,21 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
             status = 1;
         }
     }
-    if (stopped)
-        return status; // paused on purpose: no deadlock report, values freed by the destructor
+    if (stopped) {
+        // Paused on purpose (or the trace failed): no deadlock report; the
+        // values are freed by the scheduler's destructor.
+        if (rec && !rec->finish(engine::RunStats{}))
+            status = 1;
+        if (rec && rec->failed())
+            std::cerr << "aeroflow " << command << ": " << rec->error() << "\n";
+        return status;
+    }
     const auto stats = s.finish();
     std::cout.flush();
+    if (rec && !rec->finish(stats)) {
+        std::cerr << "aeroflow " << command << ": " << rec->error() << "\n";
+        return 1;
+    }
     return status ? status : stats.exitCode;
 }
 
@@ -224,7 +250,7 @@ int runCommand(const std::vector<std::string>& args)
 {
     engine::RunOptions options;
     DriveOptions driveOptions;
-    std::string file;
+    std::string file, tracePath;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         const int common = parseCommon("run", args, i, options, driveOptions);
@@ -232,7 +258,11 @@ int runCommand(const std::vector<std::string>& args)
             return 2;
         if (common > 0)
             continue;
-        if (a == "--seed") {
+        if (a == "--record" || a == "--log") {
+            if (i + 1 >= args.size() || args[i + 1].empty())
+                return usage("run", a + " needs a trace file");
+            tracePath = args[++i];
+        } else if (a == "--seed") {
             if (i + 1 >= args.size() || !parseU64(args[++i], options.seed))
                 return usage("run", "--seed needs a non-negative integer");
         } else if (a == "--source") {
@@ -281,6 +311,17 @@ int runCommand(const std::vector<std::string>& args)
         return 1;
     }
     installEffects(options);
+    std::unique_ptr<debugger::Recorder> recorder;
+    if (!tracePath.empty()) {
+        std::string error;
+        recorder = openRecorder(tracePath, result.program, text, options, error);
+        if (!recorder) {
+            std::cerr << "aeroflow run: " << error << "\n";
+            return 1;
+        }
+        options.observer = recorder.get();
+        driveOptions.recorder = recorder.get();
+    }
     engine::Scheduler scheduler(result.program, std::move(options), consoleOutput());
     return drive("run", scheduler, driveOptions, text);
 }

@@ -5,6 +5,7 @@
 #include "Disassembler.h"
 #include "HugePages.h"
 #include "RunCommand.h"
+#include "TraceCommands.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -52,6 +53,11 @@ const Command kCommands[] = {
         cmdDisasm},
     {"run", aeroflow::cli::kRunSynopsis, aeroflow::cli::kRunHelp, aeroflow::cli::runCommand},
     {"resume", aeroflow::cli::kResumeSynopsis, aeroflow::cli::kResumeHelp, aeroflow::cli::resumeCommand},
+    {"replay", aeroflow::cli::kReplaySynopsis, aeroflow::cli::kReplayHelp, aeroflow::cli::replayCommand},
+    {"snapshot", aeroflow::cli::kSnapshotSynopsis, aeroflow::cli::kSnapshotHelp, aeroflow::cli::snapshotCommand},
+    {"export", aeroflow::cli::kExportSynopsis, aeroflow::cli::kExportHelp, aeroflow::cli::exportCommand},
+    {"query", aeroflow::cli::kQuerySynopsis, aeroflow::cli::kQueryHelp, aeroflow::cli::queryCommand},
+    {"info", aeroflow::cli::kInfoSynopsis, aeroflow::cli::kInfoHelp, aeroflow::cli::infoCommand},
 };
 
 void printUsage(std::ostream& out)

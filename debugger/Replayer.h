@@ -1,0 +1,47 @@
+#pragma once
+// `aeroflow replay`: re-executes a recorded run from its source, seed and
+// recorded inputs, and with `verify` compares every delivery (order, sender,
+// receiver, message, payload bytes, cause, outcome, receiver state hash) and
+// every output line with the recording, stopping at the first divergence.
+
+#include "TraceReader.h"
+
+#include "Scheduler.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace aeroflow::compiler {
+struct Program;
+}
+
+namespace aeroflow::debugger {
+
+struct Divergence {
+    uint64_t seq = 0;     ///< the delivery (or the one whose handler wrote the output)
+    uint64_t tick = 0;
+    uint32_t actor = 0;   ///< the receiver
+    std::string actorName;
+    std::string what;     ///< "payload: recorded Ping(3), replayed Ping(4)"
+};
+
+struct ReplayOptions {
+    bool verify = false;
+    std::optional<uint64_t> toSeq;  ///< stop after this delivery (default: the trace's last)
+    engine::OutputFn output;        ///< re-executed output; may be empty
+};
+
+struct ReplayReport {
+    uint64_t messages = 0;          ///< deliveries re-executed
+    uint64_t outputsChecked = 0;
+    std::optional<Divergence> divergence;
+    engine::RunStats stats;
+};
+
+/// Runs the replay. An error (damaged trace, program mismatch) is returned as
+/// such; a divergence is a successful report with `divergence` set.
+Result<ReplayReport> replayTrace(TraceReader& trace, std::shared_ptr<const compiler::Program> program,
+                                 const ReplayOptions& options);
+
+} // namespace aeroflow::debugger

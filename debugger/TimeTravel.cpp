@@ -1,0 +1,399 @@
+// Time travel (see TimeTravel.h).
+
+#include "TimeTravel.h"
+
+#include "Print.h"
+#include "Program.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+namespace aeroflow::debugger {
+
+Result<std::unique_ptr<TimeTravel>> TimeTravel::open(const std::string& tracePath)
+{
+    auto trace = TraceReader::open(tracePath);
+    if (!trace)
+        return std::unexpected(trace.error());
+    auto program = compileTraceProgram(**trace);
+    if (!program)
+        return std::unexpected(program.error());
+    return create(std::move(*trace), std::move(*program));
+}
+
+Result<std::unique_ptr<TimeTravel>> TimeTravel::create(std::unique_ptr<TraceReader> trace,
+                                                       std::shared_ptr<const compiler::Program> program)
+{
+    std::unique_ptr<TimeTravel> t(new TimeTravel());
+    t->m_trace = std::move(trace);
+    t->m_program = std::move(program);
+    if (auto r = t->restoreAt(0); !r)
+        return std::unexpected(r.error());
+    return t;
+}
+
+uint64_t TimeTravel::position() const
+{
+    return m_session->position();
+}
+
+Result<void> TimeTravel::restoreAt(uint64_t checkpointSeq)
+{
+    m_session.reset(); // one run at a time: its values belong to this thread's heap account
+    auto s = ReplaySession::create(*m_trace, m_program, checkpointSeq, nullptr, {});
+    if (!s)
+        return std::unexpected(s.error());
+    m_session = std::move(*s);
+    return {};
+}
+
+Result<void> TimeTravel::seek(uint64_t seq)
+{
+    seq = std::min(seq, end());
+    auto cp = m_trace->checkpointAtOrBefore(seq);
+    if (!cp)
+        return std::unexpected(cp.error());
+    const uint64_t base = *cp ? (*cp)->seq : 0;
+    const uint64_t pos = m_session ? m_session->position() : 0;
+    // Going forward from here is cheaper than from the checkpoint when the
+    // checkpoint is no closer.
+    if (!m_session || seq < pos || base > pos) {
+        if (auto r = restoreAt(base); !r)
+            return r;
+    }
+    while (m_session->position() < seq) {
+        if (!m_session->step()) {
+            const std::string why = m_session->inputMismatch().empty() ? "the run ended early"
+                                                                       : m_session->inputMismatch();
+            return std::unexpected("trace '" + m_trace->path() + "': re-execution stopped at seq " +
+                                   std::to_string(m_session->position()) + " before reaching " + std::to_string(seq) +
+                                   ": " + why);
+        }
+    }
+    return {};
+}
+
+Result<void> TimeTravel::seekTick(uint64_t tick)
+{
+    auto seq = m_trace->seqAtTick(tick);
+    if (!seq)
+        return std::unexpected(seq.error());
+    return seek(*seq);
+}
+
+Result<void> TimeTravel::stepForward()
+{
+    if (position() >= end())
+        return std::unexpected("already at the end of the trace (seq " + std::to_string(end()) + ")");
+    return seek(position() + 1);
+}
+
+Result<void> TimeTravel::stepBack()
+{
+    if (position() == 0)
+        return std::unexpected("already at the start of the trace");
+    return seek(position() - 1);
+}
+
+ActorState TimeTravel::state(uint32_t actor) const
+{
+    const engine::Scheduler& s = m_session->scheduler();
+    ActorState st;
+    st.actor = actor;
+    if (actor >= s.actorCount())
+        return st;
+    st.exists = true;
+    st.name = s.actorName(actor);
+    st.hash = s.stateHash(actor);
+    const compiler::Program& p = *m_program;
+    auto field = [&](const std::string& name, const engine::Value& v) {
+        std::string text;
+        engine::appendRepr(text, v, &p);
+        st.fields.emplace_back(name, std::move(text));
+    };
+    if (actor == 0) {
+        st.alive = true;
+        const auto& globals = s.globals();
+        for (size_t i = 0; i < globals.size(); ++i)
+            field(i < p.globals.size() ? p.globals[i].name : "global" + std::to_string(i), globals[i]);
+        return st;
+    }
+    const engine::ActorRecord& a = s.actor(actor);
+    st.alive = a.alive;
+    const auto* names = a.type >= 0 && size_t(a.type) < p.actors.size() ? &p.actors[size_t(a.type)].stateFields : nullptr;
+    for (size_t i = 0; i < a.state.size(); ++i)
+        field(names && i < names->size() ? (*names)[i] : "field" + std::to_string(i), a.state[i]);
+    return st;
+}
+
+Result<ActorState> TimeTravel::stateAt(uint32_t actor, uint64_t seq)
+{
+    if (auto r = seek(seq); !r)
+        return std::unexpected(r.error());
+    return state(actor);
+}
+
+Result<std::vector<FieldDiff>> TimeTravel::diff(uint32_t actor, uint64_t seqA, uint64_t seqB)
+{
+    auto a = stateAt(actor, seqA);
+    if (!a)
+        return std::unexpected(a.error());
+    auto b = stateAt(actor, seqB);
+    if (!b)
+        return std::unexpected(b.error());
+    std::vector<FieldDiff> out;
+    // Fields keep their declaration order; an actor that stopped has none.
+    const size_t n = std::max(a->fields.size(), b->fields.size());
+    for (size_t i = 0; i < n; ++i) {
+        const auto* fa = i < a->fields.size() ? &a->fields[i] : nullptr;
+        const auto* fb = i < b->fields.size() ? &b->fields[i] : nullptr;
+        if (fa && fb && fa->second == fb->second)
+            continue;
+        out.push_back(FieldDiff{fa ? fa->first : fb->first, fa ? fa->second : "", fb ? fb->second : ""});
+    }
+    return out;
+}
+
+Result<std::optional<uint64_t>> TimeTravel::lastChange(uint32_t actor, uint64_t seq, const std::string& field)
+{
+    seq = std::min(seq, end());
+    if (field.empty()) {
+        auto c = m_trace->lastStateChange(actor, seq);
+        if (!c)
+            return std::unexpected(c.error());
+        if (!*c || (*c)->sinceFirst) {
+            // No recorded change: did the first handler change the state
+            // it had at spawn? Compare with the state just before it.
+            if (!*c)
+                return std::optional<uint64_t>();
+            auto before = stateAt(actor, (*c)->seq - 1);
+            if (!before)
+                return std::unexpected(before.error());
+            auto m = m_trace->message((*c)->seq);
+            if (!m || !*m)
+                return std::unexpected(m ? "message missing" : m.error());
+            return before->hash != (*m)->stateHash ? std::optional<uint64_t>((*c)->seq) : std::nullopt;
+        }
+        return std::optional<uint64_t>((*c)->seq);
+    }
+    // One field: walk the actor's messages backwards and re-execute around
+    // each one whose recorded hash differs from the state before it.
+    auto now = stateAt(actor, seq);
+    if (!now)
+        return std::unexpected(now.error());
+    auto valueOf = [&](const ActorState& s) -> std::optional<std::string> {
+        for (const auto& [k, v] : s.fields)
+            if (k == field)
+                return v;
+        return std::nullopt;
+    };
+    const auto target = valueOf(*now);
+    if (!target && now->alive)
+        return std::unexpected("actor " + now->name + " has no field '" + field + "'");
+    // A field can only change where the state hash does: walk the actor's
+    // messages newest first and re-execute only around hash changes (and
+    // around its first message, whose previous state the trace lacks).
+    Statement st = m_trace->database().prepare(
+        "SELECT seq, state_hash FROM messages WHERE receiver = ? AND seq <= ? ORDER BY seq DESC");
+    if (!st.valid())
+        return std::unexpected("trace '" + m_trace->path() + "': " + m_trace->database().lastError());
+    st.bind(1, int64_t(actor));
+    st.bind(2, int64_t(seq));
+    std::vector<std::pair<uint64_t, uint64_t>> rows; // (seq, hash), newest first
+    while (st.step())
+        rows.emplace_back(uint64_t(st.columnInt(0)), uint64_t(st.columnInt(1)));
+    if (!st.ok())
+        return std::unexpected("trace '" + m_trace->path() + "': cannot read messages: " + m_trace->database().lastError());
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const bool oldest = i + 1 == rows.size();
+        if (!oldest && rows[i].second == rows[i + 1].second)
+            continue;
+        auto before = stateAt(actor, rows[i].first - 1);
+        if (!before)
+            return std::unexpected(before.error());
+        if (valueOf(*before) != target)
+            return std::optional<uint64_t>(rows[i].first);
+    }
+    return std::optional<uint64_t>();
+}
+
+// --- breakpoints ----------------------------------------------------------------
+
+Result<BreakCondition> BreakCondition::parse(const std::string& text)
+{
+    static const char* const kOps[] = {"==", "!=", "<=", ">=", "<", ">"};
+    for (const char* op : kOps) {
+        const size_t at = text.find(op);
+        if (at == std::string::npos)
+            continue;
+        auto trim = [](std::string s) {
+            const size_t b = s.find_first_not_of(" \t");
+            const size_t e = s.find_last_not_of(" \t");
+            return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+        };
+        BreakCondition c{trim(text.substr(0, at)), op, trim(text.substr(at + std::string_view(op).size()))};
+        if (c.field.empty() || c.literal.empty())
+            break;
+        return c;
+    }
+    return std::unexpected("condition '" + text + "' is not of the form FIELD OP VALUE (OP: == != < <= > >=)");
+}
+
+bool BreakCondition::holds(const ActorState& state) const
+{
+    const std::string* value = nullptr;
+    for (const auto& [k, v] : state.fields)
+        if (k == field)
+            value = &v;
+    if (!value)
+        return false;
+    auto number = [](const std::string& s, double& out) {
+        auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+        return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+    };
+    double a = 0, b = 0;
+    int cmp = 0;
+    if (number(*value, a) && number(literal, b))
+        cmp = a < b ? -1 : (a > b ? 1 : 0);
+    else
+        cmp = value->compare(literal) < 0 ? -1 : (value->compare(literal) > 0 ? 1 : 0);
+    if (op == "==") return cmp == 0;
+    if (op == "!=") return cmp != 0;
+    if (op == "<") return cmp < 0;
+    if (op == "<=") return cmp <= 0;
+    if (op == ">") return cmp > 0;
+    return cmp >= 0;
+}
+
+Result<Breakpoint> TimeTravel::breakpoint(const std::string& file, uint32_t line, const std::string& condition)
+{
+    const compiler::Program& p = *m_program;
+    const auto base = [](const std::string& s) { return std::filesystem::path(s).filename().string(); };
+    if (!file.empty() && file != p.sourceName && base(file) != base(p.sourceName))
+        return std::unexpected("no file '" + file + "' in this trace (its program is '" + p.sourceName + "')");
+    Breakpoint bp;
+    bp.file = p.sourceName;
+    bp.line = line;
+    for (size_t f = 0; f < p.functions.size(); ++f) {
+        const compiler::Function& fn = p.functions[f];
+        bool covers = false;
+        for (const auto& e : fn.lines)
+            covers = covers || e.line == line;
+        if (!covers)
+            continue;
+        if (fn.kind == compiler::FunctionKind::Main)
+            bp.mainProgram = true;
+        if (fn.kind != compiler::FunctionKind::Handler || fn.actor < 0 || size_t(fn.actor) >= p.actors.size())
+            continue;
+        for (const auto& h : p.actors[size_t(fn.actor)].handlers)
+            if (h.function == f)
+                bp.handlers.emplace_back(fn.actor, h.message);
+    }
+    if (bp.handlers.empty() && !bp.mainProgram)
+        return std::unexpected(bp.file + ":" + std::to_string(line) + " is not inside a message handler");
+    if (!condition.empty()) {
+        auto c = BreakCondition::parse(condition);
+        if (!c)
+            return std::unexpected(c.error());
+        bp.condition = *c;
+    }
+    return bp;
+}
+
+Result<std::optional<BreakHit>> TimeTravel::search(const Breakpoint& bp, bool forward)
+{
+    // Candidates come from the trace's handler column; a condition is checked
+    // on the receiver's state just before each candidate, by re-execution.
+    std::string where;
+    for (const auto& [type, message] : bp.handlers)
+        where += (where.empty() ? "" : " OR ") + std::string("(a.type = ") + std::to_string(type) +
+                 " AND m.handler = " + std::to_string(message) + ")";
+    if (bp.mainProgram)
+        where += std::string(where.empty() ? "" : " OR ") + "(m.receiver = 0 AND m.handler IS NULL)";
+    const std::string select = "SELECT m.seq, m.receiver FROM messages m JOIN actors a ON a.actor_id = m.receiver "
+                               "WHERE m.seq > ? AND m.seq <= ? AND (" + where + ") ORDER BY m.seq ";
+    Statement st = m_trace->database().prepare(select + (forward || !bp.condition ? (forward ? "ASC" : "DESC") : "ASC"));
+    if (!st.valid())
+        return std::unexpected("trace '" + m_trace->path() + "': " + m_trace->database().lastError());
+    const uint64_t start = position();
+    auto dbError = [&] { return std::unexpected("trace '" + m_trace->path() + "': " + m_trace->database().lastError()); };
+    auto stopAt = [&](const BreakHit& hit) -> Result<std::optional<BreakHit>> {
+        if (auto r = seek(hit.seq - 1); !r)
+            return std::unexpected(r.error());
+        return std::optional<BreakHit>(hit);
+    };
+    auto holdsBefore = [&](const BreakHit& hit) -> Result<bool> {
+        if (auto r = seek(hit.seq - 1); !r)
+            return std::unexpected(r.error());
+        return bp.condition->holds(state(hit.actor));
+    };
+
+    if (forward || !bp.condition) {
+        // Forward candidates are visited in order, so the re-execution only
+        // ever moves forward: a conditional continue costs one replay at most.
+        st.bind(1, int64_t(forward ? start + 1 : 0));
+        st.bind(2, forward ? INT64_MAX : int64_t(start));
+        while (st.step()) {
+            const BreakHit hit{uint64_t(st.columnInt(0)), uint32_t(st.columnInt(1))};
+            if (!bp.condition)
+                return stopAt(hit);
+            auto holds = holdsBefore(hit);
+            if (!holds)
+                return std::unexpected(holds.error());
+            if (*holds)
+                return std::optional<BreakHit>(hit);
+        }
+        if (!st.ok())
+            return dbError();
+    } else {
+        // Backwards with a condition: walk checkpoint windows from the latest
+        // down; inside a window evaluate candidates forward (cheap steps) and
+        // keep the last that holds. Each window costs one restore.
+        auto cps = m_trace->checkpoints();
+        if (!cps)
+            return std::unexpected(cps.error());
+        std::vector<uint64_t> bases{0};
+        for (const auto& c : *cps)
+            bases.push_back(c.seq);
+        uint64_t upper = start;
+        while (upper > 0) {
+            auto it = std::lower_bound(bases.begin(), bases.end(), upper); // first base >= upper
+            const uint64_t base = it == bases.begin() ? 0 : *std::prev(it);
+            st.reset();
+            st.bind(1, int64_t(base));
+            st.bind(2, int64_t(upper));
+            std::vector<BreakHit> window;
+            while (st.step())
+                window.push_back(BreakHit{uint64_t(st.columnInt(0)), uint32_t(st.columnInt(1))});
+            if (!st.ok())
+                return dbError();
+            std::optional<BreakHit> last;
+            for (const BreakHit& hit : window) {
+                auto holds = holdsBefore(hit);
+                if (!holds)
+                    return std::unexpected(holds.error());
+                if (*holds)
+                    last = hit;
+            }
+            if (last)
+                return stopAt(*last);
+            upper = base;
+        }
+    }
+    if (auto r = seek(start); !r)
+        return std::unexpected(r.error());
+    return std::optional<BreakHit>();
+}
+
+Result<std::optional<BreakHit>> TimeTravel::continueTo(const Breakpoint& bp)
+{
+    return search(bp, true);
+}
+
+Result<std::optional<BreakHit>> TimeTravel::reverseContinue(const Breakpoint& bp)
+{
+    return search(bp, false);
+}
+
+} // namespace aeroflow::debugger

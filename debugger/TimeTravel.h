@@ -1,0 +1,118 @@
+#pragma once
+// Time travel over a recorded run (DESIGN.md "Time travel"): a live Scheduler
+// positioned after any delivery of the trace, rebuilt from the nearest
+// checkpoint plus re-execution of the recorded messages, and the questions a
+// debugger asks of it: state of an actor at any seq, what changed, when it
+// changed, why a message was sent, and where a breakpoint hits.
+//
+// Positions are seqs: position P means "after delivery P" (0: after the
+// top-level code, before the first delivery). A tick T maps to the position
+// after the last message with tick <= T (seekTick).
+//
+// Not thread-safe; the Studio runs one per worker thread.
+
+#include "ReplaySession.h"
+#include "TraceReader.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aeroflow::debugger {
+
+struct ActorState {
+    uint32_t actor = 0;
+    std::string name;
+    bool exists = false;   ///< spawned by this position
+    bool alive = false;
+    uint64_t hash = 0;     ///< engine::Scheduler::stateHash
+    std::vector<std::pair<std::string, std::string>> fields; ///< (field, printed value); main: its globals
+};
+
+struct FieldDiff {
+    std::string field;
+    std::string before, after; ///< printed values; empty when absent on that side
+};
+
+/// `field OP literal`, OP one of == != < <= > >=. The field's printed value
+/// is compared with the literal: as numbers when both are numbers, otherwise
+/// as text (strings in double quotes: name == "bob").
+struct BreakCondition {
+    std::string field;
+    std::string op;
+    std::string literal;
+    static Result<BreakCondition> parse(const std::string& text);
+    bool holds(const ActorState& state) const;
+};
+
+struct Breakpoint {
+    std::string file;
+    uint32_t line = 0;
+    /// The handlers whose line table covers the line: (actor type, message id).
+    std::vector<std::pair<int64_t, uint32_t>> handlers;
+    bool mainProgram = false;  ///< the line is in the main program (hits at values delivered to main)
+    std::optional<BreakCondition> condition;
+};
+
+/// Where a breakpoint stopped: position seq - 1, about to deliver `seq`.
+struct BreakHit {
+    uint64_t seq = 0;
+    uint32_t actor = 0;
+};
+
+class TimeTravel {
+public:
+    /// Opens the trace and compiles its embedded source.
+    static Result<std::unique_ptr<TimeTravel>> open(const std::string& tracePath);
+    static Result<std::unique_ptr<TimeTravel>> create(std::unique_ptr<TraceReader> trace,
+                                                      std::shared_ptr<const compiler::Program> program);
+
+    TraceReader& trace() { return *m_trace; }
+    const compiler::Program& program() const { return *m_program; }
+    std::shared_ptr<const compiler::Program> programPtr() const { return m_program; }
+    /// The last seq of the trace (positions run 0..end()).
+    uint64_t end() const { return m_trace->info().messages; }
+
+    uint64_t position() const;
+    /// Positions after delivery `seq` (clamped to end()).
+    Result<void> seek(uint64_t seq);
+    /// Positions after the last message with tick <= `tick`.
+    Result<void> seekTick(uint64_t tick);
+    Result<void> stepForward();
+    Result<void> stepBack();
+    /// The live scheduler at position() (for snapshots and inspection).
+    const engine::Scheduler& scheduler() const { return m_session->scheduler(); }
+
+    /// State at the current position / at `seq`.
+    ActorState state(uint32_t actor) const;
+    Result<ActorState> stateAt(uint32_t actor, uint64_t seq);
+    /// Fields whose printed value differs between two positions.
+    Result<std::vector<FieldDiff>> diff(uint32_t actor, uint64_t seqA, uint64_t seqB);
+    /// The delivery at or before `seq` that gave the actor its state at `seq`
+    /// (from the recorded state hashes); with `field`, the one that last
+    /// changed that field (re-executes around each candidate). nullopt: the
+    /// value dates from the actor's start.
+    Result<std::optional<uint64_t>> lastChange(uint32_t actor, uint64_t seq, const std::string& field = {});
+    Result<std::vector<uint64_t>> causalChain(uint64_t seq) { return m_trace->causalChain(seq); }
+    Result<std::vector<TraceOutput>> outputsUpTo(uint64_t seq) { return m_trace->outputsUpTo(seq); }
+
+    /// Resolves FILE:LINE (and an optional condition) against the program.
+    Result<Breakpoint> breakpoint(const std::string& file, uint32_t line, const std::string& condition = {});
+    /// Moves to the next / previous hit (position = hit.seq - 1); nullopt
+    /// when there is none (the position is unchanged).
+    Result<std::optional<BreakHit>> continueTo(const Breakpoint& bp);
+    Result<std::optional<BreakHit>> reverseContinue(const Breakpoint& bp);
+
+private:
+    TimeTravel() = default;
+    Result<void> restoreAt(uint64_t checkpointSeq);
+    Result<std::optional<BreakHit>> search(const Breakpoint& bp, bool forward);
+
+    std::unique_ptr<TraceReader> m_trace;
+    std::shared_ptr<const compiler::Program> m_program;
+    std::unique_ptr<ReplaySession> m_session;
+};
+
+} // namespace aeroflow::debugger

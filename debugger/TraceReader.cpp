@@ -1,0 +1,465 @@
+// Reading traces (see TraceReader.h). Untrusted input: every row read is
+// checked for SQLite errors, every value range for sanity.
+
+#include "TraceReader.h"
+
+#include "TraceSchema.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+
+namespace aeroflow::debugger {
+
+namespace {
+
+constexpr std::string_view kSqliteMagic("SQLite format 3\0", 16);
+// Below this size `open` runs PRAGMA quick_check (~10 ms per MiB); above it, damage
+// shows up as an error from the query that meets it.
+constexpr uint64_t kQuickCheckLimit = 16ull << 20;
+
+bool parseU64(std::string_view s, uint64_t& out)
+{
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+bool parseI64(std::string_view s, int64_t& out)
+{
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+bool parseHex64(std::string_view s, uint64_t& out)
+{
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out, 16);
+    return s.size() == 16 && r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+uint64_t fileSize(const std::string& path)
+{
+    std::error_code ec;
+    uint64_t total = 0;
+    for (const char* suffix : {"", "-wal"}) {
+        const auto n = std::filesystem::file_size(path + suffix, ec);
+        if (!ec)
+            total += n;
+    }
+    return total;
+}
+
+} // namespace
+
+TraceMessage readMessageRow(const Statement& st)
+{
+    TraceMessage m;
+    m.seq = uint64_t(st.columnInt(0));
+    m.tick = uint64_t(st.columnInt(1));
+    m.sender = st.columnInt(2);
+    m.receiver = uint32_t(st.columnInt(3));
+    if (!st.isNull(4))
+        m.handler = st.columnInt(4);
+    m.payload = std::string(st.columnBlob(5));
+    m.causeSeq = uint64_t(st.columnInt(6));
+    m.stateHash = uint64_t(st.columnInt(7));
+    m.outcome = uint8_t(st.columnInt(8));
+    return m;
+}
+
+std::string TraceReader::fail(std::string_view what) const
+{
+    return "trace '" + m_path + "': " + std::string(what) + ": " + m_db.lastError();
+}
+
+Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path)
+{
+    std::unique_ptr<TraceReader> r(new TraceReader());
+    r->m_path = path;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return std::unexpected("trace '" + path + "': no such file");
+    if (!std::filesystem::is_regular_file(path, ec))
+        return std::unexpected("trace '" + path + "': not a regular file");
+    // Check the SQLite magic ourselves: SQLite's own message for a foreign
+    // file ("file is not a database") arrives only at the first query.
+    {
+        std::ifstream in(path, std::ios::binary);
+        char head[16] = {};
+        in.read(head, sizeof head);
+        if (in.gcount() == 0)
+            return std::unexpected("trace '" + path + "': the file is empty (not an AeroFlow trace)");
+        if (in.gcount() < 16 || std::string_view(head, 16) != kSqliteMagic)
+            return std::unexpected("trace '" + path + "': not an AeroFlow trace (not an SQLite database)");
+    }
+    if (!r->m_db.open(path, Database::Mode::ReadOnly))
+        return std::unexpected("trace '" + path + "': cannot open: " + r->m_db.lastError());
+    if (auto v = r->validate(); !v)
+        return std::unexpected(v.error());
+    return r;
+}
+
+Result<void> TraceReader::validate()
+{
+    // meta first: it says whether this is ours at all.
+    Statement hasMeta = m_db.prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");
+    if (!hasMeta.valid())
+        return std::unexpected(fail("not a readable SQLite database"));
+    if (!hasMeta.step())
+        return std::unexpected(fail("not a readable SQLite database"));
+    if (hasMeta.columnInt(0) == 0)
+        return std::unexpected("trace '" + m_path + "': not an AeroFlow trace (an SQLite file without a meta table)");
+    Statement format = m_db.prepare("SELECT value FROM meta WHERE key = 'format'");
+    if (!format.valid())
+        return std::unexpected(fail("cannot read meta"));
+    if (!format.step()) {
+        if (!format.ok())
+            return std::unexpected(fail("cannot read meta"));
+        return std::unexpected("trace '" + m_path + "': not an AeroFlow trace (meta has no format key)");
+    }
+    if (format.columnText(0) != kTraceFormat)
+        return std::unexpected("trace '" + m_path + "': not an AeroFlow trace (format '" + format.columnText(0) + "')");
+    Statement version = m_db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    int64_t v = 0;
+    if (!version.valid() || !version.step() || !parseI64(version.columnText(0), v))
+        return std::unexpected("trace '" + m_path + "': damaged meta table (no schema_version)");
+    if (v != kTraceSchemaVersion)
+        return std::unexpected("trace '" + m_path + "': schema version " + std::to_string(v) +
+                               " is not supported (this build reads version " + std::to_string(kTraceSchemaVersion) + ")");
+    Statement tables = m_db.prepare(
+        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
+        "('sources','actor_types','message_types','actors','messages','outputs','effects','crashes','checkpoints')");
+    if (!tables.valid() || !tables.step() || tables.columnInt(0) != 9)
+        return std::unexpected("trace '" + m_path + "': damaged trace (tables are missing)");
+    if (fileSize(m_path) <= kQuickCheckLimit) {
+        Statement check = m_db.prepare("PRAGMA quick_check");
+        if (!check.valid() || !check.step() || check.columnText(0) != "ok")
+            return std::unexpected("trace '" + m_path + "': the file is damaged (integrity check failed" +
+                                   (check.valid() && check.ok() ? ": " + check.columnText(0) : ": " + m_db.lastError()) + ")");
+    }
+    m_tickBySeq = m_db.prepare("SELECT tick FROM messages WHERE seq = ?", true);
+    m_messageBySeq = m_db.prepare(std::string("SELECT ") + kMessageColumnsSql + " FROM messages WHERE seq = ?", true);
+    if (!m_tickBySeq.valid() || !m_messageBySeq.valid())
+        return std::unexpected(fail("damaged messages table"));
+    // Names for payloads.
+    for (auto [sql, table] : {std::pair{"SELECT message_id, name FROM message_types ORDER BY message_id", &m_names.messages},
+                              std::pair{"SELECT type_id, name FROM actor_types ORDER BY type_id", &m_names.actorTypes}}) {
+        Statement st = m_db.prepare(sql);
+        while (st.valid() && st.step()) {
+            const int64_t id = st.columnInt(0);
+            if (id < 0 || id > 1'000'000)
+                return std::unexpected("trace '" + m_path + "': damaged type table");
+            if (table->size() <= size_t(id))
+                table->resize(size_t(id) + 1);
+            (*table)[size_t(id)] = st.columnText(1);
+        }
+        if (!st.valid() || !st.ok())
+            return std::unexpected(fail("cannot read the type tables"));
+    }
+    auto info = readInfo();
+    if (!info)
+        return std::unexpected(info.error());
+    m_info = *info;
+    return {};
+}
+
+Result<TraceInfo> TraceReader::refresh()
+{
+    auto info = readInfo();
+    if (info)
+        m_info = *info;
+    return info;
+}
+
+Result<TraceInfo> TraceReader::readInfo()
+{
+    TraceInfo i;
+    Statement st = m_db.prepare("SELECT key, value FROM meta");
+    while (st.valid() && st.step()) {
+        const std::string key = st.columnText(0), value = st.columnText(1);
+        uint64_t u = 0;
+        int64_t s = 0;
+        if (key == meta::kSchemaVersion && parseI64(value, s))
+            i.schemaVersion = int(s);
+        else if (key == meta::kEngineVersion)
+            i.engineVersion = value;
+        else if (key == meta::kProgramHash && !parseHex64(value, i.programHash))
+            return std::unexpected("trace '" + m_path + "': damaged meta (program_hash '" + value + "')");
+        else if (key == meta::kSeed && parseU64(value, u))
+            i.seed = u;
+        else if (key == meta::kSourceName)
+            i.sourceName = value;
+        else if (key == meta::kStartTime)
+            i.startTime = value;
+        else if (key == meta::kMaxMessages && parseU64(value, u))
+            i.maxMessages = u;
+        else if (key == meta::kFuel && parseU64(value, u))
+            i.fuel = u;
+        else if (key == meta::kMaxCallDepth && parseU64(value, u))
+            i.maxCallDepth = u;
+        else if (key == meta::kMemoryLimit && parseI64(value, s))
+            i.memoryLimit = s;
+        else if (key == meta::kComplete)
+            i.complete = value == "1";
+        else if (key == meta::kExitCode && parseI64(value, s))
+            i.exitCode = int(s);
+    }
+    if (!st.valid() || !st.ok())
+        return std::unexpected(fail("cannot read meta"));
+    // Counts straight from the tables (a killed recording has no end meta).
+    // max(seq) and the last row are O(log n) on the rowid; the other tables are small.
+    Statement last = m_db.prepare("SELECT seq, tick FROM messages ORDER BY seq DESC LIMIT 1");
+    if (!last.valid())
+        return std::unexpected(fail("cannot read messages"));
+    if (last.step()) {
+        i.messages = uint64_t(last.columnInt(0));
+        i.finalTick = uint64_t(last.columnInt(1));
+    } else if (!last.ok()) {
+        return std::unexpected(fail("cannot read messages"));
+    }
+    for (auto [sql, out] : {std::pair{"SELECT count(*) FROM actors", &i.actors},
+                            std::pair{"SELECT count(*) FROM crashes", &i.crashes},
+                            std::pair{"SELECT count(*) FROM outputs", &i.outputs},
+                            std::pair{"SELECT count(*) FROM effects", &i.effects},
+                            std::pair{"SELECT count(*) FROM checkpoints", &i.checkpoints}}) {
+        Statement c = m_db.prepare(sql);
+        if (!c.valid() || !c.step())
+            return std::unexpected(fail("cannot count rows"));
+        *out = uint64_t(c.columnInt(0));
+    }
+    i.fileBytes = fileSize(m_path);
+    return i;
+}
+
+Result<std::string> TraceReader::sourceText()
+{
+    Statement st = m_db.prepare("SELECT text FROM sources ORDER BY file_id LIMIT 1");
+    if (!st.valid())
+        return std::unexpected(fail("cannot read sources"));
+    if (!st.step())
+        return std::unexpected(st.ok() ? "trace '" + m_path + "': holds no source text" : fail("cannot read sources"));
+    return st.columnText(0);
+}
+
+Result<std::vector<TraceActor>> TraceReader::actors()
+{
+    std::vector<TraceActor> out;
+    Statement st = m_db.prepare(
+        "SELECT actor_id, type, name, spawned_by, spawned_at_seq, stopped_at_seq FROM actors ORDER BY actor_id");
+    while (st.valid() && st.step()) {
+        TraceActor a;
+        a.id = uint32_t(st.columnInt(0));
+        a.type = st.columnInt(1);
+        a.name = st.columnText(2);
+        if (!st.isNull(3))
+            a.spawnedBy = uint32_t(st.columnInt(3));
+        a.spawnedAtSeq = uint64_t(st.columnInt(4));
+        if (!st.isNull(5))
+            a.stoppedAtSeq = uint64_t(st.columnInt(5));
+        out.push_back(std::move(a));
+    }
+    if (!st.valid() || !st.ok())
+        return std::unexpected(fail("cannot read actors"));
+    return out;
+}
+
+Result<std::optional<TraceMessage>> TraceReader::message(uint64_t seq)
+{
+    m_messageBySeq.reset();
+    m_messageBySeq.bind(1, int64_t(seq));
+    std::optional<TraceMessage> out;
+    if (m_messageBySeq.step())
+        out = readMessageRow(m_messageBySeq);
+    else if (!m_messageBySeq.ok())
+        return std::unexpected(fail("cannot read message " + std::to_string(seq)));
+    m_messageBySeq.reset();
+    return out;
+}
+
+Result<void> TraceReader::forEachMessage(uint64_t first, uint64_t last,
+                                         const std::function<bool(const TraceMessage&)>& visit)
+{
+    Statement st = m_db.prepare(std::string("SELECT ") + kMessageColumnsSql +
+                                " FROM messages WHERE seq BETWEEN ? AND ? ORDER BY seq");
+    if (!st.valid())
+        return std::unexpected(fail("cannot read messages"));
+    st.bind(1, int64_t(std::min<uint64_t>(first, INT64_MAX)));
+    st.bind(2, int64_t(std::min<uint64_t>(last, INT64_MAX)));
+    while (st.step())
+        if (!visit(readMessageRow(st)))
+            return {};
+    if (!st.ok())
+        return std::unexpected(fail("cannot read messages"));
+    return {};
+}
+
+Result<std::vector<TraceMessage>> TraceReader::messages(uint64_t first, uint64_t last, size_t limit)
+{
+    std::vector<TraceMessage> out;
+    auto r = forEachMessage(first, last, [&](const TraceMessage& m) {
+        out.push_back(m);
+        return out.size() < limit;
+    });
+    if (!r)
+        return std::unexpected(r.error());
+    return out;
+}
+
+Result<std::vector<TraceOutput>> TraceReader::outputsUpTo(uint64_t seq)
+{
+    std::vector<TraceOutput> out;
+    Statement st = m_db.prepare("SELECT seq, stream, text FROM outputs WHERE seq <= ? ORDER BY rowid");
+    if (st.valid())
+        st.bind(1, int64_t(std::min<uint64_t>(seq, INT64_MAX)));
+    while (st.valid() && st.step())
+        out.push_back(TraceOutput{uint64_t(st.columnInt(0)), uint8_t(st.columnInt(1)), st.columnText(2)});
+    if (!st.valid() || !st.ok())
+        return std::unexpected(fail("cannot read outputs"));
+    return out;
+}
+
+Result<std::vector<TraceEffect>> TraceReader::effectsFrom(uint64_t first)
+{
+    std::vector<TraceEffect> out;
+    Statement st = m_db.prepare("SELECT seq, kind, value FROM effects WHERE seq >= ? ORDER BY rowid");
+    if (st.valid())
+        st.bind(1, int64_t(std::min<uint64_t>(first, INT64_MAX)));
+    while (st.valid() && st.step())
+        out.push_back(TraceEffect{uint64_t(st.columnInt(0)), st.columnText(1), st.columnText(2)});
+    if (!st.valid() || !st.ok())
+        return std::unexpected(fail("cannot read effects"));
+    return out;
+}
+
+Result<std::vector<TraceCrash>> TraceReader::crashes()
+{
+    std::vector<TraceCrash> out;
+    Statement st = m_db.prepare("SELECT seq, actor, error FROM crashes ORDER BY rowid");
+    while (st.valid() && st.step())
+        out.push_back(TraceCrash{uint64_t(st.columnInt(0)), uint32_t(st.columnInt(1)), st.columnText(2)});
+    if (!st.valid() || !st.ok())
+        return std::unexpected(fail("cannot read crashes"));
+    return out;
+}
+
+Result<std::vector<TraceCheckpoint>> TraceReader::checkpoints()
+{
+    std::vector<TraceCheckpoint> out;
+    Statement st = m_db.prepare("SELECT seq, tick FROM checkpoints ORDER BY seq");
+    while (st.valid() && st.step())
+        out.push_back(TraceCheckpoint{uint64_t(st.columnInt(0)), uint64_t(st.columnInt(1))});
+    if (!st.valid() || !st.ok())
+        return std::unexpected(fail("cannot read checkpoints"));
+    return out;
+}
+
+Result<std::optional<TraceCheckpoint>> TraceReader::checkpointAtOrBefore(uint64_t seq)
+{
+    Statement st = m_db.prepare("SELECT seq, tick FROM checkpoints WHERE seq <= ? ORDER BY seq DESC LIMIT 1");
+    if (!st.valid())
+        return std::unexpected(fail("cannot read checkpoints"));
+    st.bind(1, int64_t(std::min<uint64_t>(seq, INT64_MAX)));
+    if (st.step())
+        return TraceCheckpoint{uint64_t(st.columnInt(0)), uint64_t(st.columnInt(1))};
+    if (!st.ok())
+        return std::unexpected(fail("cannot read checkpoints"));
+    return std::optional<TraceCheckpoint>();
+}
+
+Result<std::string> TraceReader::checkpointImage(uint64_t seq)
+{
+    Statement st = m_db.prepare("SELECT snapshot FROM checkpoints WHERE seq = ?");
+    if (!st.valid())
+        return std::unexpected(fail("cannot read checkpoints"));
+    st.bind(1, int64_t(seq));
+    if (!st.step())
+        return std::unexpected(st.ok() ? "trace '" + m_path + "': no checkpoint at seq " + std::to_string(seq)
+                                       : fail("cannot read checkpoint"));
+    return std::string(st.columnBlob(0));
+}
+
+Result<uint64_t> TraceReader::tickOf(uint64_t seq)
+{
+    if (seq == 0)
+        return 0;
+    m_tickBySeq.reset();
+    m_tickBySeq.bind(1, int64_t(std::min<uint64_t>(seq, INT64_MAX)));
+    if (!m_tickBySeq.step())
+        return std::unexpected(m_tickBySeq.ok() ? "trace '" + m_path + "': no message " + std::to_string(seq)
+                                                : fail("cannot read message " + std::to_string(seq)));
+    const uint64_t t = uint64_t(m_tickBySeq.columnInt(0));
+    m_tickBySeq.reset();
+    return t;
+}
+
+Result<uint64_t> TraceReader::seqAtTick(uint64_t tick)
+{
+    // Invariant: tick(lo) <= tick (lo = 0 stands for "before the first
+    // message"), tick(hi + 1) > tick or hi = last.
+    uint64_t lo = 0, hi = m_info.messages;
+    while (lo < hi) {
+        const uint64_t mid = lo + (hi - lo + 1) / 2;
+        auto t = tickOf(mid);
+        if (!t)
+            return std::unexpected(t.error());
+        if (*t <= tick)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+Result<std::optional<TraceReader::Change>> TraceReader::lastStateChange(uint32_t actor, uint64_t seq)
+{
+    // Walk the actor's messages backwards from `seq` while the hash stays the
+    // one it has at `seq`; the oldest of that run is where it was set.
+    Statement st = m_db.prepare(
+        "SELECT seq, state_hash FROM messages WHERE receiver = ? AND seq <= ? ORDER BY seq DESC");
+    if (!st.valid())
+        return std::unexpected(fail("cannot read messages"));
+    st.bind(1, int64_t(actor));
+    st.bind(2, int64_t(std::min<uint64_t>(seq, INT64_MAX)));
+    std::optional<Change> out;
+    uint64_t hash = 0;
+    while (st.step()) {
+        const uint64_t s = uint64_t(st.columnInt(0)), h = uint64_t(st.columnInt(1));
+        if (!out) {
+            out = Change{s, true};
+            hash = h;
+        } else if (h != hash) {
+            out->sinceFirst = false;
+            return out;
+        } else {
+            out->seq = s;
+        }
+    }
+    if (!st.ok())
+        return std::unexpected(fail("cannot read messages"));
+    return out;
+}
+
+Result<std::vector<uint64_t>> TraceReader::causalChain(uint64_t seq, size_t maxLength)
+{
+    std::vector<uint64_t> chain;
+    Statement st = m_db.prepare("SELECT cause_seq FROM messages WHERE seq = ?");
+    if (!st.valid())
+        return std::unexpected(fail("cannot read messages"));
+    while (seq != 0 && chain.size() < maxLength) {
+        st.reset();
+        st.bind(1, int64_t(std::min<uint64_t>(seq, INT64_MAX)));
+        if (!st.step()) {
+            if (!st.ok())
+                return std::unexpected(fail("cannot read message " + std::to_string(seq)));
+            break; // not recorded (a killed trace's tail)
+        }
+        chain.push_back(seq);
+        const uint64_t cause = uint64_t(st.columnInt(0));
+        // A cause always comes earlier; anything else is damage (and would loop).
+        if (cause >= seq)
+            break;
+        seq = cause;
+    }
+    return chain;
+}
+
+} // namespace aeroflow::debugger

@@ -1,0 +1,155 @@
+#pragma once
+// Reads a trace file (read-only; the Studio may read while a recorder is
+// still writing, WAL allows it). Opening checks that the file is an AeroFlow
+// trace of a schema version this build reads; anything else (another SQLite
+// file, a truncated or corrupted file, not SQLite at all) gives a clear
+// error, never a crash. Every later query reports SQLite errors as values.
+//
+// Not thread-safe: one reader per thread (each owns its connection).
+
+#include "Payload.h"
+#include "Sqlite.h"
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aeroflow::debugger {
+
+struct TraceInfo {
+    int schemaVersion = 0;
+    std::string engineVersion;
+    uint64_t programHash = 0;
+    uint64_t seed = 0;
+    std::string sourceName;
+    std::string startTime;
+    uint64_t maxMessages = 0, fuel = 0, maxCallDepth = 0;
+    int64_t memoryLimit = 0;
+    bool complete = false;          ///< the recording ended normally (not killed)
+    std::optional<int> exitCode;    ///< when complete
+    uint64_t messages = 0;          ///< last seq (seqs are 1..messages)
+    uint64_t finalTick = 0;         ///< tick of the last message
+    uint64_t actors = 0, crashes = 0, outputs = 0, effects = 0, checkpoints = 0;
+    uint64_t fileBytes = 0;         ///< the file plus its WAL
+};
+
+struct TraceMessage {
+    uint64_t seq = 0, tick = 0;
+    int64_t sender = 0;             ///< -1: from outside (a UI event)
+    uint32_t receiver = 0;
+    std::optional<int64_t> handler; ///< message id; none: a value emitted to main
+    std::string payload;            ///< encoded (Payload.h)
+    uint64_t causeSeq = 0;
+    uint64_t stateHash = 0;
+    uint8_t outcome = 0;            ///< TraceOutcome
+};
+
+struct TraceActor {
+    uint32_t id = 0;
+    int64_t type = -1;
+    std::string name;
+    std::optional<uint32_t> spawnedBy;
+    uint64_t spawnedAtSeq = 0;
+    std::optional<uint64_t> stoppedAtSeq;
+};
+
+struct TraceOutput {
+    uint64_t seq = 0;
+    uint8_t stream = 0; ///< TraceStream
+    std::string text;
+};
+
+struct TraceEffect {
+    uint64_t seq = 0;
+    std::string kind, value;
+};
+
+struct TraceCrash {
+    uint64_t seq = 0;
+    uint32_t actor = 0;
+    std::string error;
+};
+
+struct TraceCheckpoint {
+    uint64_t seq = 0, tick = 0;
+};
+
+template <typename T> using Result = std::expected<T, std::string>;
+
+class TraceReader {
+public:
+    static Result<std::unique_ptr<TraceReader>> open(const std::string& path);
+
+    const TraceInfo& info() const { return m_info; }
+    const std::string& path() const { return m_path; }
+    /// Re-reads the summary (a live recording grows).
+    Result<TraceInfo> refresh();
+
+    Result<std::string> sourceText();
+    Result<std::vector<TraceActor>> actors();
+    /// Names for printing payloads (from the trace's own type tables).
+    const PayloadNames& names() const { return m_names; }
+
+    Result<std::optional<TraceMessage>> message(uint64_t seq);
+    /// Messages with first <= seq <= last, at most `limit`.
+    Result<std::vector<TraceMessage>> messages(uint64_t first, uint64_t last, size_t limit = SIZE_MAX);
+    /// Streams messages first..last in seq order; `visit` returns false to stop.
+    Result<void> forEachMessage(uint64_t first, uint64_t last, const std::function<bool(const TraceMessage&)>& visit);
+    Result<std::vector<TraceOutput>> outputsUpTo(uint64_t seq);
+    /// Effects with seq >= first, in the order they happened.
+    Result<std::vector<TraceEffect>> effectsFrom(uint64_t first);
+    Result<std::vector<TraceCrash>> crashes();
+    Result<std::vector<TraceCheckpoint>> checkpoints();
+    /// The checkpoint at or before `seq`, if any.
+    Result<std::optional<TraceCheckpoint>> checkpointAtOrBefore(uint64_t seq);
+    Result<std::string> checkpointImage(uint64_t seq);
+
+    /// The seq after which the run had reached `tick`: the last message with
+    /// tick <= `tick` (0 when none). Binary search over seq: ticks never
+    /// decrease along seq, so no tick index is needed.
+    Result<uint64_t> seqAtTick(uint64_t tick);
+    /// Tick of message `seq` (0 for seq 0).
+    Result<uint64_t> tickOf(uint64_t seq);
+
+    /// The delivery at or before `seq` after which `actor`'s state hash has
+    /// stayed what it is at `seq`; nullopt when the actor had no message by then.
+    /// `sinceFirst` tells that no earlier change was recorded (the state may
+    /// date from the actor's start).
+    struct Change {
+        uint64_t seq = 0;
+        bool sinceFirst = false;
+    };
+    Result<std::optional<Change>> lastStateChange(uint32_t actor, uint64_t seq);
+    /// seq, its cause, the cause's cause, ... back to a message sent by
+    /// top-level code (cause 0); at most `maxLength` entries.
+    Result<std::vector<uint64_t>> causalChain(uint64_t seq, size_t maxLength = 10'000);
+
+    Database& database() { return m_db; }
+
+private:
+    TraceReader() = default;
+    Result<void> validate();
+    Result<TraceInfo> readInfo();
+    std::string fail(std::string_view what) const;
+
+    std::string m_path;
+    Database m_db;
+    TraceInfo m_info;
+    PayloadNames m_names;
+    Statement m_tickBySeq;
+    Statement m_messageBySeq;
+};
+
+/// Reads one message row from a statement selecting
+/// seq, tick, sender, receiver, handler, payload, cause_seq, state_hash, outcome.
+TraceMessage readMessageRow(const Statement& st);
+
+/// The columns selected for TraceMessage rows.
+inline constexpr const char* kMessageColumnsSql =
+    "seq, tick, sender, receiver, handler, payload, cause_seq, state_hash, outcome";
+
+} // namespace aeroflow::debugger

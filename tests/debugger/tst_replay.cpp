@@ -1,0 +1,350 @@
+// Record -> replay --verify round trips (examples, generated programs, many
+// seeds), divergences caught at the right seq, and replay's refusals.
+
+#include "TraceTestSupport.h"
+
+#include "Replayer.h"
+#include "ReplaySession.h"
+#include "Sqlite.h"
+#include "TraceReader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace aeroflow;
+using namespace aeroflow::debugger;
+
+namespace {
+
+std::string readText(const QString& path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return f.readAll().toStdString();
+}
+
+/// Replays `trace` with verification; the divergence (if any) or an error.
+Result<ReplayReport> verify(const std::string& trace)
+{
+    auto reader = TraceReader::open(trace);
+    if (!reader)
+        return std::unexpected(reader.error());
+    auto program = compileTraceProgram(**reader);
+    if (!program)
+        return std::unexpected(program.error());
+    ReplayOptions o;
+    o.verify = true;
+    return replayTrace(**reader, *program, o);
+}
+
+uint64_t messageCount(const std::string& trace)
+{
+    auto r = TraceReader::open(trace);
+    return r ? (*r)->info().messages : 0;
+}
+
+void sql(const std::string& trace, const std::string& statement)
+{
+    Database db;
+    QVERIFY(db.open(trace, Database::Mode::ReadWriteCreate));
+    QVERIFY2(db.exec(statement), db.lastError().c_str());
+}
+
+struct Cli {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Cli runCli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(AEROFLOW_BIN), args);
+    p.waitForFinished(60'000);
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+const char* kEnvProgram = R"(
+actor Asker { on Ask(name) uses env { emit(env(name)) } }
+let a = spawn(Asker)
+send(a, Ask("AEROFLOW_TEST_VALUE"))
+print("got", recv())
+print("home", env("AEROFLOW_TEST_OTHER"))
+)";
+
+} // namespace
+
+class TestReplay : public QObject {
+    Q_OBJECT
+private slots:
+    void examplesRoundTrip_data();
+    void examplesRoundTrip();
+    void generatedProgramsRoundTrip();
+    void perturbedPayloadIsCaughtAtItsSeq();
+    void perturbedStateHashIsCaughtAtItsSeq();
+    void missingAndExtraOutputIsCaught();
+    void recordedInputsAreFedBack();
+    void refusesChangedProgramOrSchema();
+    void replayToTick();
+    void cliReplayInfoQueryExportSnapshot();
+
+private:
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+    QTemporaryDir m_dir;
+};
+
+void TestReplay::examplesRoundTrip_data()
+{
+    QTest::addColumn<QString>("file");
+    const QDir dir(QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples"));
+    for (const QString& f : dir.entryList({QStringLiteral("*.aefl")}, QDir::Files, QDir::Name))
+        QTest::newRow(qPrintable(f)) << dir.filePath(f);
+}
+
+void TestReplay::examplesRoundTrip()
+{
+    QFETCH(QString, file);
+    const std::string trace = path(QFileInfo(file).baseName() + ".aftrace").toStdString();
+    tracetest::RecordOptions o;
+    o.recorder.minCheckpointInterval = 8; // exercise checkpoints on short runs too
+    auto r = tracetest::record(file.toStdString(), readText(file), trace, o);
+    QVERIFY2(r.ok, r.error.c_str());
+    auto report = verify(trace);
+    QVERIFY2(report, report ? "" : report.error().c_str());
+    QVERIFY2(!report->divergence, report->divergence ? report->divergence->what.c_str() : "");
+    QCOMPARE(report->messages, r.stats.messagesDelivered);
+}
+
+void TestReplay::generatedProgramsRoundTrip()
+{
+    int programs = 0, messages = 0;
+    for (uint64_t g = 1; g <= 8; ++g) {
+        const std::string src = tracetest::generateProgram(g);
+        QVERIFY2(tracetest::compileOrNull("gen.aefl", src), src.c_str());
+        for (uint64_t seed : {0ull, 1ull, 7ull, 12345ull, 0xFFFFFFFFFFull}) {
+            const std::string trace = path(QStringLiteral("gen_%1_%2.aftrace").arg(g).arg(seed)).toStdString();
+            tracetest::RecordOptions o;
+            o.seed = seed;
+            o.recorder.minCheckpointInterval = 16;
+            auto r = tracetest::record("gen.aefl", src, trace, o);
+            QVERIFY2(r.ok, r.error.c_str());
+            auto report = verify(trace);
+            QVERIFY2(report, report ? "" : report.error().c_str());
+            QVERIFY2(!report->divergence, report->divergence ? report->divergence->what.c_str() : "");
+            ++programs;
+            messages += int(report->messages);
+        }
+    }
+    qInfo("%d recordings, %d messages verified", programs, messages);
+}
+
+void TestReplay::perturbedPayloadIsCaughtAtItsSeq()
+{
+    const std::string trace = path("perturb.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(3), trace).ok);
+    // Change one argument of message 17 (a zigzag int 0 -> 1 still decodes).
+    auto reader = TraceReader::open(trace);
+    QVERIFY(reader);
+    auto m = (*reader)->message(17);
+    QVERIFY(m && *m);
+    std::string payload = (*m)->payload;
+    auto v = decodeRowPayload((*m)->handler, payload);
+    QVERIFY(v && !v->items.empty() && v->items[0].tag == PayloadTag::Int);
+    payload[2] = char(payload[2] ^ 2); // the first argument's varint: +-1
+    reader = std::unexpected(std::string("closed"));
+    Database db;
+    QVERIFY(db.open(trace, Database::Mode::ReadWriteCreate));
+    Statement st = db.prepare("UPDATE messages SET payload = ? WHERE seq = 17");
+    st.bindBlob(1, payload);
+    st.step();
+    QVERIFY(st.ok());
+    st = Statement();
+    db.close();
+
+    auto report = verify(trace);
+    QVERIFY2(report, report ? "" : report.error().c_str());
+    QVERIFY(report->divergence);
+    QCOMPARE(report->divergence->seq, uint64_t(17));
+    QCOMPARE(report->divergence->actor, (*m)->receiver);
+    QCOMPARE(report->divergence->tick, (*m)->tick);
+    QVERIFY2(report->divergence->what.find("payload: recorded") == 0, report->divergence->what.c_str());
+}
+
+void TestReplay::perturbedStateHashIsCaughtAtItsSeq()
+{
+    const std::string trace = path("hash.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(5), trace).ok);
+    const uint64_t at = messageCount(trace) / 2;
+    QVERIFY(at > 5);
+    sql(trace, "UPDATE messages SET state_hash = state_hash + 1 WHERE seq = " + std::to_string(at));
+    auto report = verify(trace);
+    QVERIFY(report);
+    QVERIFY(report->divergence);
+    QCOMPARE(report->divergence->seq, at);
+    QVERIFY(report->divergence->what.find("state hash") != std::string::npos);
+    // Order: two rows swapped.
+    const std::string trace2 = path("order.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(5), trace2).ok);
+    sql(trace2, "UPDATE messages SET receiver = 999 WHERE seq = " + std::to_string(at - 3));
+    auto r2 = verify(trace2);
+    QVERIFY(r2 && r2->divergence);
+    QCOMPARE(r2->divergence->seq, at - 3);
+    QVERIFY(r2->divergence->what.find("receiver") == 0);
+}
+
+void TestReplay::missingAndExtraOutputIsCaught()
+{
+    const std::string trace = path("out.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(2), trace).ok);
+    sql(trace, "UPDATE outputs SET text = 'forged\n' WHERE rowid = 1");
+    auto report = verify(trace);
+    QVERIFY(report && report->divergence);
+    QVERIFY2(report->divergence->what.find("output: recorded \"forged\"") == 0, report->divergence->what.c_str());
+    // Messages cut from the end of a complete trace: the replay delivers more.
+    const std::string trace2 = path("cut.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(2), trace2).ok);
+    const uint64_t keep = messageCount(trace2) / 2;
+    sql(trace2, "DELETE FROM messages WHERE seq > " + std::to_string(keep));
+    auto r2 = verify(trace2);
+    QVERIFY(r2 && r2->divergence);
+    QCOMPARE(r2->divergence->seq, keep + 1);
+}
+
+void TestReplay::recordedInputsAreFedBack()
+{
+    const std::string trace = path("env.aftrace").toStdString();
+    tracetest::RecordOptions o;
+    o.env = [](std::string_view name) -> std::optional<std::string> {
+        if (name == "AEROFLOW_TEST_VALUE")
+            return std::string("recorded-value");
+        return std::nullopt;
+    };
+    auto r = tracetest::record("env.aefl", kEnvProgram, trace, o);
+    QVERIFY2(r.ok, r.error.c_str());
+    QVERIFY(r.output.find("got recorded-value") != std::string::npos);
+    auto report = verify(trace); // the replay has no such variable: the trace supplies it
+    QVERIFY(report);
+    QVERIFY2(!report->divergence, report->divergence ? report->divergence->what.c_str() : "");
+
+    // UI events injected between steps come back at the same position.
+    const char* screen = R"(
+actor Box {
+    state n = 0
+    on Bump(k) { n += k; print("bump", k, n, time) }
+}
+let b = spawn(Box)
+for i in range(3) { after(i * 5 + 1, b, Bump(100)) }
+)";
+    const std::string trace2 = path("ui.aftrace").toStdString();
+    tracetest::RecordOptions ui;
+    ui.captureHashes = true;
+    ui.recorder.minCheckpointInterval = 1;
+    int injected = 0;
+    ui.betweenSteps = [&](engine::Scheduler& s) {
+        if (s.delivered() == 1 || s.delivered() == 2) {
+            injected += s.injectMessage(1, engine::makeMessage(0, {engine::Value::integer(int64_t(s.delivered()))}));
+        }
+    };
+    auto r2 = tracetest::record("ui.aefl", screen, trace2, ui);
+    QVERIFY2(r2.ok, r2.error.c_str());
+    QCOMPARE(injected, 2);
+    QCOMPARE(r2.stats.messagesDelivered, uint64_t(5));
+    auto report2 = verify(trace2);
+    QVERIFY2(report2, report2 ? "" : report2.error().c_str());
+    QVERIFY2(!report2->divergence, report2->divergence ? report2->divergence->what.c_str() : "");
+}
+
+void TestReplay::refusesChangedProgramOrSchema()
+{
+    const std::string trace = path("changed.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(4), trace).ok);
+    sql(trace, "UPDATE sources SET text = text || '\n# edited\n'");
+    auto report = verify(trace);
+    QVERIFY(!report);
+    QVERIFY2(report.error().find("does not match the program hash") != std::string::npos, report.error().c_str());
+    const Cli c = runCli({QStringLiteral("replay"), QString::fromStdString(trace), QStringLiteral("--verify")});
+    QCOMPARE(c.exitCode, 1);
+    QVERIFY(c.err.contains(QLatin1String("program hash")));
+
+    const std::string trace2 = path("schema.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(4), trace2).ok);
+    sql(trace2, "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    const Cli c2 = runCli({QStringLiteral("replay"), QString::fromStdString(trace2), QStringLiteral("--verify")});
+    QCOMPARE(c2.exitCode, 1);
+    QVERIFY2(c2.err.contains(QLatin1String("schema version 2 is not supported")), qPrintable(c2.err));
+}
+
+void TestReplay::replayToTick()
+{
+    const std::string trace = path("to.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(6), trace).ok);
+    auto reader = TraceReader::open(trace);
+    QVERIFY(reader);
+    const uint64_t tick = (*reader)->info().finalTick / 2;
+    const uint64_t seq = *(*reader)->seqAtTick(tick);
+    auto program = compileTraceProgram(**reader);
+    QVERIFY(program);
+    ReplayOptions o;
+    o.verify = true;
+    o.toSeq = seq;
+    auto report = replayTrace(**reader, *program, o);
+    QVERIFY(report);
+    QVERIFY(!report->divergence);
+    QCOMPARE(report->messages, seq);
+}
+
+void TestReplay::cliReplayInfoQueryExportSnapshot()
+{
+    const QString trace = path("cli.aftrace");
+    const QString example = QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples/counter.aefl");
+    auto r = tracetest::record(example.toStdString(), readText(example), trace.toStdString());
+    QVERIFY(r.ok);
+
+    Cli c = runCli({QStringLiteral("replay"), trace});
+    QCOMPARE(c.exitCode, 0);
+    QCOMPARE(c.out.toStdString(), r.output); // counter prints only to stdout
+    c = runCli({QStringLiteral("replay"), trace, QStringLiteral("--verify")});
+    QCOMPARE(c.exitCode, 0);
+    QVERIFY(c.out.startsWith(QLatin1String("replay verified: 7 messages")));
+
+    c = runCli({QStringLiteral("info"), trace});
+    QCOMPARE(c.exitCode, 0);
+    QVERIFY(c.out.contains(QLatin1String("messages:     7")));
+    QVERIFY(c.out.contains(QLatin1String("counter.aefl")));
+
+    c = runCli({QStringLiteral("query"), trace, QStringLiteral("SELECT count(*) AS n FROM messages")});
+    QCOMPARE(c.exitCode, 0);
+    QCOMPARE(c.out, QStringLiteral("n\n-\n7\n(1 row)\n"));
+    c = runCli({QStringLiteral("query"), trace, QStringLiteral("DELETE FROM messages")});
+    QCOMPARE(c.exitCode, 1);
+    c = runCli({QStringLiteral("query"), trace});
+    QCOMPARE(c.exitCode, 2);
+
+    const QString json = path("cli.json");
+    c = runCli({QStringLiteral("export"), trace, QStringLiteral("--format"), QStringLiteral("chrome"),
+                  QStringLiteral("--out"), json});
+    QCOMPARE(c.exitCode, 0);
+    QVERIFY(QFile::exists(json));
+    c = runCli({QStringLiteral("export"), trace, QStringLiteral("--format"), QStringLiteral("xml"),
+                  QStringLiteral("--out"), json});
+    QCOMPARE(c.exitCode, 2);
+
+    // snapshot at a tick, then resume: prints what the run printed after it.
+    const QString afs = path("cli.afs");
+    c = runCli({QStringLiteral("snapshot"), trace, QStringLiteral("--at"), QStringLiteral("1"),
+                  QStringLiteral("--out"), afs});
+    QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+    c = runCli({QStringLiteral("resume"), afs});
+    QCOMPARE(c.exitCode, 0);
+    QVERIFY2(QString::fromStdString(r.output).endsWith(c.out), qPrintable(c.out));
+    QVERIFY(!c.out.isEmpty());
+
+    c = runCli({QStringLiteral("info"), path("nothing.aftrace")});
+    QCOMPARE(c.exitCode, 1);
+    QVERIFY(c.err.contains(QLatin1String("no such file")));
+}
+
+QTEST_GUILESS_MAIN(TestReplay)
+#include "tst_replay.moc"

@@ -1,0 +1,321 @@
+// The trace store: what a recording holds, the reader's checks on foreign,
+// damaged and truncated files, write failures, read-only queries, export.
+
+#include "TraceTestSupport.h"
+
+#include "Sqlite.h"
+#include "TraceExport.h"
+#include "TraceQuery.h"
+#include "TraceReader.h"
+#include "TraceSchema.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sstream>
+
+using namespace aeroflow;
+using namespace aeroflow::debugger;
+
+namespace {
+
+const char* kPingPong = R"(
+actor Ponger { on Ping(k) { emit(k + 1) } }
+actor Pinger {
+    state partner: Ponger
+    on Start(p) { partner = p; send(partner, Ping(1)) }
+    on reply(k) { if k < 50 { send(partner, Ping(k + 1)) } else { print("done", k) } }
+}
+let ponger = spawn(Ponger)
+let pinger = spawn(Pinger)
+send(pinger, Start(ponger))
+)";
+
+std::string readAll(const QString& path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return f.readAll().toStdString();
+}
+
+void writeAll(const QString& path, const std::string& bytes)
+{
+    QFile f(path);
+    f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    f.write(bytes.data(), qint64(bytes.size()));
+}
+
+} // namespace
+
+class TestTrace : public QObject {
+    Q_OBJECT
+private slots:
+    void init() { QVERIFY(m_dir.isValid()); }
+    void recordingHoldsTheRun();
+    void smallPayloadsStaySmall();
+    void rejectsWhatIsNotATrace();
+    void rejectsDamagedAndTruncatedFiles();
+    void unwritableLocationIsAClearError();
+    void fullDiskStopsCleanlyAndKeepsCommittedBatches();
+    void queriesAreReadOnly();
+    void exportsChromeJsonCsv();
+    void seqAtTickAndCausalChain();
+
+private:
+    QString path(const char* name) const { return m_dir.filePath(QLatin1String(name)); }
+    QTemporaryDir m_dir;
+};
+
+void TestTrace::recordingHoldsTheRun()
+{
+    const QString p = path("pp.aftrace");
+    auto r = tracetest::record("pp.aefl", kPingPong, p.toStdString());
+    QVERIFY2(r.ok, r.error.c_str());
+    auto trace = TraceReader::open(p.toStdString());
+    QVERIFY2(trace, trace ? "" : trace.error().c_str());
+    const TraceInfo& i = (*trace)->info();
+    QCOMPARE(i.schemaVersion, kTraceSchemaVersion);
+    QCOMPARE(i.messages, r.stats.messagesDelivered);
+    QCOMPARE(i.actors, uint64_t(3));
+    QVERIFY(i.complete);
+    QCOMPARE(i.exitCode.value_or(-1), 0);
+    QCOMPARE(i.programHash, compiler::fnv1a64(kPingPong));
+    QCOMPARE(*(*trace)->sourceText(), std::string(kPingPong));
+    auto msgs = (*trace)->messages(1, i.messages);
+    QVERIFY(msgs);
+    for (size_t k = 0; k < msgs->size(); ++k) {
+        QCOMPARE((*msgs)[k].seq, uint64_t(k + 1)); // contiguous
+        if (k)
+            QVERIFY((*msgs)[k].tick >= (*msgs)[k - 1].tick);
+        QVERIFY((*msgs)[k].causeSeq < (*msgs)[k].seq);
+    }
+    // Emitted values to main have no handler; messages print with their names.
+    const TraceMessage& first = msgs->front();
+    QCOMPARE(first.receiver, 2u);
+    auto v = decodeRowPayload(first.handler, first.payload);
+    QVERIFY(v);
+    QCOMPARE(formatPayload(*v, (*trace)->names()), std::string("Start(<Ponger#1>)"));
+    auto outputs = (*trace)->outputsUpTo(UINT64_MAX);
+    QVERIFY(outputs);
+    std::string all;
+    for (const auto& o : *outputs)
+        all += o.text;
+    QCOMPARE(all, r.output);
+}
+
+void TestTrace::smallPayloadsStaySmall()
+{
+    // Average bytes per message of a ping-pong trace (checkpoints included).
+    const std::string src = std::string(kPingPong).replace(std::string(kPingPong).find("k < 50"), 6, "k < 20000");
+    const QString p = path("size.aftrace");
+    auto r = tracetest::record("size.aefl", src, p.toStdString());
+    QVERIFY2(r.ok, r.error.c_str());
+    auto trace = TraceReader::open(p.toStdString());
+    QVERIFY(trace);
+    const double perMessage = double((*trace)->info().fileBytes) / double((*trace)->info().messages);
+    qInfo("%.1f bytes per message over %llu messages", perMessage,
+          static_cast<unsigned long long>((*trace)->info().messages));
+    QVERIFY(perMessage <= 64.0);
+}
+
+void TestTrace::rejectsWhatIsNotATrace()
+{
+    auto expectError = [&](const QString& p, const char* fragment) {
+        auto t = TraceReader::open(p.toStdString());
+        QVERIFY2(!t, qPrintable(p));
+        QVERIFY2(t.error().find(fragment) != std::string::npos, t.error().c_str());
+    };
+    expectError(path("missing.aftrace"), "no such file");
+    writeAll(path("empty.aftrace"), "");
+    expectError(path("empty.aftrace"), "empty");
+    writeAll(path("text.aftrace"), "print(\"hello\")\n");
+    expectError(path("text.aftrace"), "not an SQLite database");
+    {
+        Database db;
+        QVERIFY(db.open(path("other.db").toStdString(), Database::Mode::ReadWriteCreate));
+        QVERIFY(db.exec("CREATE TABLE t(x); INSERT INTO t VALUES (1);"));
+    }
+    expectError(path("other.db"), "without a meta table");
+    {
+        Database db;
+        QVERIFY(db.open(path("othermeta.db").toStdString(), Database::Mode::ReadWriteCreate));
+        QVERIFY(db.exec("CREATE TABLE meta(key, value); INSERT INTO meta VALUES ('format', 'something-else');"));
+    }
+    expectError(path("othermeta.db"), "not an AeroFlow trace");
+    // A trace of another schema version.
+    const QString p = path("v99.aftrace");
+    QVERIFY(tracetest::record("pp.aefl", kPingPong, p.toStdString()).ok);
+    {
+        Database db;
+        QVERIFY(db.open(p.toStdString(), Database::Mode::ReadWriteCreate));
+        QVERIFY(db.exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'"));
+    }
+    expectError(p, "schema version 99 is not supported");
+}
+
+void TestTrace::rejectsDamagedAndTruncatedFiles()
+{
+    const QString p = path("good.aftrace");
+    const std::string src = std::string(kPingPong).replace(std::string(kPingPong).find("k < 50"), 6, "k < 3000");
+    QVERIFY(tracetest::record("pp.aefl", src, p.toStdString()).ok);
+    const std::string good = readAll(p);
+    QVERIFY(good.size() > 64 * 1024);
+    int rejected = 0;
+    // Truncations at many points, and byte damage at many offsets: the reader
+    // either refuses the file or every query answers (possibly with an error).
+    for (size_t cut : {size_t(100), size_t(4096), good.size() / 3, good.size() / 2, good.size() - 8192}) {
+        writeAll(path("cut.aftrace"), good.substr(0, cut));
+        auto t = TraceReader::open(path("cut.aftrace").toStdString());
+        if (!t) {
+            ++rejected;
+            QVERIFY(!t.error().empty());
+            continue;
+        }
+        (void)(*t)->messages(1, UINT64_MAX);
+        (void)(*t)->outputsUpTo(UINT64_MAX);
+    }
+    for (size_t off = 8192; off < good.size(); off += good.size() / 23) {
+        std::string bad = good;
+        for (size_t k = 0; k < 64 && off + k < bad.size(); ++k)
+            bad[off + k] = char(0xA5 ^ k);
+        writeAll(path("bad.aftrace"), bad);
+        auto t = TraceReader::open(path("bad.aftrace").toStdString());
+        if (!t) {
+            ++rejected;
+            QVERIFY(t.error().find("trace '") == 0);
+            continue;
+        }
+        (void)(*t)->messages(1, UINT64_MAX);
+        (void)(*t)->causalChain((*t)->info().messages);
+        std::ostringstream sink;
+        (void)exportTrace(**t, ExportFormat::Json, sink);
+    }
+    QVERIFY(rejected > 0);
+}
+
+void TestTrace::unwritableLocationIsAClearError()
+{
+    auto program = tracetest::compileOrNull("pp.aefl", kPingPong);
+    QVERIFY(program);
+    auto rec = Recorder::create(path("no/such/dir/x.aftrace").toStdString(), program, kPingPong, {});
+    QVERIFY(!rec);
+    QVERIFY2(rec.error().find("cannot write trace") == 0, rec.error().c_str());
+    auto dirAsFile = Recorder::create(m_dir.path().toStdString(), program, kPingPong, {});
+    QVERIFY(!dirAsFile);
+    QVERIFY(dirAsFile.error().find("is a directory") != std::string::npos);
+}
+
+void TestTrace::fullDiskStopsCleanlyAndKeepsCommittedBatches()
+{
+    // max_page_count makes SQLite report SQLITE_FULL exactly as a full disk does.
+    const QString p = path("full.aftrace");
+    tracetest::RecordOptions o;
+    o.recorder.writer.maxPageCount = 60;
+    o.recorder.batchRows = 512;
+    o.maxMessages = 1'000'000;
+    const std::string src = std::string(kPingPong).replace(std::string(kPingPong).find("k < 50"), 6, "k < 400000");
+    auto r = tracetest::record("full.aefl", src, p.toStdString(), o);
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.find("full") != std::string::npos, r.error.c_str());
+    QVERIFY(r.stats.messagesDelivered < 400000); // the run stopped early
+    auto t = TraceReader::open(p.toStdString());
+    QVERIFY2(t, t ? "" : t.error().c_str());
+    QVERIFY(!(*t)->info().complete);
+    QVERIFY((*t)->info().messages > 0);
+    QVERIFY((*t)->info().messages % 512 == 0); // whole batches only
+}
+
+void TestTrace::queriesAreReadOnly()
+{
+    const QString p = path("q.aftrace");
+    QVERIFY(tracetest::record("pp.aefl", kPingPong, p.toStdString()).ok);
+    auto t = TraceReader::open(p.toStdString());
+    QVERIFY(t);
+    auto table = runQuery(**t, "SELECT handler, count(*) AS n FROM messages_named GROUP BY 1 ORDER BY 1");
+    QVERIFY2(table, table ? "" : table.error().c_str());
+    QCOMPARE(table->columns, (std::vector<std::string>{"handler", "n"}));
+    QCOMPARE(table->rows.size(), size_t(3)); // Ping, Start, reply (an emit to an actor arrives as reply)
+    const std::string text = formatTable(*table);
+    QVERIFY(text.find("handler  n") == 0);
+    for (const char* sql : {"DELETE FROM messages", "UPDATE meta SET value = 'x'", "DROP TABLE messages",
+                            "CREATE TABLE x(y)", "PRAGMA journal_mode=DELETE"}) {
+        auto w = runQuery(**t, sql);
+        QVERIFY2(!w, sql);
+    }
+    QVERIFY(!runQuery(**t, "SELECT 1; DELETE FROM messages"));
+    QVERIFY(!runQuery(**t, "SELEC nonsense"));
+    auto count = runQuery(**t, "SELECT count(*) FROM messages");
+    QVERIFY(count);
+    QCOMPARE(count->rows[0][0], std::to_string((*t)->info().messages));
+}
+
+void TestTrace::exportsChromeJsonCsv()
+{
+    const QString p = path("e.aftrace");
+    QVERIFY(tracetest::record("pp.aefl", kPingPong, p.toStdString()).ok);
+    auto t = TraceReader::open(p.toStdString());
+    QVERIFY(t);
+    const uint64_t n = (*t)->info().messages;
+
+    std::ostringstream chrome;
+    QVERIFY(exportTrace(**t, ExportFormat::Chrome, chrome));
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(chrome.str()), &err);
+    QVERIFY2(!doc.isNull(), qPrintable(err.errorString()));
+    int slices = 0, starts = 0, finishes = 0, threads = 0;
+    for (const auto& e : doc.object().value("traceEvents").toArray()) {
+        const QString ph = e.toObject().value("ph").toString();
+        slices += ph == "X";
+        starts += ph == "s";
+        finishes += ph == "f";
+        threads += e.toObject().value("name").toString() == "thread_name";
+    }
+    QCOMPARE(uint64_t(slices), n);
+    QCOMPARE(starts, finishes);
+    QVERIFY(starts > 0);
+    QCOMPARE(threads, 3);
+
+    std::ostringstream json;
+    QVERIFY(exportTrace(**t, ExportFormat::Json, json));
+    const QJsonDocument jd = QJsonDocument::fromJson(QByteArray::fromStdString(json.str()), &err);
+    QVERIFY2(!jd.isNull(), qPrintable(err.errorString()));
+    QCOMPARE(uint64_t(jd.object().value("messages").toArray().size()), n);
+    QCOMPARE(jd.object().value("messages").toArray().at(0).toObject().value("payload").toString(),
+             QStringLiteral("Start(<Ponger#1>)"));
+
+    std::ostringstream csv;
+    QVERIFY(exportTrace(**t, ExportFormat::Csv, csv));
+    const std::string c = csv.str();
+    QCOMPARE(uint64_t(std::count(c.begin(), c.end(), '\n')), n + 1);
+    QVERIFY(c.find("1,1,main,Pinger#2,Start,Start(<Ponger#1>),0,") != std::string::npos);
+}
+
+void TestTrace::seqAtTickAndCausalChain()
+{
+    const QString p = path("c.aftrace");
+    QVERIFY(tracetest::record("pp.aefl", kPingPong, p.toStdString()).ok);
+    auto t = TraceReader::open(p.toStdString());
+    QVERIFY(t);
+    TraceReader& r = **t;
+    auto msgs = *r.messages(1, UINT64_MAX);
+    for (uint64_t tick = 0; tick <= r.info().finalTick + 1; ++tick) {
+        uint64_t expect = 0;
+        for (const auto& m : msgs)
+            if (m.tick <= tick)
+                expect = m.seq;
+        QCOMPARE(*r.seqAtTick(tick), expect);
+    }
+    auto chain = r.causalChain(10);
+    QVERIFY(chain);
+    QCOMPARE(chain->front(), uint64_t(10));
+    QCOMPARE(chain->back(), uint64_t(1)); // Start, sent by top-level code
+    for (size_t k = 1; k < chain->size(); ++k)
+        QCOMPARE((*chain)[k], msgs[(*chain)[k - 1] - 1].causeSeq);
+}
+
+QTEST_GUILESS_MAIN(TestTrace)
+#include "tst_trace.moc"
