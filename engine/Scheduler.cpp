@@ -1,5 +1,7 @@
 #include "Scheduler.h"
 
+#include <algorithm>
+
 #include "Hash.h"
 #include "Print.h"
 #include "Program.h"
@@ -27,15 +29,80 @@ private:
     Scheduler& m_s;
 };
 
-bool Scheduler::Envelope::operator>(const Envelope& o) const
+void Scheduler::EventQueue::push(Envelope&& e)
 {
-    if (time != o.time)
-        return time > o.time;
-    if (receiver != o.receiver)
-        return receiver > o.receiver;
-    if (sender != o.sender)
-        return sender > o.sender;
-    return seq > o.seq;
+    if (m_heap) {
+        c.push_back(std::move(e));
+        std::push_heap(c.begin(), c.end(), std::greater<Envelope>());
+        return;
+    }
+    // Only a message for the batch's own tick (or earlier) could belong in
+    // the batch; none arrives while it is delivered (sends stamp now + 1 or
+    // later), but stay correct anyway: dissolve it and gather again.
+    if (m_batch > 0 && e.time <= m_batchTime)
+        m_batch = 0;
+    c.push_back(std::move(e));
+}
+
+void Scheduler::EventQueue::gather()
+{
+    uint64_t t = UINT64_MAX;
+    for (const Envelope& e : c)
+        t = std::min(t, e.time);
+    auto mid = std::partition(c.begin(), c.end(), [t](const Envelope& e) { return e.time == t; });
+    // Senders handled in order usually push in key order already (a parent's
+    // children have increasing ids): then reversing is enough.
+    if (std::is_sorted(c.begin(), mid, [](const Envelope& a, const Envelope& b) { return b > a; }))
+        std::reverse(c.begin(), mid);
+    else if (!std::is_sorted(c.begin(), mid, std::greater<Envelope>()))
+        std::sort(c.begin(), mid, std::greater<Envelope>());
+    m_batch = size_t(mid - c.begin());
+    m_batchTime = t;
+    // Envelopes looked at without being delivered now: if that outgrows the
+    // deliveries (plus slack), switch to the heap.
+    m_scanned += c.size() - m_batch;
+    if (m_scanned > 4 * m_popped + 65536) {
+        m_heap = true;
+        m_batch = 0;
+        std::make_heap(c.begin(), c.end(), std::greater<Envelope>());
+    }
+}
+
+Scheduler::Envelope& Scheduler::EventQueue::top()
+{
+    if (m_heap)
+        return c.front();
+    if (m_batch == 0)
+        gather();
+    return m_heap ? c.front() : c[m_batch - 1];
+}
+
+void Scheduler::EventQueue::pop()
+{
+    if (m_heap) {
+        std::pop_heap(c.begin(), c.end(), std::greater<Envelope>());
+        c.pop_back();
+        return;
+    }
+    if (m_batch == 0)
+        gather();
+    if (m_heap) {
+        pop();
+        return;
+    }
+    ++m_popped;
+    // The hole at m_batch - 1 becomes the first slot after the batch: fill it
+    // with the last envelope (any order is fine there).
+    const size_t hole = --m_batch;
+    if (hole + 1 != c.size())
+        c[hole] = std::move(c.back());
+    c.pop_back();
+}
+
+void Scheduler::EventQueue::clear()
+{
+    c.clear();
+    m_batch = 0;
 }
 
 Scheduler::Scheduler(std::shared_ptr<const compiler::Program> program, RunOptions options, OutputFn output)
@@ -54,6 +121,22 @@ Scheduler::Scheduler(std::shared_ptr<const compiler::Program> program, RunOption
     m_actors.push_back(std::move(main));
     m_heap.bytesByActor.assign(1, 0);
     m_globals.resize(m_program->globals.size());
+    m_replyMessage = m_program->findMessage("reply");
+    const size_t types = m_program->actors.size(), messages = m_program->messages.size();
+    if (types * messages <= (size_t(1) << 20)) {
+        m_handlerTable.assign(types * messages, -1);
+        for (size_t t = 0; t < types; ++t)
+            for (size_t m = 0; m < messages; ++m)
+                m_handlerTable[t * messages + m] = m_program->actors[t].handlerFor(uint32_t(m));
+    }
+}
+
+int32_t Scheduler::handlerOf(int32_t actorType, uint32_t message) const
+{
+    const size_t messages = m_program->messages.size();
+    if (!m_handlerTable.empty() && message < messages)
+        return m_handlerTable[size_t(actorType) * messages + message];
+    return m_program->actors[size_t(actorType)].handlerFor(message);
 }
 
 Scheduler::~Scheduler()
@@ -61,8 +144,7 @@ Scheduler::~Scheduler()
     // Free this run's values under its own account, never another run's.
     HeapAccount* saved = currentHeapAccount();
     setCurrentHeapAccount(&m_heap);
-    while (!m_queue.empty())
-        m_queue.pop();
+    m_queue.clear();
     m_mainInbox.clear();
     m_globals.clear();
     m_mainFiber.reset();
@@ -249,8 +331,8 @@ void Scheduler::emit(const Value& value)
         return;
     }
     const ActorRecord& target = *m_actors[to];
-    const int32_t reply = m_program->findMessage("reply");
-    if (reply < 0 || m_program->actors[size_t(target.type)].handlerFor(uint32_t(reply)) < 0) {
+    const int32_t reply = m_replyMessage;
+    if (reply < 0 || handlerOf(target.type, uint32_t(reply)) < 0) {
         warn("emit() from " + actorLabel(currentActor().id) + " to " + actorLabel(to) +
              ", which has no 'on reply' handler: value dropped");
         return;
@@ -357,7 +439,7 @@ void Scheduler::deliver(Envelope env)
         return;
     }
     const auto& at = m_program->actors[size_t(actor.type)];
-    const int32_t handler = at.handlerFor(msg.message);
+    const int32_t handler = handlerOf(actor.type, msg.message);
     if (handler < 0) {
         warn(actorLabel(actor.id) + " has no handler for message " + m_program->messages[msg.message].name +
              ": dropped");
@@ -406,7 +488,8 @@ std::optional<uint64_t> Scheduler::nextTime() const
 {
     if (m_queue.empty())
         return std::nullopt;
-    return m_queue.top().time;
+    // top() may gather the next batch: a change of layout, not of content.
+    return const_cast<EventQueue&>(m_queue).top().time;
 }
 
 bool Scheduler::step()
@@ -429,7 +512,9 @@ bool Scheduler::step()
     }
     HeapAccount* saved = currentHeapAccount();
     setCurrentHeapAccount(&m_heap);
-    Envelope env = m_queue.top();
+    // Moved out before pop(): pop() only moves the (moved-from) top aside; its
+    // key fields stay intact for the heap's comparisons.
+    Envelope env = std::move(m_queue.top());
     m_queue.pop();
     m_now = env.time;
     deliver(std::move(env));
@@ -475,8 +560,7 @@ RunStats Scheduler::finish()
     m_stats.exitCode = m_failed ? 1 : 0;
     m_stats.finalTime = m_now;
     // Release every value while this run's account is installed.
-    while (!m_queue.empty())
-        m_queue.pop();
+    m_queue.clear();
     m_mainInbox.clear();
     m_globals.clear();
     m_mainFiber.reset();

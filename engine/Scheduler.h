@@ -192,7 +192,47 @@ private:
         uint64_t seq;
         Value payload;       ///< a message, or the emitted value for the main program
         uint64_t cause = 0;  ///< delivery seq whose handler sent it
-        bool operator>(const Envelope& o) const;
+        // Inline: the queue's heap compares on every sift.
+        bool operator>(const Envelope& o) const
+        {
+            if (time != o.time)
+                return time > o.time;
+            if (receiver != o.receiver)
+                return receiver > o.receiver;
+            if (sender != o.sender)
+                return sender > o.sender;
+            return seq > o.seq;
+        }
+    };
+    /// The pending messages. A std::priority_queue to SnapshotIo (which reads
+    /// the container `c` as the set of pending envelopes, in any order, and
+    /// push()es when restoring), but ordered by tick: nearly every message is
+    /// stamped now + 1, so the envelopes of the earliest tick are gathered and
+    /// sorted once (the "batch", kept at the front of `c`, descending, so the
+    /// next one is c[batch - 1]); push() appends after it in O(1); pop() refills
+    /// the hole with the last element. Falls back to a binary heap for good
+    /// when gathering keeps scanning far more envelopes than it delivers
+    /// (many timers far ahead): never worse than a heap by more than a
+    /// constant factor. Delivery order is the same strict key order either way.
+    class EventQueue : public std::priority_queue<Envelope, std::vector<Envelope>, std::greater<Envelope>> {
+    public:
+        bool empty() const { return c.empty(); }
+        size_t size() const { return c.size(); }
+        void push(Envelope&& e);
+        /// The next envelope (gathers the next tick's batch when needed).
+        Envelope& top();
+        const Envelope& top() const = delete; // the base's would read c.front()
+        template <class... A>
+        void emplace(A&&...) = delete;
+        void pop();
+        void clear();
+
+    private:
+        void gather();
+        size_t m_batch = 0;         ///< c[0, m_batch): the current tick, sorted descending
+        uint64_t m_batchTime = 0;
+        bool m_heap = false;        ///< fallen back to a binary heap over c
+        uint64_t m_scanned = 0, m_popped = 0;
     };
     struct Context {
         uint32_t actor;
@@ -216,7 +256,7 @@ private:
     HeapAccount m_heap;
     HeapAccount* m_savedHeap = nullptr;
     std::vector<std::unique_ptr<ActorRecord>> m_actors;
-    std::priority_queue<Envelope, std::vector<Envelope>, std::greater<Envelope>> m_queue;
+    EventQueue m_queue;
     std::vector<Context> m_ctx;
     std::unique_ptr<Fiber> m_mainFiber;
     std::vector<Value> m_globals;
@@ -229,6 +269,13 @@ private:
     uint64_t m_currentSeq = 0; ///< delivery being handled (0: top-level code)
     uint64_t m_outsideSeq = 0; ///< sequence of messages from outside (UI events)
     RunStats m_stats;
+    /// Lookups done once per program rather than per message: the id of the
+    /// message `reply` (-1: none) and, per (actor type, message id), the
+    /// handler function or -1 (empty when the table would be too large;
+    /// then ActorType::handlerFor is asked).
+    int32_t m_replyMessage = -1;
+    std::vector<int32_t> m_handlerTable;
+    int32_t handlerOf(int32_t actorType, uint32_t message) const;
 };
 
 /// Compiles nothing: runs an already compiled program and returns its stats.

@@ -10,6 +10,8 @@
 // one, so two holders never observe each other's changes. Reference counts are
 // not atomic: the engine runs one actor at a time on one thread.
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,22 +37,29 @@ public:
     Value() : m_type(ValueType::Nil) { m_u.i = 0; }
     Value(const Value& o) : m_type(o.m_type), m_u(o.m_u) { retain(); }
     Value(Value&& o) noexcept : m_type(o.m_type), m_u(o.m_u) { o.m_type = ValueType::Nil; }
+    // Read `o` and retain it before releasing the old value: correct for
+    // self-assignment and for `o` living inside the object being released, and
+    // small enough to inline (the interpreter copies registers constantly).
     Value& operator=(const Value& o)
     {
-        if (this != &o) {
-            Value tmp(o);
-            swap(tmp);
-        }
+        const ValueType t = o.m_type;
+        const U u = o.m_u;
+        o.retain();
+        release();
+        m_type = t;
+        m_u = u;
         return *this;
     }
     Value& operator=(Value&& o) noexcept
     {
-        if (this != &o) {
-            release();
-            m_type = o.m_type;
-            m_u = o.m_u;
-            o.m_type = ValueType::Nil;
-        }
+        // Take `o` before releasing (it may live inside the released object);
+        // self-move leaves the value unchanged.
+        const ValueType t = o.m_type;
+        const U u = o.m_u;
+        o.m_type = ValueType::Nil;
+        release();
+        m_type = t;
+        m_u = u;
         return *this;
     }
     ~Value() { release(); }
@@ -61,10 +70,17 @@ public:
     }
 
     static Value nil() { return {}; }
-    static Value boolean(bool b) { Value v(ValueType::Bool); v.m_u.b = b; return v; }
+    // Whole-word stores only: a byte store followed by a word load of the same
+    // Value stalls store forwarding (seen at every comparison in the VM).
+    static Value boolean(bool b) { Value v(ValueType::Bool); v.m_u.i = int64_t(b); return v; }
     static Value integer(int64_t i) { Value v(ValueType::Int); v.m_u.i = i; return v; }
     static Value number(double f) { Value v(ValueType::Float); v.m_u.f = f; return v; }
-    static Value actor(uint32_t id, uint32_t type) { Value v(ValueType::Actor); v.m_u.ref = {id, type}; return v; }
+    static Value actor(uint32_t id, uint32_t type)
+    {
+        Value v(ValueType::Actor);
+        v.m_u.i = int64_t(uint64_t(id) | (uint64_t(type) << 32)); // == ref {id, type} (little endian)
+        return v;
+    }
     /// Takes ownership of one reference to `o` (fresh objects start at one).
     static Value object(Obj* o);
 
@@ -105,6 +121,7 @@ private:
     } m_u;
 };
 static_assert(sizeof(Value) == 16);
+static_assert(std::endian::native == std::endian::little, "Value::actor packs {id, type} as one word");
 
 // --- memory accounting --------------------------------------------------------
 
@@ -190,6 +207,10 @@ struct TensorObj final : Obj {
 
 struct MessageObj final : Obj {
     MessageObj(uint32_t id, std::vector<Value> a) : Obj(ValueType::Message), message(id), args(std::move(a)) { recharge(); }
+    // Every send allocates one (and frees one when handled): recycled through
+    // a small per-thread free list instead of malloc (Value.cpp).
+    static void* operator new(size_t size);
+    static void operator delete(void* p, size_t size) noexcept;
     int64_t measure() const override { return int64_t(sizeof(*this) + args.capacity() * sizeof(Value)); }
     uint32_t message;
     std::vector<Value> args;

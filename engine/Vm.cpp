@@ -76,420 +76,517 @@ Value Vm::call(uint32_t function, std::span<const Value> args, Value closure)
         uint32_t& n;
         ~Unnest() { --n; }
     } unnest{m_nesting};
-    Fiber fiber;
+    // One fiber per nesting level, reused: its register and frame vectors keep
+    // their capacity, so a handler call allocates nothing. (The running levels
+    // below this one are still in use.)
+    if (m_fibers.size() < m_nesting)
+        m_fibers.push_back(std::make_unique<Fiber>());
+    Fiber& fiber = *m_fibers[m_nesting - 1];
     start(fiber, function, args, std::move(closure));
-    if (resume(fiber) == Status::Suspended)
-        throw VmError{"recv() is only available in the main program", 0, where(fiber)};
+    if (resume(fiber) == Status::Suspended) {
+        VmError err{"recv() is only available in the main program", 0, where(fiber)};
+        fiber.frames.clear();
+        fiber.regs.clear();
+        throw err;
+    }
     return std::move(fiber.result);
 }
 
 Vm::Status Vm::resume(Fiber& fiber)
 {
+    // Threaded dispatch (GCC's labels as values): one indirect jump per op,
+    // at the end of each op, so the branch predictor sees op pairs. The table
+    // has one extra entry for anything past the last opcode.
+    static void* const kLabels[] = {
+#define OP(name, format, effect) &&L_##name,
+#include "Opcodes.def"
+        &&L_invalid,
+    };
+    constexpr unsigned kOpCount = unsigned(Op::Count);
+    static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kOpCount + 1);
+
+    const compiler::Function* const functions = m_program.functions.data();
     Frame* frame = &fiber.frames.back();
-    const compiler::Function* fn = &m_program.functions[frame->function];
+    const compiler::Function* fn = &functions[frame->function];
     const compiler::Instr* code = fn->code.data();
     Value* R = fiber.regs.data() + frame->base;
     uint32_t pc = frame->pc;
     uint64_t fuel = fiber.fuel;
+    compiler::Instr in;
+    // Constant for the whole segment: nested runs (spawn) restore the context.
+    ActorRecord& self = m_sched.currentActor();
+    HeapAccount* const account = currentHeapAccount();
+    const uint32_t maxCallDepth = m_sched.options().maxCallDepth;
 
     // Re-reads the cached frame state after a call or return changed frames.
 #define AF_RELOAD()                                                                                \
     do {                                                                                           \
         frame = &fiber.frames.back();                                                              \
-        fn = &m_program.functions[frame->function];                                                \
+        fn = &functions[frame->function];                                                          \
         code = fn->code.data();                                                                    \
         R = fiber.regs.data() + frame->base;                                                       \
         pc = frame->pc;                                                                            \
     } while (0)
+    // Every instruction costs one unit of fuel, charged before it runs; `pc`
+    // is past the running instruction from here on (errors report pc - 1).
+#define AF_NEXT()                                                                                  \
+    do {                                                                                           \
+        in = code[pc++];                                                                           \
+        if (__builtin_expect(--fuel == 0, 0))                                                      \
+            goto out_of_fuel;                                                                      \
+        goto* kLabels[std::min(unsigned(in.op), kOpCount)];                                        \
+    } while (0)
+#define AF_JUMP() (pc = uint32_t(int64_t(pc) + in.sbc()))
 
     try {
-        for (;;) {
-            const compiler::Instr in = code[pc];
-            frame->pc = pc; // positions of runtime errors
-            if (--fuel == 0) {
-                fiber.fuel = 0;
-                fail("instruction budget exhausted (" + std::to_string(m_sched.options().fuel) +
-                         " instructions; an endless loop? raise it with --fuel)",
-                     ErrorKind::Fuel);
-            }
-            ++pc;
-            switch (in.op) {
-            case Op::NOP: break;
-            case Op::LOADK: R[in.a] = constantValue(fn->constants[in.bc()]); break;
-            case Op::LOADI: R[in.a] = Value::integer(in.sbc()); break;
-            case Op::LOADNIL: R[in.a] = Value(); break;
-            case Op::LOADTRUE: R[in.a] = Value::boolean(true); break;
-            case Op::LOADFALSE: R[in.a] = Value::boolean(false); break;
-            case Op::MOVE: R[in.a] = R[in.b]; break;
-            case Op::GETGLOBAL: R[in.a] = m_sched.global(in.bc()); break;
-            case Op::SETGLOBAL: m_sched.global(in.bc()) = R[in.a]; break;
-            case Op::GETSTATE: {
-                auto& st = m_sched.currentActor().state;
-                if (in.bc() >= st.size())
-                    fail("state field read outside an actor");
-                R[in.a] = st[in.bc()];
-                break;
-            }
-            case Op::SETSTATE: {
-                auto& st = m_sched.currentActor().state;
-                if (in.bc() >= st.size())
-                    fail("state field written outside an actor");
-                st[in.bc()] = R[in.a];
-                break;
-            }
-            case Op::GETCAPTURE: {
-                if (frame->closure.type() != ValueType::Function || in.b >= asClosure(frame->closure).captures.size())
-                    fail("captured value missing");
-                R[in.a] = asClosure(frame->closure).captures[in.b];
-                break;
-            }
-            case Op::CURFN:
-                R[in.a] = frame->closure.isNil() ? makeClosure(frame->function, {}) : frame->closure;
-                break;
-            case Op::SELF: {
-                const auto& a = m_sched.currentActor();
-                R[in.a] = a.id == 0 ? Value() : Value::actor(a.id, uint32_t(a.type));
-                break;
-            }
-            case Op::TIME: R[in.a] = Value::integer(int64_t(m_sched.now())); break;
-            case Op::ADD:
-                if (R[in.b].isInt() && R[in.c].isInt()) {
-                    R[in.a] = Value::integer(checkedAdd(R[in.b].asInt(), R[in.c].asInt()));
-                    break;
-                }
-                R[in.a] = arith(ArithOp::Add, R[in.b], R[in.c], &m_program);
-                break;
-            case Op::SUB:
-                if (R[in.b].isInt() && R[in.c].isInt()) {
-                    R[in.a] = Value::integer(checkedSub(R[in.b].asInt(), R[in.c].asInt()));
-                    break;
-                }
-                R[in.a] = arith(ArithOp::Sub, R[in.b], R[in.c], &m_program);
-                break;
-            case Op::MUL:
-                if (R[in.b].isInt() && R[in.c].isInt()) {
-                    R[in.a] = Value::integer(checkedMul(R[in.b].asInt(), R[in.c].asInt()));
-                    break;
-                }
-                R[in.a] = arith(ArithOp::Mul, R[in.b], R[in.c], &m_program);
-                break;
-            case Op::DIV: R[in.a] = arith(ArithOp::Div, R[in.b], R[in.c], &m_program); break;
-            case Op::MOD: R[in.a] = arith(ArithOp::Mod, R[in.b], R[in.c], &m_program); break;
-            case Op::ADDI:
-                if (R[in.b].isInt()) {
-                    // The lowering also emits ADDI for `x - k`: name the operator the user wrote.
-                    int64_t r;
-                    if (__builtin_add_overflow(R[in.b].asInt(), int64_t(in.sc()), &r))
-                        fail(in.sc() < 0 ? "integer overflow in '-'" : "integer overflow in '+'");
-                    R[in.a] = Value::integer(r);
-                }
-                else
-                    R[in.a] = arith(ArithOp::Add, R[in.b], Value::integer(in.sc()), &m_program);
-                break;
-            case Op::NEG: R[in.a] = negate(R[in.b]); break;
-            case Op::NOT:
-                if (!R[in.b].isBool())
-                    fail("'not' needs a bool, found " + describeType(R[in.b]));
-                R[in.a] = Value::boolean(!R[in.b].asBool());
-                break;
-            case Op::EQ: R[in.a] = Value::boolean(valuesEqual(R[in.b], R[in.c])); break;
-            case Op::NE: R[in.a] = Value::boolean(!valuesEqual(R[in.b], R[in.c])); break;
-            case Op::LT:
-                R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt()
-                        ? R[in.b].asInt() < R[in.c].asInt()
-                        : compare(CompareOp::Lt, R[in.b], R[in.c]));
-                break;
-            case Op::LE:
-                R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt()
-                        ? R[in.b].asInt() <= R[in.c].asInt()
-                        : compare(CompareOp::Le, R[in.b], R[in.c]));
-                break;
-            case Op::GT:
-                R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt()
-                        ? R[in.b].asInt() > R[in.c].asInt()
-                        : compare(CompareOp::Gt, R[in.b], R[in.c]));
-                break;
-            case Op::GE:
-                R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt()
-                        ? R[in.b].asInt() >= R[in.c].asInt()
-                        : compare(CompareOp::Ge, R[in.b], R[in.c]));
-                break;
-            case Op::JMP: pc = uint32_t(int64_t(pc) + in.sbc()); break;
-            case Op::JMPIF:
-                if (R[in.a].truthy())
-                    pc = uint32_t(int64_t(pc) + in.sbc());
-                break;
-            case Op::JMPIFNOT:
-                if (!R[in.a].truthy())
-                    pc = uint32_t(int64_t(pc) + in.sbc());
-                break;
-            case Op::FORPREP: {
-                Value* r = R + in.a;
-                if (!r[0].isInt() || !r[1].isInt() || !r[2].isInt())
-                    fail("a range needs int bounds and step, found " + describeType(r[0]) + ", " +
-                         describeType(r[1]) + " and " + describeType(r[2]));
-                const int64_t i = r[0].asInt(), lim = r[1].asInt(), step = r[2].asInt();
-                if (step == 0)
-                    fail("range step must not be 0");
-                if (step > 0 ? i >= lim : i <= lim)
-                    pc = uint32_t(int64_t(pc) + in.sbc());
-                else
-                    r[3] = r[0];
-                break;
-            }
-            case Op::FORLOOP: {
-                Value* r = R + in.a;
-                const int64_t step = r[2].asInt(), lim = r[1].asInt();
-                int64_t next;
-                if (__builtin_add_overflow(r[0].asInt(), step, &next))
-                    break; // past the representable range: the loop is over
-                r[0] = Value::integer(next);
-                if (step > 0 ? next < lim : next > lim) {
-                    r[3] = r[0];
-                    pc = uint32_t(int64_t(pc) + in.sbc());
-                }
-                break;
-            }
-            case Op::ITERPREP: {
-                const Value& c = R[in.a];
-                if (!(c.isList() || c.isMap() || c.isString() || c.type() == ValueType::Tensor))
-                    fail("cannot iterate over a value of type " + describeType(c));
-                R[in.a + 1] = Value::integer(0);
-                pc = uint32_t(int64_t(pc) + in.sbc());
-                break;
-            }
-            case Op::ITERNEXT: {
-                const Value& c = R[in.a];
-                const int64_t i = R[in.a + 1].asInt();
-                if (i < lengthOf(c, "for")) {
-                    Value item;
-                    switch (c.type()) {
-                    case ValueType::List: item = asList(c).items[size_t(i)]; break;
-                    case ValueType::Map: item = makeString(asMap(c).entries[size_t(i)].first); break;
-                    case ValueType::Tensor: item = Value::number(asTensor(c).data[size_t(i)]); break;
-                    default: {
-                        const auto& s = asString(c);
-                        if (s.ascii) {
-                            item = makeString(std::string(1, s.text[size_t(i)]));
-                        } else {
-                            // Walk by byte offset, kept in R[A+1] as (char index) and re-found:
-                            // strings are short in practice; O(n) per step is acceptable here.
-                            item = makeString(charAt(s, uint32_t(i)));
-                        }
-                    }
-                    }
-                    R[in.a + 2] = std::move(item);
-                    R[in.a + 1] = Value::integer(i + 1);
-                    pc = uint32_t(int64_t(pc) + in.sbc());
-                }
-                break;
-            }
-            case Op::RETURN:
-            case Op::RETURNNIL: {
-                Value result = in.op == Op::RETURN ? std::move(R[in.a]) : Value();
-                const uint32_t ret = frame->ret;
-                const uint32_t base = frame->base;
-                fiber.frames.pop_back();
-                if (fiber.frames.empty()) {
-                    fiber.result = std::move(result);
-                    fiber.regs.clear();
-                    fiber.fuel = fuel;
-                    return Status::Finished;
-                }
-                // Drop the callee's registers so its values are released now.
-                const size_t end = std::min<size_t>(fiber.regs.size(), size_t(base) + fn->numRegs + 1);
-                for (size_t i = base; i < end; ++i)
-                    fiber.regs[i] = Value();
-                fiber.regs[ret] = std::move(result);
-                AF_RELOAD();
-                break;
-            }
-            case Op::HALT: fail("HALT reached");
-            case Op::NEWLIST: {
-                std::vector<Value> items(R + in.b, R + in.b + in.c);
-                R[in.a] = makeList(std::move(items));
-                break;
-            }
-            case Op::LISTAPPEND: {
-                if (!R[in.a].isList())
-                    fail("LISTAPPEND on a non-list");
-                auto& l = mutableList(R[in.a]);
-                l.items.insert(l.items.end(), R + in.b, R + in.b + in.c);
-                l.recharge();
-                break;
-            }
-            case Op::NEWMAP: {
-                Value m = makeMap();
-                auto& map = static_cast<MapObj&>(*m.obj());
-                for (uint32_t i = 0; i < in.c; ++i) {
-                    const Value& k = R[in.b + 2 * i];
-                    if (!k.isString())
-                        fail("map key must be a string, found " + describeType(k));
-                    map.set(asString(k).text, R[in.b + 2 * i + 1]);
-                }
-                R[in.a] = std::move(m);
-                break;
-            }
-            case Op::NEWTENSOR: R[in.a] = makeTensor(R[in.b], R[in.c]); break;
-            case Op::INDEX: R[in.a] = indexValue(R[in.b], R[in.c]); break;
-            case Op::SETINDEX: setIndexValue(R[in.a], R[in.b], R[in.c]); break;
-            case Op::FIELD: {
-                const auto& k = fn->constants[in.c];
-                R[in.a] = fieldValue(R[in.b], k.s);
-                break;
-            }
-            case Op::SETFIELD: setFieldValue(R[in.a], fn->constants[in.b].s, R[in.c]); break;
-            case Op::CALL:
-            case Op::CALLVALUE: {
-                uint32_t callee;
-                Value closure;
-                uint32_t argc;
-                uint32_t first = in.a;
-                if (in.op == Op::CALL) {
-                    callee = in.bc();
-                    argc = m_program.functions[callee].arity;
-                } else {
-                    const Value& f = R[in.b];
-                    if (f.type() != ValueType::Function)
-                        fail("cannot call a value of type " + describeType(f));
-                    closure = f;
-                    callee = asClosure(f).function;
-                    argc = in.c;
-                    if (argc != m_program.functions[callee].arity)
-                        fail("function '" + m_program.functions[callee].name + "' takes " +
-                             std::to_string(m_program.functions[callee].arity) + " arguments, found " +
-                             std::to_string(argc));
-                }
-                const auto& target = m_program.functions[callee];
-                if (target.actor >= 0 && m_sched.currentActor().type != target.actor)
-                    fail("'" + target.name + "' belongs to actor " + m_program.actors[size_t(target.actor)].name +
-                         " and cannot run outside it");
-                if (fiber.frames.size() >= m_sched.options().maxCallDepth)
-                    fail("call depth limit of " + std::to_string(m_sched.options().maxCallDepth) +
-                             " exceeded (unbounded recursion?)",
-                         ErrorKind::CallDepth);
-                const uint32_t base = uint32_t(R - fiber.regs.data()) + fn->numRegs;
-                const size_t need = size_t(base) + std::max<size_t>(target.numRegs, argc) + 1;
-                checkMemory(0);
-                if (need > fiber.regs.size()) {
-                    checkMemory(int64_t((need - fiber.regs.size()) * sizeof(Value)));
-                    fiber.regs.resize(need);
-                    R = fiber.regs.data() + frame->base;
-                }
-                for (uint32_t i = 0; i < argc; ++i)
-                    fiber.regs[base + i] = R[first + i];
-                frame->pc = pc;
-                Frame nf;
-                nf.function = callee;
-                nf.pc = 0;
-                nf.base = base;
-                nf.ret = frame->base + in.a;
-                nf.closure = std::move(closure);
-                fiber.frames.push_back(std::move(nf));
-                AF_RELOAD();
-                break;
-            }
-            case Op::CALLBUILTIN: {
-                fiber.fuel = fuel;
-                frame->pc = pc - 1;
-                Value r = callBuiltin(in.b, R + in.a, in.c, fiber);
-                if (m_suspend) {
-                    m_suspend = false;
-                    fiber.fuel = fuel;
-                    frame->pc = pc - 1; // re-run recv() when resumed
-                    return Status::Suspended;
-                }
-                R[in.a] = std::move(r);
-                break;
-            }
-            case Op::CALLMETHOD: R[in.a] = callMethod(frame->function, in.b, R + in.a, in.c); break;
-            case Op::CALLMODEL: fail("agents and models are not supported yet (model." + fn->constants[in.b].s + ")");
-            case Op::CLOSURE: {
-                const auto& site = fn->closures[in.bc()];
-                std::vector<Value> caps;
-                caps.reserve(site.sources.size());
-                for (const auto& s : site.sources) {
-                    if (s.fromCapture)
-                        caps.push_back(frame->closure.type() == ValueType::Function &&
-                                               s.index < asClosure(frame->closure).captures.size()
-                                           ? asClosure(frame->closure).captures[s.index]
-                                           : Value());
-                    else
-                        caps.push_back(R[s.index]);
-                }
-                R[in.a] = makeClosure(site.function, std::move(caps));
-                break;
-            }
-            case Op::SPAWN: {
-                fiber.fuel = fuel;
-                Value ref = m_sched.spawn(in.bc());
-                R = fiber.regs.data() + frame->base;
-                R[in.a] = std::move(ref);
-                break;
-            }
-            case Op::MSG: {
-                std::vector<Value> args(R + in.a, R + in.a + in.c);
-                R[in.a] = makeMessage(in.b, std::move(args));
-                break;
-            }
-            case Op::MKOK: R[in.a] = makeResult(true, R[in.b]); break;
-            case Op::MKERR: R[in.a] = makeResult(false, R[in.b]); break;
-            case Op::ISOK: R[in.a] = Value::boolean(R[in.b].type() == ValueType::Result && asResult(R[in.b]).ok); break;
-            case Op::ISERR: R[in.a] = Value::boolean(R[in.b].type() == ValueType::Result && !asResult(R[in.b]).ok); break;
-            case Op::ISMSG:
-                R[in.a] = Value::boolean(R[in.b].type() == ValueType::Message && asMessage(R[in.b]).message == in.c);
-                break;
-            case Op::PAYLOAD: {
-                if (R[in.b].type() != ValueType::Result)
-                    fail("PAYLOAD of a value of type " + describeType(R[in.b]));
-                Value v = asResult(R[in.b]).value;
-                R[in.a] = std::move(v);
-                break;
-            }
-            case Op::MSGARG: {
-                if (R[in.b].type() != ValueType::Message || in.c >= asMessage(R[in.b]).args.size())
-                    fail("MSGARG of a value of type " + describeType(R[in.b]));
-                Value v = asMessage(R[in.b]).args[in.c];
-                R[in.a] = std::move(v);
-                break;
-            }
-            case Op::MATCHFAIL: fail("no match arm matched " + [&] {
-                std::string s;
-                appendRepr(s, R[in.a], &m_program);
-                return s;
-            }());
-            case Op::RENDER: {
-                const Value& v = R[in.a];
-                m_sched.output(isUiTree(v) ? formatUiTree(v, &m_program) : toDisplay(v, &m_program) + "\n");
-                break;
-            }
-            case Op::UINODE: {
-                const auto& desc = fn->uiNodes[in.bc()];
-                auto* node = new UiNodeObj;
-                Value nv = Value::object(node);
-                node->desc = &desc;
-                node->actorType = m_sched.currentActor().type;
-                uint32_t r = in.a;
-                for (uint32_t i = 0; i < desc.argCount; ++i)
-                    node->args.push_back(R[r++]);
-                for (size_t i = 0; i < desc.props.size(); ++i)
-                    node->props.push_back(R[r++]);
-                for (uint32_t i = 0; i < desc.childCount; ++i)
-                    node->children.push_back(R[r++]);
-                node->recharge();
-                R[in.a] = std::move(nv);
-                break;
-            }
-            case Op::Count:
-            default: fail("invalid opcode " + std::to_string(int(in.op)));
+        AF_NEXT();
+
+    out_of_fuel:
+        fiber.fuel = 0;
+        fail("instruction budget exhausted (" + std::to_string(m_sched.options().fuel) +
+                 " instructions; an endless loop? raise it with --fuel)",
+             ErrorKind::Fuel);
+
+    L_NOP:
+        AF_NEXT();
+    L_LOADK:
+        R[in.a] = constantValue(fn->constants[in.bc()]);
+        AF_NEXT();
+    L_LOADI:
+        R[in.a] = Value::integer(in.sbc());
+        AF_NEXT();
+    L_LOADNIL:
+        R[in.a] = Value();
+        AF_NEXT();
+    L_LOADTRUE:
+        R[in.a] = Value::boolean(true);
+        AF_NEXT();
+    L_LOADFALSE:
+        R[in.a] = Value::boolean(false);
+        AF_NEXT();
+    L_MOVE:
+        R[in.a] = R[in.b];
+        AF_NEXT();
+    L_GETGLOBAL:
+        R[in.a] = m_sched.global(in.bc());
+        AF_NEXT();
+    L_SETGLOBAL:
+        m_sched.global(in.bc()) = R[in.a];
+        AF_NEXT();
+    L_GETSTATE:
+        if (in.bc() >= self.state.size())
+            fail("state field read outside an actor");
+        R[in.a] = self.state[in.bc()];
+        AF_NEXT();
+    L_SETSTATE:
+        if (in.bc() >= self.state.size())
+            fail("state field written outside an actor");
+        self.state[in.bc()] = R[in.a];
+        AF_NEXT();
+    L_GETCAPTURE:
+        if (frame->closure.type() != ValueType::Function || in.b >= asClosure(frame->closure).captures.size())
+            fail("captured value missing");
+        R[in.a] = asClosure(frame->closure).captures[in.b];
+        AF_NEXT();
+    L_CURFN:
+        R[in.a] = frame->closure.isNil() ? makeClosure(frame->function, {}) : frame->closure;
+        AF_NEXT();
+    L_SELF:
+        R[in.a] = self.id == 0 ? Value() : Value::actor(self.id, uint32_t(self.type));
+        AF_NEXT();
+    L_TIME:
+        R[in.a] = Value::integer(int64_t(m_sched.now()));
+        AF_NEXT();
+    L_ADD:
+        if (R[in.b].isInt() && R[in.c].isInt())
+            R[in.a] = Value::integer(checkedAdd(R[in.b].asInt(), R[in.c].asInt()));
+        else
+            R[in.a] = arith(ArithOp::Add, R[in.b], R[in.c], &m_program);
+        AF_NEXT();
+    L_SUB:
+        if (R[in.b].isInt() && R[in.c].isInt())
+            R[in.a] = Value::integer(checkedSub(R[in.b].asInt(), R[in.c].asInt()));
+        else
+            R[in.a] = arith(ArithOp::Sub, R[in.b], R[in.c], &m_program);
+        AF_NEXT();
+    L_MUL:
+        if (R[in.b].isInt() && R[in.c].isInt())
+            R[in.a] = Value::integer(checkedMul(R[in.b].asInt(), R[in.c].asInt()));
+        else
+            R[in.a] = arith(ArithOp::Mul, R[in.b], R[in.c], &m_program);
+        AF_NEXT();
+    L_DIV:
+        R[in.a] = arith(ArithOp::Div, R[in.b], R[in.c], &m_program);
+        AF_NEXT();
+    L_MOD:
+        R[in.a] = arith(ArithOp::Mod, R[in.b], R[in.c], &m_program);
+        AF_NEXT();
+    L_ADDI:
+        if (R[in.b].isInt()) {
+            // The lowering also emits ADDI for `x - k`: name the operator the user wrote.
+            int64_t r;
+            if (__builtin_add_overflow(R[in.b].asInt(), int64_t(in.sc()), &r))
+                fail(in.sc() < 0 ? "integer overflow in '-'" : "integer overflow in '+'");
+            R[in.a] = Value::integer(r);
+        } else
+            R[in.a] = arith(ArithOp::Add, R[in.b], Value::integer(in.sc()), &m_program);
+        AF_NEXT();
+    L_NEG:
+        R[in.a] = negate(R[in.b]);
+        AF_NEXT();
+    L_NOT:
+        if (!R[in.b].isBool())
+            fail("'not' needs a bool, found " + describeType(R[in.b]));
+        R[in.a] = Value::boolean(!R[in.b].asBool());
+        AF_NEXT();
+    L_EQ:
+        R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt() ? R[in.b].asInt() == R[in.c].asInt()
+                                                                    : valuesEqual(R[in.b], R[in.c]));
+        AF_NEXT();
+    L_NE:
+        R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt() ? R[in.b].asInt() != R[in.c].asInt()
+                                                                    : !valuesEqual(R[in.b], R[in.c]));
+        AF_NEXT();
+    L_LT:
+        R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt() ? R[in.b].asInt() < R[in.c].asInt()
+                                                                    : compare(CompareOp::Lt, R[in.b], R[in.c]));
+        AF_NEXT();
+    L_LE:
+        R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt() ? R[in.b].asInt() <= R[in.c].asInt()
+                                                                    : compare(CompareOp::Le, R[in.b], R[in.c]));
+        AF_NEXT();
+    L_GT:
+        R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt() ? R[in.b].asInt() > R[in.c].asInt()
+                                                                    : compare(CompareOp::Gt, R[in.b], R[in.c]));
+        AF_NEXT();
+    L_GE:
+        R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt() ? R[in.b].asInt() >= R[in.c].asInt()
+                                                                    : compare(CompareOp::Ge, R[in.b], R[in.c]));
+        AF_NEXT();
+    L_JMP:
+        AF_JUMP();
+        AF_NEXT();
+    L_JMPIF:
+        if (R[in.a].truthy())
+            AF_JUMP();
+        AF_NEXT();
+    L_JMPIFNOT:
+        if (!R[in.a].truthy())
+            AF_JUMP();
+        AF_NEXT();
+    L_FORPREP: {
+        Value* r = R + in.a;
+        if (!r[0].isInt() || !r[1].isInt() || !r[2].isInt())
+            fail("a range needs int bounds and step, found " + describeType(r[0]) + ", " + describeType(r[1]) +
+                 " and " + describeType(r[2]));
+        const int64_t i = r[0].asInt(), lim = r[1].asInt(), step = r[2].asInt();
+        if (step == 0)
+            fail("range step must not be 0");
+        if (step > 0 ? i >= lim : i <= lim)
+            AF_JUMP();
+        else
+            r[3] = r[0];
+        AF_NEXT();
+    }
+    L_FORLOOP: {
+        Value* r = R + in.a;
+        const int64_t step = r[2].asInt(), lim = r[1].asInt();
+        int64_t next;
+        // Past the representable range, the loop is over (it is past `lim` too).
+        if (!__builtin_add_overflow(r[0].asInt(), step, &next)) {
+            r[0] = Value::integer(next);
+            if (step > 0 ? next < lim : next > lim) {
+                r[3] = r[0];
+                AF_JUMP();
             }
         }
+        AF_NEXT();
+    }
+    L_ITERPREP: {
+        const Value& c = R[in.a];
+        if (!(c.isList() || c.isMap() || c.isString() || c.type() == ValueType::Tensor))
+            fail("cannot iterate over a value of type " + describeType(c));
+        R[in.a + 1] = Value::integer(0);
+        AF_JUMP();
+        AF_NEXT();
+    }
+    L_ITERNEXT: {
+        const Value& c = R[in.a];
+        const int64_t i = R[in.a + 1].asInt();
+        if (i < lengthOf(c, "for")) {
+            Value item;
+            switch (c.type()) {
+            case ValueType::List: item = asList(c).items[size_t(i)]; break;
+            case ValueType::Map: item = makeString(asMap(c).entries[size_t(i)].first); break;
+            case ValueType::Tensor: item = Value::number(asTensor(c).data[size_t(i)]); break;
+            default: {
+                const auto& s = asString(c);
+                // Non-ASCII: the character is re-found from the start (strings are
+                // short in practice; O(n) per step is acceptable here).
+                item = s.ascii ? makeString(std::string(1, s.text[size_t(i)])) : makeString(charAt(s, uint32_t(i)));
+            }
+            }
+            R[in.a + 2] = std::move(item);
+            R[in.a + 1] = Value::integer(i + 1);
+            AF_JUMP();
+        }
+        AF_NEXT();
+    }
+    L_RETURN:
+    L_RETURNNIL: {
+        Value result = in.op == Op::RETURN ? std::move(R[in.a]) : Value();
+        const uint32_t ret = frame->ret;
+        const uint32_t base = frame->base;
+        fiber.frames.pop_back();
+        if (fiber.frames.empty()) {
+            fiber.result = std::move(result);
+            fiber.regs.clear();
+            fiber.fuel = fuel;
+            return Status::Finished;
+        }
+        // Drop the callee's registers so its values are released now.
+        const size_t end = std::min<size_t>(fiber.regs.size(), size_t(base) + fn->numRegs + 1);
+        Value* regs = fiber.regs.data();
+        for (size_t i = base; i < end; ++i)
+            regs[i] = Value();
+        regs[ret] = std::move(result);
+        AF_RELOAD();
+        AF_NEXT();
+    }
+    L_HALT:
+        fail("HALT reached");
+    L_NEWLIST: {
+        std::vector<Value> items(R + in.b, R + in.b + in.c);
+        R[in.a] = makeList(std::move(items));
+        AF_NEXT();
+    }
+    L_LISTAPPEND: {
+        if (!R[in.a].isList())
+            fail("LISTAPPEND on a non-list");
+        auto& l = mutableList(R[in.a]);
+        l.items.insert(l.items.end(), R + in.b, R + in.b + in.c);
+        l.recharge();
+        AF_NEXT();
+    }
+    L_NEWMAP: {
+        Value m = makeMap();
+        auto& map = static_cast<MapObj&>(*m.obj());
+        for (uint32_t i = 0; i < in.c; ++i) {
+            const Value& k = R[in.b + 2 * i];
+            if (!k.isString())
+                fail("map key must be a string, found " + describeType(k));
+            map.set(asString(k).text, R[in.b + 2 * i + 1]);
+        }
+        R[in.a] = std::move(m);
+        AF_NEXT();
+    }
+    L_NEWTENSOR:
+        R[in.a] = makeTensor(R[in.b], R[in.c]);
+        AF_NEXT();
+    L_INDEX: {
+        // Fast path: an int index into a list, in range (indexValue otherwise,
+        // which also raises the errors).
+        const Value& c = R[in.b];
+        const Value& i = R[in.c];
+        if (c.isList() && i.isInt()) {
+            const auto& items = asList(c).items;
+            if (uint64_t(i.asInt()) < items.size()) {
+                R[in.a] = items[size_t(i.asInt())];
+                AF_NEXT();
+            }
+        }
+        R[in.a] = indexValue(c, i);
+        AF_NEXT();
+    }
+    L_SETINDEX: {
+        // Fast path: an unshared list, an int index in range (no copy on write).
+        Value& c = R[in.a];
+        const Value& i = R[in.b];
+        // (`l[k] = l` takes the other path: the copy of R[C] shares the list.)
+        if (c.isList() && i.isInt() && c.obj()->refs == 1 && in.c != in.a) {
+            auto& items = static_cast<ListObj*>(c.obj())->items;
+            if (uint64_t(i.asInt()) < items.size()) {
+                items[size_t(i.asInt())] = R[in.c];
+                AF_NEXT();
+            }
+        }
+        setIndexValue(c, i, R[in.c]);
+        AF_NEXT();
+    }
+    L_FIELD:
+        R[in.a] = fieldValue(R[in.b], fn->constants[in.c].s);
+        AF_NEXT();
+    L_SETFIELD:
+        setFieldValue(R[in.a], fn->constants[in.b].s, R[in.c]);
+        AF_NEXT();
+    L_CALL:
+    L_CALLVALUE: {
+        uint32_t callee;
+        Value closure;
+        uint32_t argc;
+        if (in.op == Op::CALL) {
+            callee = in.bc();
+            argc = functions[callee].arity;
+        } else {
+            const Value& f = R[in.b];
+            if (f.type() != ValueType::Function)
+                fail("cannot call a value of type " + describeType(f));
+            closure = f;
+            callee = asClosure(f).function;
+            argc = in.c;
+            if (argc != functions[callee].arity)
+                fail("function '" + functions[callee].name + "' takes " + std::to_string(functions[callee].arity) +
+                     " arguments, found " + std::to_string(argc));
+        }
+        const auto& target = functions[callee];
+        if (target.actor >= 0 && self.type != target.actor)
+            fail("'" + target.name + "' belongs to actor " + m_program.actors[size_t(target.actor)].name +
+                 " and cannot run outside it");
+        if (fiber.frames.size() >= maxCallDepth)
+            fail("call depth limit of " + std::to_string(maxCallDepth) + " exceeded (unbounded recursion?)",
+                 ErrorKind::CallDepth);
+        const uint32_t base = uint32_t(R - fiber.regs.data()) + fn->numRegs;
+        const size_t need = size_t(base) + std::max<size_t>(target.numRegs, argc) + 1;
+        // checkMemory(0), inline: is the actor already past its limit?
+        if (account && account->current < account->bytesByActor.size() &&
+            account->bytesByActor[account->current] > account->limit)
+            checkMemory(0);
+        if (need > fiber.regs.size()) {
+            checkMemory(int64_t((need - fiber.regs.size()) * sizeof(Value)));
+            fiber.regs.resize(need);
+            R = fiber.regs.data() + frame->base;
+        }
+        Value* regs = fiber.regs.data();
+        for (uint32_t i = 0; i < argc; ++i)
+            regs[base + i] = R[in.a + i];
+        frame->pc = pc;
+        const uint32_t ret = frame->base + in.a;
+        Frame& nf = fiber.frames.emplace_back();
+        nf.function = callee;
+        nf.pc = 0;
+        nf.base = base;
+        nf.ret = ret;
+        nf.closure = std::move(closure);
+        AF_RELOAD();
+        AF_NEXT();
+    }
+    L_CALLBUILTIN: {
+        fiber.fuel = fuel;
+        frame->pc = pc - 1;
+        Value r = callBuiltin(in.b, R + in.a, in.c, fiber);
+        if (m_suspend) {
+            m_suspend = false;
+            fiber.fuel = fuel;
+            frame->pc = pc - 1; // re-run recv() when resumed
+            return Status::Suspended;
+        }
+        R[in.a] = std::move(r);
+        AF_NEXT();
+    }
+    L_CALLMETHOD:
+        R[in.a] = callMethod(frame->function, in.b, R + in.a, in.c);
+        AF_NEXT();
+    L_CALLMODEL:
+        fail("agents and models are not supported yet (model." + fn->constants[in.b].s + ")");
+    L_CLOSURE: {
+        const auto& site = fn->closures[in.bc()];
+        std::vector<Value> caps;
+        caps.reserve(site.sources.size());
+        for (const auto& s : site.sources) {
+            if (s.fromCapture)
+                caps.push_back(frame->closure.type() == ValueType::Function &&
+                                       s.index < asClosure(frame->closure).captures.size()
+                                   ? asClosure(frame->closure).captures[s.index]
+                                   : Value());
+            else
+                caps.push_back(R[s.index]);
+        }
+        R[in.a] = makeClosure(site.function, std::move(caps));
+        AF_NEXT();
+    }
+    L_SPAWN: {
+        fiber.fuel = fuel;
+        frame->pc = pc - 1;
+        Value ref = m_sched.spawn(in.bc());
+        R = fiber.regs.data() + frame->base;
+        R[in.a] = std::move(ref);
+        AF_NEXT();
+    }
+    L_MSG: {
+        std::vector<Value> args(R + in.a, R + in.a + in.c);
+        R[in.a] = makeMessage(in.b, std::move(args));
+        AF_NEXT();
+    }
+    L_MKOK:
+        R[in.a] = makeResult(true, R[in.b]);
+        AF_NEXT();
+    L_MKERR:
+        R[in.a] = makeResult(false, R[in.b]);
+        AF_NEXT();
+    L_ISOK:
+        R[in.a] = Value::boolean(R[in.b].type() == ValueType::Result && asResult(R[in.b]).ok);
+        AF_NEXT();
+    L_ISERR:
+        R[in.a] = Value::boolean(R[in.b].type() == ValueType::Result && !asResult(R[in.b]).ok);
+        AF_NEXT();
+    L_ISMSG:
+        R[in.a] = Value::boolean(R[in.b].type() == ValueType::Message && asMessage(R[in.b]).message == in.c);
+        AF_NEXT();
+    L_PAYLOAD: {
+        if (R[in.b].type() != ValueType::Result)
+            fail("PAYLOAD of a value of type " + describeType(R[in.b]));
+        Value v = asResult(R[in.b]).value;
+        R[in.a] = std::move(v);
+        AF_NEXT();
+    }
+    L_MSGARG: {
+        if (R[in.b].type() != ValueType::Message || in.c >= asMessage(R[in.b]).args.size())
+            fail("MSGARG of a value of type " + describeType(R[in.b]));
+        Value v = asMessage(R[in.b]).args[in.c];
+        R[in.a] = std::move(v);
+        AF_NEXT();
+    }
+    L_MATCHFAIL: {
+        std::string s;
+        appendRepr(s, R[in.a], &m_program);
+        fail("no match arm matched " + s);
+    }
+    L_RENDER: {
+        frame->pc = pc - 1;
+        const Value& v = R[in.a];
+        m_sched.output(isUiTree(v) ? formatUiTree(v, &m_program) : toDisplay(v, &m_program) + "\n");
+        AF_NEXT();
+    }
+    L_UINODE: {
+        const auto& desc = fn->uiNodes[in.bc()];
+        auto* node = new UiNodeObj;
+        Value nv = Value::object(node);
+        node->desc = &desc;
+        node->actorType = self.type;
+        uint32_t r = in.a;
+        for (uint32_t i = 0; i < desc.argCount; ++i)
+            node->args.push_back(R[r++]);
+        for (size_t i = 0; i < desc.props.size(); ++i)
+            node->props.push_back(R[r++]);
+        for (uint32_t i = 0; i < desc.childCount; ++i)
+            node->children.push_back(R[r++]);
+        node->recharge();
+        R[in.a] = std::move(nv);
+        AF_NEXT();
+    }
+    L_invalid:
+        fail("invalid opcode " + std::to_string(int(in.op)));
     } catch (RuntimeError& e) {
+        // The failing instruction is the one before `pc` in the innermost frame.
+        if (!fiber.frames.empty())
+            fiber.frames.back().pc = pc - 1;
         VmError err{std::move(e.message), uint8_t(e.kind), where(fiber)};
         fiber.frames.clear();
         fiber.regs.clear();
         throw err;
     }
+#undef AF_JUMP
+#undef AF_NEXT
 #undef AF_RELOAD
 }
 

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,6 +67,8 @@ private:
     const compiler::Program& m_program;
     uint32_t m_nesting = 0;
     bool m_suspend = false; ///< set by recv() when the main program must wait
+    /// Fibers of Vm::call, one per nesting level (reused across calls).
+    std::vector<std::unique_ptr<Fiber>> m_fibers;
     /// Method id per (function, constant, receiver kind): -1 unknown, -2 not yet looked up.
     std::vector<std::vector<std::array<int16_t, 5>>> m_methodCache;
 };
