@@ -46,6 +46,9 @@ AEROFLOW_DEPS=(
     luajit
     erlang-base
     libcaf-dev
+    # peer and harness of the Studio start-up benchmark (bench/editor_startup.sh)
+    gedit
+    xdotool
 )
 
 # Repository root, from this file's own location (works from any cwd, through symlinks).
