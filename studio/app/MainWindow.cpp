@@ -23,6 +23,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTemporaryDir>
 
 static void initStudioResources()
 {
@@ -34,7 +35,7 @@ namespace aeroflow::studio {
 
 MainWindow::MainWindow(ThemeManager* themes, StudioSettings* settings, QWidget* parent)
     : QMainWindow(parent), m_themes(themes), m_settings(settings), m_editors(new EditorArea(this)),
-      m_run(new RunController(this))
+      m_run(new RunController(this)), m_trace(new TraceController(this))
 {
     initStudioResources();
     setObjectName(QStringLiteral("MainWindow"));
@@ -47,6 +48,7 @@ MainWindow::MainWindow(ThemeManager* themes, StudioSettings* settings, QWidget* 
     createMenus();
     createStatusBar();
     wireRunController();
+    wireTraceController();
 
     connect(m_editors, &EditorArea::currentEditorChanged, this, &MainWindow::onCurrentEditorChanged);
     connect(m_editors, &EditorArea::diagnosticsChanged, this, &MainWindow::showDiagnostics);
@@ -54,6 +56,9 @@ MainWindow::MainWindow(ThemeManager* themes, StudioSettings* settings, QWidget* 
     connect(m_editors, &EditorArea::fileOpened, this, [this](const QString& path) {
         m_settings->addRecentFile(path);
         rebuildRecentMenu();
+        // The tab became current before its file was loaded: name it now.
+        if (CodeEditor* e = m_editors->currentEditor())
+            setWindowTitle(tr("%1 — AeroFlow Studio").arg(e->displayName()));
     });
     connect(m_problems, &ProblemsDock::jumpRequested, this, [this](int line, int index) {
         if (CodeEditor* e = m_editors->currentEditor()) {
@@ -184,7 +189,8 @@ void MainWindow::onCurrentEditorChanged(CodeEditor* editor)
                 m_cursorLabel->setText(tr("Ln %1, Col %2").arg(line + 1).arg(index + 1));
         });
     }
-    setWindowTitle(tr("%1 — AeroFlow Studio").arg(editor->displayName()));
+    const QString title = editor->property("aeroflowReadOnlyTitle").toString();
+    setWindowTitle(tr("%1 — AeroFlow Studio").arg(title.isEmpty() ? editor->displayName() : title));
 }
 
 void MainWindow::showDiagnostics(CodeEditor* editor)
@@ -198,6 +204,11 @@ void MainWindow::showDiagnostics(CodeEditor* editor)
 
 void MainWindow::updateRunStatus()
 {
+    if (tracing()) {
+        m_stateLabel->setText(tr("Trace"));
+        m_progressLabel->setText(tr("tick %1 · message %2 of %3").arg(m_trace->lastSnapshot().tick).arg(m_trace->position()).arg(m_trace->end()));
+        return;
+    }
     m_stateLabel->setText(RunController::stateName(m_run->state()));
     m_progressLabel->setText(tr("tick %1 · %2 messages").arg(m_run->tick()).arg(m_run->delivered()));
 }
@@ -206,7 +217,7 @@ void MainWindow::updateActionStates()
 {
     using S = RunController::State;
     const S s = m_run->state();
-    const bool paused = s == S::Paused;
+    const bool paused = s == S::Paused || tracing();
     if (auto* a = action(QStringLiteral("debug.pause")))
         a->setEnabled(s == S::Running);
     if (auto* a = action(QStringLiteral("run.stop")))
@@ -233,6 +244,14 @@ void MainWindow::runCurrent(bool debug, bool stopAtStart)
         return;
     }
     m_runFile = e->filePath();
+    m_traceMode = false;
+    m_messages->setFollow(true);
+    m_messages->model()->setFetcher({}, {});
+    RunSettings settings = m_run->runSettings();
+    const QString traceSource = e->filePath().isEmpty() ? e->property("aeroflowReadOnlyTitle").toString() : e->filePath();
+    settings.traceDir = traceDirFor(e->filePath());
+    settings.traceStem = QFileInfo(traceSource.isEmpty() ? QStringLiteral("untitled") : traceSource).completeBaseName();
+    m_run->setRunSettings(settings);
     m_output->clear();
     m_messages->model()->clear();
     m_actorsDock->clear();
@@ -255,8 +274,14 @@ void MainWindow::runOrContinue()
 bool MainWindow::openPath(const QString& path, bool quiet)
 {
     const QFileInfo info(path);
+    if (info.suffix().compare(QLatin1String("aftrace"), Qt::CaseInsensitive) == 0) {
+        openTrace(path, quiet);
+        return true; // opened on the trace thread; failures show in the window
+    }
     if (info.isDir()) {
         QDir dir(path);
+        if (!m_projectDirs.contains(info.absoluteFilePath()))
+            m_projectDirs << info.absoluteFilePath();
         QStringList files;
         for (const QFileInfo& f : dir.entryInfoList(QDir::Files, QDir::Name))
             if (compiler::isSourceFileName(f.fileName().toStdString()))
@@ -289,7 +314,7 @@ void MainWindow::showError(const QString& message, bool quiet)
 void MainWindow::openFileDialog()
 {
     const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open"), QString(),
-                                                            tr("AeroFlow sources (*.aefl *.af);;All files (*)"));
+                                                            tr("AeroFlow sources and traces (*.aefl *.af *.aftrace);;AeroFlow traces (*.aftrace);;All files (*)"));
     for (const QString& f : files)
         openPath(f);
 }

@@ -5,12 +5,18 @@
 // work itself lives in those classes.
 
 #include "run/RunController.h"
+#include "run/TraceController.h"
 
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
+#include <QStringList>
+
+#include <memory>
 
 class QLabel;
 class QMenu;
+class QTemporaryDir;
 
 namespace aeroflow::studio {
 
@@ -47,6 +53,14 @@ public:
     QList<QAction*> allActions() const;
     EditorArea* editorArea() const { return m_editors; }
     RunController* runController() const { return m_run; }
+    TraceController* traceController() const { return m_trace; }
+    /// The Debug actions drive the open trace (not a live run).
+    bool tracing() const { return m_traceMode && m_trace->isOpen(); }
+    /// The read-only editor tab of the open trace's source, or null.
+    CodeEditor* traceEditor() const;
+    /// Where a run of `filePath` is recorded: `<project>/.aeroflow`, or a
+    /// temporary folder of this session for loose files.
+    QString traceDirFor(const QString& filePath);
     ProblemsDock* problemsDock() const { return m_problems; }
     OutputDock* outputDock() const { return m_output; }
     ActorsDock* actorsDock() const { return m_actorsDock; }
@@ -83,6 +97,10 @@ private:
     void runOrContinue();
     QVector<BreakpointSpec> currentBreakpoints() const;
     void showError(const QString& message, bool quiet);
+    // MainWindowTrace.cpp
+    void wireTraceController();
+    void openTrace(const QString& path, bool quiet);
+    void showTracePosition(const SessionSnapshot& snapshot, int line);
 
     ThemeManager* m_themes;
     StudioSettings* m_settings;
@@ -102,6 +120,12 @@ private:
     QLabel* m_progressLabel = nullptr;
     QLabel* m_cursorLabel = nullptr;
     QString m_runFile; ///< the file the current run came from (execution point)
+    TraceController* m_trace;
+    QPointer<CodeEditor> m_traceEditor;
+    bool m_traceMode = false;
+    bool m_traceQuiet = true;
+    QStringList m_projectDirs; ///< directories opened (projects)
+    std::unique_ptr<QTemporaryDir> m_looseTraceDir;
 };
 
 } // namespace aeroflow::studio

@@ -77,12 +77,12 @@ void MainWindow::createActions()
     addAction("debug.start", tr("Start &Debugging (pause at first message)"), QKeySequence(QStringLiteral("Ctrl+F10")),
               [this] { runCurrent(true, true); });
     addAction("debug.pause", tr("&Pause"), QKeySequence(Qt::Key_F6), [this] { m_run->pause(); });
-    addAction("debug.stepOver", tr("Step &Over (next message)"), QKeySequence(Qt::Key_F10), [this] { m_run->stepOver(); });
-    addAction("debug.stepInto", tr("Step &Into (first message it sends)"), QKeySequence(Qt::Key_F11), [this] { m_run->stepInto(); });
-    addAction("debug.stepOut", tr("Step O&ut (back to the sender)"), QKeySequence(QStringLiteral("Shift+F11")), [this] { m_run->stepOut(); });
-    addAction("debug.stepBack", tr("Step &Back (previous message)"), QKeySequence(QStringLiteral("Shift+F10")), [this] { m_run->stepBack(); });
+    addAction("debug.stepOver", tr("Step &Over (next message)"), QKeySequence(Qt::Key_F10), [this] { if (tracing()) m_trace->stepForward(); else m_run->stepOver(); });
+    addAction("debug.stepInto", tr("Step &Into (first message it sends)"), QKeySequence(Qt::Key_F11), [this] { if (tracing()) m_trace->stepForward(); else m_run->stepInto(); });
+    addAction("debug.stepOut", tr("Step O&ut (back to the sender)"), QKeySequence(QStringLiteral("Shift+F11")), [this] { if (tracing()) m_trace->stepForward(); else m_run->stepOut(); });
+    addAction("debug.stepBack", tr("Step &Back (previous message)"), QKeySequence(QStringLiteral("Shift+F10")), [this] { if (tracing()) m_trace->stepBack(); else m_run->stepBack(); });
     addAction("debug.reverseContinue", tr("Reverse &Continue"), QKeySequence(QStringLiteral("Ctrl+Shift+F5")),
-              [this] { m_run->reverseContinue(); });
+              [this] { if (tracing()) m_trace->seek(0); else m_run->reverseContinue(); });
     addAction("debug.toggleBreakpoint", tr("Toggle &Breakpoint"), QKeySequence(Qt::Key_F9), [editor] {
         if (auto* e = editor()) {
             int line = 0, index = 0;

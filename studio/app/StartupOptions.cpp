@@ -204,6 +204,9 @@ std::optional<int> runOneShot(MainWindow& window, const StartupOptions& options,
     if (!options.open.isEmpty() && !window.openPath(options.open, true))
         return 1;
     window.show();
+    // An open trace loads on its own thread: draw it once it is shown.
+    spinUntil([&] { return !window.traceController()->busy(); }, 30'000);
+    QCoreApplication::processEvents();
     waitForDiagnostics(window, 10'000);
     if (options.run) {
         window.runCurrent(false);

@@ -62,6 +62,23 @@ void MessagesModel::truncate(quint64 delivered)
     endRemoveRows();
 }
 
+void MessagesModel::setFetcher(std::function<bool()> canFetch, std::function<void()> fetch)
+{
+    m_canFetch = std::move(canFetch);
+    m_fetch = std::move(fetch);
+}
+
+bool MessagesModel::canFetchMore(const QModelIndex& parent) const
+{
+    return !parent.isValid() && m_canFetch && m_canFetch();
+}
+
+void MessagesModel::fetchMore(const QModelIndex& parent)
+{
+    if (!parent.isValid() && m_fetch)
+        m_fetch();
+}
+
 void MessagesModel::clear()
 {
     beginResetModel();
@@ -81,7 +98,14 @@ MessagesDock::MessagesDock(QWidget* parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 4);
     setWidget(m_view);
     // Follow the run: keep the newest row in view.
-    connect(m_model, &QAbstractItemModel::rowsInserted, m_view, [this] { m_view->scrollToBottom(); });
+    connect(m_model, &QAbstractItemModel::rowsInserted, m_view, [this] {
+        if (m_follow)
+            m_view->scrollToBottom();
+    });
+    connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        if (index.isValid())
+            Q_EMIT seqActivated(m_model->row(index.row()).seq);
+    });
 }
 
 } // namespace aeroflow::studio

@@ -7,6 +7,7 @@
 #include <QAbstractTableModel>
 #include <QDockWidget>
 #include <deque>
+#include <functional>
 
 class QTableView;
 
@@ -30,8 +31,15 @@ public:
     void clear();
     const DeliveryInfo& row(int i) const { return m_rows[size_t(i)]; }
 
+    /// Lazy rows (an open trace): the view asks for more as it scrolls.
+    void setFetcher(std::function<bool()> canFetch, std::function<void()> fetch);
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+
 private:
     std::deque<DeliveryInfo> m_rows;
+    std::function<bool()> m_canFetch;
+    std::function<void()> m_fetch;
 };
 
 class MessagesDock : public QDockWidget {
@@ -40,8 +48,15 @@ public:
     explicit MessagesDock(QWidget* parent = nullptr);
     MessagesModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
+    /// Keep the newest row in view (a live run); off for a trace.
+    void setFollow(bool follow) { m_follow = follow; }
+
+Q_SIGNALS:
+    /// A row was double-clicked (or activated): go to after delivery `seq`.
+    void seqActivated(quint64 seq);
 
 private:
+    bool m_follow = true;
     MessagesModel* m_model;
     QTableView* m_view;
 };

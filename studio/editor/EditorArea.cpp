@@ -56,6 +56,20 @@ CodeEditor* EditorArea::newFile()
     return e;
 }
 
+CodeEditor* EditorArea::openReadOnly(const QString& title, const QString& text)
+{
+    CodeEditor* e = addEditor();
+    e->setText(text);
+    e->setModified(false);
+    e->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
+    e->setReadOnly(true);
+    e->setProperty("aeroflowReadOnlyTitle", title);
+    m_tabs->setTabText(m_tabs->indexOf(e), title);
+    m_tabs->setTabToolTip(m_tabs->indexOf(e), tr("%1 (read-only)").arg(title));
+    e->diagnosticsService()->analyzeNow();
+    return e;
+}
+
 bool EditorArea::openFile(const QString& path, QString* error)
 {
     const QString canonical = QFileInfo(path).absoluteFilePath();

@@ -22,6 +22,9 @@ public:
     /// returns false and sets `error` to a message for the user.
     bool openFile(const QString& path, QString* error = nullptr);
     CodeEditor* newFile();
+    /// A read-only tab titled `title` holding `text` (a trace's source).
+    /// It has no file path, so it is never saved nor restored.
+    CodeEditor* openReadOnly(const QString& title, const QString& text);
     /// Saves the current editor to its file; false when it has none or fails.
     bool save(QString* error = nullptr);
     bool saveAs(const QString& path, QString* error = nullptr);

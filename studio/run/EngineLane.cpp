@@ -2,6 +2,7 @@
 
 #include "Print.h"
 #include "Program.h"
+#include "Recorder.h"
 
 #include <algorithm>
 
@@ -43,6 +44,7 @@ EngineLane::EngineLane(std::shared_ptr<const compiler::Program> program, engine:
 EngineLane::~EngineLane()
 {
     // finish() releases every engine value under the run's own heap account.
+    m_recorder = nullptr; // the recorder was finished (or dropped) by its owner
     if (m_started)
         m_sched.finish();
 }
@@ -64,6 +66,8 @@ bool EngineLane::step(const std::vector<Injection>& injections)
         inject(injections[m_nextInjection++]);
     const quint64 before = delivered();
     const bool more = m_sched.step();
+    if (m_recorder && !m_recorder->failed())
+        m_recorder->afterStep();
     if (!more && m_sched.over() && delivered() == before) {
         // Distinguish "idle" (nothing pending; a UI event may wake it) from a
         // failure: only a failed run reports an error line at this point.
@@ -89,6 +93,40 @@ bool EngineLane::inject(const Injection& injection)
     return m_sched.injectMessage(injection.actor, message);
 }
 
+void EngineLane::setRecorder(debugger::Recorder* recorder)
+{
+    m_recorder = recorder;
+    if (recorder)
+        recorder->attach(m_sched);
+}
+
+engine::RunStats EngineLane::statsSoFar() const
+{
+    engine::RunStats stats;
+    stats.exitCode = m_failed ? 1 : 0;
+    stats.messagesDelivered = delivered();
+    stats.finalTime = m_sched.now();
+    return stats;
+}
+
+void EngineLane::onSpawn(uint64_t seq, uint32_t actor, uint32_t type, uint32_t parent)
+{
+    if (m_recorder)
+        m_recorder->onSpawn(seq, actor, type, parent);
+}
+
+void EngineLane::onEffect(uint64_t seq, std::string_view kind, std::string_view value)
+{
+    if (m_recorder)
+        m_recorder->onEffect(seq, kind, value);
+}
+
+void EngineLane::onStopped(uint64_t seq, uint32_t actor)
+{
+    if (m_recorder)
+        m_recorder->onStopped(seq, actor);
+}
+
 std::vector<OutputLine> EngineLane::takeNewOutput()
 {
     std::vector<OutputLine> out(m_output.begin() + qsizetype(m_taken), m_output.end());
@@ -98,18 +136,24 @@ std::vector<OutputLine> EngineLane::takeNewOutput()
 
 void EngineLane::onOutput(uint64_t seq, engine::Stream stream, std::string_view text)
 {
+    if (m_recorder)
+        m_recorder->onOutput(seq, stream, text);
     if (m_keepOutput)
         m_output.push_back({seq, kindOf(stream), QString::fromUtf8(text.data(), qsizetype(text.size()))});
 }
 
-void EngineLane::onCrash(uint64_t, uint32_t actor, std::string_view)
+void EngineLane::onCrash(uint64_t seq, uint32_t actor, std::string_view error)
 {
+    if (m_recorder)
+        m_recorder->onCrash(seq, actor, error);
     if (actor == 0)
         m_failed = true;
 }
 
 void EngineLane::onDelivered(const engine::DeliveryEvent& ev)
 {
+    if (m_recorder)
+        m_recorder->onDelivered(ev);
     const compiler::Program& p = *m_program;
     DeliveryInfo d;
     d.seq = ev.seq;

@@ -13,6 +13,10 @@
 #include <utility>
 #include <vector>
 
+namespace aeroflow::debugger {
+class Recorder;
+}
+
 namespace aeroflow::studio {
 
 /// A UI event that entered the run: delivered to `actor` as `message(args)`
@@ -42,6 +46,15 @@ public:
     void runTo(quint64 target, const std::vector<Injection>& injections);
     /// Sends a UI event now; false when the engine refused it.
     bool inject(const Injection& injection);
+
+    /// Tells `recorder` (not owned) of every event from now on and lets it
+    /// take checkpoints between steps; null detaches. Attach before start()
+    /// for a complete trace.
+    void setRecorder(debugger::Recorder* recorder);
+    debugger::Recorder* recorder() const { return m_recorder; }
+    /// What Recorder::finish needs, without ending the run (it may go on
+    /// taking UI events after the recording is closed).
+    engine::RunStats statsSoFar() const;
 
     quint64 delivered() const { return m_sched.delivered(); }
     /// How many of the injections passed to step() this lane has applied.
@@ -73,11 +86,15 @@ private:
     void onDelivered(const engine::DeliveryEvent& event) override;
     void onOutput(uint64_t seq, engine::Stream stream, std::string_view text) override;
     void onCrash(uint64_t seq, uint32_t actor, std::string_view error) override;
+    void onSpawn(uint64_t seq, uint32_t actor, uint32_t type, uint32_t parent) override;
+    void onEffect(uint64_t seq, std::string_view kind, std::string_view value) override;
+    void onStopped(uint64_t seq, uint32_t actor) override;
 
     std::shared_ptr<const compiler::Program> m_program;
     engine::RunOptions m_options;
     engine::Scheduler m_sched;
     bool m_keepOutput;
+    debugger::Recorder* m_recorder = nullptr;
     bool m_started = false;
     bool m_failed = false;
     size_t m_nextInjection = 0;

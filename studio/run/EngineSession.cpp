@@ -1,6 +1,7 @@
 #include "EngineSession.h"
 
 #include "Program.h"
+#include "Recorder.h"
 
 namespace aeroflow::studio {
 
@@ -11,7 +12,58 @@ EngineSession::EngineSession(std::shared_ptr<const compiler::Program> program, e
     m_lane = makeLane(true);
 }
 
-EngineSession::~EngineSession() = default;
+EngineSession::~EngineSession()
+{
+    finishRecording();
+}
+
+QString EngineSession::startRecording(const QString& path, const QByteArray& source)
+{
+    finishRecording();
+    auto rec = debugger::Recorder::create(path.toStdString(), m_program, source.toStdString(), m_options);
+    if (!rec)
+        return QString::fromStdString(rec.error());
+    m_recorder = std::move(*rec);
+    m_tracePath = path;
+    m_lane->setRecorder(m_recorder.get());
+    return {};
+}
+
+QString EngineSession::finishRecording()
+{
+    if (!m_recorder)
+        return {};
+    EngineLane* lane = recordedLane();
+    const engine::RunStats stats = lane->statsSoFar();
+    lane->setRecorder(nullptr);
+    QString error;
+    if (!m_recorder->finish(stats))
+        error = QString::fromStdString(m_recorder->error());
+    m_recorder.reset();
+    m_frontier.reset();
+    return error;
+}
+
+void EngineSession::checkRecorder()
+{
+    if (!m_recorder || !m_recorder->failed())
+        return;
+    m_recordingProblem = QStringLiteral("The recording stopped: %1").arg(QString::fromStdString(m_recorder->error()));
+    recordedLane()->setRecorder(nullptr);
+    m_recorder.reset(); // keeps what was written; meta.complete stays absent
+    m_frontier.reset();
+}
+
+void EngineSession::followFrontier()
+{
+    if (!m_frontier)
+        return;
+    while (m_frontier->delivered() < m_lane->delivered() && m_frontier->step(m_injections)) {
+    }
+    m_frontier->takeNewDeliveries(); // nobody shows the frontier's rows
+    m_frontier->takeNewOutput();
+    checkRecorder();
+}
 
 std::unique_ptr<EngineLane> EngineSession::makeLane(bool keepOutput) const
 {
@@ -92,6 +144,10 @@ EngineSession::Result EngineSession::advance(bool checkBreakpoints)
     m_skipOnce = false;
     if (!m_lane->step(m_injections))
         return Result::Idle;
+    if (m_frontier)
+        followFrontier();
+    else
+        checkRecorder();
     if (m_ahead && m_ahead->delivered() == m_lane->delivered())
         m_ahead->step(m_injections); // stay one ahead (stalls when idle)
     return Result::Delivered;
@@ -153,6 +209,9 @@ void EngineSession::rewindTo(quint64 target)
         if (d.seq > m_reported)
             m_pendingRows.push_back(std::move(d));
     m_reported = std::min(m_reported, target);
+    // The recorded run stays where it got to; the presented one re-executes.
+    if (m_recorder && !m_frontier)
+        m_frontier = std::move(m_lane);
     m_lane = std::move(lane);
     m_ahead.reset();
     m_rewound = true;
@@ -208,6 +267,14 @@ bool EngineSession::inject(quint32 actor, const QString& messageName, const QStr
     if (message < 0 || actor == 0 || actor >= m_lane->actorCount())
         return false;
     // A new event after going back starts a new future: forget the old one.
+    // The recording holds the old future, so it ends where that one forked.
+    if (m_frontier && m_frontier->delivered() > m_lane->delivered()) {
+        const quint64 at = m_frontier->delivered();
+        const QString error = finishRecording();
+        m_recordingProblem = error.isEmpty()
+            ? QStringLiteral("The recording ends at message %1: a UI event after going back started a different run").arg(at)
+            : QStringLiteral("The recording failed: %1").arg(error);
+    }
     m_injections.resize(m_lane->appliedInjections());
     m_injections.push_back({m_lane->delivered(), actor, message, args});
     m_ahead.reset();

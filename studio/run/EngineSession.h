@@ -14,6 +14,10 @@
 #include <memory>
 #include <vector>
 
+namespace aeroflow::debugger {
+class Recorder;
+}
+
 namespace aeroflow::studio {
 
 class EngineSession {
@@ -27,6 +31,21 @@ public:
     void setInterrupt(const std::atomic<bool>* flag) { m_interrupt = flag; }
 
     enum class Result { Delivered, BreakpointHit, Idle, Interrupted };
+
+    /// Records the run into a new trace at `path` (call before start()).
+    /// Returns an error message when the file cannot be created; the run
+    /// then goes on unrecorded. The recording follows the run forward; after
+    /// going back it stays with the furthest point (the "frontier" lane) and
+    /// resumes when the presented run passes it again, so the trace is one
+    /// consistent run.
+    QString startRecording(const QString& path, const QByteArray& source);
+    /// Ends the recording (flush, end-of-run meta, close). Returns an error
+    /// message, or empty when the trace was written. No-op when not recording.
+    QString finishRecording();
+    bool recording() const { return m_recorder != nullptr; }
+    const QString& tracePath() const { return m_tracePath; }
+    /// Once: why the recording stopped early (write failure, new future).
+    QString takeRecordingProblem() { return std::exchange(m_recordingProblem, {}); }
 
     /// Runs the top-level code (time 0).
     void start();
@@ -87,6 +106,11 @@ private:
         std::optional<BreakpointCondition> condition; ///< nullopt: malformed
     };
     std::unique_ptr<EngineLane> makeLane(bool keepOutput) const;
+    /// The lane the recorder listens to (the presented one or the frontier).
+    EngineLane* recordedLane() const { return m_frontier ? m_frontier.get() : m_lane.get(); }
+    /// After the presented lane moved: keep the frontier (and the recording) up.
+    void followFrontier();
+    void checkRecorder();
     void ensureLookahead();
     /// The breakpoint line `d` hits given the state before it (in `before`), or 0.
     int breakpointHit(const DeliveryInfo& d, const EngineLane& before) const;
@@ -99,6 +123,9 @@ private:
     std::vector<Injection> m_injections;
     std::unique_ptr<EngineLane> m_lane;  ///< presented
     std::unique_ptr<EngineLane> m_ahead; ///< one delivery ahead, or null
+    std::unique_ptr<debugger::Recorder> m_recorder;
+    std::unique_ptr<EngineLane> m_frontier; ///< the recorded run while the presented one is behind it
+    QString m_tracePath, m_recordingProblem;
     const std::atomic<bool>* m_interrupt = nullptr;
     bool m_skipOnce = false;
     int m_hitLine = 0;

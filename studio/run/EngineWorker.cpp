@@ -2,6 +2,9 @@
 
 #include "Compiler.h"
 
+#include <QDir>
+#include <algorithm>
+#include <QFileInfo>
 #include <QMetaObject>
 
 namespace aeroflow::studio {
@@ -26,9 +29,46 @@ EngineWorker::EngineWorker(std::atomic<bool>* stopFlag, std::atomic<bool>* pause
 
 EngineWorker::~EngineWorker() = default;
 
+void EngineWorker::systemLine(const QString& text)
+{
+    const quint64 at = m_session ? m_session->delivered() : 0;
+    Q_EMIT outputAppended({OutputLine{at, OutputKind::System, text + QLatin1Char('\n')}});
+}
+
+void EngineWorker::beginRecording(const QString& fileName, const QByteArray& source, const RunSettings& settings)
+{
+    if (settings.traceDir.isEmpty())
+        return;
+    QDir dir(settings.traceDir);
+    if (!dir.mkpath(QStringLiteral("."))) {
+        systemLine(tr("Not recorded: cannot create the folder %1").arg(QDir::toNativeSeparators(settings.traceDir)));
+        return;
+    }
+    const QString stem = settings.traceStem.isEmpty() ? QFileInfo(fileName).completeBaseName() : settings.traceStem;
+    QString path;
+    for (int n = 1; n < 100'000; ++n) {
+        path = dir.filePath(QStringLiteral("%1-%2.aftrace").arg(stem).arg(n));
+        if (!QFileInfo::exists(path))
+            break;
+    }
+    const QString error = m_session->startRecording(path, source);
+    if (!error.isEmpty())
+        systemLine(tr("Not recorded (the run goes on): %1").arg(error));
+}
+
+void EngineWorker::endRecording()
+{
+    if (!m_session || !m_session->recording())
+        return;
+    const QString path = m_session->tracePath();
+    const QString error = m_session->finishRecording();
+    Q_EMIT traceWritten(path, error);
+}
+
 void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSettings settings,
                         const QVector<BreakpointSpec>& breakpoints, bool debug, bool stopAtStart)
 {
+    endRecording();
     m_session.reset();
     m_running = false;
     m_stop->store(false);
@@ -47,6 +87,7 @@ void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSe
     m_session->setBreakpoints(breakpoints);
     m_debug = debug;
     Q_EMIT started();
+    beginRecording(fileName, source, settings);
     m_session->start();
     flush();
     if (stopAtStart) {
@@ -106,7 +147,14 @@ void EngineWorker::runChunk()
     }
     if (r == EngineSession::Result::Idle) {
         m_running = false;
-        Q_EMIT idle(m_session->snapshot(), m_session->failed());
+        const SessionSnapshot snapshot = m_session->snapshot();
+        // A live screen may still send UI events: keep recording until the
+        // run is stopped. Otherwise nothing can wake the run: close the trace.
+        const bool screens = std::any_of(snapshot.actors.begin(), snapshot.actors.end(),
+                                         [](const ActorView& a) { return a.isScreen && a.alive; });
+        if (!screens)
+            endRecording();
+        Q_EMIT idle(snapshot, m_session->failed());
         return;
     }
     m_chunkQueued = true;
@@ -117,6 +165,8 @@ void EngineWorker::flush()
 {
     if (!m_session)
         return;
+    if (const QString problem = m_session->takeRecordingProblem(); !problem.isEmpty())
+        systemLine(problem);
     if (auto out = m_session->takeNewOutput(); !out.empty())
         Q_EMIT outputAppended(toQVector(std::move(out)));
     if (auto d = m_session->takeNewDeliveries(); !d.empty())
@@ -218,6 +268,7 @@ void EngineWorker::injectUiEvent(quint32 actor, const QString& key, int ordinal)
 void EngineWorker::shutdown()
 {
     m_running = false;
+    endRecording();
     m_session.reset();
     Q_EMIT stopped();
 }

@@ -21,6 +21,10 @@ struct RunSettings {
     quint64 seed = 0;
     quint64 fuel = 100'000'000;
     quint64 maxMessages = 1'000'000;
+    /// Where the run's trace goes: `<traceDir>/<traceStem>-<n>.aftrace`, n the
+    /// first free number. Empty traceDir: not recorded.
+    QString traceDir;
+    QString traceStem;
 };
 
 class EngineWorker : public QObject {
@@ -61,12 +65,19 @@ Q_SIGNALS:
     /// Nothing left to deliver (the run may still take UI events).
     void idle(const aeroflow::studio::SessionSnapshot& snapshot, bool failed);
     void stopped();
+    /// The recording ended: `path` is the trace; `error` is empty when it was
+    /// written completely.
+    void traceWritten(const QString& path, const QString& error);
 
 private:
     void runChunk();
     void flush();
     void afterCommand();
     void reportPaused();
+    void beginRecording(const QString& fileName, const QByteArray& source, const RunSettings& settings);
+    /// Finishes the recording and reports it (no-op when not recording).
+    void endRecording();
+    void systemLine(const QString& text);
     bool ready() const { return m_session != nullptr; }
 
     std::atomic<bool>* m_stop;

@@ -50,6 +50,10 @@ RunController::RunController(QObject* parent)
         Q_EMIT snapshotChanged(s);
         Q_EMIT executionPointChanged(0);
     });
+    connect(m_worker, &EngineWorker::traceWritten, this, [this](const QString& path, const QString& error) {
+        m_lastTrace = path;
+        Q_EMIT traceWritten(path, error);
+    });
     connect(m_worker, &EngineWorker::stopped, this, [this] {
         setState(State::Idle);
         Q_EMIT executionPointChanged(0);

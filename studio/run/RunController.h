@@ -30,6 +30,9 @@ public:
     const SessionSnapshot& lastSnapshot() const { return m_snapshot; }
     bool hasSession() const { return m_state != State::Idle && m_state != State::Compiling; }
     void setRunSettings(const RunSettings& settings) { m_settings = settings; }
+    const RunSettings& runSettings() const { return m_settings; }
+    /// The trace of the last recording that ended (empty: none yet).
+    const QString& lastTracePath() const { return m_lastTrace; }
 
     /// Compiles and runs `source` to the end (or to a breakpoint when `debug`
     /// and some are set). `stopAtStart`: pause before the first delivery.
@@ -65,6 +68,8 @@ Q_SIGNALS:
     void snapshotChanged(const aeroflow::studio::SessionSnapshot& snapshot);
     /// The execution point (1-based line, 0 = none) of the paused run.
     void executionPointChanged(int line);
+    /// A run's recording ended (see EngineWorker::traceWritten).
+    void traceWritten(const QString& path, const QString& error);
 
 private:
     void setState(State s);
@@ -79,6 +84,7 @@ private:
     quint64 m_delivered = 0, m_tick = 0;
     SessionSnapshot m_snapshot;
     RunSettings m_settings;
+    QString m_lastTrace;
 };
 
 } // namespace aeroflow::studio

@@ -1,0 +1,122 @@
+// MainWindow and recorded runs: where a Run's trace goes, and an open
+// trace (TraceController) shown in the editor, Output, Messages and Actors
+// docks, with the Debug actions moving through it.
+
+#include "MainWindow.h"
+
+#include "docks/ActorsDock.h"
+#include "docks/MessagesDock.h"
+#include "docks/OutputDock.h"
+#include "docks/PreviewDock.h"
+#include "editor/CodeEditor.h"
+#include "editor/EditorArea.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTemporaryDir>
+
+namespace aeroflow::studio {
+
+CodeEditor* MainWindow::traceEditor() const { return m_traceEditor.data(); }
+
+QString MainWindow::traceDirFor(const QString& filePath)
+{
+    if (!filePath.isEmpty()) {
+        const QFileInfo file(filePath);
+        const QString dir = file.absolutePath();
+        // The project is the opened directory that holds the file (the
+        // deepest), or the file's own directory when it has a .aeroflow folder.
+        QString project;
+        for (const QString& p : m_projectDirs)
+            if ((dir == p || dir.startsWith(p + QLatin1Char('/'))) && p.size() > project.size())
+                project = p;
+        if (project.isEmpty() && QFileInfo(QDir(dir).filePath(QStringLiteral(".aeroflow"))).isDir())
+            project = dir;
+        if (!project.isEmpty())
+            return QDir(project).filePath(QStringLiteral(".aeroflow"));
+    }
+    if (!m_looseTraceDir) {
+        m_looseTraceDir = std::make_unique<QTemporaryDir>(QDir::temp().filePath(QStringLiteral("aeroflow-studio-XXXXXX")));
+        if (!m_looseTraceDir->isValid())
+            return {};
+    }
+    return m_looseTraceDir->path();
+}
+
+void MainWindow::wireTraceController()
+{
+    m_messages->model()->setFetcher({}, {});
+    connect(m_run, &RunController::traceWritten, this, [this](const QString& path, const QString& error) {
+        if (error.isEmpty())
+            m_output->appendSystem(tr("Recorded to %1").arg(QDir::toNativeSeparators(path)));
+        else
+            m_output->appendLines({OutputLine{0, OutputKind::Error,
+                                              tr("The recording %1 is incomplete: %2\n").arg(QDir::toNativeSeparators(path), error)}});
+    });
+    connect(m_trace, &TraceController::opened, this, [this](const TraceSummary& s) {
+        m_traceMode = true;
+        m_runFile.clear();
+        m_traceEditor = m_editors->openReadOnly(tr("%1 (from %2)").arg(s.sourceName, s.fileName), s.source);
+        m_output->appendSystem(tr("Opened trace %1").arg(s.description));
+        m_output->raise();
+        statusBar()->showMessage(tr("Opened %1").arg(s.fileName), 5000);
+        updateRunStatus();
+        updateActionStates();
+    });
+    connect(m_trace, &TraceController::openFailed, this, [this](const QString& path, const QString& message) {
+        const QString text = tr("Cannot open the trace %1: %2").arg(QFileInfo(path).fileName(), message);
+        m_output->appendLines({OutputLine{0, OutputKind::Error, text + QLatin1Char('\n')}});
+        m_output->raise();
+        showError(text, m_traceQuiet);
+        updateRunStatus();
+        updateActionStates();
+    });
+    connect(m_trace, &TraceController::outputLoaded, this, [this](const QVector<OutputLine>& lines, bool truncated) {
+        if (truncated)
+            m_output->appendSystem(tr("(earlier output left out: showing the last %1 lines)").arg(lines.size()));
+        m_output->appendLines(lines);
+        m_output->appendSystem(tr("— end of the recorded output —"));
+    });
+    connect(m_trace, &TraceController::messagesFetched, m_messages->model(), &MessagesModel::append);
+    connect(m_trace, &TraceController::positioned, this, &MainWindow::showTracePosition);
+    connect(m_trace, &TraceController::failed, this, [this](const QString& message) {
+        m_output->appendLines({OutputLine{0, OutputKind::Error, tr("Trace: %1\n").arg(message)}});
+    });
+    connect(m_messages, &MessagesDock::seqActivated, this, [this](quint64 seq) {
+        if (tracing())
+            m_trace->seek(seq);
+    });
+}
+
+void MainWindow::openTrace(const QString& path, bool quiet)
+{
+    if (m_run->hasSession())
+        m_run->stop();
+    m_traceQuiet = quiet;
+    m_traceMode = false;
+    m_output->clear();
+    m_messages->model()->clear();
+    m_messages->setFollow(false);
+    m_messages->model()->setFetcher([this] { return m_traceMode && m_trace->canFetchMore(); },
+                                    [this] { m_trace->fetchMore(); });
+    m_actorsDock->clear();
+    m_preview->clear();
+    m_output->appendSystem(tr("Opening trace %1 …").arg(QFileInfo(path).fileName()));
+    m_trace->open(QFileInfo(path).absoluteFilePath());
+}
+
+void MainWindow::showTracePosition(const SessionSnapshot& snapshot, int line)
+{
+    if (!m_traceMode)
+        return;
+    m_actorsDock->showSnapshot(snapshot);
+    m_preview->showSnapshot(snapshot);
+    for (CodeEditor* e : m_editors->editors())
+        e->setExecutionLine(e == m_traceEditor && line > 0 ? line - 1 : -1);
+    updateRunStatus();
+    updateActionStates();
+}
+
+} // namespace aeroflow::studio

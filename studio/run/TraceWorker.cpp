@@ -1,0 +1,219 @@
+#include "TraceWorker.h"
+
+#include "Payload.h"
+#include "Program.h"
+#include "TimeTravel.h"
+#include "TraceSchema.h"
+
+#include <QFileInfo>
+
+namespace aeroflow::studio {
+
+namespace {
+constexpr size_t kMaxOutputLines = 20'000;
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+OutputKind kindOf(uint8_t stream)
+{
+    switch (debugger::TraceStream(stream)) {
+    case debugger::TraceStream::Error: return OutputKind::Error;
+    case debugger::TraceStream::Warning: return OutputKind::Warning;
+    default: return OutputKind::Output;
+    }
+}
+} // namespace
+
+TraceWorker::TraceWorker() = default;
+TraceWorker::~TraceWorker() = default;
+
+void TraceWorker::close()
+{
+    m_tt.reset();
+    m_actors.clear();
+}
+
+void TraceWorker::open(const QString& path)
+{
+    close();
+    auto tt = debugger::TimeTravel::open(path.toStdString());
+    if (!tt) {
+        Q_EMIT openFailed(path, qs(tt.error()));
+        return;
+    }
+    auto actors = (*tt)->trace().actors();
+    auto source = (*tt)->trace().sourceText();
+    if (!actors || !source) {
+        Q_EMIT openFailed(path, qs(!actors ? actors.error() : source.error()));
+        return;
+    }
+    m_tt = std::move(*tt);
+    m_actors = std::move(*actors);
+    const debugger::TraceInfo& info = m_tt->trace().info();
+    TraceSummary s;
+    s.path = path;
+    s.fileName = QFileInfo(path).fileName();
+    s.sourceName = QFileInfo(qs(info.sourceName)).fileName();
+    s.source = qs(*source);
+    s.messages = info.messages;
+    s.finalTick = info.finalTick;
+    s.complete = info.complete;
+    s.exitCode = info.exitCode.value_or(0);
+    s.description = tr("%1: %2 recorded, %3 messages, %4 ticks, %5 actors%6")
+                        .arg(s.fileName, s.sourceName)
+                        .arg(info.messages)
+                        .arg(info.finalTick)
+                        .arg(info.actors)
+                        .arg(info.complete ? tr(", exit status %1").arg(s.exitCode) : tr(", incomplete (the run did not finish)"));
+    Q_EMIT opened(s);
+
+    if (auto out = m_tt->outputsUpTo(info.messages)) {
+        QVector<OutputLine> lines;
+        const size_t skip = out->size() > kMaxOutputLines ? out->size() - kMaxOutputLines : 0;
+        for (size_t i = skip; i < out->size(); ++i)
+            lines.push_back({(*out)[i].seq, kindOf((*out)[i].stream), qs((*out)[i].text)});
+        Q_EMIT outputLoaded(lines, skip > 0);
+    } else {
+        Q_EMIT failed(qs(out.error()));
+    }
+    // Start at the end of the recorded run: its final state and output.
+    if (auto r = m_tt->seek(info.messages); !r) {
+        Q_EMIT failed(tr("Cannot rebuild the recorded state: %1").arg(qs(r.error())));
+        Q_EMIT positioned(SessionSnapshot{}, 0);
+        return;
+    }
+    report();
+}
+
+QString TraceWorker::actorName(int64_t id) const
+{
+    if (id == debugger::kTraceOutsideSender)
+        return tr("outside (UI)");
+    for (const auto& a : m_actors)
+        if (int64_t(a.id) == id)
+            return qs(a.name);
+    return QStringLiteral("#%1").arg(id);
+}
+
+DeliveryInfo TraceWorker::toDelivery(const debugger::TraceMessage& m) const
+{
+    const compiler::Program& p = m_tt->program();
+    DeliveryInfo d;
+    d.seq = m.seq;
+    d.tick = m.tick;
+    d.sender = m.sender < 0 ? engine::kOutsideSender : quint32(m.sender);
+    d.receiver = m.receiver;
+    d.causeSeq = m.causeSeq;
+    d.senderName = actorName(m.sender);
+    d.receiverName = actorName(m.receiver);
+    d.crashed = m.outcome == uint8_t(debugger::TraceOutcome::Crashed);
+    if (auto v = debugger::decodeRowPayload(m.handler, m.payload))
+        d.message = qs(debugger::formatPayload(*v, m_tt->trace().names()));
+    else
+        d.message = tr("(unreadable payload: %1)").arg(qs(v.error()));
+    if (m.receiver == 0) {
+        d.handlerFunction = int(p.mainFunction);
+    } else if (m.handler) {
+        for (const auto& a : m_actors)
+            if (a.id == m.receiver && a.type >= 0 && size_t(a.type) < p.actors.size())
+                d.handlerFunction = p.actors[size_t(a.type)].handlerFor(uint32_t(*m.handler));
+    }
+    if (d.handlerFunction >= 0 && size_t(d.handlerFunction) < p.functions.size()) {
+        const compiler::Function& f = p.functions[size_t(d.handlerFunction)];
+        d.handlerName = m.receiver == 0 ? tr("main (recv)") : qs(f.name);
+        d.handlerLine = int(f.position.line);
+    }
+    return d;
+}
+
+void TraceWorker::fetchMessages(quint64 first, int count)
+{
+    if (!m_tt)
+        return;
+    const quint64 end = m_tt->end();
+    if (first == 0)
+        first = 1;
+    if (first > end || count <= 0) {
+        Q_EMIT messagesFetched(first, {}, false);
+        return;
+    }
+    const quint64 last = std::min<quint64>(end, first + quint64(count) - 1);
+    auto rows = m_tt->trace().messages(first, last, size_t(count));
+    if (!rows) {
+        Q_EMIT failed(qs(rows.error()));
+        Q_EMIT messagesFetched(first, {}, false);
+        return;
+    }
+    QVector<DeliveryInfo> out;
+    out.reserve(qsizetype(rows->size()));
+    for (const auto& m : *rows)
+        out.push_back(toDelivery(m));
+    Q_EMIT messagesFetched(first, out, last < end);
+}
+
+void TraceWorker::report()
+{
+    const compiler::Program& p = m_tt->program();
+    const engine::Scheduler& sched = m_tt->scheduler();
+    SessionSnapshot s;
+    s.delivered = m_tt->position();
+    if (auto t = m_tt->trace().tickOf(s.delivered))
+        s.tick = *t;
+    s.over = s.delivered >= m_tt->end();
+    for (const auto& a : m_actors) {
+        const debugger::ActorState st = m_tt->state(a.id);
+        if (!st.exists)
+            continue;
+        ActorView v;
+        v.id = a.id;
+        v.name = qs(st.name.empty() ? a.name : st.name);
+        v.alive = st.alive;
+        v.stateHash = st.hash;
+        for (const auto& [field, value] : st.fields)
+            v.fields.push_back({qs(field), qs(value)});
+        if (a.type >= 0 && size_t(a.type) < p.actors.size())
+            v.isScreen = p.actors[size_t(a.type)].kind == compiler::ActorType::Kind::Screen;
+        if (a.id < sched.actorCount())
+            v.lastRender = qs(sched.actor(a.id).lastRender);
+        s.actors.push_back(std::move(v));
+    }
+    int line = 0;
+    if (!s.over) {
+        if (auto next = m_tt->trace().message(s.delivered + 1); next && *next) {
+            s.next = toDelivery(**next);
+            line = s.next.handlerLine;
+        }
+    }
+    Q_EMIT positioned(s, line);
+}
+
+void TraceWorker::seek(quint64 seq)
+{
+    if (!m_tt)
+        return;
+    if (auto r = m_tt->seek(seq); !r)
+        Q_EMIT failed(qs(r.error()));
+    report();
+}
+
+void TraceWorker::stepForward()
+{
+    if (!m_tt)
+        return;
+    if (m_tt->position() < m_tt->end())
+        if (auto r = m_tt->stepForward(); !r)
+            Q_EMIT failed(qs(r.error()));
+    report();
+}
+
+void TraceWorker::stepBack()
+{
+    if (!m_tt)
+        return;
+    if (m_tt->position() > 0)
+        if (auto r = m_tt->stepBack(); !r)
+            Q_EMIT failed(qs(r.error()));
+    report();
+}
+
+} // namespace aeroflow::studio
