@@ -96,6 +96,38 @@ Result<void> TimeTravel::stepBack()
     return seek(position() - 1);
 }
 
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+std::string printed(const engine::Value& v, const compiler::Program& p)
+{
+    std::string text;
+    engine::appendRepr(text, v, &p);
+    return text;
+}
+
+/// An actor's state fields (main: its globals), printed, in declaration order.
+Fields printedFields(const engine::Scheduler& s, const compiler::Program& p, uint32_t actor)
+{
+    Fields out;
+    if (actor == 0) {
+        const auto& globals = s.globals();
+        for (size_t i = 0; i < globals.size(); ++i)
+            out.emplace_back(i < p.globals.size() ? p.globals[i].name : "global" + std::to_string(i),
+                             printed(globals[i], p));
+        return out;
+    }
+    const engine::ActorRecord& a = s.actor(actor);
+    const auto* names = a.type >= 0 && size_t(a.type) < p.actors.size() ? &p.actors[size_t(a.type)].stateFields : nullptr;
+    for (size_t i = 0; i < a.state.size(); ++i)
+        out.emplace_back(names && i < names->size() ? (*names)[i] : "field" + std::to_string(i),
+                         printed(a.state[i], p));
+    return out;
+}
+
+} // namespace
+
 ActorState TimeTravel::state(uint32_t actor) const
 {
     const engine::Scheduler& s = m_session->scheduler();
@@ -106,24 +138,8 @@ ActorState TimeTravel::state(uint32_t actor) const
     st.exists = true;
     st.name = s.actorName(actor);
     st.hash = s.stateHash(actor);
-    const compiler::Program& p = *m_program;
-    auto field = [&](const std::string& name, const engine::Value& v) {
-        std::string text;
-        engine::appendRepr(text, v, &p);
-        st.fields.emplace_back(name, std::move(text));
-    };
-    if (actor == 0) {
-        st.alive = true;
-        const auto& globals = s.globals();
-        for (size_t i = 0; i < globals.size(); ++i)
-            field(i < p.globals.size() ? p.globals[i].name : "global" + std::to_string(i), globals[i]);
-        return st;
-    }
-    const engine::ActorRecord& a = s.actor(actor);
-    st.alive = a.alive;
-    const auto* names = a.type >= 0 && size_t(a.type) < p.actors.size() ? &p.actors[size_t(a.type)].stateFields : nullptr;
-    for (size_t i = 0; i < a.state.size(); ++i)
-        field(names && i < names->size() ? (*names)[i] : "field" + std::to_string(i), a.state[i]);
+    st.alive = actor == 0 || s.actor(actor).alive;
+    st.fields = printedFields(s, *m_program, actor);
     return st;
 }
 
@@ -394,6 +410,122 @@ Result<std::optional<BreakHit>> TimeTravel::continueTo(const Breakpoint& bp)
 Result<std::optional<BreakHit>> TimeTravel::reverseContinue(const Breakpoint& bp)
 {
     return search(bp, false);
+}
+
+// --- statement stepping -----------------------------------------------------------
+
+namespace {
+
+/// Collects the statement stops of one re-executed delivery.
+class StopCollector final : public engine::StatementObserver {
+public:
+    StopCollector(const compiler::Program& program, size_t maxStops) : m_program(program), m_max(maxStops) {}
+
+    void onStatement(const engine::StatementEvent& e) override
+    {
+        if (stops.size() >= m_max) {
+            truncated = true;
+            return;
+        }
+        const compiler::Function& fn = m_program.functions[e.function];
+        StatementStop st;
+        st.index = stops.size();
+        st.actor = e.actor;
+        st.function = e.function;
+        st.functionName = fn.name;
+        st.line = e.line;
+        st.col = e.col;
+        st.pc = e.pc;
+        st.depth = e.depth;
+        // Live at pc: [startPc, endPc); a scope never closed (endPc 0) runs
+        // to the function's end. Later bindings are inner: they shadow.
+        auto put = [&](const std::string& name, std::string value) {
+            for (auto& [k, v] : st.locals)
+                if (k == name) {
+                    v = std::move(value);
+                    return;
+                }
+            st.locals.emplace_back(name, std::move(value));
+        };
+        for (const compiler::LocalVar& v : fn.locals)
+            if (v.startPc <= e.pc && (e.pc < v.endPc || v.endPc == 0) && v.reg < e.registers.size())
+                put(v.name, printed(e.registers[v.reg], m_program));
+        for (size_t i = 0; i < fn.captures.size() && i < e.captures.size(); ++i) {
+            bool shadowed = false;
+            for (const auto& l : st.locals)
+                shadowed = shadowed || l.first == fn.captures[i];
+            if (!shadowed)
+                st.locals.emplace_back(fn.captures[i], printed(e.captures[i], m_program));
+        }
+        if (e.scheduler && (e.actor == 0 || e.actorRecord))
+            st.state = printedFields(*e.scheduler, m_program, e.actor);
+        stops.push_back(std::move(st));
+    }
+
+    std::vector<StatementStop> stops;
+    bool truncated = false;
+
+private:
+    const compiler::Program& m_program;
+    size_t m_max;
+};
+
+} // namespace
+
+Result<HandlerStatements> TimeTravel::statementsOf(uint64_t seq, size_t maxStops)
+{
+    if (seq == 0 || seq > end())
+        return std::unexpected("no delivery " + std::to_string(seq) + " in this trace (1.." + std::to_string(end()) +
+                               ")");
+    auto msg = m_trace->message(seq);
+    if (!msg)
+        return std::unexpected(msg.error());
+    if (!*msg)
+        return std::unexpected("trace '" + m_trace->path() + "': message " + std::to_string(seq) + " is missing");
+    if (auto r = seek(seq - 1); !r)
+        return std::unexpected(r.error());
+    HandlerStatements out;
+    out.seq = seq;
+    out.receiver = uint32_t((*msg)->receiver);
+    StopCollector collector(*m_program, maxStops);
+    engine::Scheduler& s = m_session->scheduler();
+    s.setStatementObserver(&collector);
+    const bool stepped = m_session->step();
+    s.setStatementObserver(nullptr);
+    if ((!stepped && m_session->position() < seq) || !m_session->inputMismatch().empty()) {
+        const std::string why = m_session->inputMismatch().empty() ? "the run ended early" : m_session->inputMismatch();
+        return std::unexpected("trace '" + m_trace->path() + "': re-executing seq " + std::to_string(seq) +
+                               " failed: " + why);
+    }
+    out.stops = std::move(collector.stops);
+    out.truncated = collector.truncated;
+    out.after = state(out.receiver);
+    return out;
+}
+
+std::optional<size_t> stepStatement(const std::vector<StatementStop>& stops, size_t from, StepKind kind, bool forward)
+{
+    if (from >= stops.size())
+        return std::nullopt;
+    const uint32_t depth = stops[from].depth;
+    auto lands = [&](size_t i) {
+        switch (kind) {
+        case StepKind::Into: return true;
+        case StepKind::Over: return stops[i].depth <= depth;
+        case StepKind::Out: return stops[i].depth < depth;
+        }
+        return true;
+    };
+    if (forward) {
+        for (size_t i = from + 1; i < stops.size(); ++i)
+            if (lands(i))
+                return i;
+    } else {
+        for (size_t i = from; i-- > 0;)
+            if (lands(i))
+                return i;
+    }
+    return std::nullopt;
 }
 
 } // namespace aeroflow::debugger

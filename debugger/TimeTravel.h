@@ -62,6 +62,58 @@ struct BreakHit {
     uint32_t actor = 0;
 };
 
+/// One stop of statement stepping: the re-executed handler reached the first
+/// instruction of a source line (engine::StatementEvent), before running it.
+struct StatementStop {
+    size_t index = 0;          ///< position in HandlerStatements::stops
+    uint32_t actor = 0;        ///< the running actor (a spawn's initialiser runs in the new one)
+    uint32_t function = 0;     ///< Program::functions index
+    std::string functionName;  ///< "Counter.on Add", "helper", "main"
+    uint32_t line = 0, col = 0;
+    uint32_t pc = 0;
+    uint32_t depth = 0;        ///< frames on the stack; 1 = the handler itself
+    /// Named variables live at this statement (innermost binding of a name
+    /// wins), then the closure's captured ones: (name, printed value).
+    std::vector<std::pair<std::string, std::string>> locals;
+    /// The running actor's state fields (main: its globals), printed.
+    std::vector<std::pair<std::string, std::string>> state;
+    bool operator==(const StatementStop&) const = default;
+};
+
+/// Every statement stop of one delivery, from an exact re-execution of it.
+struct HandlerStatements {
+    uint64_t seq = 0;
+    uint32_t receiver = 0;
+    std::vector<StatementStop> stops;   ///< in execution order
+    bool truncated = false;             ///< more than the asked maximum; the rest were not kept
+    /// The receiver after the delivery (position seq): equals the trace's
+    /// recorded state_hash of the message.
+    ActorState after;
+};
+
+/// How a step moves through HandlerStatements::stops. Into: the next/previous
+/// stop. Over: the next/previous one at the same depth or shallower (skips
+/// the calls made from this line). Out: the next/previous one shallower
+/// (forward: back in the caller; backward: the caller's line that called).
+enum class StepKind : uint8_t { Into, Over, Out };
+
+/// The stop a step from `from` lands on, forward or backward; nullopt when
+/// none does (the handler ends / begins there).
+std::optional<size_t> stepStatement(const std::vector<StatementStop>& stops, size_t from, StepKind kind,
+                                    bool forward = true);
+inline std::optional<size_t> stepInto(const std::vector<StatementStop>& s, size_t from, bool forward = true)
+{
+    return stepStatement(s, from, StepKind::Into, forward);
+}
+inline std::optional<size_t> stepOver(const std::vector<StatementStop>& s, size_t from, bool forward = true)
+{
+    return stepStatement(s, from, StepKind::Over, forward);
+}
+inline std::optional<size_t> stepOut(const std::vector<StatementStop>& s, size_t from, bool forward = true)
+{
+    return stepStatement(s, from, StepKind::Out, forward);
+}
+
 class TimeTravel {
 public:
     /// Opens the trace and compiles its embedded source.
@@ -104,6 +156,13 @@ public:
     /// when there is none (the position is unchanged).
     Result<std::optional<BreakHit>> continueTo(const Breakpoint& bp);
     Result<std::optional<BreakHit>> reverseContinue(const Breakpoint& bp);
+
+    /// The statements of delivery `seq` (1..end()), by re-executing just that
+    /// delivery from the state before it with a statement observer installed
+    /// (DESIGN.md "Time travel": stepping inside a handler). Its output is
+    /// discarded (the trace has it). Leaves the position at `seq`. At most
+    /// `maxStops` stops are kept (then `truncated`).
+    Result<HandlerStatements> statementsOf(uint64_t seq, size_t maxStops = 100'000);
 
 private:
     TimeTravel() = default;

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,7 @@ namespace aeroflow::engine {
 class Vm;
 struct Fiber;
 class RunObserver;
+class StatementObserver;
 
 /// Limits and inputs of one run. Every limit crashes the offending actor (or
 /// ends the run when it is the main program) with a clear runtime error.
@@ -50,6 +52,11 @@ struct RunOptions {
     /// order, on the engine's thread (the debugger's recorder, the Studio).
     /// Not owned; must outlive the run.
     RunObserver* observer = nullptr;
+    /// Told each time execution reaches a statement (StatementEvent). Off by
+    /// default: the interpreter then runs its unobserved copy, with no check
+    /// at all. Not owned; Scheduler::setStatementObserver() changes it
+    /// between steps.
+    StatementObserver* statementObserver = nullptr;
 };
 
 enum class Stream : uint8_t { Output, Error, Warning };
@@ -105,6 +112,37 @@ public:
     virtual void onStopped(uint64_t /*seq*/, uint32_t /*actor*/) {}
 };
 
+struct ActorRecord;
+class Scheduler;
+
+/// Execution reached a statement: the first instruction of a source line (a
+/// line-table entry whose line differs from the entry before it in code
+/// order), about to run it (its fuel already charged). Every pointer and span
+/// is valid during the call only.
+struct StatementEvent {
+    uint64_t seq = 0;        ///< the delivery being handled (0: main's top-level code)
+    uint32_t actor = 0;      ///< the running actor (a spawn's initialiser runs in the new one)
+    uint32_t function = 0;   ///< Program::functions index
+    uint32_t pc = 0;         ///< the instruction about to run
+    uint32_t line = 0, col = 0;
+    /// Frames on the stack, nested runs (a spawn's initialiser, a render)
+    /// counted on top of the frames that started them: 1 is a handler's own
+    /// frame (or the top level of main).
+    uint32_t depth = 0;
+    std::span<const Value> registers; ///< the frame's R[0, numRegs): Function::locals names them by pc
+    std::span<const Value> captures;  ///< the running closure's values (Function::captures names them)
+    const ActorRecord* actorRecord = nullptr; ///< the running actor's state
+    const Scheduler* scheduler = nullptr;     ///< for globals() and names
+};
+
+/// Receives StatementEvents on the engine thread (RunOptions::statementObserver).
+/// Must not throw, run program code or change the run: it only looks.
+class StatementObserver {
+public:
+    virtual ~StatementObserver() = default;
+    virtual void onStatement(const StatementEvent& event) = 0;
+};
+
 /// One actor (id 0 is the main program, type -1).
 struct ActorRecord {
     uint32_t id = 0;
@@ -151,6 +189,12 @@ public:
     /// False when the actor does not exist, has stopped, or `message` is not
     /// a message value.
     bool injectMessage(uint32_t actor, const Value& message);
+    /// Installs (or, with nullptr, removes) the statement observer. Takes
+    /// effect when the interpreter next starts or resumes a fiber: call it
+    /// between steps. Not owned.
+    void setStatementObserver(StatementObserver* observer) { m_options.statementObserver = observer; }
+    /// The delivery being handled (0 while main's top-level code runs).
+    uint64_t currentSeq() const { return m_currentSeq; }
 
     // --- inspection -------------------------------------------------------------
     size_t actorCount() const { return m_actors.size(); }

@@ -92,6 +92,52 @@ Value Vm::call(uint32_t function, std::span<const Value> args, Value closure)
     return std::move(fiber.result);
 }
 
+const uint8_t* Vm::statementMarks(uint32_t function)
+{
+    if (m_statementMarks.empty()) {
+        // A statement starts at each line-table entry whose line differs from
+        // the entry before it (entries also change within a line, by column).
+        m_statementMarks.resize(m_program.functions.size());
+        for (size_t f = 0; f < m_program.functions.size(); ++f) {
+            const auto& fn = m_program.functions[f];
+            auto& marks = m_statementMarks[f];
+            marks.assign(fn.code.size() + 1, 0);
+            if (fn.lines.empty() && !fn.code.empty())
+                marks[0] = 1;
+            for (size_t k = 0; k < fn.lines.size(); ++k)
+                if (fn.lines[k].pc < fn.code.size() && (k == 0 || fn.lines[k].line != fn.lines[k - 1].line))
+                    marks[fn.lines[k].pc] = 1;
+        }
+    }
+    return m_statementMarks[function].data();
+}
+
+void Vm::reportStatement(const Fiber& fiber, uint32_t function, uint32_t pc, const Value* regs,
+                         const ActorRecord& self)
+{
+    StatementObserver* observer = m_sched.options().statementObserver;
+    if (!observer)
+        return;
+    const auto& fn = m_program.functions[function];
+    const auto pos = fn.positionAt(pc);
+    StatementEvent ev;
+    ev.seq = m_sched.currentSeq();
+    ev.actor = self.id;
+    ev.function = function;
+    ev.pc = pc;
+    ev.line = pos.line;
+    ev.col = pos.col;
+    for (const Fiber* f : m_observedFibers)
+        ev.depth += uint32_t(f->frames.size());
+    ev.registers = std::span<const Value>(regs, fn.numRegs);
+    const Value& closure = fiber.frames.back().closure;
+    if (closure.type() == ValueType::Function)
+        ev.captures = std::span<const Value>(asClosure(closure).captures);
+    ev.actorRecord = &self;
+    ev.scheduler = &m_sched;
+    observer->onStatement(ev);
+}
+
 Vm::Status Vm::resume(Fiber& fiber)
 {
     // Threaded dispatch (GCC's labels as values): one indirect jump per op,
@@ -117,6 +163,29 @@ Vm::Status Vm::resume(Fiber& fiber)
     ActorRecord& self = m_sched.currentActor();
     HeapAccount* const account = currentHeapAccount();
     const uint32_t maxCallDepth = m_sched.options().maxCallDepth;
+    // The fuel left is `fuel + fuelBias`. Unobserved runs: the bias is 0 and
+    // the loop is exactly the plain one. Observed runs (a StatementObserver
+    // is installed) keep `fuel` at 1 and the rest in the bias, so that every
+    // instruction detours through out_of_fuel, which looks for statement
+    // starts: no check at all on the unobserved path.
+    uint64_t fuelBias = 0;
+    const bool observed = m_sched.options().statementObserver != nullptr;
+    // Observed runs: this fiber is on the stack of observed runs while it
+    // runs (StatementEvent::depth counts the frames of them all).
+    struct ObservedScope {
+        std::vector<const Fiber*>* fibers;
+        ~ObservedScope()
+        {
+            if (fibers) [[unlikely]]
+                fibers->pop_back();
+        }
+    } observedScope{nullptr};
+    if (observed) [[unlikely]] {
+        m_observedFibers.push_back(&fiber);
+        observedScope.fibers = &m_observedFibers;
+        fuelBias = fuel - 1; // modulo 2^64, like `fuel` itself
+        fuel = 1;
+    }
 
     // Re-reads the cached frame state after a call or return changed frames.
 #define AF_RELOAD()                                                                                \
@@ -142,6 +211,15 @@ Vm::Status Vm::resume(Fiber& fiber)
         AF_NEXT();
 
     out_of_fuel:
+        if (fuelBias != 0) [[unlikely]] {
+            // An observed run: `in` is charged (fuel + bias is one less);
+            // report it when it starts a statement, then run it.
+            fuel = 1;
+            --fuelBias;
+            if (statementMarks(frame->function)[pc - 1])
+                reportStatement(fiber, frame->function, pc - 1, R, self);
+            goto* kLabels[std::min(unsigned(in.op), kOpCount)];
+        }
         fiber.fuel = 0;
         fail("instruction budget exhausted (" + std::to_string(m_sched.options().fuel) +
                  " instructions; an endless loop? raise it with --fuel)",
@@ -341,7 +419,7 @@ Vm::Status Vm::resume(Fiber& fiber)
         if (fiber.frames.empty()) {
             fiber.result = std::move(result);
             fiber.regs.clear();
-            fiber.fuel = fuel;
+            fiber.fuel = fuel + fuelBias;
             return Status::Finished;
         }
         // Drop the callee's registers so its values are released now.
@@ -471,12 +549,12 @@ Vm::Status Vm::resume(Fiber& fiber)
         AF_NEXT();
     }
     L_CALLBUILTIN: {
-        fiber.fuel = fuel;
+        fiber.fuel = fuel + fuelBias;
         frame->pc = pc - 1;
         Value r = callBuiltin(in.b, R + in.a, in.c, fiber);
         if (m_suspend) {
             m_suspend = false;
-            fiber.fuel = fuel;
+            fiber.fuel = fuel + fuelBias;
             frame->pc = pc - 1; // re-run recv() when resumed
             return Status::Suspended;
         }
@@ -505,7 +583,7 @@ Vm::Status Vm::resume(Fiber& fiber)
         AF_NEXT();
     }
     L_SPAWN: {
-        fiber.fuel = fuel;
+        fiber.fuel = fuel + fuelBias;
         frame->pc = pc - 1;
         Value ref = m_sched.spawn(in.bc());
         R = fiber.regs.data() + frame->base;

@@ -3,6 +3,9 @@
 // One Fiber is one stack (frames + registers). Handlers, initialisers and
 // render blocks run on a fresh fiber to completion; the main program keeps its
 // fiber across recv(), where it suspends while the scheduler delivers messages.
+// With a StatementObserver installed (RunOptions::statementObserver) resume()
+// also reports each statement it reaches; without one it runs unobserved, at
+// no cost (see the fuel bias in resume()).
 
 #include "Value.h"
 
@@ -20,6 +23,7 @@ struct Program;
 namespace aeroflow::engine {
 
 class Scheduler;
+struct ActorRecord;
 
 struct Frame {
     uint32_t function = 0;
@@ -60,6 +64,11 @@ public:
     std::string where(const Fiber& fiber) const;
 
 private:
+    /// Observed runs (a StatementObserver is installed): the marks of
+    /// statement starts (built on first use) and the report itself.
+    [[gnu::noinline]] const uint8_t* statementMarks(uint32_t function);
+    [[gnu::noinline]] void reportStatement(const Fiber& fiber, uint32_t function, uint32_t pc,
+                                           const Value* regs, const ActorRecord& self);
     Value callBuiltin(uint16_t id, Value* args, uint32_t count, Fiber& fiber);
     Value callMethod(uint32_t function, uint32_t constant, Value* regs, uint32_t argc);
 
@@ -71,6 +80,10 @@ private:
     std::vector<std::unique_ptr<Fiber>> m_fibers;
     /// Method id per (function, constant, receiver kind): -1 unknown, -2 not yet looked up.
     std::vector<std::vector<std::array<int16_t, 5>>> m_methodCache;
+    /// Per function, per pc: 1 where a statement starts (observed runs only).
+    std::vector<std::vector<uint8_t>> m_statementMarks;
+    /// Fibers of the observed runs in progress, outermost first (for depth).
+    std::vector<const Fiber*> m_observedFibers;
 };
 
 } // namespace aeroflow::engine
