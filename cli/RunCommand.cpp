@@ -3,6 +3,8 @@
 
 #include "RunCommand.h"
 
+#include "FileIo.h"
+
 #include "Compiler.h"
 #include "Scheduler.h"
 #include "Snapshot.h"
@@ -147,36 +149,6 @@ engine::OutputFn consoleOutput()
     };
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, so a
-/// failure never leaves a half-written snapshot under the final name.
-bool writeFileAtomically(const std::string& path, const std::string& bytes, std::string& error)
-{
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            error = "cannot write '" + path + "'";
-            return false;
-        }
-        out.write(bytes.data(), std::streamsize(bytes.size()));
-        out.flush();
-        if (!out) {
-            error = "cannot write '" + path + "' (disk full?)";
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        error = "cannot write '" + path + "': " + ec.message();
-        std::filesystem::remove(tmp, ec);
-        return false;
-    }
-    return true;
-}
-
 /// Steps `s` to its end (or past --stop-at-tick), then writes the snapshot
 /// if asked. Returns the exit status.
 int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, const std::string& sourceText)
@@ -208,7 +180,8 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
     if (!drive.snapshotPath.empty()) {
         const std::string image = engine::saveSnapshot(s, {true, sourceText});
         std::string error;
-        if (!writeFileAtomically(drive.snapshotPath, image, error)) {
+        const auto writeImage = [&](std::ostream& o) { return bool(o.write(image.data(), std::streamsize(image.size()))); };
+        if (!writeAtomically(drive.snapshotPath, writeImage, error)) {
             std::cerr << "aeroflow " << command << ": " << error << "\n";
             status = 1;
         }

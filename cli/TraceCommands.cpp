@@ -3,6 +3,8 @@
 
 #include "TraceCommands.h"
 
+#include "FileIo.h"
+
 #include "Program.h"
 #include "Replayer.h"
 #include "ReplaySession.h"
@@ -130,35 +132,6 @@ std::string humanBytes(uint64_t n)
     else
         std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(n));
     return buf;
-}
-
-/// Writes through a temporary file and renames, so a failed write never
-/// leaves half a file under the user's name.
-bool writeAtomically(const std::string& path, const std::function<bool(std::ostream&)>& write, std::string& error)
-{
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            error = "cannot write '" + path + "'";
-            return false;
-        }
-        if (!write(out) || !out.flush()) {
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            if (error.empty())
-                error = "cannot write '" + path + "' (disk full?)";
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        error = "cannot write '" + path + "': " + ec.message();
-        std::filesystem::remove(tmp, ec);
-        return false;
-    }
-    return true;
 }
 
 /// Splits TRACE from the options; the common pattern of these commands.
