@@ -1,0 +1,115 @@
+#include "TraceCursor.h"
+
+#include "TraceReader.h"
+
+#include <algorithm>
+
+namespace aeroflow::timeline {
+
+TraceCursor::TraceCursor(QObject* parent) : QObject(parent) {}
+
+TraceCursor::~TraceCursor() = default;
+
+bool TraceCursor::open(const QString& tracePath, QString* error)
+{
+    close();
+    auto reader = debugger::TraceReader::open(tracePath.toStdString());
+    if (!reader) {
+        if (error)
+            *error = QString::fromStdString(reader.error());
+        return false;
+    }
+    m_reader = std::move(*reader);
+    m_path = tracePath;
+    m_endSeq = m_reader->info().messages;
+    m_endTick = m_reader->info().finalTick;
+    m_seq = 0;
+    m_tick = 0;
+    Q_EMIT opened();
+    Q_EMIT extentChanged(m_endSeq, m_endTick);
+    Q_EMIT positionChanged(m_seq, m_tick);
+    return true;
+}
+
+void TraceCursor::close()
+{
+    if (!m_reader)
+        return;
+    m_reader.reset();
+    m_path.clear();
+    m_seq = m_tick = m_endSeq = m_endTick = 0;
+    m_actor = -1;
+    m_message = 0;
+    Q_EMIT closed();
+}
+
+bool TraceCursor::isOpen() const
+{
+    return m_reader != nullptr;
+}
+
+void TraceCursor::refresh()
+{
+    if (!m_reader)
+        return;
+    auto info = m_reader->refresh();
+    if (!info || info->messages == m_endSeq)
+        return;
+    m_endSeq = info->messages;
+    m_endTick = info->finalTick;
+    Q_EMIT extentChanged(m_endSeq, m_endTick);
+}
+
+uint64_t TraceCursor::tickOf(uint64_t seq) const
+{
+    if (!m_reader || seq == 0)
+        return 0;
+    auto tick = m_reader->tickOf(std::min(seq, m_endSeq));
+    return tick ? *tick : 0;
+}
+
+uint64_t TraceCursor::seqAtTick(uint64_t tick) const
+{
+    if (!m_reader)
+        return 0;
+    auto seq = m_reader->seqAtTick(tick);
+    return seq ? std::min(*seq, m_endSeq) : 0;
+}
+
+void TraceCursor::setSeq(uint64_t seq)
+{
+    if (!m_reader)
+        return;
+    seq = std::min(seq, m_endSeq);
+    if (seq == m_seq)
+        return;
+    m_seq = seq;
+    m_tick = tickOf(seq);
+    Q_EMIT positionChanged(m_seq, m_tick);
+}
+
+void TraceCursor::setTick(uint64_t tick)
+{
+    setSeq(seqAtTick(tick));
+}
+
+void TraceCursor::selectActor(int64_t actor)
+{
+    if (actor < -1)
+        actor = -1;
+    if (actor == m_actor)
+        return;
+    m_actor = actor;
+    Q_EMIT actorSelected(m_actor);
+}
+
+void TraceCursor::selectMessage(uint64_t seq)
+{
+    seq = std::min(seq, m_endSeq);
+    if (seq == m_message)
+        return;
+    m_message = seq;
+    Q_EMIT messageSelected(m_message);
+}
+
+} // namespace aeroflow::timeline

@@ -1,0 +1,79 @@
+#pragma once
+// The one cursor every time-travel view follows (DESIGN.md "Studio"): the
+// position in a recorded run (after delivery `seq`, at logical time `tick`),
+// the selected actor and the selected message. Views read it and ask it to
+// move; it never does slow work itself (a seq <-> tick lookup is a binary
+// search over the trace's rowids, microseconds), so it lives on the GUI
+// thread. Views that rebuild state (the snapshot explorer, the graph) do so
+// on their own workers when positionChanged arrives.
+
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+
+namespace aeroflow::debugger {
+class TraceReader;
+}
+
+namespace aeroflow::timeline {
+
+class TraceCursor : public QObject {
+    Q_OBJECT
+public:
+    explicit TraceCursor(QObject* parent = nullptr);
+    ~TraceCursor() override;
+
+    /// Opens the trace (its own read connection). On failure returns false
+    /// and leaves an error message in `error`; the cursor is then empty.
+    bool open(const QString& tracePath, QString* error = nullptr);
+    void close();
+    bool isOpen() const;
+    QString tracePath() const { return m_path; }
+
+    /// Re-reads the trace summary (a live recording grows); emits
+    /// extentChanged when the last seq moved.
+    void refresh();
+
+    uint64_t seq() const { return m_seq; }
+    uint64_t tick() const { return m_tick; }
+    uint64_t endSeq() const { return m_endSeq; }   ///< last delivery (positions are 0..endSeq)
+    uint64_t endTick() const { return m_endTick; } ///< tick of the last delivery
+
+    /// -1: none.
+    int64_t selectedActor() const { return m_actor; }
+    /// 0: none.
+    uint64_t selectedMessage() const { return m_message; }
+
+    /// The tick of delivery `seq` / the position reached at `tick` (the last
+    /// delivery with tick <= `tick`); both clamp to the trace.
+    uint64_t tickOf(uint64_t seq) const;
+    uint64_t seqAtTick(uint64_t tick) const;
+
+public Q_SLOTS:
+    /// Moves to after delivery `seq` (clamped to 0..endSeq).
+    void setSeq(uint64_t seq);
+    /// Moves to the position reached at `tick`.
+    void setTick(uint64_t tick);
+    void selectActor(int64_t actor);
+    /// Selects a message without moving the cursor (0 clears).
+    void selectMessage(uint64_t seq);
+
+Q_SIGNALS:
+    void opened();
+    void closed();
+    void extentChanged(uint64_t endSeq, uint64_t endTick);
+    void positionChanged(uint64_t seq, uint64_t tick);
+    void actorSelected(int64_t actor);
+    void messageSelected(uint64_t seq);
+
+private:
+    QString m_path;
+    std::unique_ptr<debugger::TraceReader> m_reader;
+    uint64_t m_seq = 0, m_tick = 0, m_endSeq = 0, m_endTick = 0;
+    int64_t m_actor = -1;
+    uint64_t m_message = 0;
+};
+
+} // namespace aeroflow::timeline
