@@ -198,7 +198,7 @@ void Recorder::onCrash(uint64_t seq, uint32_t actor, std::string_view error)
 
 void Recorder::onEffect(uint64_t seq, std::string_view kind, std::string_view value)
 {
-    if (kind == "ui_event")
+    if (kind == "ui_event" || kind == "ui_input")
         m_uiEventAt = seq;
     m_batch->effects.push_back(EffectRow{seq, std::string(kind), std::string(value)});
 }

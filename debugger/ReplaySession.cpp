@@ -17,6 +17,8 @@ struct UiEvent {
     uint32_t actor = 0;
     std::string payload;   ///< of the matching outside delivery (encoded)
     int64_t message = -1;
+    bool input = false;    ///< a ui_input (typing): sets `field` to `text`
+    std::string field, text;
 };
 
 struct ReplaySession::Inputs {
@@ -102,7 +104,7 @@ Result<void> ReplaySession::loadInputs(TraceReader& trace, uint64_t fromSeq)
     // checkpoint after an injection at the same seq).
     std::vector<TraceEffect> ui;
     for (auto& e : *effects) {
-        if (e.kind == "ui_event")
+        if (e.kind == "ui_event" || e.kind == "ui_input")
             ui.push_back(std::move(e));
         else if (e.seq > fromSeq || fromSeq == 0)
             m_inputs->effects.push_back(std::move(e));
@@ -114,6 +116,19 @@ Result<void> ReplaySession::loadInputs(TraceReader& trace, uint64_t fromSeq)
     for (const auto& e : ui) {
         UiEvent ev;
         ev.seq = e.seq;
+        if (e.kind == "ui_input") {
+            // ACTOR FIELD TEXT (the text may hold spaces).
+            const size_t a = e.value.find(' ');
+            const size_t f = a == std::string::npos ? a : e.value.find(' ', a + 1);
+            auto r = std::from_chars(e.value.data(), e.value.data() + (a == std::string::npos ? 0 : a), ev.actor);
+            if (f == std::string::npos || r.ec != std::errc() || f == a + 1)
+                return std::unexpected("trace '" + trace.path() + "': damaged ui_input effect '" + e.value + "'");
+            ev.input = true;
+            ev.field = e.value.substr(a + 1, f - a - 1);
+            ev.text = e.value.substr(f + 1);
+            m_inputs->uiEvents.push_back(std::move(ev));
+            continue;
+        }
         uint32_t actor = 0;
         auto r = std::from_chars(e.value.data(), e.value.data() + e.value.size(), actor);
         if (r.ec != std::errc())
@@ -188,6 +203,12 @@ void ReplaySession::injectDue()
         const UiEvent& ev = in.uiEvents[in.nextUi++];
         if (ev.seq < pos)
             continue; // belongs to a position already passed
+        if (ev.input) {
+            if (!m_scheduler->injectInput(ev.actor, ev.field, ev.text))
+                in.mismatch = "recorded UI input for actor " + std::to_string(ev.actor) + " field '" + ev.field +
+                              "' after seq " + std::to_string(ev.seq) + " cannot be applied again";
+            continue;
+        }
         auto decoded = decodeMessage(uint32_t(ev.message), ev.payload);
         if (!decoded || !m_scheduler->injectMessage(ev.actor, toEngineValue(*decoded)))
             in.mismatch = "recorded UI event for actor " + std::to_string(ev.actor) + " after seq " +

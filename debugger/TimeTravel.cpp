@@ -282,6 +282,64 @@ bool BreakCondition::holds(const ActorState& state) const
     return cmp >= 0;
 }
 
+namespace {
+
+/// The functions each function can call or create closures of (CALL,
+/// CLOSURE), plus, for an actor's code, the actor's methods (CALLMETHOD
+/// names a method at run time, so any of them may run).
+std::vector<std::vector<uint32_t>> calleesOf(const compiler::Program& p)
+{
+    std::vector<std::vector<uint32_t>> out(p.functions.size());
+    for (size_t f = 0; f < p.functions.size(); ++f) {
+        const compiler::Function& fn = p.functions[f];
+        for (const compiler::Instr& in : fn.code) {
+            if (in.op == compiler::Op::CALL && in.bc() < p.functions.size())
+                out[f].push_back(in.bc());
+            else if (in.op == compiler::Op::CLOSURE && in.bc() < fn.closures.size())
+                out[f].push_back(fn.closures[in.bc()].function);
+        }
+        if (fn.actor >= 0)
+            for (size_t g = 0; g < p.functions.size(); ++g)
+                if (p.functions[g].actor == fn.actor && p.functions[g].kind == compiler::FunctionKind::Method)
+                    out[f].push_back(uint32_t(g));
+    }
+    return out;
+}
+
+/// Whether `from` reaches `target` through calls (itself included).
+bool reaches(const std::vector<std::vector<uint32_t>>& callees, uint32_t from, uint32_t target)
+{
+    std::vector<bool> seen(callees.size());
+    std::vector<uint32_t> work{from};
+    while (!work.empty()) {
+        const uint32_t f = work.back();
+        work.pop_back();
+        if (f == target)
+            return true;
+        if (f >= seen.size() || seen[f])
+            continue;
+        seen[f] = true;
+        work.insert(work.end(), callees[f].begin(), callees[f].end());
+    }
+    return false;
+}
+
+/// Watches one re-executed delivery for a statement on `line` of `function`.
+class LineProbe final : public engine::StatementObserver {
+public:
+    LineProbe(uint32_t function, uint32_t line) : m_function(function), m_line(line) {}
+    void onStatement(const engine::StatementEvent& e) override
+    {
+        hit = hit || (e.function == m_function && e.line == m_line);
+    }
+    bool hit = false;
+
+private:
+    uint32_t m_function, m_line;
+};
+
+} // namespace
+
 Result<Breakpoint> TimeTravel::breakpoint(const std::string& file, uint32_t line, const std::string& condition)
 {
     const compiler::Program& p = *m_program;
@@ -291,6 +349,7 @@ Result<Breakpoint> TimeTravel::breakpoint(const std::string& file, uint32_t line
     Breakpoint bp;
     bp.file = p.sourceName;
     bp.line = line;
+    std::vector<uint32_t> others; // non-handler functions holding the line
     for (size_t f = 0; f < p.functions.size(); ++f) {
         const compiler::Function& fn = p.functions[f];
         bool covers = false;
@@ -298,16 +357,41 @@ Result<Breakpoint> TimeTravel::breakpoint(const std::string& file, uint32_t line
             covers = covers || e.line == line;
         if (!covers)
             continue;
-        if (fn.kind == compiler::FunctionKind::Main)
+        if (fn.kind == compiler::FunctionKind::Main) {
             bp.mainProgram = true;
-        if (fn.kind != compiler::FunctionKind::Handler || fn.actor < 0 || size_t(fn.actor) >= p.actors.size())
+            others.push_back(uint32_t(f));
             continue;
+        }
+        if (fn.kind != compiler::FunctionKind::Handler || fn.actor < 0 || size_t(fn.actor) >= p.actors.size()) {
+            if (fn.kind == compiler::FunctionKind::Function || fn.kind == compiler::FunctionKind::Method)
+                others.push_back(uint32_t(f));
+            continue;
+        }
         for (const auto& h : p.actors[size_t(fn.actor)].handlers)
             if (h.function == f)
                 bp.handlers.emplace_back(fn.actor, h.message);
     }
+    if (bp.handlers.empty() && !others.empty()) {
+        // A line of main or of a function: the innermost function holding
+        // it (the last one in the table that covers it) is the one to watch.
+        bp.confirm = true;
+        bp.function = others.back();
+        for (uint32_t f : others)
+            if (p.functions[f].kind != compiler::FunctionKind::Main)
+                bp.function = f;
+        if (p.functions[bp.function].kind != compiler::FunctionKind::Main) {
+            const auto callees = calleesOf(p);
+            bp.mainProgram = reaches(callees, p.mainFunction, bp.function);
+            for (size_t t = 0; t < p.actors.size(); ++t)
+                for (const auto& h : p.actors[t].handlers)
+                    if (reaches(callees, h.function, bp.function))
+                        bp.handlers.emplace_back(int64_t(t), h.message);
+        }
+    }
     if (bp.handlers.empty() && !bp.mainProgram)
-        return std::unexpected(bp.file + ":" + std::to_string(line) + " is not inside a message handler");
+        return std::unexpected(bp.file + ":" + std::to_string(line) +
+                               (others.empty() ? " is not inside a message handler, function or the main program"
+                                               : " is in a function no handler calls"));
     if (!condition.empty()) {
         auto c = BreakCondition::parse(condition);
         if (!c)
@@ -315,6 +399,18 @@ Result<Breakpoint> TimeTravel::breakpoint(const std::string& file, uint32_t line
         bp.condition = *c;
     }
     return bp;
+}
+
+Result<bool> TimeTravel::runsLine(const Breakpoint& bp, uint64_t seq)
+{
+    if (auto r = seek(seq - 1); !r)
+        return std::unexpected(r.error());
+    LineProbe probe(bp.function, bp.line);
+    engine::Scheduler& s = m_session->scheduler();
+    s.setStatementObserver(&probe);
+    m_session->step();
+    s.setStatementObserver(nullptr);
+    return probe.hit;
 }
 
 Result<std::optional<BreakHit>> TimeTravel::search(const Breakpoint& bp, bool forward)
@@ -340,9 +436,13 @@ Result<std::optional<BreakHit>> TimeTravel::search(const Breakpoint& bp, bool fo
         return std::optional<BreakHit>(hit);
     };
     auto holdsBefore = [&](const BreakHit& hit) -> Result<bool> {
-        if (auto r = seek(hit.seq - 1); !r)
-            return std::unexpected(r.error());
-        return bp.condition->holds(state(hit.actor));
+        if (bp.condition) {
+            if (auto r = seek(hit.seq - 1); !r)
+                return std::unexpected(r.error());
+            if (!bp.condition->holds(state(hit.actor)))
+                return false;
+        }
+        return bp.confirm ? runsLine(bp, hit.seq) : Result<bool>(true);
     };
 
     if (forward || !bp.condition) {
@@ -352,13 +452,13 @@ Result<std::optional<BreakHit>> TimeTravel::search(const Breakpoint& bp, bool fo
         st.bind(2, forward ? INT64_MAX : int64_t(start));
         while (st.step()) {
             const BreakHit hit{uint64_t(st.columnInt(0)), uint32_t(st.columnInt(1))};
-            if (!bp.condition)
+            if (!bp.condition && !bp.confirm)
                 return stopAt(hit);
             auto holds = holdsBefore(hit);
             if (!holds)
                 return std::unexpected(holds.error());
             if (*holds)
-                return std::optional<BreakHit>(hit);
+                return stopAt(hit);
         }
         if (!st.ok())
             return dbError();
@@ -414,63 +514,51 @@ Result<std::optional<BreakHit>> TimeTravel::reverseContinue(const Breakpoint& bp
 
 // --- statement stepping -----------------------------------------------------------
 
-namespace {
+StatementCollector::StatementCollector(const compiler::Program& program, size_t maxStops)
+    : m_program(program), m_max(maxStops)
+{
+}
 
-/// Collects the statement stops of one re-executed delivery.
-class StopCollector final : public engine::StatementObserver {
-public:
-    StopCollector(const compiler::Program& program, size_t maxStops) : m_program(program), m_max(maxStops) {}
-
-    void onStatement(const engine::StatementEvent& e) override
-    {
-        if (stops.size() >= m_max) {
-            truncated = true;
-            return;
-        }
-        const compiler::Function& fn = m_program.functions[e.function];
-        StatementStop st;
-        st.index = stops.size();
-        st.actor = e.actor;
-        st.function = e.function;
-        st.functionName = fn.name;
-        st.line = e.line;
-        st.col = e.col;
-        st.pc = e.pc;
-        st.depth = e.depth;
-        // Live at pc: [startPc, endPc); a scope never closed (endPc 0) runs
-        // to the function's end. Later bindings are inner: they shadow.
-        auto put = [&](const std::string& name, std::string value) {
-            for (auto& [k, v] : st.locals)
-                if (k == name) {
-                    v = std::move(value);
-                    return;
-                }
-            st.locals.emplace_back(name, std::move(value));
-        };
-        for (const compiler::LocalVar& v : fn.locals)
-            if (v.startPc <= e.pc && (e.pc < v.endPc || v.endPc == 0) && v.reg < e.registers.size())
-                put(v.name, printed(e.registers[v.reg], m_program));
-        for (size_t i = 0; i < fn.captures.size() && i < e.captures.size(); ++i) {
-            bool shadowed = false;
-            for (const auto& l : st.locals)
-                shadowed = shadowed || l.first == fn.captures[i];
-            if (!shadowed)
-                st.locals.emplace_back(fn.captures[i], printed(e.captures[i], m_program));
-        }
-        if (e.scheduler && (e.actor == 0 || e.actorRecord))
-            st.state = printedFields(*e.scheduler, m_program, e.actor);
-        stops.push_back(std::move(st));
+void StatementCollector::onStatement(const engine::StatementEvent& e)
+{
+    if (stops.size() >= m_max) {
+        truncated = true;
+        return;
     }
-
-    std::vector<StatementStop> stops;
-    bool truncated = false;
-
-private:
-    const compiler::Program& m_program;
-    size_t m_max;
-};
-
-} // namespace
+    const compiler::Function& fn = m_program.functions[e.function];
+    StatementStop st;
+    st.index = stops.size();
+    st.actor = e.actor;
+    st.function = e.function;
+    st.functionName = fn.name;
+    st.line = e.line;
+    st.col = e.col;
+    st.pc = e.pc;
+    st.depth = e.depth;
+    // Live at pc: [startPc, endPc); a scope never closed (endPc 0) runs
+    // to the function's end. Later bindings are inner: they shadow.
+    auto put = [&](const std::string& name, std::string value) {
+        for (auto& [k, v] : st.locals)
+            if (k == name) {
+                v = std::move(value);
+                return;
+            }
+        st.locals.emplace_back(name, std::move(value));
+    };
+    for (const compiler::LocalVar& v : fn.locals)
+        if (v.startPc <= e.pc && (e.pc < v.endPc || v.endPc == 0) && v.reg < e.registers.size())
+            put(v.name, printed(e.registers[v.reg], m_program));
+    for (size_t i = 0; i < fn.captures.size() && i < e.captures.size(); ++i) {
+        bool shadowed = false;
+        for (const auto& l : st.locals)
+            shadowed = shadowed || l.first == fn.captures[i];
+        if (!shadowed)
+            st.locals.emplace_back(fn.captures[i], printed(e.captures[i], m_program));
+    }
+    if (e.scheduler && (e.actor == 0 || e.actorRecord))
+        st.state = printedFields(*e.scheduler, m_program, e.actor);
+    stops.push_back(std::move(st));
+}
 
 Result<HandlerStatements> TimeTravel::statementsOf(uint64_t seq, size_t maxStops)
 {
@@ -487,7 +575,7 @@ Result<HandlerStatements> TimeTravel::statementsOf(uint64_t seq, size_t maxStops
     HandlerStatements out;
     out.seq = seq;
     out.receiver = uint32_t((*msg)->receiver);
-    StopCollector collector(*m_program, maxStops);
+    StatementCollector collector(*m_program, maxStops);
     engine::Scheduler& s = m_session->scheduler();
     s.setStatementObserver(&collector);
     const bool stepped = m_session->step();

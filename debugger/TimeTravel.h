@@ -53,6 +53,12 @@ struct Breakpoint {
     /// The handlers whose line table covers the line: (actor type, message id).
     std::vector<std::pair<int64_t, uint32_t>> handlers;
     bool mainProgram = false;  ///< the line is in the main program (hits at values delivered to main)
+    /// The line is not (only) a handler's own: it is in a plain function,
+    /// method or closure (then `handlers` holds every handler that can reach
+    /// it through calls) or in the main program. Candidates are then
+    /// re-executed to see the line run: a hit is a delivery that runs it.
+    bool confirm = false;
+    uint32_t function = 0;     ///< with `confirm`: the function holding the line (or main)
     std::optional<BreakCondition> condition;
 };
 
@@ -89,6 +95,23 @@ struct HandlerStatements {
     /// The receiver after the delivery (position seq): equals the trace's
     /// recorded state_hash of the message.
     ActorState after;
+};
+
+/// Turns the engine's StatementEvents into StatementStops (locals and state
+/// printed at each stop). Install with Scheduler::setStatementObserver around
+/// one step; engine thread only. TimeTravel::statementsOf uses it, and so can
+/// any live run that wants the statements of one delivery.
+class StatementCollector final : public engine::StatementObserver {
+public:
+    StatementCollector(const compiler::Program& program, size_t maxStops = 100'000);
+    void onStatement(const engine::StatementEvent& event) override;
+
+    std::vector<StatementStop> stops; ///< in execution order
+    bool truncated = false;           ///< more than maxStops; the rest were not kept
+
+private:
+    const compiler::Program& m_program;
+    size_t m_max;
 };
 
 /// How a step moves through HandlerStatements::stops. Into: the next/previous
@@ -168,6 +191,8 @@ private:
     TimeTravel() = default;
     Result<void> restoreAt(uint64_t checkpointSeq);
     Result<std::optional<BreakHit>> search(const Breakpoint& bp, bool forward);
+    /// Re-executes delivery `seq` watching for bp's line in bp.function.
+    Result<bool> runsLine(const Breakpoint& bp, uint64_t seq);
 
     std::unique_ptr<TraceReader> m_trace;
     std::shared_ptr<const compiler::Program> m_program;

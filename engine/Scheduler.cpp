@@ -543,6 +543,29 @@ bool Scheduler::injectMessage(uint32_t actorId, const Value& message)
     return true;
 }
 
+bool Scheduler::injectInput(uint32_t actorId, const std::string& field, const std::string& text)
+{
+    if (actorId == 0 || actorId >= m_actors.size() || !m_actors[actorId]->alive)
+        return false;
+    ActorRecord& a = *m_actors[actorId];
+    if (a.type < 0 || size_t(a.type) >= m_program->actors.size())
+        return false;
+    const auto& names = m_program->actors[size_t(a.type)].stateFields;
+    const auto it = std::find(names.begin(), names.end(), field);
+    const size_t index = size_t(it - names.begin());
+    if (it == names.end() || index >= a.state.size())
+        return false;
+    HeapAccount* saved = currentHeapAccount();
+    setCurrentHeapAccount(&m_heap);
+    const uint32_t savedCurrent = m_heap.current;
+    m_heap.current = actorId; // the new string lives in the actor's arena
+    a.state[index] = makeString(text);
+    m_heap.current = savedCurrent;
+    setCurrentHeapAccount(saved);
+    recordEffect("ui_input", std::to_string(actorId) + " " + field + " " + text);
+    return true;
+}
+
 RunStats Scheduler::finish()
 {
     if (!m_started)

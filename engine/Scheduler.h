@@ -189,6 +189,12 @@ public:
     /// False when the actor does not exist, has stopped, or `message` is not
     /// a message value.
     bool injectMessage(uint32_t actor, const Value& message);
+    /// Typing into a screen's `Input { bind: field }` (a UI input): sets state
+    /// field `field` of `actor` to the string `text` now, between deliveries,
+    /// and reports effect "ui_input" with value `ACTOR FIELD TEXT`. Replay
+    /// applies it again after the same delivery. False when the actor does
+    /// not exist, has stopped or has no such field.
+    bool injectInput(uint32_t actor, const std::string& field, const std::string& text);
     /// Installs (or, with nullptr, removes) the statement observer. Takes
     /// effect when the interpreter next starts or resumes a fiber: call it
     /// between steps. Not owned.

@@ -152,6 +152,7 @@ void MainWindow::wireRunController()
             e->setExecutionLine(e->filePath() == m_runFile && line > 0 ? line - 1 : -1);
     });
     connect(m_preview, &PreviewDock::uiEvent, m_run, &RunController::sendScreenEvent);
+    connect(m_preview, &PreviewDock::inputEdited, m_run, &RunController::sendInput);
 }
 
 void MainWindow::applyTheme(const Theme& theme)
@@ -222,7 +223,12 @@ void MainWindow::updateActionStates()
         a->setEnabled(s == S::Running);
     if (auto* a = action(QStringLiteral("run.stop")))
         a->setEnabled(s == S::Running || s == S::Paused || s == S::Finished);
-    for (const char* name : {"debug.stepOver", "debug.stepInto", "debug.stepOut", "debug.stepBack", "debug.reverseContinue"})
+    // F10/F11 also start a paused debug session when there is none.
+    for (const char* name : {"debug.stepOver", "debug.stepInto"})
+        if (auto* a = action(QString::fromLatin1(name)))
+            a->setEnabled(paused || !m_run->hasSession());
+    for (const char* name : {"debug.stepOut", "debug.stepBack", "debug.nextMessage", "debug.previousMessage",
+                             "debug.messageInto", "debug.messageOut", "debug.reverseContinue"})
         if (auto* a = action(QString::fromLatin1(name)))
             a->setEnabled(paused);
 }
@@ -262,8 +268,21 @@ void MainWindow::runCurrent(bool debug, bool stopAtStart)
                  stopAtStart);
 }
 
+QVector<BreakpointSpec> MainWindow::traceBreakpoints() const
+{
+    QVector<BreakpointSpec> out;
+    if (CodeEditor* e = traceEditor())
+        for (const Breakpoint& b : e->breakpoints())
+            out.push_back({b.line + 1, b.condition});
+    return out;
+}
+
 void MainWindow::runOrContinue()
 {
+    if (tracing() && m_editors->currentEditor() == traceEditor()) {
+        m_trace->continueTo(traceBreakpoints(), true); // F5 in a trace: the next breakpoint hit
+        return;
+    }
     if (m_run->state() == RunController::State::Paused) {
         m_run->continueRun();
         return;

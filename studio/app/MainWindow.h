@@ -96,6 +96,8 @@ private:
     void showCommandPalette();
     void runOrContinue();
     QVector<BreakpointSpec> currentBreakpoints() const;
+    /// The breakpoints of the open trace's read-only source.
+    QVector<BreakpointSpec> traceBreakpoints() const;
     void showError(const QString& message, bool quiet);
     // MainWindowTrace.cpp
     void wireTraceController();

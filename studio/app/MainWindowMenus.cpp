@@ -73,16 +73,41 @@ void MainWindow::createActions()
     addAction("run.runWithoutDebugging", tr("Run &without Debugging"), QKeySequence(QStringLiteral("Ctrl+R")),
               [this] { runCurrent(false); });
     addAction("run.stop", tr("&Stop"), QKeySequence(QStringLiteral("Shift+F5")), [this] { m_run->stop(); });
-    // Debug (message granularity; see docs/STUDIO.md)
-    addAction("debug.start", tr("Start &Debugging (pause at first message)"), QKeySequence(QStringLiteral("Ctrl+F10")),
+    // Debug: F10/F11/Shift+F11/Shift+F10 at statement granularity, Ctrl+F10 /
+    // Ctrl+Shift+F10 a whole message (docs/STUDIO.md). With no session, F10
+    // and F11 start debugging paused at the first statement (as Visual Studio).
+    addAction("debug.start", tr("Start &Debugging (pause at first statement)"), QKeySequence(QStringLiteral("Ctrl+Alt+F5")),
               [this] { runCurrent(true, true); });
     addAction("debug.pause", tr("&Pause"), QKeySequence(Qt::Key_F6), [this] { m_run->pause(); });
-    addAction("debug.stepOver", tr("Step &Over (next message)"), QKeySequence(Qt::Key_F10), [this] { if (tracing()) m_trace->stepForward(); else m_run->stepOver(); });
-    addAction("debug.stepInto", tr("Step &Into (first message it sends)"), QKeySequence(Qt::Key_F11), [this] { if (tracing()) m_trace->stepForward(); else m_run->stepInto(); });
-    addAction("debug.stepOut", tr("Step O&ut (back to the sender)"), QKeySequence(QStringLiteral("Shift+F11")), [this] { if (tracing()) m_trace->stepForward(); else m_run->stepOut(); });
-    addAction("debug.stepBack", tr("Step &Back (previous message)"), QKeySequence(QStringLiteral("Shift+F10")), [this] { if (tracing()) m_trace->stepBack(); else m_run->stepBack(); });
-    addAction("debug.reverseContinue", tr("Reverse &Continue"), QKeySequence(QStringLiteral("Ctrl+Shift+F5")),
-              [this] { if (tracing()) m_trace->seek(0); else m_run->reverseContinue(); });
+    auto statement = [this](debugger::StepKind kind, bool forward) {
+        if (tracing())
+            m_trace->stepStatement(kind, forward);
+        else if (m_run->state() == RunController::State::Paused)
+            forward ? (kind == debugger::StepKind::Over   ? m_run->stepOver()
+                       : kind == debugger::StepKind::Into ? m_run->stepInto()
+                                                          : m_run->stepOut())
+                    : m_run->stepBack();
+        else if (forward && kind != debugger::StepKind::Out && !m_run->hasSession())
+            runCurrent(true, true);
+    };
+    addAction("debug.stepOver", tr("Step &Over (next statement)"), QKeySequence(Qt::Key_F10),
+              [statement] { statement(debugger::StepKind::Over, true); });
+    addAction("debug.stepInto", tr("Step &Into (next statement, into calls)"), QKeySequence(Qt::Key_F11),
+              [statement] { statement(debugger::StepKind::Into, true); });
+    addAction("debug.stepOut", tr("Step O&ut (back to the caller / next message)"), QKeySequence(QStringLiteral("Shift+F11")),
+              [statement] { statement(debugger::StepKind::Out, true); });
+    addAction("debug.stepBack", tr("Step &Back (previous statement)"), QKeySequence(QStringLiteral("Shift+F10")),
+              [statement] { statement(debugger::StepKind::Over, false); });
+    addAction("debug.nextMessage", tr("Step to &Next Message"), QKeySequence(QStringLiteral("Ctrl+F10")),
+              [this] { if (tracing()) m_trace->stepForward(); else m_run->nextMessage(); });
+    addAction("debug.previousMessage", tr("Step to Pre&vious Message"), QKeySequence(QStringLiteral("Ctrl+Shift+F10")),
+              [this] { if (tracing()) m_trace->stepBack(); else m_run->previousMessage(); });
+    addAction("debug.messageInto", tr("Step Into &Message (first message it sends)"), QKeySequence(),
+              [this] { if (tracing()) m_trace->stepForward(); else m_run->messageInto(); });
+    addAction("debug.messageOut", tr("Step Out of M&essage (back to the sender)"), QKeySequence(),
+              [this] { if (tracing()) m_trace->stepForward(); else m_run->messageOut(); });
+    addAction("debug.reverseContinue", tr("Reverse &Continue (previous breakpoint hit)"), QKeySequence(QStringLiteral("Ctrl+Shift+F5")),
+              [this] { if (tracing()) m_trace->continueTo(traceBreakpoints(), false); else m_run->reverseContinue(); });
     addAction("debug.toggleBreakpoint", tr("Toggle &Breakpoint"), QKeySequence(Qt::Key_F9), [editor] {
         if (auto* e = editor()) {
             int line = 0, index = 0;
@@ -148,8 +173,9 @@ void MainWindow::createMenus()
     add(run, {"run.runOrContinue", "run.runWithoutDebugging", "run.stop"});
 
     QMenu* debug = menuBar()->addMenu(tr("&Debug"));
-    add(debug, {"debug.start", "debug.pause", "-", "debug.stepOver", "debug.stepInto", "debug.stepOut", "-",
-                "debug.stepBack", "debug.reverseContinue", "-", "debug.toggleBreakpoint", "debug.breakpointCondition"});
+    add(debug, {"debug.start", "debug.pause", "-", "debug.stepOver", "debug.stepInto", "debug.stepOut", "debug.stepBack",
+                "-", "debug.nextMessage", "debug.previousMessage", "debug.messageInto", "debug.messageOut", "-",
+                "debug.reverseContinue", "-", "debug.toggleBreakpoint", "debug.breakpointCondition"});
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     add(help, {"help.shortcuts", "help.about"});

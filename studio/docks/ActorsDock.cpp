@@ -35,6 +35,28 @@ void ActorsDock::showSnapshot(const SessionSnapshot& snapshot)
     m_view->clear();
     m_changed.clear();
     QHash<QString, QString> current;
+    if (snapshot.statement.valid) {
+        // Paused at a statement: its locals first (the key "Locals" is never an actor name).
+        const StatementPoint& p = snapshot.statement;
+        auto* top = new QTreeWidgetItem(m_view);
+        top->setText(0, tr("Locals"));
+        top->setText(1, tr("%1 · line %2 · statement %3 of %4 (%5)")
+                            .arg(p.function)
+                            .arg(p.line)
+                            .arg(p.index + 1)
+                            .arg(p.count)
+                            .arg(p.actorName.isEmpty() ? QStringLiteral("#%1").arg(p.actor) : p.actorName));
+        QFont bold = top->font(0);
+        bold.setBold(true);
+        top->setFont(0, bold);
+        for (const ActorField& f : p.locals) {
+            auto* item = new QTreeWidgetItem(top);
+            item->setText(0, f.name);
+            item->setText(1, f.value);
+            item->setToolTip(1, f.value);
+        }
+        top->setExpanded(!collapsed.contains(top->text(0)));
+    }
     for (const ActorView& a : snapshot.actors) {
         auto* top = new QTreeWidgetItem(m_view);
         top->setText(0, a.name);

@@ -47,8 +47,10 @@ void PreviewDock::showSnapshot(const SessionSnapshot& snapshot)
         auto* box = new QGroupBox(a.name, canvas);
         auto* boxLayout = new QVBoxLayout(box);
         QHash<QString, int> ordinals;
+        m_fields = &a.fields;
         for (const UiNode& root : parseUiTree(a.lastRender))
             boxLayout->addWidget(build(root, a.id, ordinals));
+        m_fields = nullptr;
         layout->addWidget(box);
     }
     if (screens == 0) {
@@ -80,8 +82,26 @@ QWidget* PreviewDock::build(const UiNode& node, quint32 actor, QHash<QString, in
         }
         w = button;
     } else if (node.element == QLatin1String("Input")) {
-        auto* edit = new QLineEdit(node.bindValue.isEmpty() ? text : node.bindValue);
+        // A bound input shows the field as it is now (typing sets it
+        // between renders), unquoted.
+        QString value = node.bindValue.isEmpty() ? text : node.bindValue;
+        if (!node.bindField.isEmpty() && m_fields)
+            for (const ActorField& f : *m_fields)
+                if (f.name == node.bindField)
+                    value = f.value.size() >= 2 && f.value.startsWith(QLatin1Char('"')) && f.value.endsWith(QLatin1Char('"'))
+                        ? f.value.mid(1, f.value.size() - 2)
+                        : f.value;
+        auto* edit = new QLineEdit(value);
+        edit->setProperty("aeroflowBind", node.bindField); // the state field it writes
         edit->setPlaceholderText(node.prop(QStringLiteral("placeholder")));
+        if (!node.bindField.isEmpty()) {
+            // One recorded event per committed edit (Enter or leaving the
+            // field), not per keystroke: the Preview is rebuilt after each.
+            connect(edit, &QLineEdit::editingFinished, this, [this, edit, actor, field = node.bindField, value] {
+                if (edit->text() != value)
+                    Q_EMIT inputEdited(actor, field, edit->text());
+            });
+        }
         w = edit;
     } else if (node.element == QLatin1String("Checkbox")) {
         auto* box = new QCheckBox(text);

@@ -29,6 +29,8 @@ Q_SIGNALS:
     /// Event `key` (onClick, …) of the `ordinal`-th element with that event
     /// in the screen's tree, in tree order.
     void uiEvent(quint32 actor, const QString& key, int ordinal);
+    /// The text of an `Input { bind: field }` was edited (Enter or focus left).
+    void inputEdited(quint32 actor, const QString& field, const QString& text);
 
 private:
     QWidget* build(const UiNode& node, quint32 actor, QHash<QString, int>& ordinals);
@@ -37,6 +39,7 @@ private:
     QScrollArea* m_scroll;
     QWidget* m_canvas = nullptr;
     int m_screens = 0;
+    const QVector<ActorField>* m_fields = nullptr; ///< the screen being built's state (during showSnapshot)
 };
 
 } // namespace aeroflow::studio

@@ -61,9 +61,7 @@ void EngineLane::start()
 
 bool EngineLane::step(const std::vector<Injection>& injections)
 {
-    start();
-    while (m_nextInjection < injections.size() && injections[m_nextInjection].atDelivered <= delivered())
-        inject(injections[m_nextInjection++]);
+    applyDue(injections);
     const quint64 before = delivered();
     const bool more = m_sched.step();
     if (m_recorder && !m_recorder->failed())
@@ -76,6 +74,13 @@ bool EngineLane::step(const std::vector<Injection>& injections)
     return delivered() > before;
 }
 
+void EngineLane::applyDue(const std::vector<Injection>& injections)
+{
+    start();
+    while (m_nextInjection < injections.size() && injections[m_nextInjection].atDelivered <= delivered())
+        inject(injections[m_nextInjection++]);
+}
+
 void EngineLane::runTo(quint64 target, const std::vector<Injection>& injections)
 {
     start();
@@ -86,6 +91,9 @@ void EngineLane::runTo(quint64 target, const std::vector<Injection>& injections)
 bool EngineLane::inject(const Injection& injection)
 {
     start();
+    if (!injection.field.isEmpty())
+        return m_sched.injectInput(injection.actor, injection.field.toStdString(),
+                                   injection.args.value(0).toStdString());
     std::vector<engine::Value> args;
     for (const QString& a : injection.args)
         args.push_back(engine::makeString(a.toStdString()));

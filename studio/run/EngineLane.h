@@ -25,7 +25,10 @@ struct Injection {
     quint64 atDelivered = 0;
     quint32 actor = 0;
     int message = -1;
-    QStringList args; ///< string arguments (typed text)
+    QStringList args; ///< string arguments; for an input: the typed text
+    /// Non-empty: typing into a screen's `Input { bind: field }`, which sets
+    /// this state field to args[0] (Scheduler::injectInput, effect ui_input).
+    QString field;
 };
 
 class EngineLane : private engine::RunObserver {
@@ -42,6 +45,8 @@ public:
     /// Applies the injections due now, then delivers one message. False
     /// when nothing was delivered (idle, finished or failed).
     bool step(const std::vector<Injection>& injections);
+    /// Applies the injections due now without delivering anything.
+    void applyDue(const std::vector<Injection>& injections);
     /// Steps until `delivered() == target` or the lane cannot go on.
     void runTo(quint64 target, const std::vector<Injection>& injections);
     /// Sends a UI event now; false when the engine refused it.
@@ -52,6 +57,9 @@ public:
     /// for a complete trace.
     void setRecorder(debugger::Recorder* recorder);
     debugger::Recorder* recorder() const { return m_recorder; }
+    /// Tells `observer` (not owned; null: none) of every statement executed
+    /// from now on (engine::StatementObserver), for statement stepping.
+    void setStatementObserver(engine::StatementObserver* observer) { m_sched.setStatementObserver(observer); }
     /// What Recorder::finish needs, without ending the run (it may go on
     /// taking UI events after the recording is closed).
     engine::RunStats statsSoFar() const;

@@ -114,10 +114,85 @@ void EngineSession::ensureLookahead()
     if (m_ahead && m_ahead->delivered() == want)
         return;
     // A look-ahead that stalled (idle) may move on now that an event arrived.
-    if (m_ahead && m_ahead->delivered() == m_lane->delivered() && m_ahead->step(m_injections))
+    if (m_ahead && m_ahead->delivered() == m_lane->delivered() && stepAhead())
         return;
     m_ahead = makeLane(false);
-    m_ahead->runTo(want, m_injections);
+    m_ahead->runTo(want - 1, m_injections);
+    stepAhead();
+}
+
+bool EngineSession::stepAhead()
+{
+    if (!m_collectAhead)
+        return m_ahead->step(m_injections);
+    debugger::StatementCollector collector(*m_program);
+    m_ahead->setStatementObserver(&collector);
+    const bool stepped = m_ahead->step(m_injections);
+    m_ahead->setStatementObserver(nullptr);
+    if (stepped) {
+        m_aheadStops = std::move(collector.stops);
+        m_aheadStopsSeq = m_ahead->delivered();
+    }
+    return stepped;
+}
+
+std::vector<debugger::StatementStop> EngineSession::statementsOfNext()
+{
+    const quint64 seq = m_lane->delivered() + 1;
+    if (m_aheadStopsSeq == seq) {
+        m_aheadStopsSeq = 0;
+        return std::exchange(m_aheadStops, {});
+    }
+    // Re-execute to just before the delivery, then run it observed. The run
+    // is deterministic and injections replay, so these are its statements.
+    auto lane = makeLane(false);
+    lane->runTo(seq - 1, m_injections);
+    debugger::StatementCollector collector(*m_program);
+    lane->setStatementObserver(&collector);
+    const bool stepped = lane->step(m_injections) && lane->delivered() == seq;
+    lane->setStatementObserver(nullptr);
+    return stepped ? std::move(collector.stops) : std::vector<debugger::StatementStop>{};
+}
+
+void EngineSession::loadStatements()
+{
+    const quint64 seq = m_lane->delivered() + 1;
+    if (m_cursor.holds(seq))
+        return;
+    if (next().seq != seq) { // nothing pending
+        m_cursor.reset();
+        return;
+    }
+    m_cursor.load(seq, statementsOfNext());
+    if (m_hitLine > 0)
+        m_cursor.toLine(m_hitLine);
+}
+
+bool EngineSession::insideDelivery() const
+{
+    return m_hitLine > 0 || (m_cursor.holds(m_lane->delivered() + 1) && m_cursor.index() > 0);
+}
+
+EngineSession::Result EngineSession::stepStatement(debugger::StepKind kind, bool forward)
+{
+    loadStatements();
+    if (m_cursor.holds(m_lane->delivered() + 1) && m_cursor.step(kind, forward)) {
+        m_hitLine = 0;
+        return Result::Delivered;
+    }
+    if (forward) {
+        m_collectAhead = true;
+        const Result r = advance(false);
+        m_collectAhead = false;
+        loadStatements();
+        return r;
+    }
+    if (m_lane->delivered() == 0)
+        return Result::Idle; // the top-level code is not stepped back into
+    rewindTo(m_lane->delivered() - 1);
+    loadStatements();
+    m_cursor.toLast(kind);
+    return Result::Delivered;
 }
 
 DeliveryInfo EngineSession::next()
@@ -149,7 +224,7 @@ EngineSession::Result EngineSession::advance(bool checkBreakpoints)
     else
         checkRecorder();
     if (m_ahead && m_ahead->delivered() == m_lane->delivered())
-        m_ahead->step(m_injections); // stay one ahead (stalls when idle)
+        stepAhead(); // stay one ahead (stalls when idle)
     return Result::Delivered;
 }
 
@@ -266,6 +341,26 @@ bool EngineSession::inject(quint32 actor, const QString& messageName, const QStr
     const int32_t message = m_program->findMessage(messageName.toStdString());
     if (message < 0 || actor == 0 || actor >= m_lane->actorCount())
         return false;
+    addInjection({m_lane->delivered(), actor, message, args, {}});
+    return true;
+}
+
+bool EngineSession::injectInput(quint32 actor, const QString& field, const QString& text)
+{
+    const int type = m_lane->actorType(actor);
+    if (type < 0 || size_t(type) >= m_program->actors.size())
+        return false;
+    const auto& fields = m_program->actors[size_t(type)].stateFields;
+    if (std::find(fields.begin(), fields.end(), field.toStdString()) == fields.end())
+        return false;
+    addInjection({m_lane->delivered(), actor, -1, {text}, field});
+    // Applied now (not with the next delivery): the state shows it at once.
+    m_lane->applyDue(m_injections);
+    return true;
+}
+
+void EngineSession::addInjection(Injection injection)
+{
     // A new event after going back starts a new future: forget the old one.
     // The recording holds the old future, so it ends where that one forked.
     if (m_frontier && m_frontier->delivered() > m_lane->delivered()) {
@@ -276,9 +371,10 @@ bool EngineSession::inject(quint32 actor, const QString& messageName, const QStr
             : QStringLiteral("The recording failed: %1").arg(error);
     }
     m_injections.resize(m_lane->appliedInjections());
-    m_injections.push_back({m_lane->delivered(), actor, message, args});
+    m_injections.push_back(std::move(injection));
     m_ahead.reset();
-    return true;
+    m_cursor.reset(); // the next delivery may differ now
+    m_aheadStopsSeq = 0;
 }
 
 QString EngineSession::uiEventMessage(quint32 actor, const QString& key, int ordinal) const
@@ -306,6 +402,8 @@ QString EngineSession::uiEventMessage(quint32 actor, const QString& key, int ord
 
 int EngineSession::executionLine()
 {
+    if (m_cursor.holds(m_lane->delivered() + 1) && !m_cursor.empty())
+        return m_cursor.line();
     if (m_hitLine > 0)
         return m_hitLine;
     return next().handlerLine;
@@ -316,6 +414,8 @@ SessionSnapshot EngineSession::snapshot()
     SessionSnapshot s = m_lane->snapshot();
     if (m_ahead)
         s.next = next();
+    if (m_cursor.holds(m_lane->delivered() + 1))
+        m_cursor.applyTo(s);
     return s;
 }
 

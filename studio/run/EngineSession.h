@@ -9,6 +9,7 @@
 
 #include "BreakpointCondition.h"
 #include "EngineLane.h"
+#include "StatementCursor.h"
 
 #include <atomic>
 #include <memory>
@@ -72,6 +73,9 @@ public:
     /// Queues a UI event (message `messageName` with string args) for
     /// `actor`; it enters before the next delivery and is logged for replay.
     bool inject(quint32 actor, const QString& messageName, const QStringList& args = {});
+    /// Typing into a screen's `Input { bind: field }`: sets the state field
+    /// to `text` before the next delivery; logged for replay (ui_input).
+    bool injectInput(quint32 actor, const QString& field, const QString& text);
 
     /// The message a screen element's event sends when it is a plain
     /// message without arguments (`onClick: Clear`): the `ordinal`-th event
@@ -79,6 +83,19 @@ public:
     /// event runs code instead (a method call), which the engine cannot yet
     /// be asked to run from outside.
     QString uiEventMessage(quint32 actor, const QString& key, int ordinal) const;
+
+    /// Statement granularity (F10/F11/Shift+F11 forward, Shift+F10 back):
+    /// moves among the statements of the next delivery's handler. Stepping
+    /// past its last statement delivers it and stands at the first statement
+    /// of the following delivery; stepping back before its first goes back
+    /// one delivery (re-execution) to the last statement of the previous one.
+    Result stepStatement(debugger::StepKind kind, bool forward);
+    /// Loads the statements of the next delivery (once per delivery); a
+    /// breakpoint stop stands at its line. Call when the session pauses.
+    void loadStatements();
+    /// The pause is inside a delivery (past its first statement, or at a
+    /// breakpoint): continuing must not stop at that delivery again.
+    bool insideDelivery() const;
 
     /// The delivery that runs next (computed with the look-ahead lane).
     DeliveryInfo next();
@@ -112,9 +129,16 @@ private:
     void followFrontier();
     void checkRecorder();
     void ensureLookahead();
+    /// Appends a UI injection (a new future when the run was rewound).
+    void addInjection(Injection injection);
     /// The breakpoint line `d` hits given the state before it (in `before`), or 0.
     int breakpointHit(const DeliveryInfo& d, const EngineLane& before) const;
     bool interrupted() const { return m_interrupt && m_interrupt->load(std::memory_order_relaxed); }
+    /// Steps the look-ahead lane, collecting the statements of the delivery
+    /// when m_collectAhead is set (statement stepping goes forward cheaply).
+    bool stepAhead();
+    /// The statement stops of the next delivery (delivered() + 1).
+    std::vector<debugger::StatementStop> statementsOfNext();
 
     std::shared_ptr<const compiler::Program> m_program;
     engine::RunOptions m_options;
@@ -132,6 +156,10 @@ private:
     bool m_rewound = false;
     quint64 m_reported = 0;                   ///< highest delivery seq handed to views
     std::vector<DeliveryInfo> m_pendingRows;  ///< re-executed rows views never saw
+    StatementCursor m_cursor;                 ///< statements of delivery delivered() + 1
+    bool m_collectAhead = false;
+    quint64 m_aheadStopsSeq = 0;              ///< the delivery m_aheadStops belong to (0: none)
+    std::vector<debugger::StatementStop> m_aheadStops;
 };
 
 } // namespace aeroflow::studio

@@ -108,7 +108,7 @@ void EngineWorker::resume()
     if (!ready())
         return;
     m_pause->store(false);
-    if (!m_running && m_session->lastStopWasBreakpoint())
+    if (!m_running && m_session->insideDelivery())
         m_session->skipBreakpointOnce(); // leave the breakpoint we stand on
     m_running = true;
     m_sinceProgress.start();
@@ -181,6 +181,7 @@ void EngineWorker::flush()
 void EngineWorker::reportPaused()
 {
     flush();
+    m_session->loadStatements();
     const int line = m_session->executionLine();
     Q_EMIT paused(m_session->snapshot(), line, m_session->lastStopWasBreakpoint());
 }
@@ -196,7 +197,15 @@ void EngineWorker::afterCommand()
 }
 
 // Stepping commands act only while paused; a running session ignores them.
-void EngineWorker::stepOver()
+void EngineWorker::stepStatement(debugger::StepKind kind, bool forward)
+{
+    if (!ready() || m_running)
+        return;
+    m_session->stepStatement(kind, forward);
+    afterCommand();
+}
+
+void EngineWorker::nextMessage()
 {
     if (!ready() || m_running)
         return;
@@ -204,7 +213,7 @@ void EngineWorker::stepOver()
     afterCommand();
 }
 
-void EngineWorker::stepInto()
+void EngineWorker::messageInto()
 {
     if (!ready() || m_running)
         return;
@@ -212,7 +221,7 @@ void EngineWorker::stepInto()
     afterCommand();
 }
 
-void EngineWorker::stepOut()
+void EngineWorker::messageOut()
 {
     if (!ready() || m_running)
         return;
@@ -220,7 +229,7 @@ void EngineWorker::stepOut()
     afterCommand();
 }
 
-void EngineWorker::stepBack()
+void EngineWorker::previousMessage()
 {
     if (!ready() || m_running)
         return;
@@ -248,6 +257,24 @@ void EngineWorker::inject(quint32 actor, const QString& message, const QStringLi
     // The event wakes an idle run: deliver it and whatever follows.
     if (!m_running && !m_pause->load())
         resume();
+}
+
+void EngineWorker::injectInput(quint32 actor, const QString& field, const QString& text)
+{
+    if (!ready())
+        return;
+    if (!m_session->injectInput(actor, field, text)) {
+        systemLine(tr("The input for %1 could not be applied (no such state field)").arg(field));
+        return;
+    }
+    flush();
+    if (m_running)
+        return;
+    // Show the new state at once; an idle run with a screen keeps recording.
+    if (m_pause->load() || m_session->lastStopWasBreakpoint() || m_debug)
+        reportPaused();
+    else
+        Q_EMIT idle(m_session->snapshot(), m_session->failed());
 }
 
 void EngineWorker::injectUiEvent(quint32 actor, const QString& key, int ordinal)

@@ -39,12 +39,19 @@ public:
               const QVector<aeroflow::studio::BreakpointSpec>& breakpoints, bool debug, bool stopAtStart);
     void setBreakpoints(const QVector<aeroflow::studio::BreakpointSpec>& breakpoints);
     void resume();
-    void stepOver();
-    void stepInto();
-    void stepOut();
-    void stepBack();
+    /// Statement granularity (EngineSession::stepStatement).
+    void stepStatement(aeroflow::debugger::StepKind kind, bool forward);
+    /// Message granularity: deliver the next message / go to before the previous one.
+    void nextMessage();
+    void previousMessage();
+    /// Message granularity: to the first message the next handler sends /
+    /// until the sender of the next message receives one.
+    void messageInto();
+    void messageOut();
     void reverseContinue();
     void inject(quint32 actor, const QString& message, const QStringList& args);
+    /// Typing into a screen's Input (EngineSession::injectInput).
+    void injectInput(quint32 actor, const QString& field, const QString& text);
     /// A screen element's event (see EngineSession::uiEventMessage).
     void injectUiEvent(quint32 actor, const QString& key, int ordinal);
     /// Ends the session (releases every engine value on this thread).

@@ -122,6 +122,13 @@ void RunController::sendUiEvent(quint32 actor, const QString& message, const QSt
     post([w = m_worker, actor, message, args] { w->inject(actor, message, args); });
 }
 
+void RunController::sendInput(quint32 actor, const QString& field, const QString& text)
+{
+    if (!hasSession())
+        return;
+    post([w = m_worker, actor, field, text] { w->injectInput(actor, field, text); });
+}
+
 void RunController::sendScreenEvent(quint32 actor, const QString& key, int ordinal)
 {
     if (!hasSession())
@@ -151,28 +158,39 @@ void RunController::stop()
     post([w = m_worker] { w->shutdown(); });
 }
 
-void RunController::stepOver()
+void RunController::stepStatement(debugger::StepKind kind, bool forward)
 {
     if (m_state == State::Paused)
-        post([w = m_worker] { w->stepOver(); });
+        post([w = m_worker, kind, forward] { w->stepStatement(kind, forward); });
 }
 
-void RunController::stepInto()
+void RunController::stepOver() { stepStatement(debugger::StepKind::Over, true); }
+void RunController::stepInto() { stepStatement(debugger::StepKind::Into, true); }
+void RunController::stepOut() { stepStatement(debugger::StepKind::Out, true); }
+void RunController::stepBack() { stepStatement(debugger::StepKind::Over, false); }
+
+void RunController::nextMessage()
 {
     if (m_state == State::Paused)
-        post([w = m_worker] { w->stepInto(); });
+        post([w = m_worker] { w->nextMessage(); });
 }
 
-void RunController::stepOut()
+void RunController::messageInto()
 {
     if (m_state == State::Paused)
-        post([w = m_worker] { w->stepOut(); });
+        post([w = m_worker] { w->messageInto(); });
 }
 
-void RunController::stepBack()
+void RunController::messageOut()
+{
+    if (m_state == State::Paused)
+        post([w = m_worker] { w->messageOut(); });
+}
+
+void RunController::previousMessage()
 {
     if (canStepBack())
-        post([w = m_worker] { w->stepBack(); });
+        post([w = m_worker] { w->previousMessage(); });
 }
 
 void RunController::reverseContinue()

@@ -41,20 +41,33 @@ public:
     void setBreakpoints(const QVector<BreakpointSpec>& breakpoints);
     /// A UI event from the Preview: message `message(args)` to `actor`.
     void sendUiEvent(quint32 actor, const QString& message, const QStringList& args = {});
+    /// Typing into a Preview Input bound to state field `field` of `actor`.
+    void sendInput(quint32 actor, const QString& field, const QString& text);
     /// A Preview element's event: the `ordinal`-th `key` event of the screen.
     void sendScreenEvent(quint32 actor, const QString& key, int ordinal);
 
     // DebugController
-    Granularity granularity() const override { return Granularity::Message; }
-    bool canStepBack() const override { return m_state == State::Paused && m_delivered > 0; }
+    Granularity granularity() const override { return Granularity::Statement; }
+    bool canStepBack() const override
+    {
+        return m_state == State::Paused && (m_delivered > 0 || m_snapshot.statement.index > 0);
+    }
     void continueRun() override;
     void pause() override;
     void stop() override;
-    void stepOver() override;
-    void stepInto() override;
-    void stepOut() override;
-    void stepBack() override;
+    void stepOver() override;        ///< F10: the next statement at this depth or shallower
+    void stepInto() override;        ///< F11: the next statement
+    void stepOut() override;         ///< Shift+F11: the next statement of the caller
+    void stepBack() override;        ///< Shift+F10: the previous statement at this depth or shallower
     void reverseContinue() override;
+    /// Message granularity (Ctrl+F10 / Ctrl+Shift+F10): deliver the next
+    /// message / back to before the previous one.
+    void nextMessage();
+    void previousMessage();
+    /// Message granularity: to the first message the next handler sends /
+    /// until the sender of the next message receives one.
+    void messageInto();
+    void messageOut();
 
 Q_SIGNALS:
     void stateChanged(aeroflow::studio::RunController::State state);
@@ -73,6 +86,7 @@ Q_SIGNALS:
 
 private:
     void setState(State s);
+    void stepStatement(debugger::StepKind kind, bool forward);
     template <typename F>
     void post(F&& f);
 

@@ -52,6 +52,22 @@ struct ActorView {
     QString lastRender; ///< screens: the UI tree text of the last render
 };
 
+/// A pause inside a handler at statement granularity (debugger::StatementStop
+/// printed for the GUI): the delivery `seq` is being executed and stands
+/// before the statement at `line`.
+struct StatementPoint {
+    bool valid = false;
+    quint64 seq = 0;        ///< the delivery being executed
+    int index = 0, count = 0; ///< stop index among the delivery's `count` stops
+    int line = 0;           ///< 1-based
+    int depth = 0;          ///< 1: the handler's own frame
+    quint32 actor = 0;      ///< the running actor
+    QString actorName;
+    QString function;       ///< "Counter.on Add", "helper"
+    QVector<ActorField> locals; ///< variables live at the statement
+    QVector<ActorField> state;  ///< the running actor's fields at the statement
+};
+
 /// Where a session stands, for the status bar and the Actors dock.
 struct SessionSnapshot {
     quint64 delivered = 0; ///< deliveries so far
@@ -61,6 +77,9 @@ struct SessionSnapshot {
     QVector<ActorView> actors;
     /// When paused: the delivery that runs next (seq 0 when nothing is pending).
     DeliveryInfo next;
+    /// When paused at statement granularity: the statement about to run in
+    /// `next` (invalid: paused before the delivery as a whole).
+    StatementPoint statement;
 };
 
 /// A breakpoint as the engine side needs it.

@@ -105,6 +105,22 @@ void TraceController::stepBack()
     post([w = m_worker] { w->stepBack(); });
 }
 
+void TraceController::stepStatement(debugger::StepKind kind, bool forward)
+{
+    if (!m_open)
+        return;
+    ++m_pending;
+    post([w = m_worker, kind, forward] { w->stepStatement(kind, forward); });
+}
+
+void TraceController::continueTo(const QVector<BreakpointSpec>& breakpoints, bool forward)
+{
+    if (!m_open)
+        return;
+    ++m_pending;
+    post([w = m_worker, breakpoints, forward] { w->continueTo(breakpoints, forward); });
+}
+
 void TraceController::fetchMore()
 {
     if (!canFetchMore())

@@ -31,6 +31,10 @@ public:
     void seek(quint64 seq);
     void stepForward();
     void stepBack();
+    /// Statement granularity (TraceWorker::stepStatement).
+    void stepStatement(aeroflow::debugger::StepKind kind, bool forward);
+    /// To the next / previous breakpoint hit (TraceWorker::continueTo).
+    void continueTo(const QVector<aeroflow::studio::BreakpointSpec>& breakpoints, bool forward);
     /// The next page of deliveries for the Messages dock.
     void fetchMore();
     bool canFetchMore() const { return m_open && m_moreRows && !m_fetching; }

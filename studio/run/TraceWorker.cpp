@@ -4,6 +4,7 @@
 #include "Program.h"
 #include "TimeTravel.h"
 #include "TraceSchema.h"
+#include "BreakpointCondition.h"
 
 #include <QFileInfo>
 
@@ -29,6 +30,8 @@ TraceWorker::~TraceWorker() = default;
 
 void TraceWorker::close()
 {
+    m_cursor.reset();
+    m_hitLine = 0;
     m_tt.reset();
     m_actors.clear();
 }
@@ -151,8 +154,27 @@ void TraceWorker::fetchMessages(quint64 first, int count)
     Q_EMIT messagesFetched(first, out, last < end);
 }
 
+void TraceWorker::loadStatements(quint64 seq)
+{
+    auto h = m_tt->statementsOf(seq);
+    if (h)
+        m_cursor.load(seq, std::move(h->stops));
+    else {
+        m_cursor.load(seq, {});
+        Q_EMIT failed(qs(h.error()));
+    }
+    if (auto r = m_tt->seek(seq - 1); !r)
+        Q_EMIT failed(qs(r.error()));
+}
+
 void TraceWorker::report()
 {
+    if (m_tt->position() < m_tt->end() && !m_cursor.holds(m_tt->position() + 1)) {
+        loadStatements(m_tt->position() + 1);
+        if (m_hitLine > 0)
+            m_cursor.toLine(m_hitLine);
+    }
+    m_hitLine = 0;
     const compiler::Program& p = m_tt->program();
     const engine::Scheduler& sched = m_tt->scheduler();
     SessionSnapshot s;
@@ -183,6 +205,11 @@ void TraceWorker::report()
             s.next = toDelivery(**next);
             line = s.next.handlerLine;
         }
+        if (m_cursor.holds(s.delivered + 1)) {
+            m_cursor.applyTo(s);
+            if (s.statement.valid)
+                line = s.statement.line;
+        }
     }
     Q_EMIT positioned(s, line);
 }
@@ -193,6 +220,7 @@ void TraceWorker::seek(quint64 seq)
         return;
     if (auto r = m_tt->seek(seq); !r)
         Q_EMIT failed(qs(r.error()));
+    m_cursor.reset(); // message granularity: before the delivery as a whole
     report();
 }
 
@@ -203,6 +231,7 @@ void TraceWorker::stepForward()
     if (m_tt->position() < m_tt->end())
         if (auto r = m_tt->stepForward(); !r)
             Q_EMIT failed(qs(r.error()));
+    m_cursor.reset(); // message granularity: before the delivery as a whole
     report();
 }
 
@@ -213,6 +242,126 @@ void TraceWorker::stepBack()
     if (m_tt->position() > 0)
         if (auto r = m_tt->stepBack(); !r)
             Q_EMIT failed(qs(r.error()));
+    m_cursor.reset(); // message granularity: before the delivery as a whole
+    report();
+}
+
+} // namespace aeroflow::studio
+
+namespace aeroflow::studio {
+
+void TraceWorker::stepStatement(debugger::StepKind kind, bool forward)
+{
+    if (!m_tt)
+        return;
+    const quint64 pos = m_tt->position();
+    if (pos < m_tt->end() && !m_cursor.holds(pos + 1))
+        loadStatements(pos + 1);
+    if (pos < m_tt->end() && m_cursor.step(kind, forward)) {
+        report();
+        return;
+    }
+    if (forward) {
+        if (pos < m_tt->end())
+            if (auto r = m_tt->seek(pos + 1); !r)
+                Q_EMIT failed(qs(r.error()));
+    } else if (pos > 0) {
+        loadStatements(pos); // leaves the position at pos - 1
+        m_cursor.toLast(kind);
+    }
+    report();
+}
+
+bool TraceWorker::conditionHolds(const BreakpointSpec& bp, quint64 seq, quint32 receiver)
+{
+    if (bp.condition.trimmed().isEmpty())
+        return true;
+    const auto cond = BreakpointCondition::parse(bp.condition);
+    if (!cond)
+        return false; // a malformed condition never hits
+    // The position is seq - 1: the receiver's state before the delivery.
+    const debugger::ActorState before = m_tt->state(receiver);
+    std::optional<std::vector<std::pair<std::string, std::string>>> params;
+    return cond->evaluate([&](const QString& name) -> std::optional<QString> {
+        if (name == QLatin1String("seq"))
+            return QString::number(seq);
+        if (name == QLatin1String("tick")) {
+            auto m = m_tt->trace().message(seq);
+            return m && *m ? std::optional<QString>(QString::number((*m)->tick)) : std::nullopt;
+        }
+        const std::string key = name.toStdString();
+        if (!params) {
+            // The locals where the line first runs (a function's parameters
+            // for a line in a function), else at the handler's first statement.
+            params.emplace();
+            if (auto h = m_tt->statementsOf(seq); h && !h->stops.empty()) {
+                *params = h->stops.front().locals;
+                for (const auto& stop : h->stops)
+                    if (int(stop.line) == bp.line) {
+                        *params = stop.locals;
+                        break;
+                    }
+            }
+            (void)m_tt->seek(seq - 1);
+        }
+        for (const auto& [k, v] : *params)
+            if (k == key)
+                return qs(v);
+        for (const auto& [k, v] : before.fields)
+            if (k == key)
+                return qs(v);
+        return std::nullopt;
+    });
+}
+
+quint64 TraceWorker::nextHit(const BreakpointSpec& spec, bool forward)
+{
+    auto bp = m_tt->breakpoint({}, uint32_t(spec.line));
+    if (!bp)
+        return 0;
+    for (;;) {
+        auto hit = forward ? m_tt->continueTo(*bp) : m_tt->reverseContinue(*bp);
+        if (!hit) {
+            Q_EMIT failed(qs(hit.error()));
+            return 0;
+        }
+        if (!*hit)
+            return 0;
+        // continueTo left the position at hit - 1: the next search starts
+        // past this candidate in either direction.
+        if (conditionHolds(spec, (*hit)->seq, (*hit)->actor))
+            return (*hit)->seq;
+        if (auto r = m_tt->seek((*hit)->seq - 1); !r)
+            return 0;
+    }
+}
+
+void TraceWorker::continueTo(const QVector<BreakpointSpec>& breakpoints, bool forward)
+{
+    if (!m_tt)
+        return;
+    const quint64 start = m_tt->position();
+    // Inside a delivery (past its first statement) going back: the delivery
+    // we stand in counts as "before" too.
+    quint64 best = 0;
+    int bestLine = 0;
+    for (const BreakpointSpec& b : breakpoints) {
+        if (auto r = m_tt->seek(start); !r)
+            break;
+        const quint64 hit = nextHit(b, forward);
+        if (hit && (best == 0 || (forward ? hit < best : hit > best))) {
+            best = hit;
+            bestLine = b.line;
+        }
+    }
+    if (best == 0) {
+        // No hit: forward to the end, back to the start (as IDEs do).
+        (void)m_tt->seek(forward ? m_tt->end() : 0);
+    } else {
+        (void)m_tt->seek(best - 1);
+        m_hitLine = bestLine;
+        m_cursor.reset();
+    }
     report();
 }
 

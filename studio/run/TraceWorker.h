@@ -6,6 +6,7 @@
 // foreign or newer trace gives openFailed() with the reader's message.
 
 #include "RunTypes.h"
+#include "StatementCursor.h"
 
 #include <QObject>
 
@@ -43,6 +44,15 @@ public:
     void seek(quint64 seq);
     void stepForward();
     void stepBack();
+    /// Statement granularity inside the next delivery (TimeTravel::statementsOf):
+    /// past its last statement to the first of the following delivery,
+    /// before its first to the last statement of the previous delivery.
+    void stepStatement(aeroflow::debugger::StepKind kind, bool forward);
+    /// F5 / Ctrl+Shift+F5: to before the next / previous delivery that hits
+    /// one of `breakpoints` (handlers, main program and functions; Studio
+    /// conditions over handler parameters, the receiver's state before the
+    /// delivery, tick and seq). Stays put when none does.
+    void continueTo(const QVector<aeroflow::studio::BreakpointSpec>& breakpoints, bool forward);
     void close();
 
 Q_SIGNALS:
@@ -58,10 +68,19 @@ Q_SIGNALS:
 private:
     DeliveryInfo toDelivery(const debugger::TraceMessage& m) const;
     void report();
+    /// Loads the statements of delivery `seq` into m_cursor, leaving the
+    /// position at seq - 1.
+    void loadStatements(quint64 seq);
+    /// The first hit of `bp` strictly after / before the current position
+    /// (0: none); leaves the position unspecified.
+    quint64 nextHit(const BreakpointSpec& bp, bool forward);
+    bool conditionHolds(const BreakpointSpec& bp, quint64 seq, quint32 receiver);
     QString actorName(int64_t id) const;
 
     std::unique_ptr<debugger::TimeTravel> m_tt;
     std::vector<debugger::TraceActor> m_actors;
+    StatementCursor m_cursor;
+    int m_hitLine = 0; ///< the breakpoint line the last continue stopped at
 };
 
 } // namespace aeroflow::studio

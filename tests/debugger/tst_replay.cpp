@@ -254,6 +254,44 @@ for i in range(3) { after(i * 5 + 1, b, Bump(100)) }
     auto report2 = verify(trace2);
     QVERIFY2(report2, report2 ? "" : report2.error().c_str());
     QVERIFY2(!report2->divergence, report2->divergence ? report2->divergence->what.c_str() : "");
+
+    // Typing into an Input (Scheduler::injectInput, effect ui_input) sets a
+    // state field between deliveries; replay applies it at the same place.
+    const char* typing = R"(
+actor Form {
+    state name = ""
+    on Show { print("name is", name, time) }
+}
+let f = spawn(Form)
+for i in range(3) { after(i * 5 + 1, f, Show) }
+)";
+    const std::string trace3 = path("input.aftrace").toStdString();
+    tracetest::RecordOptions in;
+    in.recorder.minCheckpointInterval = 1;
+    int typed = 0;
+    in.betweenSteps = [&](engine::Scheduler& s) {
+        if (s.delivered() == 1)
+            typed += s.injectInput(1, "name", "bob smith");
+        if (s.delivered() == 2)
+            typed += s.injectInput(1, "name", "alice");
+        if (s.delivered() == 2)
+            typed += s.injectInput(1, "no_such_field", "x") ? 10 : 0; // refused, records nothing
+    };
+    auto r3 = tracetest::record("input.aefl", typing, trace3, in);
+    QVERIFY2(r3.ok, r3.error.c_str());
+    QCOMPARE(typed, 2);
+    QVERIFY2(r3.output.find("name is bob smith") != std::string::npos, r3.output.c_str());
+    QVERIFY2(r3.output.find("name is alice") != std::string::npos, r3.output.c_str());
+    auto report3 = verify(trace3);
+    QVERIFY2(report3, report3 ? "" : report3.error().c_str());
+    QVERIFY2(!report3->divergence, report3->divergence ? report3->divergence->what.c_str() : "");
+    const Cli c3 = runCli({QStringLiteral("replay"), QString::fromStdString(trace3), QStringLiteral("--verify")});
+    QCOMPARE(c3.exitCode, 0);
+    // A tampered input is caught at the next state hash, not silently accepted.
+    sql(trace3, "UPDATE effects SET value = '1 name mallory' WHERE kind = 'ui_input' AND value LIKE '%alice'");
+    auto tampered = verify(trace3);
+    QVERIFY(tampered);
+    QVERIFY(tampered->divergence.has_value());
 }
 
 void TestReplay::refusesChangedProgramOrSchema()

@@ -2,6 +2,7 @@
 // own (deterministic stepping, going back by re-execution, breakpoints) and
 // the threaded RunController the window uses.
 
+#include "docks/ActorsDock.h"
 #include "run/EngineSession.h"
 #include "run/RunController.h"
 
@@ -10,6 +11,7 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace aeroflow::studio;
 
@@ -67,6 +69,7 @@ private Q_SLOTS:
     void controllerRunsOnWorkerThread();
     void controllerStepsAndStepsBack();
     void compileErrorIsReportedNotRun();
+    void statementSteppingInLiveDebug();
 };
 
 void TestStudioRun::sessionRunsCounterToTheEnd()
@@ -188,13 +191,13 @@ void TestStudioRun::controllerStepsAndStepsBack()
     QTRY_COMPARE_WITH_TIMEOUT(run.state(), RunController::State::Paused, 10'000);
     QCOMPARE(run.tick(), 0u);
     QCOMPARE(field(run.lastSnapshot(), "Counter#1", "count"), QStringLiteral("0"));
-    run.stepOver();
+    run.nextMessage();
     QTRY_COMPARE_WITH_TIMEOUT(run.delivered(), 1u, 10'000);
     QTRY_COMPARE_WITH_TIMEOUT(field(run.lastSnapshot(), "Counter#1", "count"), QStringLiteral("41"), 10'000);
     QCOMPARE(run.tick(), 1u);
-    run.stepOver();
+    run.nextMessage();
     QTRY_COMPARE_WITH_TIMEOUT(field(run.lastSnapshot(), "Counter#1", "count"), QStringLiteral("42"), 10'000);
-    run.stepBack();
+    run.previousMessage();
     QTRY_COMPARE_WITH_TIMEOUT(run.delivered(), 1u, 10'000);
     QTRY_COMPARE_WITH_TIMEOUT(field(run.lastSnapshot(), "Counter#1", "count"), QStringLiteral("41"), 10'000);
     QVERIFY(!points.isEmpty());
@@ -210,6 +213,119 @@ void TestStudioRun::compileErrorIsReportedNotRun()
     QVERIFY(failed.wait(10'000));
     QVERIFY(failed.front().front().toString().contains(QStringLiteral("undefined_thing")));
     QCOMPARE(run.state(), RunController::State::Failed);
+}
+
+namespace {
+// A handler that calls a function: statements at two depths.
+const char* const kAcc = R"(fn double(x) {
+    let y = x * 2
+    return y
+}
+
+actor Acc {
+    state total = 0
+
+    on Add(n) {
+        let d = double(n)
+        total = total + d
+        emit(total)
+    }
+}
+
+let a = spawn(Acc)
+send(a, Add(1))
+send(a, Add(5))
+print(recv())
+print(recv())
+)";
+
+QString local(const StatementPoint& p, const QString& name)
+{
+    for (const ActorField& f : p.locals)
+        if (f.name == name)
+            return f.value;
+    return QStringLiteral("<none>");
+}
+
+/// The Actors dock's rows as "parent/name=value" lines.
+QStringList dockRows(const ActorsDock& dock)
+{
+    QStringList out;
+    for (QTreeWidgetItemIterator it(dock.view()); *it; ++it)
+        if ((*it)->parent())
+            out << (*it)->parent()->text(0) + QLatin1Char('/') + (*it)->text(0) + QLatin1Char('=') + (*it)->text(1);
+    return out;
+}
+} // namespace
+
+void TestStudioRun::statementSteppingInLiveDebug()
+{
+    const QByteArray source(kAcc);
+    const int callLine = lineOf(source, "let d = double(n)");
+    const int addLine = lineOf(source, "total = total + d");
+    const int emitLine = lineOf(source, "emit(total)");
+    const int yLine = lineOf(source, "let y = x * 2");
+    const int returnLine = lineOf(source, "return y");
+    RunController run;
+    int marker = -1;
+    connect(&run, &RunController::executionPointChanged, this, [&](int line) { marker = line; });
+    ActorsDock dock;
+    connect(&run, &RunController::snapshotChanged, &dock, &ActorsDock::showSnapshot);
+    // The second Add only (n == 5): the condition sees the handler's parameter.
+    run.start(QStringLiteral("acc.aefl"), source, {BreakpointSpec{callLine, QStringLiteral("n == 5")}}, true);
+    auto settle = [&](int line) {
+        return QTest::qWaitFor([&] {
+            return run.state() == RunController::State::Paused && run.lastSnapshot().statement.valid
+                && run.lastSnapshot().statement.line == line && marker == line;
+        }, 10'000);
+    };
+    QVERIFY(settle(callLine));
+    StatementPoint p = run.lastSnapshot().statement;
+    QCOMPARE(run.delivered(), 1u);
+    QCOMPARE(p.depth, 1);
+    QCOMPARE(local(p, "n"), QStringLiteral("5"));
+    QCOMPARE(field(run.lastSnapshot(), "Acc#1", "total"), QStringLiteral("2"));
+    QVERIFY2(dockRows(dock).contains(QStringLiteral("Locals/n=5")), qPrintable(dockRows(dock).join(',')));
+
+    run.stepInto(); // F11: into double()
+    QVERIFY(settle(yLine));
+    QCOMPARE(run.lastSnapshot().statement.depth, 2);
+    QCOMPARE(local(run.lastSnapshot().statement, "x"), QStringLiteral("5"));
+    run.stepOver(); // F10
+    QVERIFY(settle(returnLine));
+    QCOMPARE(local(run.lastSnapshot().statement, "y"), QStringLiteral("10"));
+    run.stepOut(); // Shift+F11: back in the handler, after the call
+    QVERIFY(settle(addLine));
+    QCOMPARE(run.lastSnapshot().statement.depth, 1);
+    QCOMPARE(local(run.lastSnapshot().statement, "d"), QStringLiteral("10"));
+    QCOMPARE(field(run.lastSnapshot(), "Acc#1", "total"), QStringLiteral("2"));
+    run.stepOver();
+    QVERIFY(settle(emitLine));
+    // The receiver's state as it is at the statement: line 11 has run.
+    QCOMPARE(field(run.lastSnapshot(), "Acc#1", "total"), QStringLiteral("12"));
+    QVERIFY2(dockRows(dock).contains(QStringLiteral("Acc#1/total=12")), qPrintable(dockRows(dock).join(',')));
+
+    run.stepBack(); // Shift+F10: the previous statement at this depth
+    QVERIFY(settle(addLine));
+    QCOMPARE(field(run.lastSnapshot(), "Acc#1", "total"), QStringLiteral("2"));
+    run.stepBack();
+    QVERIFY(settle(callLine));
+    // Before the handler's first statement: the previous delivery's last
+    // statement, the handler's closing brace (its implicit return).
+    run.stepBack();
+    QVERIFY(settle(emitLine + 1));
+    QCOMPARE(run.delivered(), 0u);
+    QCOMPARE(local(run.lastSnapshot().statement, "n"), QStringLiteral("1"));
+    QCOMPARE(field(run.lastSnapshot(), "Acc#1", "total"), QStringLiteral("2"));
+    run.stepOver(); // past the handler's end: the next delivery's first statement
+    QVERIFY(settle(callLine));
+    QCOMPARE(run.delivered(), 1u);
+    QCOMPARE(local(run.lastSnapshot().statement, "n"), QStringLiteral("5"));
+    run.nextMessage(); // Ctrl+F10: the whole delivery
+    QTRY_COMPARE_WITH_TIMEOUT(run.delivered(), 2u, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(field(run.lastSnapshot(), "Acc#1", "total"), QStringLiteral("12"), 10'000);
+    run.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(run.state(), RunController::State::Idle, 10'000);
 }
 
 QTEST_MAIN(TestStudioRun)

@@ -139,13 +139,13 @@ void TestStudioTrace::openTraceShowsRecordedRun()
         QCOMPARE(shown, want);
     }
     QCOMPARE(fieldValue(trace->lastSnapshot(), QStringLiteral("Counter#1"), QStringLiteral("count")), QStringLiteral("0"));
-    w.action(QStringLiteral("debug.stepOver"))->trigger(); // F10 → after delivery 1: Add(41)
+    w.action(QStringLiteral("debug.nextMessage"))->trigger(); // Ctrl+F10 → after delivery 1: Add(41)
     QTRY_VERIFY_WITH_TIMEOUT(!trace->busy() && trace->position() == 1, 10'000);
     QCOMPARE(fieldValue(trace->lastSnapshot(), QStringLiteral("Counter#1"), QStringLiteral("count")), QStringLiteral("41"));
-    w.action(QStringLiteral("debug.stepOver"))->trigger();
+    w.action(QStringLiteral("debug.nextMessage"))->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!trace->busy() && trace->position() == 2, 10'000);
     QCOMPARE(fieldValue(trace->lastSnapshot(), QStringLiteral("Counter#1"), QStringLiteral("count")), QStringLiteral("42"));
-    w.action(QStringLiteral("debug.stepBack"))->trigger(); // Shift+F10
+    w.action(QStringLiteral("debug.previousMessage"))->trigger(); // Ctrl+Shift+F10
     QTRY_VERIFY_WITH_TIMEOUT(!trace->busy() && trace->position() == 1, 10'000);
     QCOMPARE(fieldValue(trace->lastSnapshot(), QStringLiteral("Counter#1"), QStringLiteral("count")), QStringLiteral("41"));
     QVERIFY(w.statusText().contains(QStringLiteral("message 1 of 7")));
@@ -165,14 +165,14 @@ void TestStudioTrace::steppingBackKeepsOneConsistentTrace()
         return QTest::qWaitFor([&] { return run->state() == RunController::State::Paused && run->delivered() == n; }, 10'000);
     };
     for (quint64 n = 1; n <= 3; ++n) {
-        run->stepOver();
+        run->nextMessage();
         QVERIFY(waitAt(n));
     }
-    run->stepBack();
+    run->previousMessage();
     QVERIFY(waitAt(2));
-    run->stepBack();
+    run->previousMessage();
     QVERIFY(waitAt(1));
-    run->stepOver();
+    run->nextMessage();
     QVERIFY(waitAt(2));
     run->continueRun();
     QVERIFY(!written.isEmpty() || written.wait(10'000));
