@@ -1,0 +1,93 @@
+#pragma once
+// The timeline's asynchronous data side. When a trace opens it starts two
+// threads, each with its own read connection (connections are per thread):
+//  - the pyramid builder, which scans the messages once and fills the
+//    DensityPyramid (progress reported, the overview grows as it fills);
+//  - the frame worker, which owns a FrameBuilder and prepares the newest
+//    requested frame (older pending requests are dropped, never built) and
+//    answers navigation requests.
+// Results come back on the GUI thread as queued signals. The object itself
+// lives on the GUI thread; its destructor / close() stops and joins both
+// threads.
+
+#include "DensityPyramid.h"
+#include "FrameList.h"
+
+#include <QObject>
+#include <QString>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace aeroflow::debugger {
+class TraceReader;
+}
+
+namespace aeroflow::timeline {
+
+class FrameBuilder;
+
+class TimelineDataSource : public QObject {
+    Q_OBJECT
+public:
+    enum class Navigation { NextOnLane, PreviousOnLane, Cause, FirstEffect };
+    Q_ENUM(Navigation)
+
+    explicit TimelineDataSource(QObject* parent = nullptr);
+    ~TimelineDataSource() override;
+
+    /// Opens `tracePath` (validated synchronously: a damaged or foreign file
+    /// gives false and `error`) and starts the threads. `withReader`, when
+    /// set, is called first with the frame worker's reader (still on the
+    /// calling thread), so the caller needs no reader of its own for the
+    /// small tables (actors, names).
+    bool open(const QString& tracePath, QString* error = nullptr, uint64_t bucketSize = 1024,
+        const std::function<bool(debugger::TraceReader&, QString*)>& withReader = {});
+    void close();
+    bool isOpen() const { return m_pyramid != nullptr; }
+
+    /// Asks for a frame; replaces any request not yet started.
+    void requestFrame(const FrameRequest& request);
+    /// Asks a navigation question about `seq` (and `actor` for lanes);
+    /// the answer arrives as navigated().
+    void requestNavigation(Navigation kind, uint64_t seq, uint32_t actor = 0);
+
+    std::shared_ptr<const DensityPyramid> pyramid() const { return m_pyramid; }
+    /// Blocks until the pyramid is complete or `timeoutMs` passed (tests, bench).
+    bool waitForPyramid(int timeoutMs);
+
+Q_SIGNALS:
+    void frameReady(std::shared_ptr<const aeroflow::timeline::FrameList> frame);
+    /// `seq` 0: no answer (nothing there).
+    void navigated(aeroflow::timeline::TimelineDataSource::Navigation kind, uint64_t from, uint64_t seq);
+    void pyramidProgress(uint64_t readyBuckets, uint64_t totalBuckets);
+    void failed(const QString& message);
+
+private:
+    struct NavRequest {
+        Navigation kind;
+        uint64_t seq;
+        uint32_t actor;
+    };
+    void frameLoop(std::unique_ptr<FrameBuilder> builder);
+    void pyramidLoop(std::string path);
+
+    std::shared_ptr<DensityPyramid> m_pyramid;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::optional<FrameRequest> m_pending;
+    std::deque<NavRequest> m_navigation;
+    bool m_stop = false;
+    std::atomic<bool> m_cancel { false };
+    std::thread m_frameThread, m_pyramidThread;
+    std::mutex m_doneMutex;
+    std::condition_variable m_done;
+};
+
+} // namespace aeroflow::timeline
+
+Q_DECLARE_METATYPE(std::shared_ptr<const aeroflow::timeline::FrameList>)
