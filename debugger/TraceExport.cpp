@@ -71,6 +71,35 @@ private:
     std::map<uint32_t, std::string> m_actors;
 };
 
+/// Checks progress and cancellation every kEvery messages.
+class Progress {
+public:
+    Progress(const ExportControl& control, uint64_t total) : m_control(control), m_total(total ? total : 1) {}
+    /// False: stop (cancelled).
+    bool at(uint64_t seq)
+    {
+        if (++m_count % kEvery != 0)
+            return true;
+        return report(std::min(1.0, double(seq) / double(m_total)));
+    }
+    bool report(double fraction)
+    {
+        if (m_control.cancel && m_control.cancel->load(std::memory_order_relaxed))
+            m_cancelled = true;
+        else if (m_control.progress && !m_control.progress(fraction))
+            m_cancelled = true;
+        return !m_cancelled;
+    }
+    bool cancelled() const { return m_cancelled; }
+
+private:
+    static constexpr uint64_t kEvery = 4096;
+    const ExportControl& m_control;
+    uint64_t m_total;
+    uint64_t m_count = 0;
+    bool m_cancelled = false;
+};
+
 std::string csvField(const std::string& s)
 {
     if (s.find_first_of(",\"\n\r") == std::string::npos)
@@ -81,7 +110,7 @@ std::string csvField(const std::string& s)
     return out + "\"";
 }
 
-Result<void> exportChrome(TraceReader& trace, const Names& names, std::ostream& out)
+Result<void> exportChrome(TraceReader& trace, const Names& names, std::ostream& out, Progress& progress)
 {
     out << "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"source\":" << jsonString(trace.info().sourceName)
         << ",\"seed\":" << trace.info().seed << "},\"traceEvents\":[\n";
@@ -134,16 +163,16 @@ Result<void> exportChrome(TraceReader& trace, const Names& names, std::ostream& 
         else if (tick.size() >= kChunk)
             flushTick(true);
         tick.push_back(m);
-        return bool(out);
+        return bool(out) && progress.at(m.seq);
     });
-    if (!r)
+    if (!r || progress.cancelled())
         return r;
     flushTick(false);
     out << "\n]}\n";
     return {};
 }
 
-Result<void> exportJson(TraceReader& trace, const Names& names, std::ostream& out)
+Result<void> exportJson(TraceReader& trace, const Names& names, std::ostream& out, Progress& progress)
 {
     const TraceInfo& i = trace.info();
     out << "{\"meta\":{\"source_name\":" << jsonString(i.sourceName) << ",\"program_hash\":\"" << hex16(i.programHash)
@@ -169,9 +198,9 @@ Result<void> exportJson(TraceReader& trace, const Names& names, std::ostream& ou
             << jsonString(names.payload(m)) << ",\"cause_seq\":" << m.causeSeq << ",\"state_hash\":\""
             << hex16(m.stateHash) << "\",\"outcome\":\"" << outcomeText(m.outcome) << "\"}";
         first = false;
-        return bool(out);
+        return bool(out) && progress.at(m.seq);
     });
-    if (!r)
+    if (!r || progress.cancelled())
         return r;
     auto outputs = trace.outputsUpTo(UINT64_MAX);
     if (!outputs)
@@ -187,7 +216,7 @@ Result<void> exportJson(TraceReader& trace, const Names& names, std::ostream& ou
     return {};
 }
 
-Result<void> exportCsv(TraceReader& trace, const Names& names, std::ostream& out)
+Result<void> exportCsv(TraceReader& trace, const Names& names, std::ostream& out, Progress& progress)
 {
     out << "seq,tick,sender,receiver,handler,payload,cause_seq,state_hash,outcome\n";
     return trace.forEachMessage(1, UINT64_MAX, [&](const TraceMessage& m) {
@@ -195,7 +224,7 @@ Result<void> exportCsv(TraceReader& trace, const Names& names, std::ostream& out
             << csvField(names.actor(m.receiver)) << ',' << csvField(names.handler(m.handler)) << ','
             << csvField(names.payload(m)) << ',' << m.causeSeq << ',' << hex16(m.stateHash) << ','
             << outcomeText(m.outcome) << '\n';
-        return bool(out);
+        return bool(out) && progress.at(m.seq);
     });
 }
 
@@ -245,17 +274,29 @@ std::string jsonString(std::string_view text)
 
 Result<void> exportTrace(TraceReader& trace, ExportFormat format, std::ostream& out)
 {
+    return exportTrace(trace, format, out, ExportControl{});
+}
+
+Result<void> exportTrace(TraceReader& trace, ExportFormat format, std::ostream& out, const ExportControl& control)
+{
+    Progress progress(control, trace.info().messages);
+    if (!progress.report(0.0))
+        return std::unexpected(kExportCancelled);
     Names names(trace);
     if (auto r = names.load(trace); !r)
         return r;
     Result<void> r;
     switch (format) {
-    case ExportFormat::Chrome: r = exportChrome(trace, names, out); break;
-    case ExportFormat::Json: r = exportJson(trace, names, out); break;
-    case ExportFormat::Csv: r = exportCsv(trace, names, out); break;
+    case ExportFormat::Chrome: r = exportChrome(trace, names, out, progress); break;
+    case ExportFormat::Json: r = exportJson(trace, names, out, progress); break;
+    case ExportFormat::Csv: r = exportCsv(trace, names, out, progress); break;
     }
+    if (r && progress.cancelled())
+        return std::unexpected(kExportCancelled);
     if (r && !out)
         return std::unexpected("write error");
+    if (r && !progress.report(1.0))
+        return std::unexpected(kExportCancelled);
     return r;
 }
 
