@@ -4,6 +4,7 @@
 #include "RunCommand.h"
 
 #include "FileIo.h"
+#include "NativeJit.h"
 
 #include "Compiler.h"
 #include "Scheduler.h"
@@ -39,12 +40,18 @@ const char* const kRunHelp =
     "                     checkpoints, into the SQLite trace TRACE (also --log TRACE);\n"
     "                     see `aeroflow info|replay|query|export|snapshot`\n"
     "  --source FILE      the same as giving FILE\n"
-    "  --runtime das      the interpreter (the only runtime so far)\n"
+    "  --runtime das      the Deterministic Actor Scheduler (the only runtime so far)\n"
+    "  --jit              run functions and handlers as native code compiled with\n"
+    "                     LLVM (ORC JIT) before the run; output, trace and errors\n"
+    "                     are identical to the interpreter's\n"
+    "  --jit-opt N        JIT optimisation level 0 (fastest compile) to 3 (default 2);\n"
+    "                     implies --jit\n"
     "\n"
     "Exit status: 0 when the program ran to its end (an actor crash is reported on\n"
     "stderr but does not fail the run), 1 when the file does not compile, the main\n"
     "program hits a runtime error or deadlocks, the message limit cuts the run off,\n"
-    "or the snapshot or the trace cannot be written; 2 on usage errors.\n";
+    "the JIT cannot compile it, or the snapshot or the trace cannot be written;\n"
+    "2 on usage errors.\n";
 
 const char* const kResumeSynopsis = "resume FILE.afs [OPTIONS]";
 const char* const kResumeHelp =
@@ -224,6 +231,8 @@ int runCommand(const std::vector<std::string>& args)
     engine::RunOptions options;
     DriveOptions driveOptions;
     std::string file, tracePath;
+    bool jit = false;
+    uint64_t jitOpt = 2;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         const int common = parseCommon("run", args, i, options, driveOptions);
@@ -238,6 +247,12 @@ int runCommand(const std::vector<std::string>& args)
         } else if (a == "--seed") {
             if (i + 1 >= args.size() || !parseU64(args[++i], options.seed))
                 return usage("run", "--seed needs a non-negative integer");
+        } else if (a == "--jit") {
+            jit = true;
+        } else if (a == "--jit-opt") {
+            if (i + 1 >= args.size() || !parseU64(args[++i], jitOpt) || jitOpt > 3)
+                return usage("run", "--jit-opt needs a level from 0 to 3");
+            jit = true;
         } else if (a == "--source") {
             if (i + 1 >= args.size())
                 return usage("run", "--source needs a file");
@@ -284,6 +299,16 @@ int runCommand(const std::vector<std::string>& args)
         return 1;
     }
     installEffects(options);
+    std::unique_ptr<NativeJit> native;
+    if (jit) {
+        auto compiled = NativeJit::compile(*result.program, int(jitOpt));
+        if (!compiled) {
+            std::cerr << "aeroflow run: JIT: " << compiled.error() << "\n";
+            return 1;
+        }
+        native = std::move(*compiled);
+        options.native = native.get();
+    }
     std::unique_ptr<debugger::Recorder> recorder;
     if (!tracePath.empty()) {
         std::string error;

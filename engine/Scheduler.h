@@ -32,6 +32,7 @@ class Vm;
 struct Fiber;
 class RunObserver;
 class StatementObserver;
+class NativeCode;
 
 /// Limits and inputs of one run. Every limit crashes the offending actor (or
 /// ends the run when it is the main program) with a clear runtime error.
@@ -57,6 +58,10 @@ struct RunOptions {
     /// at all. Not owned; Scheduler::setStatementObserver() changes it
     /// between steps.
     StatementObserver* statementObserver = nullptr;
+    /// Native code for some functions (the JIT, `aeroflow run --jit`;
+    /// NativeCode.h); null runs everything on the interpreter. Ignored while
+    /// a statementObserver is installed. Not owned; must outlive the run.
+    const NativeCode* native = nullptr;
 };
 
 enum class Stream : uint8_t { Output, Error, Warning };

@@ -5,28 +5,18 @@
 #include "Program.h"
 #include "RuntimeError.h"
 #include "Scheduler.h"
+#include "VmOps.h"
 
 namespace aeroflow::engine {
 
 using compiler::Op;
+using vmops::constantValue;
 
 namespace {
 
 /// Nested runs (spawn inside an initialiser inside a spawn ...) recurse on the
 /// C++ stack; this bounds them.
 constexpr uint32_t kMaxNesting = 64;
-
-Value constantValue(const compiler::Constant& k)
-{
-    switch (k.kind) {
-    case compiler::Constant::Kind::Nil: return {};
-    case compiler::Constant::Kind::Bool: return Value::boolean(k.b);
-    case compiler::Constant::Kind::Int: return Value::integer(k.i);
-    case compiler::Constant::Kind::Float: return Value::number(k.f);
-    case compiler::Constant::Kind::String: return makeString(k.s);
-    }
-    return {};
-}
 
 } // namespace
 
@@ -139,6 +129,13 @@ void Vm::reportStatement(const Fiber& fiber, uint32_t function, uint32_t pc, con
 }
 
 Vm::Status Vm::resume(Fiber& fiber)
+{
+    if (m_sched.options().native && !m_sched.options().statementObserver) [[unlikely]]
+        return resumeNative(fiber);
+    return interpret(fiber, 0);
+}
+
+Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
 {
     // Threaded dispatch (GCC's labels as values): one indirect jump per op,
     // at the end of each op, so the branch predictor sees op pairs. The table
@@ -262,12 +259,10 @@ Vm::Status Vm::resume(Fiber& fiber)
         self.state[in.bc()] = R[in.a];
         AF_NEXT();
     L_GETCAPTURE:
-        if (frame->closure.type() != ValueType::Function || in.b >= asClosure(frame->closure).captures.size())
-            fail("captured value missing");
-        R[in.a] = asClosure(frame->closure).captures[in.b];
+        R[in.a] = vmops::capture(frame->closure, in.b);
         AF_NEXT();
     L_CURFN:
-        R[in.a] = frame->closure.isNil() ? makeClosure(frame->function, {}) : frame->closure;
+        R[in.a] = vmops::currentFunction(frame->closure, frame->function);
         AF_NEXT();
     L_SELF:
         R[in.a] = self.id == 0 ? Value() : Value::actor(self.id, uint32_t(self.type));
@@ -313,9 +308,7 @@ Vm::Status Vm::resume(Fiber& fiber)
         R[in.a] = negate(R[in.b]);
         AF_NEXT();
     L_NOT:
-        if (!R[in.b].isBool())
-            fail("'not' needs a bool, found " + describeType(R[in.b]));
-        R[in.a] = Value::boolean(!R[in.b].asBool());
+        R[in.a] = vmops::logicalNot(R[in.b]);
         AF_NEXT();
     L_EQ:
         R[in.a] = Value::boolean(R[in.b].isInt() && R[in.c].isInt() ? R[in.b].asInt() == R[in.c].asInt()
@@ -352,82 +345,40 @@ Vm::Status Vm::resume(Fiber& fiber)
         if (!R[in.a].truthy())
             AF_JUMP();
         AF_NEXT();
-    L_FORPREP: {
-        Value* r = R + in.a;
-        if (!r[0].isInt() || !r[1].isInt() || !r[2].isInt())
-            fail("a range needs int bounds and step, found " + describeType(r[0]) + ", " + describeType(r[1]) +
-                 " and " + describeType(r[2]));
-        const int64_t i = r[0].asInt(), lim = r[1].asInt(), step = r[2].asInt();
-        if (step == 0)
-            fail("range step must not be 0");
-        if (step > 0 ? i >= lim : i <= lim)
+    L_FORPREP:
+        if (vmops::forPrep(R + in.a))
             AF_JUMP();
-        else
-            r[3] = r[0];
         AF_NEXT();
-    }
-    L_FORLOOP: {
-        Value* r = R + in.a;
-        const int64_t step = r[2].asInt(), lim = r[1].asInt();
-        int64_t next;
-        // Past the representable range, the loop is over (it is past `lim` too).
-        if (!__builtin_add_overflow(r[0].asInt(), step, &next)) {
-            r[0] = Value::integer(next);
-            if (step > 0 ? next < lim : next > lim) {
-                r[3] = r[0];
-                AF_JUMP();
-            }
-        }
+    L_FORLOOP:
+        if (vmops::forLoop(R + in.a))
+            AF_JUMP();
         AF_NEXT();
-    }
-    L_ITERPREP: {
-        const Value& c = R[in.a];
-        if (!(c.isList() || c.isMap() || c.isString() || c.type() == ValueType::Tensor))
-            fail("cannot iterate over a value of type " + describeType(c));
-        R[in.a + 1] = Value::integer(0);
+    L_ITERPREP:
+        vmops::iterPrep(R + in.a);
         AF_JUMP();
         AF_NEXT();
-    }
-    L_ITERNEXT: {
-        const Value& c = R[in.a];
-        const int64_t i = R[in.a + 1].asInt();
-        if (i < lengthOf(c, "for")) {
-            Value item;
-            switch (c.type()) {
-            case ValueType::List: item = asList(c).items[size_t(i)]; break;
-            case ValueType::Map: item = makeString(asMap(c).entries[size_t(i)].first); break;
-            case ValueType::Tensor: item = Value::number(asTensor(c).data[size_t(i)]); break;
-            default: {
-                const auto& s = asString(c);
-                // Non-ASCII: the character is re-found from the start (strings are
-                // short in practice; O(n) per step is acceptable here).
-                item = s.ascii ? makeString(std::string(1, s.text[size_t(i)])) : makeString(charAt(s, uint32_t(i)));
-            }
-            }
-            R[in.a + 2] = std::move(item);
-            R[in.a + 1] = Value::integer(i + 1);
+    L_ITERNEXT:
+        if (vmops::iterNext(R + in.a))
             AF_JUMP();
-        }
         AF_NEXT();
-    }
     L_RETURN:
     L_RETURNNIL: {
         Value result = in.op == Op::RETURN ? std::move(R[in.a]) : Value();
         const uint32_t ret = frame->ret;
         const uint32_t base = frame->base;
         fiber.frames.pop_back();
-        if (fiber.frames.empty()) {
-            fiber.result = std::move(result);
-            fiber.regs.clear();
+        if (fiber.frames.size() == floor) [[unlikely]] {
             fiber.fuel = fuel + fuelBias;
+            if (floor == 0) {
+                fiber.result = std::move(result);
+                fiber.regs.clear();
+                return Status::Finished;
+            }
+            // A native caller below (JitRuntime): deliver the result, hand back.
+            vmops::returnTo(fiber.regs, base, fn->numRegs, ret, std::move(result));
             return Status::Finished;
         }
-        // Drop the callee's registers so its values are released now.
-        const size_t end = std::min<size_t>(fiber.regs.size(), size_t(base) + fn->numRegs + 1);
-        Value* regs = fiber.regs.data();
-        for (size_t i = base; i < end; ++i)
-            regs[i] = Value();
-        regs[ret] = std::move(result);
+        vmops::returnTo(fiber.regs, base, fn->numRegs, ret, std::move(result));
         AF_RELOAD();
         AF_NEXT();
     }
@@ -438,26 +389,12 @@ Vm::Status Vm::resume(Fiber& fiber)
         R[in.a] = makeList(std::move(items));
         AF_NEXT();
     }
-    L_LISTAPPEND: {
-        if (!R[in.a].isList())
-            fail("LISTAPPEND on a non-list");
-        auto& l = mutableList(R[in.a]);
-        l.items.insert(l.items.end(), R + in.b, R + in.b + in.c);
-        l.recharge();
+    L_LISTAPPEND:
+        vmops::listAppend(R[in.a], R + in.b, in.c);
         AF_NEXT();
-    }
-    L_NEWMAP: {
-        Value m = makeMap();
-        auto& map = static_cast<MapObj&>(*m.obj());
-        for (uint32_t i = 0; i < in.c; ++i) {
-            const Value& k = R[in.b + 2 * i];
-            if (!k.isString())
-                fail("map key must be a string, found " + describeType(k));
-            map.set(asString(k).text, R[in.b + 2 * i + 1]);
-        }
-        R[in.a] = std::move(m);
+    L_NEWMAP:
+        R[in.a] = vmops::newMap(R + in.b, in.c);
         AF_NEXT();
-    }
     L_NEWTENSOR:
         R[in.a] = makeTensor(R[in.b], R[in.c]);
         AF_NEXT();
@@ -517,9 +454,8 @@ Vm::Status Vm::resume(Fiber& fiber)
                      " arguments, found " + std::to_string(argc));
         }
         const auto& target = functions[callee];
-        if (target.actor >= 0 && self.type != target.actor)
-            fail("'" + target.name + "' belongs to actor " + m_program.actors[size_t(target.actor)].name +
-                 " and cannot run outside it");
+        if (target.actor >= 0 && self.type != target.actor) [[unlikely]]
+            fail(vmops::foreignCall(m_program, target, self.type));
         if (fiber.frames.size() >= maxCallDepth)
             fail("call depth limit of " + std::to_string(maxCallDepth) + " exceeded (unbounded recursion?)",
                  ErrorKind::CallDepth);
@@ -566,22 +502,9 @@ Vm::Status Vm::resume(Fiber& fiber)
         AF_NEXT();
     L_CALLMODEL:
         fail("agents and models are not supported yet (model." + fn->constants[in.b].s + ")");
-    L_CLOSURE: {
-        const auto& site = fn->closures[in.bc()];
-        std::vector<Value> caps;
-        caps.reserve(site.sources.size());
-        for (const auto& s : site.sources) {
-            if (s.fromCapture)
-                caps.push_back(frame->closure.type() == ValueType::Function &&
-                                       s.index < asClosure(frame->closure).captures.size()
-                                   ? asClosure(frame->closure).captures[s.index]
-                                   : Value());
-            else
-                caps.push_back(R[s.index]);
-        }
-        R[in.a] = makeClosure(site.function, std::move(caps));
+    L_CLOSURE:
+        R[in.a] = vmops::newClosure(fn->closures[in.bc()], frame->closure, R);
         AF_NEXT();
-    }
     L_SPAWN: {
         fiber.fuel = fuel + fuelBias;
         frame->pc = pc - 1;
@@ -610,48 +533,23 @@ Vm::Status Vm::resume(Fiber& fiber)
     L_ISMSG:
         R[in.a] = Value::boolean(R[in.b].type() == ValueType::Message && asMessage(R[in.b]).message == in.c);
         AF_NEXT();
-    L_PAYLOAD: {
-        if (R[in.b].type() != ValueType::Result)
-            fail("PAYLOAD of a value of type " + describeType(R[in.b]));
-        Value v = asResult(R[in.b]).value;
-        R[in.a] = std::move(v);
+    L_PAYLOAD:
+        R[in.a] = vmops::payload(R[in.b]);
         AF_NEXT();
-    }
-    L_MSGARG: {
-        if (R[in.b].type() != ValueType::Message || in.c >= asMessage(R[in.b]).args.size())
-            fail("MSGARG of a value of type " + describeType(R[in.b]));
-        Value v = asMessage(R[in.b]).args[in.c];
-        R[in.a] = std::move(v);
+    L_MSGARG:
+        R[in.a] = vmops::messageArg(R[in.b], in.c);
         AF_NEXT();
-    }
-    L_MATCHFAIL: {
-        std::string s;
-        appendRepr(s, R[in.a], &m_program);
-        fail("no match arm matched " + s);
-    }
+    L_MATCHFAIL:
+        vmops::matchFail(R[in.a], &m_program);
     L_RENDER: {
         frame->pc = pc - 1;
         const Value& v = R[in.a];
         m_sched.output(isUiTree(v) ? formatUiTree(v, &m_program) : toDisplay(v, &m_program) + "\n");
         AF_NEXT();
     }
-    L_UINODE: {
-        const auto& desc = fn->uiNodes[in.bc()];
-        auto* node = new UiNodeObj;
-        Value nv = Value::object(node);
-        node->desc = &desc;
-        node->actorType = self.type;
-        uint32_t r = in.a;
-        for (uint32_t i = 0; i < desc.argCount; ++i)
-            node->args.push_back(R[r++]);
-        for (size_t i = 0; i < desc.props.size(); ++i)
-            node->props.push_back(R[r++]);
-        for (uint32_t i = 0; i < desc.childCount; ++i)
-            node->children.push_back(R[r++]);
-        node->recharge();
-        R[in.a] = std::move(nv);
+    L_UINODE:
+        R[in.a] = vmops::newUiNode(fn->uiNodes[in.bc()], self.type, R + in.a);
         AF_NEXT();
-    }
     L_invalid:
         fail("invalid opcode " + std::to_string(int(in.op)));
     } catch (RuntimeError& e) {

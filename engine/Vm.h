@@ -7,6 +7,7 @@
 // also reports each statement it reaches; without one it runs unobserved, at
 // no cost (see the fuel bias in resume()).
 
+#include "NativeCode.h"
 #include "Value.h"
 
 #include <array>
@@ -56,6 +57,8 @@ public:
     /// Prepares `fiber` to run `function` with `args` (and `closure`'s captures).
     void start(Fiber& fiber, uint32_t function, std::span<const Value> args, Value closure = {});
     /// Runs until the fiber finishes or suspends in recv(). Throws VmError.
+    /// With RunOptions::native (and no statement observer) it runs native
+    /// code where there is some (JitRuntime.cpp): the same run, bit for bit.
     Status resume(Fiber& fiber);
     /// Runs a function to completion on a fresh fiber with a fresh budget.
     /// Throws VmError.
@@ -64,6 +67,17 @@ public:
     std::string where(const Fiber& fiber) const;
 
 private:
+    friend struct JitRuntime;
+    /// The interpreter proper: runs until the fiber suspends or its frames
+    /// drop to `floor` (0: finished; above 0: a native caller waits below).
+    Status interpret(Fiber& fiber, size_t floor);
+    /// RunOptions::native set: runs native entries where there are some,
+    /// the interpreter elsewhere. Throws VmError.
+    Status resumeNative(Fiber& fiber);
+    /// Runs the frames above `floor` (native or interpreted) until they have
+    /// all returned or the fiber suspends. No-throw: Error leaves the error
+    /// in m_nativeError (JitRuntime.cpp).
+    NativeStatus runFrames(Fiber& fiber, size_t floor);
     /// Observed runs (a StatementObserver is installed): the marks of
     /// statement starts (built on first use) and the report itself.
     [[gnu::noinline]] const uint8_t* statementMarks(uint32_t function);
@@ -84,6 +98,11 @@ private:
     std::vector<std::vector<uint8_t>> m_statementMarks;
     /// Fibers of the observed runs in progress, outermost first (for depth).
     std::vector<const Fiber*> m_observedFibers;
+    /// The runtime error a native entry or helper reported (NativeStatus::Error).
+    VmError m_nativeError;
+    /// Where the outermost native run started on the C stack (JitRuntime.cpp
+    /// bounds how deep native calls go below it); 0 when none runs.
+    uintptr_t m_nativeStackBase = 0;
 };
 
 } // namespace aeroflow::engine

@@ -46,6 +46,8 @@ AEROFLOW_DEPS=(
     luajit
     erlang-base
     libcaf-dev
+    # peer of the JIT benchmark (bench/jit: aeroflow-jit-benchmark)
+    nodejs
     # peer and harness of the Studio start-up benchmark (bench/editor_startup.sh)
     gedit
     xdotool

@@ -1,0 +1,24 @@
+#pragma once
+// The JIT as a plug-in: libaeroflow_jit.so holds aeroflow_codegen and LLVM,
+// and the `aeroflow` command loads it with dlopen() only for `run --jit`, so
+// that every other command starts without mapping and relocating libLLVM
+// (~50 MB, hundreds of milliseconds on a busy machine). Two C-linkage entry
+// points; everything else of codegen::Jit that callers use is inline.
+
+#include "Jit.h"
+
+extern "C" {
+
+/// Signature of aeroflow_jit_compile: compiles `program`; on success stores
+/// the Jit (free it with aeroflow_jit_free) and returns true, else stores
+/// the error text.
+using AeroflowJitCompileFn = bool (*)(const aeroflow::compiler::Program* program,
+                                      const aeroflow::codegen::JitOptions* options, aeroflow::codegen::Jit** out,
+                                      std::string* error);
+/// Signature of aeroflow_jit_free.
+using AeroflowJitFreeFn = void (*)(aeroflow::codegen::Jit* jit);
+
+bool aeroflow_jit_compile(const aeroflow::compiler::Program* program, const aeroflow::codegen::JitOptions* options,
+                          aeroflow::codegen::Jit** out, std::string* error);
+void aeroflow_jit_free(aeroflow::codegen::Jit* jit);
+}

@@ -1,0 +1,225 @@
+#pragma once
+// Bodies of the instructions that the interpreter (Vm.cpp) and the JIT's
+// runtime helpers (JitRuntime.cpp) both run, so that the two share one
+// implementation of each op's semantics (the JIT inlines only the int/float/
+// bool fast paths and calls these, or Ops.h, for the rest). Each is inline:
+// the interpreter's dispatch loop must not pay a call for them. Every one
+// throws RuntimeError on misuse, like the rest of the engine.
+
+#include "Ops.h"
+#include "Print.h"
+#include "Program.h"
+#include "RuntimeError.h"
+#include "Value.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace aeroflow::engine::vmops {
+
+/// LOADK: the value of a constant.
+inline Value constantValue(const compiler::Constant& k)
+{
+    switch (k.kind) {
+    case compiler::Constant::Kind::Nil: return {};
+    case compiler::Constant::Kind::Bool: return Value::boolean(k.b);
+    case compiler::Constant::Kind::Int: return Value::integer(k.i);
+    case compiler::Constant::Kind::Float: return Value::number(k.f);
+    case compiler::Constant::Kind::String: return makeString(k.s);
+    }
+    return {};
+}
+
+/// RETURN into a caller: drops the callee's registers (from `base`, its
+/// frame of `numRegs`) so their values are released now, then delivers
+/// `result` to the caller's absolute register `ret`.
+[[gnu::always_inline]] inline void returnTo(std::vector<Value>& regs, uint32_t base, uint32_t numRegs, uint32_t ret,
+                                            Value result)
+{
+    const size_t end = std::min<size_t>(regs.size(), size_t(base) + numRegs + 1);
+    Value* r = regs.data();
+    for (size_t i = base; i < end; ++i)
+        r[i] = Value();
+    r[ret] = std::move(result);
+}
+
+/// FORPREP on r[0..3]: checks the range; true when the loop is empty (jump).
+[[gnu::always_inline]] inline bool forPrep(Value* r)
+{
+    if (!r[0].isInt() || !r[1].isInt() || !r[2].isInt())
+        fail("a range needs int bounds and step, found " + describeType(r[0]) + ", " + describeType(r[1]) + " and " +
+             describeType(r[2]));
+    const int64_t i = r[0].asInt(), lim = r[1].asInt(), step = r[2].asInt();
+    if (step == 0)
+        fail("range step must not be 0");
+    if (step > 0 ? i >= lim : i <= lim)
+        return true;
+    r[3] = r[0];
+    return false;
+}
+
+/// FORLOOP on r[0..3]: true when the loop goes on (jump back).
+[[gnu::always_inline]] inline bool forLoop(Value* r)
+{
+    const int64_t step = r[2].asInt(), lim = r[1].asInt();
+    int64_t next;
+    // Past the representable range, the loop is over (it is past `lim` too).
+    if (!__builtin_add_overflow(r[0].asInt(), step, &next)) {
+        r[0] = Value::integer(next);
+        if (step > 0 ? next < lim : next > lim) {
+            r[3] = r[0];
+            return true;
+        }
+    }
+    return false;
+}
+
+/// ITERPREP on r[0..1].
+[[gnu::always_inline]] inline void iterPrep(Value* r)
+{
+    const Value& c = r[0];
+    if (!(c.isList() || c.isMap() || c.isString() || c.type() == ValueType::Tensor))
+        fail("cannot iterate over a value of type " + describeType(c));
+    r[1] = Value::integer(0);
+}
+
+/// ITERNEXT on r[0..2]: true when there is a next item (jump back).
+[[gnu::always_inline]] inline bool iterNext(Value* r)
+{
+    const Value& c = r[0];
+    const int64_t i = r[1].asInt();
+    if (i >= lengthOf(c, "for"))
+        return false;
+    Value item;
+    switch (c.type()) {
+    case ValueType::List: item = asList(c).items[size_t(i)]; break;
+    case ValueType::Map: item = makeString(asMap(c).entries[size_t(i)].first); break;
+    case ValueType::Tensor: item = Value::number(asTensor(c).data[size_t(i)]); break;
+    default: {
+        const auto& s = asString(c);
+        // Non-ASCII: the character is re-found from the start (strings are
+        // short in practice; O(n) per step is acceptable here).
+        item = s.ascii ? makeString(std::string(1, s.text[size_t(i)])) : makeString(charAt(s, uint32_t(i)));
+    }
+    }
+    r[2] = std::move(item);
+    r[1] = Value::integer(i + 1);
+    return true;
+}
+
+/// NOT.
+inline Value logicalNot(const Value& v)
+{
+    if (!v.isBool())
+        fail("'not' needs a bool, found " + describeType(v));
+    return Value::boolean(!v.asBool());
+}
+
+/// GETCAPTURE: capture `index` of the running closure.
+inline Value capture(const Value& closure, uint32_t index)
+{
+    if (closure.type() != ValueType::Function || index >= asClosure(closure).captures.size())
+        fail("captured value missing");
+    return asClosure(closure).captures[index];
+}
+
+/// CURFN: the running closure (a fresh capture-less one for plain functions).
+inline Value currentFunction(const Value& closure, uint32_t function)
+{
+    return closure.isNil() ? makeClosure(function, {}) : closure;
+}
+
+/// NEWMAP from `count` key/value register pairs.
+inline Value newMap(const Value* kv, uint32_t count)
+{
+    Value m = makeMap();
+    auto& map = static_cast<MapObj&>(*m.obj());
+    for (uint32_t i = 0; i < count; ++i) {
+        const Value& k = kv[2 * i];
+        if (!k.isString())
+            fail("map key must be a string, found " + describeType(k));
+        map.set(asString(k).text, kv[2 * i + 1]);
+    }
+    return m;
+}
+
+/// LISTAPPEND of `count` registers to the list `list`.
+inline void listAppend(Value& list, const Value* items, uint32_t count)
+{
+    if (!list.isList())
+        fail("LISTAPPEND on a non-list");
+    auto& l = mutableList(list);
+    l.items.insert(l.items.end(), items, items + count);
+    l.recharge();
+}
+
+/// CLOSURE: captures the values a site names from the frame (R, closure).
+inline Value newClosure(const compiler::ClosureSite& site, const Value& closure, const Value* R)
+{
+    std::vector<Value> caps;
+    caps.reserve(site.sources.size());
+    for (const auto& s : site.sources) {
+        if (s.fromCapture)
+            caps.push_back(closure.type() == ValueType::Function && s.index < asClosure(closure).captures.size()
+                               ? asClosure(closure).captures[s.index]
+                               : Value());
+        else
+            caps.push_back(R[s.index]);
+    }
+    return makeClosure(site.function, std::move(caps));
+}
+
+/// PAYLOAD of an Ok/Err.
+inline Value payload(const Value& v)
+{
+    if (v.type() != ValueType::Result)
+        fail("PAYLOAD of a value of type " + describeType(v));
+    return asResult(v).value;
+}
+
+/// MSGARG: argument `index` of a message.
+inline Value messageArg(const Value& v, uint32_t index)
+{
+    if (v.type() != ValueType::Message || index >= asMessage(v).args.size())
+        fail("MSGARG of a value of type " + describeType(v));
+    return asMessage(v).args[index];
+}
+
+/// MATCHFAIL.
+[[noreturn]] inline void matchFail(const Value& v, const compiler::Program* program)
+{
+    std::string s;
+    appendRepr(s, v, program);
+    fail("no match arm matched " + s);
+}
+
+/// UINODE: the node `desc` from its operands R[0..].
+inline Value newUiNode(const compiler::UiNodeDesc& desc, int32_t actorType, const Value* R)
+{
+    auto* node = new UiNodeObj;
+    Value nv = Value::object(node);
+    node->desc = &desc;
+    node->actorType = actorType;
+    uint32_t r = 0;
+    for (uint32_t i = 0; i < desc.argCount; ++i)
+        node->args.push_back(R[r++]);
+    for (size_t i = 0; i < desc.props.size(); ++i)
+        node->props.push_back(R[r++]);
+    for (uint32_t i = 0; i < desc.childCount; ++i)
+        node->children.push_back(R[r++]);
+    node->recharge();
+    return nv;
+}
+
+/// The message of a call to a function owned by another actor type, or
+/// empty when `target` may run in an actor of type `selfType`.
+inline std::string foreignCall(const compiler::Program& program, const compiler::Function& target, int32_t selfType)
+{
+    if (target.actor >= 0 && selfType != target.actor)
+        return "'" + target.name + "' belongs to actor " + program.actors[size_t(target.actor)].name +
+               " and cannot run outside it";
+    return {};
+}
+
+} // namespace aeroflow::engine::vmops

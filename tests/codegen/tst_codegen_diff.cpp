@@ -1,0 +1,84 @@
+// Differential tests: many generated programs (ProgramGen), each run on the
+// interpreter and under the JIT with the same limits; the captured runs
+// (TraceCapture.h) must be identical. Limits vary by seed so that fuel,
+// call depth, overflow and division errors all happen somewhere, at varying
+// places, and the suite checks that each did.
+
+#include "ProgramGen.h"
+#include "TraceCapture.h"
+
+#include "Compiler.h"
+#include "Jit.h"
+#include "NativeJit.h"
+
+#include <QtTest>
+
+using namespace aeroflow;
+
+class TestCodegenDiff : public QObject {
+    Q_OBJECT
+private slots:
+    void generatorIsDeterministic();
+    void randomPrograms();
+};
+
+void TestCodegenDiff::generatorIsDeterministic()
+{
+    QCOMPARE(testing::generateProgram(7), testing::generateProgram(7));
+    QVERIFY(testing::generateProgram(7) != testing::generateProgram(8));
+}
+
+void TestCodegenDiff::randomPrograms()
+{
+    constexpr uint64_t kSeeds = 80;
+    int compiled = 0, fuelErrors = 0, depthErrors = 0, overflowErrors = 0, divisionErrors = 0, clean = 0;
+    for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+        const std::string text = testing::generateProgram(seed);
+        auto r = compiler::compile("gen" + std::to_string(seed) + ".aefl", text, {true, false});
+        if (!r.ok() || !r.program)
+            QFAIL(qPrintable(QStringLiteral("seed %1 does not compile:\n%2\n%3")
+                                 .arg(seed)
+                                 .arg(QString::fromStdString(r.formatDiagnostics(false)), QString::fromStdString(text))));
+        ++compiled;
+        QVERIFY(compiler::verifyProgram(*r.program).empty());
+        // A few -O2 compiles; the rest at -O0 (fast to compile).
+        const int opt = seed % 20 == 0 ? 2 : 0;
+        auto jit = cli::NativeJit::compile(*r.program, opt);
+        QVERIFY2(jit.has_value(), jit ? "" : jit.error().c_str());
+        engine::RunOptions options;
+        options.maxMessages = 10'000;
+        options.memoryLimit = 32ll << 20;
+        // Fuel from tiny (errors early, in main or in handlers) to ample.
+        static const uint64_t fuels[] = {50, 400, 3'000, 20'000, 200'000};
+        options.fuel = fuels[seed % 5] + seed * 7;
+        options.maxCallDepth = seed % 3 == 0 ? uint32_t(40 + seed) : 2'000;
+        options.seed = seed;
+        const std::string interpreted = testing::captureRun(r.program, options, nullptr);
+        const std::string native = testing::captureRun(r.program, options, jit->get());
+        if (interpreted != native)
+            QFAIL(qPrintable(QStringLiteral("seed %1 (fuel %2, depth %3, -O%4): JIT run differs\n--- program\n%5\n"
+                                            "--- interpreter\n%6\n--- JIT\n%7")
+                                 .arg(seed)
+                                 .arg(options.fuel)
+                                 .arg(options.maxCallDepth)
+                                 .arg(opt)
+                                 .arg(QString::fromStdString(text), QString::fromStdString(interpreted),
+                                      QString::fromStdString(native))));
+        fuelErrors += interpreted.find("instruction budget exhausted") != std::string::npos;
+        depthErrors += interpreted.find("call depth limit") != std::string::npos;
+        overflowErrors += interpreted.find("integer overflow") != std::string::npos;
+        divisionErrors += interpreted.find("by zero") != std::string::npos;
+        clean += interpreted.find("runtime error") == std::string::npos;
+    }
+    qInfo("%d programs: %d with fuel errors, %d depth, %d overflow, %d division by zero, %d without errors", compiled,
+          fuelErrors, depthErrors, overflowErrors, divisionErrors, clean);
+    // The generator must keep reaching every kind of failure (and success).
+    QVERIFY(fuelErrors >= 5);
+    QVERIFY(depthErrors >= 5);
+    QVERIFY(overflowErrors >= 5);
+    QVERIFY(divisionErrors >= 3);
+    QVERIFY(clean >= 5);
+}
+
+QTEST_GUILESS_MAIN(TestCodegenDiff)
+#include "tst_codegen_diff.moc"
