@@ -8,6 +8,7 @@
 #include "TraceCommands.h"
 
 #include <cerrno>
+#include <unistd.h>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -36,6 +37,7 @@ struct Command {
 
 int cmdCheck(const std::vector<std::string>& args);
 int cmdDisasm(const std::vector<std::string>& args);
+int cmdStudio(const std::vector<std::string>& args);
 
 const Command kCommands[] = {
     {"check", "check FILE...", "Parse and check AeroFlow source files and print every diagnostic.\n"
@@ -58,6 +60,12 @@ const Command kCommands[] = {
     {"export", aeroflow::cli::kExportSynopsis, aeroflow::cli::kExportHelp, aeroflow::cli::exportCommand},
     {"query", aeroflow::cli::kQuerySynopsis, aeroflow::cli::kQueryHelp, aeroflow::cli::queryCommand},
     {"info", aeroflow::cli::kInfoSynopsis, aeroflow::cli::kInfoHelp, aeroflow::cli::infoCommand},
+    {"studio", "studio [FILE.aefl | TRACE.aftrace | PROJECT_DIR] [STUDIO OPTIONS]",
+        "Open AeroFlow Studio (the aeroflow-studio program installed beside this one)\n"
+        "with the same arguments; `aeroflow-studio --help` lists its options.\n"
+        "\n"
+        "Exit status: the Studio's; 1 when it cannot be found or started.\n",
+        cmdStudio},
 };
 
 void printUsage(std::ostream& out)
@@ -193,6 +201,37 @@ int cmdDisasm(const std::vector<std::string>& args)
         return kExitFailure;
     std::cout << disassemble(*r.program);
     return kExitOk;
+}
+
+// `aeroflow studio ARGS`: hands over to aeroflow-studio, looked up beside
+// this executable (installed layout and build tree: ../studio/), then on PATH.
+int cmdStudio(const std::vector<std::string>& args)
+{
+    std::vector<std::string> candidates;
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        candidates.push_back((exe.parent_path() / "aeroflow-studio").string());
+        candidates.push_back((exe.parent_path().parent_path() / "studio" / "aeroflow-studio").string());
+    }
+    std::vector<char*> argv;
+    std::string name = "aeroflow-studio";
+    argv.push_back(name.data());
+    std::vector<std::string> owned(args);
+    for (auto& a : owned)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (const auto& c : candidates) {
+        if (::access(c.c_str(), X_OK) == 0) {
+            ::execv(c.c_str(), argv.data());
+            std::cerr << "aeroflow studio: cannot start " << c << ": " << std::strerror(errno) << "\n";
+            return kExitFailure;
+        }
+    }
+    ::execvp(name.c_str(), argv.data());
+    std::cerr << "aeroflow studio: aeroflow-studio not found beside aeroflow or on PATH"
+                 " (is the Studio installed? it is built unless AEROFLOW_BUILD_STUDIO=OFF)\n";
+    return kExitFailure;
 }
 
 } // namespace

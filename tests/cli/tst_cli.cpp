@@ -106,6 +106,7 @@ private slots:
     void help_data();
     void help();
     void version();
+    void studioAlias();
     void checkStdin_data();
     void checkStdin();
     void disasmCleanFile();
@@ -304,6 +305,31 @@ void TestCli::version()
     QVERIFY2(QRegularExpression(QStringLiteral(R"(^aeroflow \d+\.\d+\.\d+\n$)")).match(QString::fromUtf8(r.out)).hasMatch(),
         qPrintable(r.describe()));
     QVERIFY(r.err.isEmpty());
+}
+
+void TestCli::studioAlias()
+{
+#ifndef AEROFLOW_STUDIO_BUILT
+    QSKIP("the Studio is not built (AEROFLOW_BUILD_STUDIO=OFF)");
+#else
+    // `aeroflow studio ARGS` hands over to aeroflow-studio with the same
+    // arguments: a screenshot of the example proves the Studio ran with them.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath(QStringLiteral("alias.png"));
+    const QString example = QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples/counter.aefl");
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    const Run r = runCli({QStringLiteral("studio"), QStringLiteral("--screenshot"), png, example});
+    QVERIFY2(r.status == QProcess::NormalExit && r.code == 0, qPrintable(r.describe()));
+    QFile file(png);
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(r.describe()));
+    const QByteArray bytes = file.readAll();
+    QVERIFY(bytes.startsWith("\x89PNG\r\n\x1a\n"));
+    QVERIFY(bytes.size() > 10000); // a rendered window, not an empty image
+    const Run help = runCli({QStringLiteral("help"), QStringLiteral("studio")});
+    QCOMPARE(help.code, 0);
+    QVERIFY(help.out.contains("aeroflow-studio"));
+#endif
 }
 
 void TestCli::checkStdin_data()
