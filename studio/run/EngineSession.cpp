@@ -3,6 +3,8 @@
 #include "Program.h"
 #include "Recorder.h"
 
+#include <tuple>
+
 namespace aeroflow::studio {
 
 EngineSession::EngineSession(std::shared_ptr<const compiler::Program> program, engine::RunOptions options)
@@ -75,6 +77,8 @@ void EngineSession::setBreakpoints(const QVector<BreakpointSpec>& breakpoints)
     m_breakpoints.clear();
     for (const BreakpointSpec& b : breakpoints)
         m_breakpoints.push_back({b.line, BreakpointCondition::parse(b.condition)});
+    m_collectForBreakpoints = !m_breakpoints.empty();
+    m_aheadStopsSeq = 0; // collected without (or with other) breakpoints in mind
 }
 
 void EngineSession::start() { m_lane->start(); }
@@ -108,6 +112,47 @@ int EngineSession::breakpointHit(const DeliveryInfo& d, const EngineLane& before
     return 0;
 }
 
+int EngineSession::statementBreakpointHit(const DeliveryInfo& d)
+{
+    if (d.seq == 0 || m_breakpoints.empty())
+        return 0;
+    if (m_aheadStopsSeq != d.seq) {
+        // The look-ahead ran before the breakpoints were set: collect now
+        // (one re-execution; later deliveries are collected as they go).
+        m_aheadStops = statementsOfNext();
+        m_aheadStopsSeq = d.seq;
+    }
+    int lo = 0, hi = -1; // the handler's own lines are breakpointHit's
+    if (d.receiver != 0 && d.handlerFunction >= 0 && size_t(d.handlerFunction) < m_functionLines.size())
+        std::tie(lo, hi) = m_functionLines[size_t(d.handlerFunction)];
+    for (const debugger::StatementStop& stop : m_aheadStops) {
+        const int line = int(stop.line);
+        if (line >= lo && line <= hi)
+            continue;
+        for (const CheckedBreakpoint& b : m_breakpoints) {
+            if (b.line != line || !b.condition)
+                continue;
+            const bool holds = b.condition->evaluate([&](const QString& name) -> std::optional<QString> {
+                const std::string key = name.toStdString();
+                for (const auto& [local, value] : stop.locals)
+                    if (local == key)
+                        return QString::fromStdString(value);
+                for (const auto& [field, value] : stop.state)
+                    if (field == key)
+                        return QString::fromStdString(value);
+                if (name == QLatin1String("seq"))
+                    return QString::number(d.seq);
+                if (name == QLatin1String("tick"))
+                    return QString::number(d.tick);
+                return std::nullopt;
+            });
+            if (holds)
+                return b.line;
+        }
+    }
+    return 0;
+}
+
 void EngineSession::ensureLookahead()
 {
     const quint64 want = m_lane->delivered() + 1;
@@ -123,7 +168,7 @@ void EngineSession::ensureLookahead()
 
 bool EngineSession::stepAhead()
 {
-    if (!m_collectAhead)
+    if (!m_collectAhead && !m_collectForBreakpoints)
         return m_ahead->step(m_injections);
     debugger::StatementCollector collector(*m_program);
     m_ahead->setStatementObserver(&collector);
@@ -210,7 +255,10 @@ EngineSession::Result EngineSession::advance(bool checkBreakpoints)
     if (check || m_ahead) {
         const DeliveryInfo n = next();
         if (check && !m_skipOnce) {
-            if (const int line = breakpointHit(n, *m_lane)) {
+            int line = breakpointHit(n, *m_lane);
+            if (!line)
+                line = statementBreakpointHit(n);
+            if (line) {
                 m_hitLine = line;
                 return Result::BreakpointHit;
             }

@@ -133,6 +133,11 @@ private:
     void addInjection(Injection injection);
     /// The breakpoint line `d` hits given the state before it (in `before`), or 0.
     int breakpointHit(const DeliveryInfo& d, const EngineLane& before) const;
+    /// The first breakpoint on a line outside `d`'s handler (a plain
+    /// function it calls, or top-level code main resumes) that the delivery
+    /// executes with its condition holding there, from the statements the
+    /// look-ahead collected; 0 when none.
+    int statementBreakpointHit(const DeliveryInfo& d);
     bool interrupted() const { return m_interrupt && m_interrupt->load(std::memory_order_relaxed); }
     /// Steps the look-ahead lane, collecting the statements of the delivery
     /// when m_collectAhead is set (statement stepping goes forward cheaply).
@@ -158,6 +163,9 @@ private:
     std::vector<DeliveryInfo> m_pendingRows;  ///< re-executed rows views never saw
     StatementCursor m_cursor;                 ///< statements of delivery delivered() + 1
     bool m_collectAhead = false;
+    /// Breakpoints are set: the look-ahead always collects statements, so
+    /// lines in functions and top-level code can hit (statementBreakpointHit).
+    bool m_collectForBreakpoints = false;
     quint64 m_aheadStopsSeq = 0;              ///< the delivery m_aheadStops belong to (0: none)
     std::vector<debugger::StatementStop> m_aheadStops;
 };

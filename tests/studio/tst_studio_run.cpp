@@ -70,6 +70,7 @@ private Q_SLOTS:
     void controllerStepsAndStepsBack();
     void compileErrorIsReportedNotRun();
     void statementSteppingInLiveDebug();
+    void breakpointInFunctionAndTopLevelCode();
 };
 
 void TestStudioRun::sessionRunsCounterToTheEnd()
@@ -326,6 +327,62 @@ void TestStudioRun::statementSteppingInLiveDebug()
     QTRY_COMPARE_WITH_TIMEOUT(field(run.lastSnapshot(), "Acc#1", "total"), QStringLiteral("12"), 10'000);
     run.stop();
     QTRY_COMPARE_WITH_TIMEOUT(run.state(), RunController::State::Idle, 10'000);
+}
+
+void TestStudioRun::breakpointInFunctionAndTopLevelCode()
+{
+    // Lines outside any handler hit too: in a plain function (with a
+    // condition on its parameter) and in top-level code after recv().
+    const std::string source = R"(fn scale(x) {
+    let y = x * 10
+    return y
+}
+actor Acc {
+    state total = 0
+    on Add(k) { total = total + scale(k); emit(total) }
+}
+let a = spawn(Acc)
+for i in range(1, 5) { send(a, Add(i)) }
+got = 0
+for i in range(1, 5) {
+    got = recv()
+    print("total", got)
+}
+)";
+    auto compiled = aeroflow::compiler::compile("fnbp.aefl", source);
+    QVERIFY(compiled.ok());
+    const QByteArray bytes = QByteArray::fromStdString(source);
+    const int scaleLine = lineOf(bytes, "let y = x * 10");
+    const int printLine = lineOf(bytes, "print(\"total\"");
+    {
+        EngineSession s(compiled.program, {});
+        s.setBreakpoints({BreakpointSpec{scaleLine, QStringLiteral("x == 3")}});
+        s.start();
+        EngineSession::Result r;
+        while ((r = s.advance(true)) == EngineSession::Result::Delivered) {
+        }
+        QCOMPARE(r, EngineSession::Result::BreakpointHit);
+        QCOMPARE(s.executionLine(), scaleLine);
+        QCOMPARE(s.next().message, QStringLiteral("Add(3)"));
+        // Stopped before Add(3): 10 + 20 so far.
+        QCOMPARE(field(s.snapshot(), "Acc#1", "total"), QStringLiteral("30"));
+        s.skipBreakpointOnce();
+        while ((r = s.advance(true)) == EngineSession::Result::Delivered) {
+        }
+        QCOMPARE(r, EngineSession::Result::Idle); // x == 3 only once
+    }
+    {
+        EngineSession s(compiled.program, {});
+        s.setBreakpoints({BreakpointSpec{printLine, QStringLiteral("got == 60")}});
+        s.start();
+        EngineSession::Result r;
+        while ((r = s.advance(true)) == EngineSession::Result::Delivered) {
+        }
+        QCOMPARE(r, EngineSession::Result::BreakpointHit);
+        QCOMPARE(s.executionLine(), printLine);
+        QVERIFY2(!allOutput(s).contains(QStringLiteral("total 60")), qPrintable(allOutput(s)));
+        QVERIFY(allOutput(s).contains(QStringLiteral("total 30")));
+    }
 }
 
 QTEST_MAIN(TestStudioRun)
