@@ -83,7 +83,10 @@ void TestRecordKill::killNineNeverLeavesAnUnreadableTrace()
         // Random moments: right at the start (file creation) for the first
         // rounds; mid-batch and mid-commit once the file exists for the rest.
         if (round >= 3)
-            for (int wait = 0; wait < 500 && !QFile::exists(trace); ++wait)
+            // A guard, not a timing assertion: on a loaded machine the child
+            // can take seconds to create the file, and a round that never
+            // sees it would count as "absent" and starve the opened >= 9 check.
+            for (int wait = 0; wait < 6000 && !QFile::exists(trace); ++wait)
                 QTest::qWait(10);
         const int delayMs = round < 3 ? int(rng() % 20) : int(20 + rng() % 700);
         QTest::qWait(delayMs);
