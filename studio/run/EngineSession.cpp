@@ -122,10 +122,16 @@ int EngineSession::statementBreakpointHit(const DeliveryInfo& d)
         m_aheadStops = statementsOfNext();
         m_aheadStopsSeq = d.seq;
     }
+    return statementBreakpointHit(d, m_aheadStops);
+}
+
+int EngineSession::statementBreakpointHit(const DeliveryInfo& d,
+                                          const std::vector<debugger::StatementStop>& stops) const
+{
     int lo = 0, hi = -1; // the handler's own lines are breakpointHit's
     if (d.receiver != 0 && d.handlerFunction >= 0 && size_t(d.handlerFunction) < m_functionLines.size())
         std::tie(lo, hi) = m_functionLines[size_t(d.handlerFunction)];
-    for (const debugger::StatementStop& stop : m_aheadStops) {
+    for (const debugger::StatementStop& stop : stops) {
         const int line = int(stop.line);
         if (line >= lo && line <= hi)
             continue;
@@ -371,9 +377,18 @@ bool EngineSession::reverseContinue()
     quint64 lastHit = 0;
     int lastLine = 0;
     while (after->delivered() < current && !interrupted()) {
-        if (!after->step(m_injections))
+        // Lines outside handlers need the delivery's statements (as forward).
+        debugger::StatementCollector collector(*m_program);
+        if (m_collectForBreakpoints)
+            after->setStatementObserver(&collector);
+        const bool stepped = after->step(m_injections);
+        after->setStatementObserver(nullptr);
+        if (!stepped)
             break;
-        if (const int line = breakpointHit(after->last(), *before)) {
+        int line = breakpointHit(after->last(), *before);
+        if (!line && m_collectForBreakpoints)
+            line = statementBreakpointHit(after->last(), collector.stops);
+        if (line) {
             lastHit = after->delivered();
             lastLine = line;
         }

@@ -138,6 +138,8 @@ private:
     /// executes with its condition holding there, from the statements the
     /// look-ahead collected; 0 when none.
     int statementBreakpointHit(const DeliveryInfo& d);
+    /// The same over the given statements of `d`.
+    int statementBreakpointHit(const DeliveryInfo& d, const std::vector<debugger::StatementStop>& stops) const;
     bool interrupted() const { return m_interrupt && m_interrupt->load(std::memory_order_relaxed); }
     /// Steps the look-ahead lane, collecting the statements of the delivery
     /// when m_collectAhead is set (statement stepping goes forward cheaply).

@@ -370,6 +370,11 @@ for i in range(1, 5) {
         while ((r = s.advance(true)) == EngineSession::Result::Delivered) {
         }
         QCOMPARE(r, EngineSession::Result::Idle); // x == 3 only once
+        // Reverse continue finds the same hit from the end.
+        QVERIFY(s.reverseContinue());
+        QCOMPARE(s.executionLine(), scaleLine);
+        QCOMPARE(s.next().message, QStringLiteral("Add(3)"));
+        QCOMPARE(field(s.snapshot(), "Acc#1", "total"), QStringLiteral("30"));
     }
     {
         EngineSession s(compiled.program, {});
