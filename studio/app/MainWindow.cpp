@@ -2,17 +2,20 @@
 
 #include "CommandPalette.h"
 #include "StudioSettings.h"
+#include "TimeTravelViews.h"
 #include "docks/ActorsDock.h"
 #include "docks/MessagesDock.h"
 #include "docks/OutputDock.h"
-#include "docks/PlaceholderDock.h"
 #include "docks/PreviewDock.h"
 #include "docks/ProblemsDock.h"
+#include "docks/SnapshotExplorerDock.h"
+#include "docks/TimelineDock.h"
 #include "editor/CodeEditor.h"
 #include "editor/EditorArea.h"
 #include "theme/ThemeManager.h"
 
 #include "Compiler.h"
+#include "MessageTableView.h"
 
 #include <QCloseEvent>
 #include <QDir>
@@ -49,6 +52,7 @@ MainWindow::MainWindow(ThemeManager* themes, StudioSettings* settings, QWidget* 
     createStatusBar();
     wireRunController();
     wireTraceController();
+    wireTimeTravel();
 
     connect(m_editors, &EditorArea::currentEditorChanged, this, &MainWindow::onCurrentEditorChanged);
     connect(m_editors, &EditorArea::diagnosticsChanged, this, &MainWindow::showDiagnostics);
@@ -82,9 +86,11 @@ void MainWindow::createDocks()
     m_actorsDock = new ActorsDock(this);
     m_messages = new MessagesDock(this);
     m_preview = new PreviewDock(this);
-    auto* timeline = new PlaceholderDock(tr("Timeline"), QStringLiteral("TimelineDock"), this);
-    auto* graph = new PlaceholderDock(tr("Actor Graph"), QStringLiteral("ActorGraphDock"), this);
-    auto* snapshots = new PlaceholderDock(tr("Snapshot Explorer"), QStringLiteral("SnapshotExplorerDock"), this);
+    m_timeTravel = new TimeTravelViews(this);
+    m_messages->setTraceView(m_timeTravel->messageTable());
+    QDockWidget* timeline = m_timeTravel->timelineDock();
+    QDockWidget* graph = m_timeTravel->graphDock();
+    QDockWidget* snapshots = m_timeTravel->explorerDock();
     m_timeTravelDocks = {timeline, graph, snapshots};
 
     addDockWidget(Qt::BottomDockWidgetArea, m_output);
@@ -160,6 +166,7 @@ void MainWindow::applyTheme(const Theme& theme)
     m_editors->applyTheme(theme);
     m_output->applyTheme(theme);
     m_actorsDock->applyTheme(theme);
+    m_timeTravel->applyTheme(theme);
     // Docks and their contents inherit the application palette; set it on
     // the window too so that a palette switch reaches widgets that cached one.
     setPalette(theme.palette);
@@ -251,6 +258,8 @@ void MainWindow::runCurrent(bool debug, bool stopAtStart)
     }
     m_runFile = e->filePath();
     m_traceMode = false;
+    m_timeTravel->close(); // the views show this run's trace once it is written
+    m_messages->showTraceView(false);
     m_messages->setFollow(true);
     m_messages->model()->setFetcher({}, {});
     RunSettings settings = m_run->runSettings();
@@ -259,6 +268,7 @@ void MainWindow::runCurrent(bool debug, bool stopAtStart)
     settings.traceStem = QFileInfo(traceSource.isEmpty() ? QStringLiteral("untitled") : traceSource).completeBaseName();
     m_run->setRunSettings(settings);
     m_output->clear();
+    m_output->setTraceMode(true); // output lines keep their seq: the run's trace dims what follows the cursor
     m_messages->model()->clear();
     m_actorsDock->clear();
     m_preview->clear();

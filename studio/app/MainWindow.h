@@ -27,7 +27,9 @@ class MessagesDock;
 class OutputDock;
 class PreviewDock;
 class ProblemsDock;
+class SnapshotResumer;
 class StudioSettings;
+class TimeTravelViews;
 class ThemeManager;
 struct Theme;
 
@@ -67,6 +69,11 @@ public:
     MessagesDock* messagesDock() const { return m_messages; }
     PreviewDock* previewDock() const { return m_preview; }
     QList<QDockWidget*> docks() const;
+    /// The Timeline / Actor Graph / Snapshot Explorer views and their cursor.
+    TimeTravelViews* timeTravel() const { return m_timeTravel; }
+    /// Runs the `.afs` snapshot `afsPath` as a new run, output to Output.
+    void resumeSnapshot(const QString& afsPath);
+    SnapshotResumer* resumer() const { return m_resumer; }
     ThemeManager* themeManager() const { return m_themes; }
     QString statusText() const;
 
@@ -103,6 +110,8 @@ private:
     void wireTraceController();
     void openTrace(const QString& path, bool quiet);
     void showTracePosition(const SessionSnapshot& snapshot, int line);
+    void wireTimeTravel();
+    void resumeSnapshotDialog();
 
     ThemeManager* m_themes;
     StudioSettings* m_settings;
@@ -114,6 +123,8 @@ private:
     MessagesDock* m_messages = nullptr;
     PreviewDock* m_preview = nullptr;
     QList<QDockWidget*> m_timeTravelDocks;
+    TimeTravelViews* m_timeTravel = nullptr;
+    SnapshotResumer* m_resumer = nullptr;
     QHash<QString, QAction*> m_actions;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_themeMenu = nullptr;

@@ -5,6 +5,8 @@
 #include "MainWindow.h"
 
 #include "StudioSettings.h"
+#include "TimeTravelViews.h"
+#include "docks/TimelineDock.h"
 #include "editor/CodeEditor.h"
 #include "editor/EditorArea.h"
 #include "editor/FindReplaceBar.h"
@@ -51,6 +53,11 @@ void MainWindow::createActions()
     addAction("file.open", tr("&Open…"), QKeySequence::Open, [this] { openFileDialog(); });
     addAction("file.save", tr("&Save"), QKeySequence::Save, [this] { saveCurrent(false); });
     addAction("file.saveAs", tr("Save &As…"), QKeySequence(QStringLiteral("Ctrl+Shift+S")), [this] { saveCurrent(true); });
+    addAction("file.exportTrace", tr("Export Trace to Chrome/Perfetto &JSON…"), QKeySequence(),
+              [this] { m_timeTravel->exportTraceDialog(); });
+    addAction("file.exportSnapshot", tr("Export Snapshot at &Cursor…"), QKeySequence(),
+              [this] { m_timeTravel->exportSnapshotDialog(); });
+    addAction("file.resumeSnapshot", tr("Res&ume Snapshot…"), QKeySequence(), [this] { resumeSnapshotDialog(); });
     addAction("file.quit", tr("&Quit"), QKeySequence::Quit, [this] { close(); });
     // Edit
     addAction("edit.undo", tr("&Undo"), QKeySequence::Undo, [editor] { if (auto* e = editor()) e->undo(); });
@@ -58,7 +65,13 @@ void MainWindow::createActions()
     addAction("edit.cut", tr("Cu&t"), QKeySequence::Cut, [editor] { if (auto* e = editor()) e->cut(); });
     addAction("edit.copy", tr("&Copy"), QKeySequence::Copy, [editor] { if (auto* e = editor()) e->copy(); });
     addAction("edit.paste", tr("&Paste"), QKeySequence::Paste, [editor] { if (auto* e = editor()) e->paste(); });
-    addAction("edit.find", tr("&Find…"), QKeySequence(QStringLiteral("Ctrl+F")), [this] { m_editors->findBar()->open(false); });
+    addAction("edit.find", tr("&Find…"), QKeySequence(QStringLiteral("Ctrl+F")), [this] {
+        // In the timeline, Find searches the recorded messages.
+        if (m_timeTravel->timelineDock()->hasFocusInside() && m_timeTravel->isOpen())
+            m_timeTravel->timelineDock()->showSearch();
+        else
+            m_editors->findBar()->open(false);
+    });
     addAction("edit.replace", tr("Find and &Replace…"), QKeySequence(QStringLiteral("Ctrl+H")), [this] { m_editors->findBar()->open(true); });
     addAction("edit.goToLine", tr("&Go to Line…"), QKeySequence(QStringLiteral("Ctrl+G")), [this] { goToLineDialog(); });
     addAction("edit.goToDefinition", tr("Go to &Definition"), QKeySequence(Qt::Key_F12),
@@ -144,7 +157,8 @@ void MainWindow::createMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     add(file, {"file.new", "file.open"});
     m_recentMenu = file->addMenu(tr("Open &Recent"));
-    add(file, {"-", "file.save", "file.saveAs", "-", "file.quit"});
+    add(file, {"-", "file.save", "file.saveAs", "-", "file.exportTrace", "file.exportSnapshot", "file.resumeSnapshot", "-",
+               "file.quit"});
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     add(edit, {"edit.undo", "edit.redo", "-", "edit.cut", "edit.copy", "edit.paste", "-", "edit.find", "edit.replace",

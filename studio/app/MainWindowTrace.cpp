@@ -4,10 +4,13 @@
 
 #include "MainWindow.h"
 
+#include "TimeTravelViews.h"
+
 #include "docks/ActorsDock.h"
 #include "docks/MessagesDock.h"
 #include "docks/OutputDock.h"
 #include "docks/PreviewDock.h"
+#include "docks/TimelineDock.h"
 #include "editor/CodeEditor.h"
 #include "editor/EditorArea.h"
 
@@ -58,9 +61,20 @@ void MainWindow::wireTraceController()
     connect(m_trace, &TraceController::opened, this, [this](const TraceSummary& s) {
         m_traceMode = true;
         m_runFile.clear();
+        QString error;
+        if (m_timeTravel->open(s.path, &error)) {
+            m_timeTravel->setFollowTrace(true);
+            m_messages->showTraceView(true);
+        } else {
+            m_output->appendLines({OutputLine{0, OutputKind::Error, tr("Time-travel views: %1\n").arg(error)}});
+        }
         m_traceEditor = m_editors->openReadOnly(tr("%1 (from %2)").arg(s.sourceName, s.fileName), s.source);
         m_output->appendSystem(tr("Opened trace %1").arg(s.description));
         m_output->raise();
+        if (m_timeTravel->isOpen()) { // the time-travel views are what a trace is opened for
+            m_timeTravel->timelineDock()->raise();
+            m_timeTravel->graphDock()->raise();
+        }
         statusBar()->showMessage(tr("Opened %1").arg(s.fileName), 5000);
         updateRunStatus();
         updateActionStates();
@@ -97,6 +111,8 @@ void MainWindow::openTrace(const QString& path, bool quiet)
     m_traceQuiet = quiet;
     m_traceMode = false;
     m_output->clear();
+    m_output->setTraceMode(true);
+    m_timeTravel->close();
     m_messages->model()->clear();
     m_messages->setFollow(false);
     m_messages->model()->setFetcher([this] { return m_traceMode && m_trace->canFetchMore(); },

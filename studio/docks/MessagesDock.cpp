@@ -1,6 +1,7 @@
 #include "MessagesDock.h"
 
 #include <QHeaderView>
+#include <QStackedWidget>
 #include <QTableView>
 
 namespace aeroflow::studio {
@@ -87,7 +88,8 @@ void MessagesModel::clear()
 }
 
 MessagesDock::MessagesDock(QWidget* parent)
-    : QDockWidget(tr("Messages"), parent), m_model(new MessagesModel(this)), m_view(new QTableView(this))
+    : QDockWidget(tr("Messages"), parent), m_model(new MessagesModel(this)), m_view(new QTableView(this)),
+      m_stack(new QStackedWidget(this))
 {
     setObjectName(QStringLiteral("MessagesDock"));
     m_view->setModel(m_model);
@@ -96,7 +98,8 @@ MessagesDock::MessagesDock(QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 4);
-    setWidget(m_view);
+    m_stack->addWidget(m_view);
+    setWidget(m_stack);
     // Follow the run: keep the newest row in view.
     connect(m_model, &QAbstractItemModel::rowsInserted, m_view, [this] {
         if (m_follow)
@@ -107,5 +110,18 @@ MessagesDock::MessagesDock(QWidget* parent)
             Q_EMIT seqActivated(m_model->row(index.row()).seq);
     });
 }
+
+void MessagesDock::setTraceView(QWidget* view)
+{
+    m_traceView = view;
+    m_stack->addWidget(view);
+}
+
+void MessagesDock::showTraceView(bool on)
+{
+    m_stack->setCurrentWidget(on && m_traceView ? m_traceView : static_cast<QWidget*>(m_view));
+}
+
+bool MessagesDock::showsTraceView() const { return m_traceView && m_stack->currentWidget() == m_traceView; }
 
 } // namespace aeroflow::studio

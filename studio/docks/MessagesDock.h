@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 
+class QStackedWidget;
 class QTableView;
 
 namespace aeroflow::studio {
@@ -50,6 +51,12 @@ public:
     QTableView* view() const { return m_view; }
     /// Keep the newest row in view (a live run); off for a trace.
     void setFollow(bool follow) { m_follow = follow; }
+    /// The table shown for an open trace (the time-travel views' lazy,
+    /// filterable table that follows the cursor); the dock takes it.
+    void setTraceView(QWidget* view);
+    /// Shows the trace table (true) or the live run's rows (false).
+    void showTraceView(bool on);
+    bool showsTraceView() const;
 
 Q_SIGNALS:
     /// A row was double-clicked (or activated): go to after delivery `seq`.
@@ -59,6 +66,8 @@ private:
     bool m_follow = true;
     MessagesModel* m_model;
     QTableView* m_view;
+    QStackedWidget* m_stack;
+    QWidget* m_traceView = nullptr;
 };
 
 } // namespace aeroflow::studio

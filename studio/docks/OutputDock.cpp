@@ -5,6 +5,10 @@
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QTextCursor>
+#include <QTextDocument>
+
+#include <algorithm>
+#include <limits>
 
 namespace aeroflow::studio {
 
@@ -26,9 +30,20 @@ void OutputDock::appendLines(const QVector<OutputLine>& lines)
     c.movePosition(QTextCursor::End);
     QScrollBar* bar = m_view->verticalScrollBar();
     const bool atEnd = bar->value() == bar->maximum();
+    if (m_traceMode && m_view->document()->blockCount() + lines.size() >= m_view->maximumBlockCount()) {
+        // The block limit is about to drop lines from the top, which would
+        // shift the remembered positions: stop dimming (honestly: all plain).
+        setCursorSeq(std::numeric_limits<quint64>::max());
+        m_traceMode = false;
+        m_spans.clear();
+    }
     c.beginEditBlock();
-    for (const OutputLine& l : lines)
+    for (const OutputLine& l : lines) {
+        const int start = c.position();
         c.insertText(l.text, m_formats.value(int(l.kind)));
+        if (m_traceMode && l.kind != OutputKind::System)
+            m_spans.push_back(Span{start, c.position(), l.seq, int(l.kind), false});
+    }
     c.endEditBlock();
     if (atEnd)
         bar->setValue(bar->maximum());
@@ -45,7 +60,47 @@ void OutputDock::appendSystem(const QString& text)
     appendLines({OutputLine{0, OutputKind::System, text.endsWith('\n') ? text : text + '\n'}});
 }
 
-void OutputDock::clear() { m_view->clear(); }
+void OutputDock::clear()
+{
+    m_view->clear();
+    m_spans.clear();
+}
+
+void OutputDock::setTraceMode(bool on)
+{
+    m_traceMode = on;
+    m_spans.clear();
+}
+
+void OutputDock::formatSpan(int index, bool dimmed)
+{
+    Span& s = m_spans[index];
+    s.dimmed = dimmed;
+    if (s.end > m_view->document()->characterCount())
+        return; // trimmed by the block limit
+    QTextCursor c(m_view->document());
+    c.setPosition(s.start);
+    c.setPosition(s.end, QTextCursor::KeepAnchor);
+    c.setCharFormat(dimmed ? m_dimmed : m_formats.value(s.kind));
+}
+
+void OutputDock::setCursorSeq(quint64 seq)
+{
+    // Only lines whose side of the cursor changed are restyled.
+    QTextCursor edit(m_view->document());
+    edit.beginEditBlock();
+    for (int i = 0; i < m_spans.size(); ++i) {
+        const bool dim = m_spans[i].seq > seq;
+        if (dim != m_spans[i].dimmed)
+            formatSpan(i, dim);
+    }
+    edit.endEditBlock();
+}
+
+int OutputDock::dimmedLines() const
+{
+    return int(std::count_if(m_spans.begin(), m_spans.end(), [](const Span& s) { return s.dimmed; }));
+}
 
 QString OutputDock::text() const { return m_view->toPlainText(); }
 
@@ -61,6 +116,9 @@ void OutputDock::applyTheme(const Theme& theme)
     m_formats.insert(int(OutputKind::Error), fmt(theme.color(QStringLiteral("output.error"))));
     m_formats.insert(int(OutputKind::Warning), fmt(theme.color(QStringLiteral("output.warning"))));
     m_formats.insert(int(OutputKind::System), fmt(theme.color(QStringLiteral("output.system"))));
+    m_dimmed = fmt(theme.color(QStringLiteral("timeline.dimmed"), theme.palette.color(QPalette::Disabled, QPalette::Text)));
+    for (int i = 0; i < m_spans.size(); ++i)
+        formatSpan(i, m_spans[i].dimmed);
     // Recolour what is already there: plain text keeps the new palette's
     // colour; kinds are not stored per line, so earlier colours stay as they were.
     m_view->setPalette(theme.palette);

@@ -27,7 +27,26 @@ public:
     void applyTheme(const Theme& theme);
     QPlainTextEdit* view() const { return m_view; }
 
+    /// Trace mode: lines appended from now on keep their delivery seq, and
+    /// setCursorSeq() dims those printed after the cursor (off: no dimming;
+    /// dimming also stops once the dock reaches its line limit).
+    void setTraceMode(bool on);
+    /// Dims the lines printed after delivery `seq`, undims the others.
+    void setCursorSeq(quint64 seq);
+    /// Lines currently dimmed (tests).
+    int dimmedLines() const;
+
 private:
+    void formatSpan(int index, bool dimmed);
+    struct Span {
+        int start = 0, end = 0; ///< character positions in the document
+        quint64 seq = 0;
+        int kind = 0;
+        bool dimmed = false;
+    };
+    bool m_traceMode = false;
+    QVector<Span> m_spans;
+    QTextCharFormat m_dimmed;
     QPlainTextEdit* m_view;
     QHash<int, QTextCharFormat> m_formats; ///< by OutputKind
 };
