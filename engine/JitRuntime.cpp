@@ -119,30 +119,10 @@ struct JitRuntime {
             fail("call depth limit of " + std::to_string(maxCallDepth) + " exceeded (unbounded recursion?)",
                  ErrorKind::CallDepth);
         Frame* frame = &fiber.frames.back();
-        const auto& fn = functions[frame->function];
-        const uint32_t base = uint32_t(R - fiber.regs.data()) + fn.numRegs;
-        const size_t need = size_t(base) + std::max<size_t>(target.numRegs, argc) + 1;
-        HeapAccount* const account = currentHeapAccount();
-        if (account && account->current < account->bytesByActor.size() &&
-            account->bytesByActor[account->current] > account->limit)
-            checkMemory(0);
-        if (need > fiber.regs.size()) {
-            checkMemory(int64_t((need - fiber.regs.size()) * sizeof(Value)));
-            fiber.regs.resize(need);
-            R = fiber.regs.data() + frame->base;
-        }
-        Value* regs = fiber.regs.data();
-        for (uint32_t i = 0; i < argc; ++i)
-            regs[base + i] = R[a + i];
         frame->pc = pc + 1;
-        const uint32_t ret = frame->base + a;
         const size_t floor = fiber.frames.size();
-        Frame& nf = fiber.frames.emplace_back();
-        nf.function = callee;
-        nf.pc = 0;
-        nf.base = base;
-        nf.ret = ret;
-        nf.closure = std::move(closure);
+        vmops::pushFrame(fiber, R, functions[frame->function].numRegs, a, argc, callee, target.numRegs,
+                         std::move(closure), currentHeapAccount());
         return floor;
     }
 

@@ -459,28 +459,8 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         if (fiber.frames.size() >= maxCallDepth)
             fail("call depth limit of " + std::to_string(maxCallDepth) + " exceeded (unbounded recursion?)",
                  ErrorKind::CallDepth);
-        const uint32_t base = uint32_t(R - fiber.regs.data()) + fn->numRegs;
-        const size_t need = size_t(base) + std::max<size_t>(target.numRegs, argc) + 1;
-        // checkMemory(0), inline: is the actor already past its limit?
-        if (account && account->current < account->bytesByActor.size() &&
-            account->bytesByActor[account->current] > account->limit)
-            checkMemory(0);
-        if (need > fiber.regs.size()) {
-            checkMemory(int64_t((need - fiber.regs.size()) * sizeof(Value)));
-            fiber.regs.resize(need);
-            R = fiber.regs.data() + frame->base;
-        }
-        Value* regs = fiber.regs.data();
-        for (uint32_t i = 0; i < argc; ++i)
-            regs[base + i] = R[in.a + i];
         frame->pc = pc;
-        const uint32_t ret = frame->base + in.a;
-        Frame& nf = fiber.frames.emplace_back();
-        nf.function = callee;
-        nf.pc = 0;
-        nf.base = base;
-        nf.ret = ret;
-        nf.closure = std::move(closure);
+        vmops::pushFrame(fiber, R, fn->numRegs, in.a, argc, callee, target.numRegs, std::move(closure), account);
         AF_RELOAD();
         AF_NEXT();
     }

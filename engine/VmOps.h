@@ -11,12 +11,46 @@
 #include "Program.h"
 #include "RuntimeError.h"
 #include "Value.h"
+#include "Vm.h"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
 namespace aeroflow::engine::vmops {
+
+/// CALL / CALLCLOSURE once the callee is checked (arity, actor, depth):
+/// makes room for the callee's registers above the caller's (memory-checked
+/// like any allocation), copies the `argc` arguments from R[a], and pushes
+/// the callee's frame, which returns into the caller's R[a]. The caller's
+/// frame is fiber.frames.back() with its pc already saved; `R` is re-pointed
+/// when the register file moves.
+[[gnu::always_inline]] inline void pushFrame(Fiber& fiber, Value*& R, uint32_t callerNumRegs, uint32_t a,
+                                             uint32_t argc, uint32_t callee, uint32_t calleeNumRegs, Value&& closure,
+                                             const HeapAccount* account)
+{
+    const uint32_t callerBase = fiber.frames.back().base;
+    const uint32_t base = uint32_t(R - fiber.regs.data()) + callerNumRegs;
+    const size_t need = size_t(base) + std::max<size_t>(calleeNumRegs, argc) + 1;
+    // checkMemory(0), inline: is the actor already past its limit?
+    if (account && account->current < account->bytesByActor.size() &&
+        account->bytesByActor[account->current] > account->limit)
+        checkMemory(0);
+    if (need > fiber.regs.size()) {
+        checkMemory(int64_t((need - fiber.regs.size()) * sizeof(Value)));
+        fiber.regs.resize(need);
+        R = fiber.regs.data() + callerBase;
+    }
+    Value* regs = fiber.regs.data();
+    for (uint32_t i = 0; i < argc; ++i)
+        regs[base + i] = R[a + i];
+    Frame& nf = fiber.frames.emplace_back();
+    nf.function = callee;
+    nf.pc = 0;
+    nf.base = base;
+    nf.ret = callerBase + a;
+    nf.closure = std::move(closure);
+}
 
 /// LOADK: the value of a constant.
 inline Value constantValue(const compiler::Constant& k)
