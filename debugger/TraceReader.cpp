@@ -6,6 +6,8 @@
 #include "TraceSchema.h"
 
 #include <charconv>
+#include <map>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 
@@ -35,6 +37,63 @@ bool parseHex64(std::string_view s, uint64_t& out)
     auto r = std::from_chars(s.data(), s.data() + s.size(), out, 16);
     return s.size() == 16 && r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
+
+// The file's identity for the quick-check cache: size and modification time
+// of the file and its WAL. Any write changes one of them.
+struct FileStamp {
+    uint64_t size = 0, walSize = 0;
+    int64_t mtime = 0, walMtime = 0;
+    bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp stampOf(const std::string& path)
+{
+    FileStamp s;
+    std::error_code ec;
+    s.size = std::filesystem::file_size(path, ec);
+    s.mtime = ec ? 0 : std::filesystem::last_write_time(path, ec).time_since_epoch().count();
+    s.walSize = std::filesystem::file_size(path + "-wal", ec);
+    if (ec)
+        s.walSize = 0;
+    s.walMtime = ec ? 0 : std::filesystem::last_write_time(path + "-wal", ec).time_since_epoch().count();
+    return s;
+}
+
+// Files that passed PRAGMA quick_check in this process, by path, with the
+// stamp they had. The Studio opens one trace from several views (each with
+// its own connection) and the check costs ~10 ms per MiB: once per file
+// version is enough. A file changed since (any write) is checked again.
+std::mutex g_checkedMutex;
+std::map<std::string, FileStamp> g_checked;
+
+std::string cacheKey(const std::string& path)
+{
+    std::error_code ec;
+    auto p = std::filesystem::absolute(path, ec);
+    return ec ? path : p.lexically_normal().string();
+}
+
+bool alreadyChecked(const std::string& path, const FileStamp& stamp)
+{
+    std::lock_guard lock(g_checkedMutex);
+    auto it = g_checked.find(cacheKey(path));
+    return it != g_checked.end() && it->second == stamp;
+}
+
+void rememberChecked(const std::string& path, const FileStamp& stamp)
+{
+    std::lock_guard lock(g_checkedMutex);
+    g_checked[cacheKey(path)] = stamp;
+}
+
+} // namespace
+
+void markTraceChecked(const std::string& path)
+{
+    rememberChecked(path, stampOf(path));
+}
+
+namespace {
 
 uint64_t fileSize(const std::string& path)
 {
@@ -130,11 +189,13 @@ Result<void> TraceReader::validate()
         "('sources','actor_types','message_types','actors','messages','outputs','effects','crashes','checkpoints')");
     if (!tables.valid() || !tables.step() || tables.columnInt(0) != 9)
         return std::unexpected("trace '" + m_path + "': damaged trace (tables are missing)");
-    if (fileSize(m_path) <= kQuickCheckLimit) {
+    const FileStamp stamp = stampOf(m_path);
+    if (fileSize(m_path) <= kQuickCheckLimit && !alreadyChecked(m_path, stamp)) {
         Statement check = m_db.prepare("PRAGMA quick_check");
         if (!check.valid() || !check.step() || check.columnText(0) != "ok")
             return std::unexpected("trace '" + m_path + "': the file is damaged (integrity check failed" +
                                    (check.valid() && check.ok() ? ": " + check.columnText(0) : ": " + m_db.lastError()) + ")");
+        rememberChecked(m_path, stamp);
     }
     m_tickBySeq = m_db.prepare("SELECT tick FROM messages WHERE seq = ?", true);
     m_messageBySeq = m_db.prepare(std::string("SELECT ") + kMessageColumnsSql + " FROM messages WHERE seq = ?", true);

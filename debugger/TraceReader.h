@@ -144,6 +144,13 @@ private:
     Statement m_messageBySeq;
 };
 
+/// Records that the trace at `path`, as it is on disk now, is sound, so that
+/// TraceReader::open in this process skips PRAGMA quick_check for it until
+/// the file changes (size or modification time of the file or its WAL).
+/// TraceWriter calls it after closing a trace it wrote; opening a file runs
+/// the check once and remembers the result the same way.
+void markTraceChecked(const std::string& path);
+
 /// Reads one message row from a statement selecting
 /// seq, tick, sender, receiver, handler, payload, cause_seq, state_hash, outcome.
 TraceMessage readMessageRow(const Statement& st);

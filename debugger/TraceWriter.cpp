@@ -2,6 +2,8 @@
 
 #include "TraceWriter.h"
 
+#include "TraceReader.h"
+
 #include "TraceSchema.h"
 
 #include <sqlite3.h>
@@ -306,6 +308,11 @@ bool TraceWriter::close(bool buildIndexes)
     if (!failed())
         m_db.exec("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE");
     m_db.close();
+    // This process just wrote the whole file through SQLite: readers here
+    // need not integrity-check it again (the Studio opens its own runs'
+    // traces from several views at once, on the GUI thread).
+    if (!failed())
+        markTraceChecked(m_path);
     return !failed();
 }
 

@@ -195,6 +195,20 @@ void TestTrace::rejectsDamagedAndTruncatedFiles()
         (void)exportTrace(**t, ExportFormat::Json, sink);
     }
     QVERIFY(rejected > 0);
+
+    // The reader skips the integrity check for a file this process already
+    // checked or wrote (TraceWriter marks it) only while the file is
+    // unchanged: damage written over the same path, same size, is caught.
+    const QString same = path("same.aftrace");
+    QVERIFY(tracetest::record("pp.aefl", src, same.toStdString()).ok);
+    QVERIFY(TraceReader::open(same.toStdString()).has_value());
+    std::string bad = readAll(same);
+    for (size_t k = bad.size() / 2; k < bad.size() / 2 + 2048; ++k)
+        bad[k] = char(0xA5 ^ (k & 0xff));
+    writeAll(same, bad);
+    auto damaged = TraceReader::open(same.toStdString());
+    QVERIFY2(!damaged, "damage written after a successful open went unnoticed");
+    QVERIFY(damaged.error().find("damaged") != std::string::npos || damaged.error().find("trace '") == 0);
 }
 
 void TestTrace::unwritableLocationIsAClearError()
