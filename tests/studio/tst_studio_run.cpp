@@ -2,6 +2,7 @@
 // own (deterministic stepping, going back by re-execution, breakpoints) and
 // the threaded RunController the window uses.
 
+#include "StudioTestPrograms.h"
 #include "docks/ActorsDock.h"
 #include "run/EngineSession.h"
 #include "run/RunController.h"
@@ -217,28 +218,7 @@ void TestStudioRun::compileErrorIsReportedNotRun()
 }
 
 namespace {
-// A handler that calls a function: statements at two depths.
-const char* const kAcc = R"(fn double(x) {
-    let y = x * 2
-    return y
-}
-
-actor Acc {
-    state total = 0
-
-    on Add(n) {
-        let d = double(n)
-        total = total + d
-        emit(total)
-    }
-}
-
-let a = spawn(Acc)
-send(a, Add(1))
-send(a, Add(5))
-print(recv())
-print(recv())
-)";
+const char* const kAcc = studiotest::kAccProgram;
 
 QString local(const StatementPoint& p, const QString& name)
 {

@@ -3,6 +3,7 @@
 // continue / reverse continue to breakpoints in handlers, plain functions
 // and the main program, with conditions.
 
+#include "StudioTestPrograms.h"
 #include "app/MainWindow.h"
 #include "app/StartupOptions.h"
 #include "app/StudioSettings.h"
@@ -25,27 +26,7 @@ using namespace aeroflow::studio;
 using aeroflow::debugger::StepKind;
 
 namespace {
-const QByteArray kAcc = R"(fn double(x) {
-    let y = x * 2
-    return y
-}
-
-actor Acc {
-    state total = 0
-
-    on Add(n) {
-        let d = double(n)
-        total = total + d
-        emit(total)
-    }
-}
-
-let a = spawn(Acc)
-send(a, Add(1))
-send(a, Add(5))
-print(recv())
-print(recv())
-)";
+const QByteArray kAcc = studiotest::kAccProgram;
 
 int lineOf(const char* text)
 {

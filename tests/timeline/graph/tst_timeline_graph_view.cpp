@@ -3,6 +3,7 @@
 // aggregation toggles, theme switching, damaged traces, and screenshots of a
 // recorded example in both themes (written to the build directory).
 #include "../../debugger/TraceTestSupport.h"
+#include "GraphTestPrograms.h"
 
 #include "ActorGraphView.h"
 #include "TraceCursor.h"
@@ -24,42 +25,8 @@ using timeline::ActorGraphView;
 
 namespace {
 
-// The same program as tst_timeline_graph_model: main = 0, Sinks a = 1,
-// b = 2, Relay r = 3, Sink c = 4 spawned during delivery 3; 13 deliveries.
-const char* kFanProgram = R"(actor Sink {
-    state got = 0
-    on Hit(k) { got += k }
-}
-actor Relay {
-    on Fan(x, y, n) {
-        for i in range(n) { send(x, Hit(i)) }
-        send(y, Hit(0))
-        send(y, Hit(1))
-        if n == 2 {
-            let c = spawn(Sink)
-            send(c, Hit(9))
-        }
-    }
-}
-let a = spawn(Sink)
-let b = spawn(Sink)
-let r = spawn(Relay)
-send(r, Fan(a, b, 3))
-send(a, Hit(5))
-send(r, Fan(b, a, 2))
-)";
-
-// A binary tree of 511 Node actors: past the aggregation threshold.
-const char* kTreeProgram = R"(actor Node {
-    on Grow(d) {
-        if d > 0 {
-            send(spawn(Node), Grow(d - 1))
-            send(spawn(Node), Grow(d - 1))
-        }
-    }
-}
-send(spawn(Node), Grow(8))
-)";
+using graphtest::kFanProgram;
+using graphtest::kTreeProgram;
 
 timeline::TimelinePalette themePalette(const QString& name)
 {
