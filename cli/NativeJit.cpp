@@ -15,6 +15,7 @@ namespace {
 struct Plugin {
     AeroflowJitCompileFn compile = nullptr;
     AeroflowJitFreeFn free = nullptr;
+    AeroflowAotEmitFn emit = nullptr;
     std::string error;
 };
 
@@ -46,7 +47,8 @@ const Plugin& plugin()
             }
             p.compile = reinterpret_cast<AeroflowJitCompileFn>(dlsym(handle, "aeroflow_jit_compile"));
             p.free = reinterpret_cast<AeroflowJitFreeFn>(dlsym(handle, "aeroflow_jit_free"));
-            if (p.compile && p.free)
+            p.emit = reinterpret_cast<AeroflowAotEmitFn>(dlsym(handle, "aeroflow_aot_emit"));
+            if (p.compile && p.free && p.emit)
                 return p;
             tried += "\n  " + c.string() + ": not an AeroFlow JIT plug-in";
         }
@@ -55,6 +57,24 @@ const Plugin& plugin()
         return p;
     }();
     return loaded;
+}
+
+/// The engine's layout as codegen spells it.
+codegen::ValueLayout engineLayout()
+{
+    const engine::NativeLayout l = engine::nativeLayout();
+    codegen::ValueLayout out;
+    out.valueSize = l.valueSize;
+    out.tagOffset = l.tagOffset;
+    out.payloadOffset = l.payloadOffset;
+    out.fiberFuelOffset = l.fiberFuelOffset;
+    out.tagNil = l.tagNil;
+    out.tagBool = l.tagBool;
+    out.tagInt = l.tagInt;
+    out.tagFloat = l.tagFloat;
+    out.tagFirstObject = l.tagFirstObject;
+    out.tagActor = l.tagActor;
+    return out;
 }
 
 } // namespace
@@ -73,17 +93,7 @@ std::expected<std::unique_ptr<NativeJit>, std::string> NativeJit::compile(const 
         return std::unexpected(p.error);
     codegen::JitOptions options;
     options.optLevel = optLevel;
-    const engine::NativeLayout l = engine::nativeLayout();
-    options.layout.valueSize = l.valueSize;
-    options.layout.tagOffset = l.tagOffset;
-    options.layout.payloadOffset = l.payloadOffset;
-    options.layout.fiberFuelOffset = l.fiberFuelOffset;
-    options.layout.tagNil = l.tagNil;
-    options.layout.tagBool = l.tagBool;
-    options.layout.tagInt = l.tagInt;
-    options.layout.tagFloat = l.tagFloat;
-    options.layout.tagFirstObject = l.tagFirstObject;
-    options.layout.tagActor = l.tagActor;
+    options.layout = engineLayout();
     for (const auto& s : engine::nativeRuntimeSymbols())
         options.runtime.push_back({s.name, s.address});
     codegen::Jit* jit = nullptr;
@@ -93,6 +103,27 @@ std::expected<std::unique_ptr<NativeJit>, std::string> NativeJit::compile(const 
     auto native = std::unique_ptr<NativeJit>(new NativeJit());
     native->m_jit = jit;
     return native;
+}
+
+std::expected<codegen::AotObject, std::string> NativeJit::emitObject(const compiler::Program& program,
+                                                                    const std::string& target, int optLevel,
+                                                                    const std::string& sourceName,
+                                                                    const std::string& sourceText)
+{
+    const Plugin& p = plugin();
+    if (!p.compile)
+        return std::unexpected(p.error);
+    codegen::AotOptions options;
+    options.target = target;
+    options.optLevel = optLevel;
+    options.layout = engineLayout();
+    options.sourceName = sourceName;
+    options.sourceText = sourceText;
+    codegen::AotObject object;
+    std::string error;
+    if (!p.emit(&program, &options, &object, &error))
+        return std::unexpected(error);
+    return object;
 }
 
 engine::NativeEntry NativeJit::entry(uint32_t function) const

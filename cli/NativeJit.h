@@ -19,6 +19,7 @@ struct Program;
 namespace aeroflow::codegen {
 class Jit;
 struct CompileStats;
+struct AotObject;
 }
 
 namespace aeroflow::cli {
@@ -30,6 +31,12 @@ public:
     /// result must outlive the runs it is installed in.
     static std::expected<std::unique_ptr<NativeJit>, std::string> compile(const compiler::Program& program,
                                                                           int optLevel);
+    /// `aeroflow build`: the object of `program` for `target` (codegen::aotTargets()),
+    /// with `sourceName`/`sourceText` embedded for the runtime.
+    static std::expected<codegen::AotObject, std::string> emitObject(const compiler::Program& program,
+                                                                     const std::string& target, int optLevel,
+                                                                     const std::string& sourceName,
+                                                                     const std::string& sourceText);
     engine::NativeEntry entry(uint32_t function) const override;
     const codegen::CompileStats& stats() const;
 

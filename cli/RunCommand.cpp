@@ -7,6 +7,8 @@
 #include "NativeJit.h"
 
 #include "Compiler.h"
+#include "Console.h"
+#include "LogHash.h"
 #include "Scheduler.h"
 #include "Snapshot.h"
 #include "TraceCommands.h"
@@ -46,6 +48,9 @@ const char* const kRunHelp =
     "                     are identical to the interpreter's\n"
     "  --jit-opt N        JIT optimisation level 0 (fastest compile) to 3 (default 2);\n"
     "                     implies --jit\n"
+    "  --log-hash         print the message-log hash (every spawn, delivery with its\n"
+    "                     payload and state hash, output, crash and effect, in order)\n"
+    "                     to stderr at the end: equal hashes, equal runs\n"
     "\n"
     "Exit status: 0 when the program ran to its end (an actor crash is reported on\n"
     "stderr but does not fail the run), 1 when the file does not compile, the main\n"
@@ -64,6 +69,8 @@ const char* const kResumeHelp =
     "  --snapshot OUT.afs, --stop-at-tick T\n"
     "                     snapshot the continued run again\n"
     "  --no-verify        skip the section checksums (faster for large images)\n"
+    "  --jit, --jit-opt N, --log-hash\n"
+    "                     as for `aeroflow run`\n"
     "\n"
     "Exit status: as for `aeroflow run`; 1 also when the snapshot is damaged,\n"
     "truncated or not a snapshot.\n";
@@ -87,6 +94,10 @@ struct DriveOptions {
     std::string snapshotPath;
     std::optional<uint64_t> stopAtTick;
     debugger::Recorder* recorder = nullptr; ///< `run --record`: told of every step
+    bool logHash = false;                   ///< --log-hash: print the message-log hash at the end
+    engine::LogHasher* hasher = nullptr;    ///< the observer computing it
+    bool jit = false;                       ///< --jit / --jit-opt
+    uint64_t jitOpt = 2;
 };
 
 /// Parses one limit/snapshot option at args[i]; returns 1 when consumed, 0
@@ -101,7 +112,15 @@ int parseCommon(const char* command, const std::vector<std::string>& args, size_
         return parseU64(args[++i], out);
     };
     uint64_t n = 0;
-    if (a == "--max-messages") {
+    if (a == "--log-hash") {
+        drive.logHash = true;
+    } else if (a == "--jit") {
+        drive.jit = true;
+    } else if (a == "--jit-opt") {
+        if (!value(drive.jitOpt) || drive.jitOpt > 3)
+            return usage(command, "--jit-opt needs a level from 0 to 3"), -1;
+        drive.jit = true;
+    } else if (a == "--max-messages") {
         if (!value(options.maxMessages))
             return usage(command, "--max-messages needs a non-negative integer"), -1;
     } else if (a == "--fuel") {
@@ -127,33 +146,6 @@ int parseCommon(const char* command, const std::vector<std::string>& args, size_
         return 0;
     }
     return 1;
-}
-
-void installEffects(engine::RunOptions& options)
-{
-    // The effect boundary: outside input enters here only.
-    options.env = [](std::string_view name) -> std::optional<std::string> {
-        const char* v = std::getenv(std::string(name).c_str());
-        return v ? std::optional<std::string>(v) : std::nullopt;
-    };
-    options.readLine = []() -> std::optional<std::string> {
-        std::string line;
-        if (!std::getline(std::cin, line))
-            return std::nullopt;
-        return line;
-    };
-}
-
-engine::OutputFn consoleOutput()
-{
-    return [](engine::Stream s, std::string_view t) {
-        if (s == engine::Stream::Output)
-            std::cout << t;
-        else {
-            std::cout.flush();
-            std::cerr << t;
-        }
-    };
 }
 
 /// Steps `s` to its end (or past --stop-at-tick), then writes the snapshot
@@ -204,6 +196,8 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
     }
     const auto stats = s.finish();
     std::cout.flush();
+    if (drive.hasher)
+        std::cerr << drive.hasher->summary() << "\n";
     if (rec && !rec->finish(stats)) {
         std::cerr << "aeroflow " << command << ": " << rec->error() << "\n";
         return 1;
@@ -231,8 +225,6 @@ int runCommand(const std::vector<std::string>& args)
     engine::RunOptions options;
     DriveOptions driveOptions;
     std::string file, tracePath;
-    bool jit = false;
-    uint64_t jitOpt = 2;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         const int common = parseCommon("run", args, i, options, driveOptions);
@@ -247,12 +239,6 @@ int runCommand(const std::vector<std::string>& args)
         } else if (a == "--seed") {
             if (i + 1 >= args.size() || !parseU64(args[++i], options.seed))
                 return usage("run", "--seed needs a non-negative integer");
-        } else if (a == "--jit") {
-            jit = true;
-        } else if (a == "--jit-opt") {
-            if (i + 1 >= args.size() || !parseU64(args[++i], jitOpt) || jitOpt > 3)
-                return usage("run", "--jit-opt needs a level from 0 to 3");
-            jit = true;
         } else if (a == "--source") {
             if (i + 1 >= args.size())
                 return usage("run", "--source needs a file");
@@ -298,10 +284,10 @@ int runCommand(const std::vector<std::string>& args)
             std::cerr << "aeroflow run: invalid bytecode: " << p << "\n";
         return 1;
     }
-    installEffects(options);
+    engine::installConsoleEffects(options);
     std::unique_ptr<NativeJit> native;
-    if (jit) {
-        auto compiled = NativeJit::compile(*result.program, int(jitOpt));
+    if (driveOptions.jit) {
+        auto compiled = NativeJit::compile(*result.program, int(driveOptions.jitOpt));
         if (!compiled) {
             std::cerr << "aeroflow run: JIT: " << compiled.error() << "\n";
             return 1;
@@ -320,7 +306,13 @@ int runCommand(const std::vector<std::string>& args)
         options.observer = recorder.get();
         driveOptions.recorder = recorder.get();
     }
-    engine::Scheduler scheduler(result.program, std::move(options), consoleOutput());
+    std::unique_ptr<engine::LogHasher> hasher;
+    if (driveOptions.logHash) {
+        hasher = std::make_unique<engine::LogHasher>(options.observer);
+        options.observer = hasher.get();
+        driveOptions.hasher = hasher.get();
+    }
+    engine::Scheduler scheduler(result.program, std::move(options), engine::consoleOutput());
     return drive("run", scheduler, driveOptions, text);
 }
 
@@ -359,11 +351,27 @@ int resumeCommand(const std::vector<std::string>& args)
         std::cerr << "aeroflow resume: " << file << ": " << info.error() << "\n";
         return 1;
     }
-    installEffects(options);
-    auto restored = engine::restoreSnapshot(*image, nullptr, std::move(options), consoleOutput(), verify);
+    engine::installConsoleEffects(options);
+    std::unique_ptr<engine::LogHasher> hasher;
+    if (driveOptions.logHash) {
+        hasher = std::make_unique<engine::LogHasher>();
+        options.observer = hasher.get();
+        driveOptions.hasher = hasher.get();
+    }
+    auto restored = engine::restoreSnapshot(*image, nullptr, std::move(options), engine::consoleOutput(), verify);
     if (!restored) {
         std::cerr << "aeroflow resume: " << file << ": " << restored.error() << "\n";
         return 1;
+    }
+    std::unique_ptr<NativeJit> native;
+    if (driveOptions.jit) {
+        auto compiled = NativeJit::compile((*restored)->program(), int(driveOptions.jitOpt));
+        if (!compiled) {
+            std::cerr << "aeroflow resume: JIT: " << compiled.error() << "\n";
+            return 1;
+        }
+        native = std::move(*compiled);
+        (*restored)->setNative(native.get());
     }
     return drive("resume", **restored, driveOptions, info->sourceText);
 }

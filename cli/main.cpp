@@ -1,6 +1,7 @@
 // The `aeroflow` command: the headless toolchain. Shares the libraries the
 // Studio embeds; never links Qt (DESIGN.md).
 
+#include "BuildCommand.h"
 #include "Compiler.h"
 #include "Disassembler.h"
 #include "HugePages.h"
@@ -54,6 +55,7 @@ const Command kCommands[] = {
         "Exit status: 0 on success, 1 when the file has errors or cannot be read, 2 on usage errors.\n",
         cmdDisasm},
     {"run", aeroflow::cli::kRunSynopsis, aeroflow::cli::kRunHelp, aeroflow::cli::runCommand},
+    {"build", aeroflow::cli::kBuildSynopsis, aeroflow::cli::kBuildHelp, aeroflow::cli::buildCommand},
     {"resume", aeroflow::cli::kResumeSynopsis, aeroflow::cli::kResumeHelp, aeroflow::cli::resumeCommand},
     {"replay", aeroflow::cli::kReplaySynopsis, aeroflow::cli::kReplayHelp, aeroflow::cli::replayCommand},
     {"snapshot", aeroflow::cli::kSnapshotSynopsis, aeroflow::cli::kSnapshotHelp, aeroflow::cli::snapshotCommand},

@@ -38,6 +38,9 @@ uint64_t mixBytes(uint64_t h, std::string_view s)
 
 } // namespace
 
+uint64_t hashWord(uint64_t h, uint64_t word) { return mix(h, word); }
+uint64_t hashBytes(uint64_t h, std::string_view text) { return mixBytes(h, text); }
+
 uint64_t hashValue(const Value& v, uint64_t h)
 {
     h = mix(h, uint64_t(v.type()) + 1);

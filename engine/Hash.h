@@ -8,11 +8,16 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 namespace aeroflow::engine {
 
 /// Mixes `v` into `h` and returns the new hash.
 uint64_t hashValue(const Value& v, uint64_t h);
+/// Mixes one 64-bit word into `h` (the same mixer as hashValue).
+uint64_t hashWord(uint64_t h, uint64_t word);
+/// Mixes the bytes of `text` (and its length) into `h`.
+uint64_t hashBytes(uint64_t h, std::string_view text);
 /// Hash of a sequence of values (an actor's state fields).
 uint64_t hashValues(std::span<const Value> values, uint64_t h = 0x243F6A8885A308D3ull);
 

@@ -391,17 +391,48 @@ static_assert(sizeof(compiler::Instr) == sizeof(uint64_t));
 static_assert(offsetof(compiler::Instr, a) == 2 && offsetof(compiler::Instr, b) == 4 && offsetof(compiler::Instr, c) == 6);
 static_assert(uint8_t(ValueType::Nil) == 0 && uint8_t(ValueType::Bool) == 1 && uint8_t(ValueType::Int) == 2 &&
               uint8_t(ValueType::Float) == 3 && uint8_t(ValueType::String) == 4 && uint8_t(ValueType::Actor) == 8);
+// Ahead-of-time objects are compiled for a target without seeing its runtime:
+// the layout must be the same on every target (x86-64, AArch64, wasm32).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+static_assert(offsetof(Fiber, fuel) == 0);
+#pragma GCC diagnostic pop
+
+} // namespace aeroflow::engine
+
+// The helpers under their C names: ahead-of-time objects (`aeroflow build`)
+// link against these; the JIT gets the same addresses from the table below.
+extern "C" {
+using aeroflow::engine::Fiber;
+using aeroflow::engine::JitRuntime;
+using aeroflow::engine::Value;
+int32_t af_exec(void* vm, Fiber* fiber, Value* R, uint64_t bits, uint32_t pc)
+{
+    return JitRuntime::exec(vm, fiber, R, bits, pc);
+}
+Value* af_frame_regs(Fiber* fiber) { return JitRuntime::frameRegs(fiber); }
+void af_release(Value* v) { JitRuntime::release(v); }
+int32_t af_interpret_at(Fiber* fiber, uint32_t pc) { return JitRuntime::interpretAt(fiber, pc); }
+int32_t af_call_push(void* vm, Fiber* fiber, Value* R, uint64_t bits, uint32_t pc)
+{
+    return JitRuntime::callPush(vm, fiber, R, bits, pc);
+}
+int32_t af_finish_frame(void* vm, Fiber* fiber) { return JitRuntime::finishFrame(vm, fiber); }
+int32_t af_return(void* vm, Fiber* fiber, Value* R, uint64_t bits) { return JitRuntime::returnFrom(vm, fiber, R, bits); }
+}
+
+namespace aeroflow::engine {
 
 std::vector<NativeSymbol> nativeRuntimeSymbols()
 {
     return {
-        {"af_exec", reinterpret_cast<void*>(&JitRuntime::exec)},
-        {"af_frame_regs", reinterpret_cast<void*>(&JitRuntime::frameRegs)},
-        {"af_release", reinterpret_cast<void*>(&JitRuntime::release)},
-        {"af_interpret_at", reinterpret_cast<void*>(&JitRuntime::interpretAt)},
-        {"af_call_push", reinterpret_cast<void*>(&JitRuntime::callPush)},
-        {"af_finish_frame", reinterpret_cast<void*>(&JitRuntime::finishFrame)},
-        {"af_return", reinterpret_cast<void*>(&JitRuntime::returnFrom)},
+        {"af_exec", reinterpret_cast<void*>(&af_exec)},
+        {"af_frame_regs", reinterpret_cast<void*>(&af_frame_regs)},
+        {"af_release", reinterpret_cast<void*>(&af_release)},
+        {"af_interpret_at", reinterpret_cast<void*>(&af_interpret_at)},
+        {"af_call_push", reinterpret_cast<void*>(&af_call_push)},
+        {"af_finish_frame", reinterpret_cast<void*>(&af_finish_frame)},
+        {"af_return", reinterpret_cast<void*>(&af_return)},
     };
 }
 

@@ -2,6 +2,7 @@
 
 #include "Text.h"
 
+#include "ParseDouble.h"
 #include "Print.h"
 #include "RuntimeError.h"
 
@@ -252,7 +253,7 @@ struct Parser {
                 out = Value::integer(n);
             } else {
                 double d;
-                auto rf = std::from_chars(s.data() + i, s.data() + j, d);
+                auto rf = parseDouble(s.data() + i, s.data() + j, d);
                 if (rf.ec != std::errc() || rf.ptr != s.data() + j)
                     return failAt("invalid number");
                 out = Value::number(d);

@@ -204,6 +204,9 @@ public:
     /// effect when the interpreter next starts or resumes a fiber: call it
     /// between steps. Not owned.
     void setStatementObserver(StatementObserver* observer) { m_options.statementObserver = observer; }
+    /// Installs native code between steps (RunOptions::native; null = interpret).
+    /// Results do not change, only speed (`aeroflow resume --jit`).
+    void setNative(const NativeCode* native) { m_options.native = native; }
     /// The delivery being handled (0 while main's top-level code runs).
     uint64_t currentSeq() const { return m_currentSeq; }
 

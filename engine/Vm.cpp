@@ -363,6 +363,9 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         AF_NEXT();
     L_RETURN:
     L_RETURNNIL: {
+        // Locals with destructors end before the dispatch: clang (the wasm32
+        // runtime) rejects an indirect goto out of their scope.
+        {
         Value result = in.op == Op::RETURN ? std::move(R[in.a]) : Value();
         const uint32_t ret = frame->ret;
         const uint32_t base = frame->base;
@@ -379,16 +382,15 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
             return Status::Finished;
         }
         vmops::returnTo(fiber.regs, base, fn->numRegs, ret, std::move(result));
+        }
         AF_RELOAD();
         AF_NEXT();
     }
     L_HALT:
         fail("HALT reached");
-    L_NEWLIST: {
-        std::vector<Value> items(R + in.b, R + in.b + in.c);
-        R[in.a] = makeList(std::move(items));
+    L_NEWLIST:
+        R[in.a] = makeList(std::vector<Value>(R + in.b, R + in.b + in.c));
         AF_NEXT();
-    }
     L_LISTAPPEND:
         vmops::listAppend(R[in.a], R + in.b, in.c);
         AF_NEXT();
@@ -436,6 +438,7 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         AF_NEXT();
     L_CALL:
     L_CALLVALUE: {
+        {
         uint32_t callee;
         Value closure;
         uint32_t argc;
@@ -461,12 +464,14 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
                  ErrorKind::CallDepth);
         frame->pc = pc;
         vmops::pushFrame(fiber, R, fn->numRegs, in.a, argc, callee, target.numRegs, std::move(closure), account);
+        }
         AF_RELOAD();
         AF_NEXT();
     }
     L_CALLBUILTIN: {
         fiber.fuel = fuel + fuelBias;
         frame->pc = pc - 1;
+        {
         Value r = callBuiltin(in.b, R + in.a, in.c, fiber);
         if (m_suspend) {
             m_suspend = false;
@@ -475,6 +480,7 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
             return Status::Suspended;
         }
         R[in.a] = std::move(r);
+        }
         AF_NEXT();
     }
     L_CALLMETHOD:
@@ -488,16 +494,16 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
     L_SPAWN: {
         fiber.fuel = fuel + fuelBias;
         frame->pc = pc - 1;
+        {
         Value ref = m_sched.spawn(in.bc());
         R = fiber.regs.data() + frame->base;
         R[in.a] = std::move(ref);
+        }
         AF_NEXT();
     }
-    L_MSG: {
-        std::vector<Value> args(R + in.a, R + in.a + in.c);
-        R[in.a] = makeMessage(in.b, std::move(args));
+    L_MSG:
+        R[in.a] = makeMessage(in.b, std::vector<Value>(R + in.a, R + in.a + in.c));
         AF_NEXT();
-    }
     L_MKOK:
         R[in.a] = makeResult(true, R[in.b]);
         AF_NEXT();

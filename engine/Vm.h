@@ -35,10 +35,12 @@ struct Frame {
 };
 
 struct Fiber {
+    /// Instructions left in this segment. First, so that native code finds it
+    /// at offset 0 on every target (JIT and AOT, 64- and 32-bit: CODEGEN.md).
+    uint64_t fuel = 0;
     std::vector<Value> regs;
     std::vector<Frame> frames;
     Value result;          ///< the returned value once finished
-    uint64_t fuel = 0;     ///< instructions left in this segment
 };
 
 /// A runtime error with its source position resolved.

@@ -5,6 +5,7 @@
 #include "DetMath.h"
 #include "Json.h"
 #include "Ops.h"
+#include "ParseDouble.h"
 #include "Print.h"
 #include "Program.h"
 #include "RuntimeError.h"
@@ -269,7 +270,7 @@ Value toFloat(const Value& v)
         const char* b = t.data();
         if (!t.empty() && t[0] == '+')
             ++b;
-        auto res = std::from_chars(b, t.data() + t.size(), r);
+        auto res = parseDouble(b, t.data() + t.size(), r);
         if (t.empty() || res.ec != std::errc() || res.ptr != t.data() + t.size())
             fail("float() cannot convert \"" + asString(v).text + "\" to a float");
         return Value::number(r);

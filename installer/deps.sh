@@ -46,8 +46,15 @@ AEROFLOW_DEPS=(
     luajit
     erlang-base
     libcaf-dev
-    # peer of the JIT benchmark (bench/jit: aeroflow-jit-benchmark)
+    # peer of the JIT benchmark (bench/jit: aeroflow-jit-benchmark); runs wasm32 programs
     nodejs
+    # `aeroflow build` targets (runtime/): AArch64 cross compiler + emulator, wasm32-wasi
+    g++-aarch64-linux-gnu
+    qemu-user
+    wasi-libc
+    libc++-19-dev-wasm32
+    libc++abi-19-dev-wasm32
+    libclang-rt-19-dev-wasm32
     # peer and harness of the Studio start-up benchmark (bench/editor_startup.sh)
     gedit
     xdotool

@@ -6,6 +6,7 @@
 #include "Jit.h"
 
 #include "FunctionLowering.h"
+#include "Pipeline.h"
 #include "Program.h"
 
 #include <llvm/ExecutionEngine/Orc/Core.h>
@@ -14,7 +15,6 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
-#include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
@@ -43,25 +43,6 @@ void initialiseLlvm()
     });
 }
 
-void optimise(llvm::Module& module, int level, llvm::TargetMachine* tm)
-{
-    llvm::LoopAnalysisManager lam;
-    llvm::FunctionAnalysisManager fam;
-    llvm::CGSCCAnalysisManager cgam;
-    llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder pb(tm);
-    pb.registerModuleAnalyses(mam);
-    pb.registerCGSCCAnalyses(cgam);
-    pb.registerFunctionAnalyses(fam);
-    pb.registerLoopAnalyses(lam);
-    pb.crossRegisterProxies(lam, fam, cgam, mam);
-    const llvm::OptimizationLevel opt = level <= 1 ? llvm::OptimizationLevel::O1
-                                        : level == 2 ? llvm::OptimizationLevel::O2
-                                                     : llvm::OptimizationLevel::O3;
-    llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(opt);
-    mpm.run(module, mam);
-}
-
 } // namespace
 
 struct Jit::Impl {
@@ -75,7 +56,7 @@ Jit::~Jit() = default;
 std::expected<std::unique_ptr<Jit>, std::string> Jit::compile(const compiler::Program& program,
                                                                const JitOptions& options)
 {
-    if (options.layout.valueSize != 16 || options.layout.fiberFuelOffset == 0)
+    if (options.layout.valueSize != 16 || options.layout.fiberFuelOffset != 0)
         return std::unexpected(std::string("the engine's value layout is not the one this JIT generates code for"));
     static const char* const kNeeded[] = {"af_exec",      "af_frame_regs",   "af_release", "af_interpret_at",
                                           "af_call_push", "af_finish_frame", "af_return"};
@@ -93,10 +74,7 @@ std::expected<std::unique_ptr<Jit>, std::string> Jit::compile(const compiler::Pr
     auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
     if (!jtmb)
         return std::unexpected("JIT: " + errorText(jtmb.takeError()));
-    jtmb->setCodeGenOptLevel(options.optLevel <= 0 ? llvm::CodeGenOptLevel::None
-                             : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                             : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
-                                                     : llvm::CodeGenOptLevel::Aggressive);
+    jtmb->setCodeGenOptLevel(codeGenLevel(options.optLevel));
     // Determinism (DESIGN.md): no contraction into FMA, no fast-math.
     jtmb->getOptions().AllowFPOpFusion = llvm::FPOpFusion::Strict;
     auto tm = jtmb->createTargetMachine();
@@ -131,8 +109,7 @@ std::expected<std::unique_ptr<Jit>, std::string> Jit::compile(const compiler::Pr
     jit->m_stats.lowerMs = msSince(t0);
 
     const auto t1 = std::chrono::steady_clock::now();
-    if (options.optLevel > 0)
-        optimise(*module, options.optLevel, tm->get());
+    optimiseModule(*module, options.optLevel, tm->get());
     if (options.keepIr) {
         llvm::raw_string_ostream os(jit->m_ir);
         module->print(os, nullptr);

@@ -19,4 +19,17 @@ __attribute__((visibility("default"))) void aeroflow_jit_free(aeroflow::codegen:
 {
     delete jit;
 }
+
+__attribute__((visibility("default"))) bool aeroflow_aot_emit(const aeroflow::compiler::Program* program,
+                                                              const aeroflow::codegen::AotOptions* options,
+                                                              aeroflow::codegen::AotObject* out, std::string* error)
+{
+    auto object = aeroflow::codegen::emitObject(*program, *options);
+    if (!object) {
+        *error = object.error();
+        return false;
+    }
+    *out = std::move(*object);
+    return true;
+}
 }

@@ -2,9 +2,10 @@
 // The JIT as a plug-in: libaeroflow_jit.so holds aeroflow_codegen and LLVM,
 // and the `aeroflow` command loads it with dlopen() only for `run --jit`, so
 // that every other command starts without mapping and relocating libLLVM
-// (~50 MB, hundreds of milliseconds on a busy machine). Two C-linkage entry
-// points; everything else of codegen::Jit that callers use is inline.
+// (~50 MB, hundreds of milliseconds on a busy machine). Three C-linkage entry
+// points (the third for `aeroflow build`); everything else of codegen::Jit that callers use is inline.
 
+#include "Aot.h"
 #include "Jit.h"
 
 extern "C" {
@@ -17,8 +18,15 @@ using AeroflowJitCompileFn = bool (*)(const aeroflow::compiler::Program* program
                                       std::string* error);
 /// Signature of aeroflow_jit_free.
 using AeroflowJitFreeFn = void (*)(aeroflow::codegen::Jit* jit);
+/// Signature of aeroflow_aot_emit (`aeroflow build`): fills `out` with the
+/// object and returns true, else stores the error text.
+using AeroflowAotEmitFn = bool (*)(const aeroflow::compiler::Program* program,
+                                   const aeroflow::codegen::AotOptions* options, aeroflow::codegen::AotObject* out,
+                                   std::string* error);
 
 bool aeroflow_jit_compile(const aeroflow::compiler::Program* program, const aeroflow::codegen::JitOptions* options,
                           aeroflow::codegen::Jit** out, std::string* error);
 void aeroflow_jit_free(aeroflow::codegen::Jit* jit);
+bool aeroflow_aot_emit(const aeroflow::compiler::Program* program, const aeroflow::codegen::AotOptions* options,
+                       aeroflow::codegen::AotObject* out, std::string* error);
 }

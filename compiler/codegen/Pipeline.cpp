@@ -1,0 +1,39 @@
+#include "Pipeline.h"
+
+#include <llvm/IR/Module.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/CodeGen.h>
+#include <llvm/Target/TargetMachine.h>
+
+namespace aeroflow::codegen {
+
+void optimiseModule(llvm::Module& module, int level, llvm::TargetMachine* tm)
+{
+    if (level <= 0)
+        return;
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder pb(tm);
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    const llvm::OptimizationLevel opt = level == 1 ? llvm::OptimizationLevel::O1
+                                        : level == 2 ? llvm::OptimizationLevel::O2
+                                                     : llvm::OptimizationLevel::O3;
+    llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(opt);
+    mpm.run(module, mam);
+}
+
+llvm::CodeGenOptLevel codeGenLevel(int level)
+{
+    return level <= 0 ? llvm::CodeGenOptLevel::None
+           : level == 1 ? llvm::CodeGenOptLevel::Less
+           : level == 2 ? llvm::CodeGenOptLevel::Default
+                        : llvm::CodeGenOptLevel::Aggressive;
+}
+
+} // namespace aeroflow::codegen

@@ -1,0 +1,18 @@
+#pragma once
+// Private to aeroflow_codegen: what the JIT and the AOT compiler share after
+// lowering: the optimisation pipeline and the code-generation level.
+
+namespace llvm {
+class Module;
+class TargetMachine;
+enum class CodeGenOptLevel;
+}
+
+namespace aeroflow::codegen {
+
+/// Runs the new pass manager's default -O1..-O3 pipeline (level 0: nothing).
+void optimiseModule(llvm::Module& module, int level, llvm::TargetMachine* tm);
+/// The instruction-selection level for an optimisation level 0..3.
+llvm::CodeGenOptLevel codeGenLevel(int level);
+
+} // namespace aeroflow::codegen
