@@ -50,6 +50,7 @@ MainWindow::MainWindow(ThemeManager* themes, StudioSettings* settings, QWidget* 
     createActions();
     createMenus();
     createStatusBar();
+    applyRunOptions();
     wireRunController();
     wireTraceController();
     wireTimeTravel();
@@ -124,7 +125,10 @@ void MainWindow::createStatusBar()
     m_stateLabel = new QLabel(RunController::stateName(RunController::State::Idle), this);
     m_progressLabel = new QLabel(this);
     m_cursorLabel = new QLabel(this);
+    m_engineLabel = new QLabel(this);
+    m_engineLabel->setObjectName(QStringLiteral("engineLabel"));
     statusBar()->addPermanentWidget(m_cursorLabel);
+    statusBar()->addPermanentWidget(m_engineLabel);
     statusBar()->addPermanentWidget(m_progressLabel);
     statusBar()->addPermanentWidget(m_stateLabel);
     updateRunStatus();
@@ -132,7 +136,10 @@ void MainWindow::createStatusBar()
 
 QString MainWindow::statusText() const
 {
-    return m_stateLabel->text() + QLatin1String(" | ") + m_progressLabel->text();
+    QString text = m_stateLabel->text() + QLatin1String(" | ") + m_progressLabel->text();
+    if (!m_engineLabel->text().isEmpty())
+        text += QLatin1String(" | ") + m_engineLabel->text();
+    return text;
 }
 
 void MainWindow::wireRunController()
@@ -146,6 +153,19 @@ void MainWindow::wireRunController()
         m_output->appendLines({OutputLine{0, OutputKind::Error, diagnostics}});
         m_output->appendSystem(tr("The program does not compile; see Problems."));
         m_problems->raise();
+    });
+    connect(m_run, &RunController::executionChanged, this, [this](const ExecutionInfo& info) {
+        m_engineLabel->setText(RunController::executionText(info));
+        QString tip;
+        if (info.native)
+            tip = tr("%1 functions compiled in %2 ms (%3 ms waiting for LLVM to load); native code entered %4 times")
+                      .arg(info.functions)
+                      .arg(qRound(info.compileMs))
+                      .arg(qRound(info.waitMs))
+                      .arg(info.nativeEntries);
+        else if (!info.fallbackReason.isEmpty())
+            tip = info.fallbackReason;
+        m_engineLabel->setToolTip(tip);
     });
     connect(m_run, &RunController::outputAppended, m_output, &OutputDock::appendLines);
     connect(m_run, &RunController::outputReset, m_output, &OutputDock::resetLines);

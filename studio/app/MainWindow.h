@@ -50,6 +50,12 @@ public:
     /// Starts the current file: with breakpoints honoured when `debug`.
     void runCurrent(bool debug, bool stopAtStart = false);
     void setTheme(const QString& name);
+    /// Run (Ctrl+R, F5 without breakpoints) with native code from the LLVM
+    /// JIT; remembered in the settings and mirrored by the Run menu's
+    /// checkable action. Debug always interprets.
+    void setRunWithNativeCode(bool on);
+    /// The JIT optimisation level for Run (0..3), remembered.
+    void setJitOptLevel(int level);
 
     QAction* action(const QString& objectName) const { return m_actions.value(objectName); }
     QList<QAction*> allActions() const;
@@ -87,6 +93,10 @@ private:
     QAction* addAction(const QString& name, const QString& text, const QKeySequence& shortcut,
                        std::function<void()> slot);
     void rebuildRecentMenu();
+    void createRunOptionActions();
+    /// Settings -> RunSettings and the Run menu's check marks; preloads the
+    /// JIT in the background when it is on.
+    void applyRunOptions();
 
     // MainWindow.cpp
     void createDocks();
@@ -132,6 +142,7 @@ private:
     QLabel* m_stateLabel = nullptr;
     QLabel* m_progressLabel = nullptr;
     QLabel* m_cursorLabel = nullptr;
+    QLabel* m_engineLabel = nullptr; ///< how the run executes (native / interpreter)
     QString m_runFile; ///< the file the current run came from (execution point)
     TraceController* m_trace;
     QPointer<CodeEditor> m_traceEditor;

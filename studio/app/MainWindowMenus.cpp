@@ -10,6 +10,7 @@
 #include "editor/CodeEditor.h"
 #include "editor/EditorArea.h"
 #include "editor/FindReplaceBar.h"
+#include "run/NativeProgram.h"
 #include "theme/ThemeManager.h"
 
 #include <QActionGroup>
@@ -86,6 +87,7 @@ void MainWindow::createActions()
     addAction("run.runWithoutDebugging", tr("Run &without Debugging"), QKeySequence(QStringLiteral("Ctrl+R")),
               [this] { runCurrent(false); });
     addAction("run.stop", tr("&Stop"), QKeySequence(QStringLiteral("Shift+F5")), [this] { m_run->stop(); });
+    createRunOptionActions();
     // Debug: F10/F11/Shift+F11/Shift+F10 at statement granularity, Ctrl+F10 /
     // Ctrl+Shift+F10 a whole message (docs/STUDIO.md). With no session, F10
     // and F11 start debugging paused at the first statement (as Visual Studio).
@@ -184,7 +186,11 @@ void MainWindow::createMenus()
         m_viewMenu->addAction(d->toggleViewAction());
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
-    add(run, {"run.runOrContinue", "run.runWithoutDebugging", "run.stop"});
+    add(run, {"run.runOrContinue", "run.runWithoutDebugging", "run.stop", "-", "run.nativeCode"});
+    QMenu* levels = run->addMenu(tr("JIT &Optimisation Level"));
+    levels->setObjectName(QStringLiteral("run.jitOptMenu"));
+    for (int level = 0; level <= 3; ++level)
+        levels->addAction(m_actions.value(QStringLiteral("run.jitOpt.%1").arg(level)));
 
     QMenu* debug = menuBar()->addMenu(tr("&Debug"));
     add(debug, {"debug.start", "debug.pause", "-", "debug.stepOver", "debug.stepInto", "debug.stepOut", "debug.stepBack",
@@ -193,6 +199,57 @@ void MainWindow::createMenus()
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     add(help, {"help.shortcuts", "help.about"});
+}
+
+void MainWindow::createRunOptionActions()
+{
+    QAction* native = addAction("run.nativeCode", tr("Run with &Native Code (LLVM JIT)"), QKeySequence(), [] {});
+    native->setCheckable(true);
+    native->setToolTip(tr("Run compiles the program to native code first; Debug always uses the interpreter"));
+    // triggered, not toggled: setChecked() from the settings must not write them back.
+    connect(native, &QAction::triggered, this, [this](bool on) { setRunWithNativeCode(on); });
+    auto* group = new QActionGroup(this);
+    static const char* const kLabels[] = {QT_TR_NOOP("-O&0 (fastest compile)"), QT_TR_NOOP("-O&1"),
+                                          QT_TR_NOOP("-O&2"), QT_TR_NOOP("-O&3 (slowest compile)")};
+    for (int level = 0; level <= 3; ++level) {
+        QAction* a = addAction(QStringLiteral("run.jitOpt.%1").arg(level), tr(kLabels[level]), QKeySequence(),
+                               [this, level] { setJitOptLevel(level); });
+        a->setCheckable(true);
+        a->setActionGroup(group);
+    }
+}
+
+void MainWindow::applyRunOptions()
+{
+    const bool native = m_settings->runWithNativeCode();
+    const int level = m_settings->jitOptLevel();
+    RunSettings s = m_run->runSettings();
+    s.nativeCode = native;
+    s.jitOptLevel = level;
+    m_run->setRunSettings(s);
+    if (QAction* a = action(QStringLiteral("run.nativeCode")))
+        a->setChecked(native);
+    for (int l = 0; l <= 3; ++l)
+        if (QAction* a = action(QStringLiteral("run.jitOpt.%1").arg(l))) {
+            a->setChecked(l == level);
+            a->setEnabled(native);
+        }
+    // Loading libLLVM takes ~0.2-0.5 s: do it now, off the GUI thread, so
+    // the first Run does not wait for it.
+    if (native)
+        NativeProgram::preloadInBackground();
+}
+
+void MainWindow::setRunWithNativeCode(bool on)
+{
+    m_settings->setRunWithNativeCode(on);
+    applyRunOptions();
+}
+
+void MainWindow::setJitOptLevel(int level)
+{
+    m_settings->setJitOptLevel(level);
+    applyRunOptions();
 }
 
 void MainWindow::rebuildRecentMenu()

@@ -4,6 +4,7 @@
 #include "editor/CodeEditor.h"
 #include "editor/DiagnosticsService.h"
 #include "editor/EditorArea.h"
+#include "run/NativeProgram.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -35,6 +36,7 @@ std::optional<StartupOptions> StartupOptions::parse(const QStringList& arguments
     p.addOption({QStringLiteral("benchmark-startup"), QStringLiteral("Print milliseconds from start to the first paint of FILE, then exit"), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("benchmark-run"), QStringLiteral("Run FILE, print the largest GUI event-loop gap (ms), then exit"), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("benchmark-typing"), QStringLiteral("Type into FILE, print keystroke-to-repaint times (ms), then exit"), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("benchmark-first-output"), QStringLiteral("Run FILE twice, print milliseconds from Run to its first printed line, then exit"), QStringLiteral("FILE")});
     if (!p.parse(arguments)) {
         std::fprintf(stderr, "aeroflow-studio: %s\n", qPrintable(p.errorText()));
         return std::nullopt;
@@ -53,6 +55,7 @@ std::optional<StartupOptions> StartupOptions::parse(const QStringList& arguments
     o.benchmarkStartup = p.value(QStringLiteral("benchmark-startup"));
     o.benchmarkRun = p.value(QStringLiteral("benchmark-run"));
     o.benchmarkTyping = p.value(QStringLiteral("benchmark-typing"));
+    o.benchmarkFirstOutput = p.value(QStringLiteral("benchmark-first-output"));
     return o;
 }
 
@@ -172,6 +175,40 @@ int benchmarkTyping(MainWindow& window, const QString& file)
     return 0;
 }
 
+/// What a user waits for after pressing Run: from runCurrent() to the first
+/// line the program prints reaching the GUI thread (compile, JIT compile
+/// when on, start of the run). Two runs: the first pays for loading the JIT
+/// unless the start-up preload has finished by then.
+int benchmarkFirstOutput(MainWindow& window, const QString& file)
+{
+    if (!window.openPath(file, true))
+        return 1;
+    window.show();
+    waitForDiagnostics(window, 30'000);
+    RunController* run = window.runController();
+    std::printf("preload_done_before_run1 %d\n", NativeProgram::preloaded() ? 1 : 0);
+    for (int i = 1; i <= 2; ++i) {
+        QElapsedTimer t;
+        qint64 firstOutput = -1;
+        const auto c = QObject::connect(run, &RunController::outputAppended, [&](const QVector<OutputLine>& lines) {
+            for (const OutputLine& l : lines)
+                if (firstOutput < 0 && l.kind == OutputKind::Output)
+                    firstOutput = t.elapsed();
+        });
+        t.start();
+        window.runCurrent(false);
+        spinUntil([&] { return firstOutput >= 0; }, 60'000);
+        waitForRunToSettle(window, 60'000);
+        QObject::disconnect(c);
+        const ExecutionInfo& e = run->execution();
+        std::printf("run%d_first_output_ms %lld\nrun%d_execution %s\nrun%d_jit_compile_ms %.1f\n"
+                    "run%d_jit_wait_ms %.1f\n",
+                    i, (long long)firstOutput, i, qPrintable(RunController::executionText(e)), i, e.compileMs, i,
+                    e.waitMs);
+    }
+    return 0;
+}
+
 } // namespace
 
 bool waitForDiagnostics(MainWindow& window, int ms)
@@ -199,6 +236,8 @@ std::optional<int> runOneShot(MainWindow& window, const StartupOptions& options,
         return benchmarkRun(window, options.benchmarkRun);
     if (!options.benchmarkTyping.isEmpty())
         return benchmarkTyping(window, options.benchmarkTyping);
+    if (!options.benchmarkFirstOutput.isEmpty())
+        return benchmarkFirstOutput(window, options.benchmarkFirstOutput);
     if (options.screenshot.isEmpty())
         return std::nullopt;
     if (!options.open.isEmpty() && !window.openPath(options.open, true))

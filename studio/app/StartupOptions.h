@@ -24,6 +24,7 @@ struct StartupOptions {
     QString benchmarkStartup; ///< --benchmark-startup FILE
     QString benchmarkRun;   ///< --benchmark-run FILE: GUI heartbeat while running
     QString benchmarkTyping; ///< --benchmark-typing FILE: keystroke-to-repaint times
+    QString benchmarkFirstOutput; ///< --benchmark-first-output FILE: Run to first printed line, twice
 
     /// Parses `arguments` (argv as strings); nullopt after printing an error.
     static std::optional<StartupOptions> parse(const QStringList& arguments);

@@ -2,6 +2,8 @@
 
 #include <QSettings>
 
+#include <algorithm>
+
 namespace aeroflow::studio {
 
 StudioSettings::StudioSettings() : m_settings(std::make_unique<QSettings>(QStringLiteral("AeroFlow"), QStringLiteral("Studio"))) {}
@@ -34,6 +36,11 @@ void StudioSettings::addRecentFile(const QString& path)
         recent.removeLast();
     m_settings->setValue(QStringLiteral("session/recentFiles"), recent);
 }
+
+bool StudioSettings::runWithNativeCode() const { return m_settings->value(QStringLiteral("run/nativeCode"), true).toBool(); }
+void StudioSettings::setRunWithNativeCode(bool on) { m_settings->setValue(QStringLiteral("run/nativeCode"), on); }
+int StudioSettings::jitOptLevel() const { return std::clamp(m_settings->value(QStringLiteral("run/jitOptLevel"), 0).toInt(), 0, 3); }
+void StudioSettings::setJitOptLevel(int level) { m_settings->setValue(QStringLiteral("run/jitOptLevel"), std::clamp(level, 0, 3)); }
 
 void StudioSettings::sync() { m_settings->sync(); }
 

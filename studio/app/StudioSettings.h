@@ -1,6 +1,7 @@
 #pragma once
 // What the Studio remembers between sessions, through QSettings: window
-// geometry and dock layout, open files, recent files, theme. Tests point it
+// geometry and dock layout, open files, recent files, theme, how Run
+// executes (native code, JIT level). Tests point it
 // at a temporary location (QStandardPaths test mode or an explicit file).
 
 #include <QByteArray>
@@ -31,6 +32,13 @@ public:
     QStringList recentFiles() const;
     /// Moves `path` to the front of the recent files (at most kMaxRecent).
     void addRecentFile(const QString& path);
+    /// Run (not Debug) with native code from the LLVM JIT. Default: on.
+    bool runWithNativeCode() const;
+    void setRunWithNativeCode(bool on);
+    /// The JIT's optimisation level, 0..3 (out-of-range values are clamped).
+    /// Default 0: the fastest compile, so Run starts at once.
+    int jitOptLevel() const;
+    void setJitOptLevel(int level);
     void sync();
 
     static constexpr int kMaxRecent = 10;

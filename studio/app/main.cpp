@@ -53,7 +53,8 @@ int main(int argc, char** argv)
     if (!options)
         return 2;
     const bool oneShot = !options->screenshot.isEmpty() || !options->benchmarkStartup.isEmpty() ||
-                         !options->benchmarkRun.isEmpty() || !options->benchmarkTyping.isEmpty();
+                         !options->benchmarkRun.isEmpty() || !options->benchmarkTyping.isEmpty() ||
+                         !options->benchmarkFirstOutput.isEmpty();
     // One-shot modes (screenshots, benchmarks) must not touch the user's
     // settings or recent files: they get a throwaway settings file.
     QTemporaryDir scratch;

@@ -65,11 +65,45 @@ void EngineWorker::endRecording()
     Q_EMIT traceWritten(path, error);
 }
 
+OutputLine EngineWorker::prepareNative(const compiler::Program& program, const RunSettings& settings, bool debug)
+{
+    m_exec = ExecutionInfo{};
+    m_exec.debugging = debug;
+    // Debugging (breakpoints, stepping) stays on the interpreter: statements
+    // are observed there, exactly. The engine would ignore native code under
+    // a statement observer anyway; not compiling saves the time.
+    if (debug || !settings.nativeCode)
+        return {};
+    auto native = NativeProgram::compile(program, settings.jitOptLevel);
+    if (!native) {
+        QString reason = QString::fromStdString(native.error()).trimmed();
+        reason.replace(QLatin1Char('\n'), QStringLiteral("; "));
+        m_exec.fallbackReason = reason;
+        return OutputLine{0, OutputKind::Warning,
+                          tr("JIT unavailable (%1); running on the interpreter\n").arg(reason)};
+    }
+    m_native = std::move(*native);
+    m_exec.native = true;
+    m_exec.optLevel = m_native->optLevel();
+    m_exec.functions = m_native->functions();
+    m_exec.compileMs = m_native->compileMs();
+    m_exec.waitMs = m_native->waitMs();
+    QString text = tr("Native code (JIT -O%1): %2 %3 compiled in %4 ms")
+                       .arg(m_exec.optLevel)
+                       .arg(m_exec.functions)
+                       .arg(m_exec.functions == 1 ? tr("function") : tr("functions"))
+                       .arg(qRound(m_exec.compileMs));
+    if (qRound(m_exec.waitMs) > 0) // a Run pressed while LLVM was still loading
+        text += tr(" (after %1 ms waiting for LLVM to load)").arg(qRound(m_exec.waitMs));
+    return OutputLine{0, OutputKind::System, text + QLatin1Char('\n')};
+}
+
 void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSettings settings,
                         const QVector<BreakpointSpec>& breakpoints, bool debug, bool stopAtStart)
 {
     endRecording();
     m_session.reset();
+    m_native.reset(); // after the session: its lanes point at it
     m_running = false;
     m_stop->store(false);
     m_pause->store(false);
@@ -82,11 +116,16 @@ void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSe
     options.seed = settings.seed;
     options.fuel = settings.fuel;
     options.maxMessages = settings.maxMessages;
+    const OutputLine how = prepareNative(*r.program, settings, debug);
+    options.native = m_native.get();
     m_session = std::make_unique<EngineSession>(r.program, std::move(options));
     m_session->setInterrupt(m_stop);
     m_session->setBreakpoints(breakpoints);
     m_debug = debug;
     Q_EMIT started();
+    Q_EMIT executionChanged(m_exec);
+    if (!how.text.isEmpty())
+        Q_EMIT outputAppended({how});
     beginRecording(fileName, source, settings);
     m_session->start();
     flush();
@@ -154,6 +193,7 @@ void EngineWorker::runChunk()
                                          [](const ActorView& a) { return a.isScreen && a.alive; });
         if (!screens)
             endRecording();
+        reportExecution();
         Q_EMIT idle(snapshot, m_session->failed());
         return;
     }
@@ -174,7 +214,16 @@ void EngineWorker::flush()
     if (!m_sinceProgress.isValid() || m_sinceProgress.elapsed() >= kProgressMs || !m_running) {
         const SessionSnapshot s = m_session->snapshot();
         Q_EMIT progress(s.delivered, s.tick);
+        reportExecution();
         m_sinceProgress.restart();
+    }
+}
+
+void EngineWorker::reportExecution()
+{
+    if (m_native && m_native->nativeEntries() != m_exec.nativeEntries) {
+        m_exec.nativeEntries = m_native->nativeEntries();
+        Q_EMIT executionChanged(m_exec);
     }
 }
 

@@ -7,6 +7,7 @@
 // signals; nothing here touches a widget.
 
 #include "EngineSession.h"
+#include "NativeProgram.h"
 #include "RunTypes.h"
 
 #include <QElapsedTimer>
@@ -25,6 +26,10 @@ struct RunSettings {
     /// first free number. Empty traceDir: not recorded.
     QString traceDir;
     QString traceStem;
+    /// Run (not Debug) with native code from the LLVM JIT (NativeProgram);
+    /// the interpreter when off, when debugging, or when the JIT fails.
+    bool nativeCode = true;
+    int jitOptLevel = 0; ///< 0..3; 0 compiles fastest
 };
 
 class EngineWorker : public QObject {
@@ -35,6 +40,9 @@ public:
 
     /// Compiles `source` and starts a session. `debug`: honour breakpoints
     /// and stop at the first delivery (`stopAtStart`) or run until a hit.
+    /// A Run (`!debug`) with settings.nativeCode first JIT-compiles the
+    /// program here, on the engine thread; if that fails it says so once in
+    /// Output (a warning) and runs on the interpreter.
     void load(const QString& fileName, const QByteArray& source, aeroflow::studio::RunSettings settings,
               const QVector<aeroflow::studio::BreakpointSpec>& breakpoints, bool debug, bool stopAtStart);
     void setBreakpoints(const QVector<aeroflow::studio::BreakpointSpec>& breakpoints);
@@ -75,20 +83,31 @@ Q_SIGNALS:
     /// The recording ended: `path` is the trace; `error` is empty when it was
     /// written completely.
     void traceWritten(const QString& path, const QString& error);
+    /// How the run executes; sent at the start and again with the native
+    /// entry count as the run progresses and when it settles.
+    void executionChanged(const aeroflow::studio::ExecutionInfo& info);
 
 private:
     void runChunk();
     void flush();
     void afterCommand();
     void reportPaused();
+    /// Sends executionChanged when native code was entered since the last report.
+    void reportExecution();
     void beginRecording(const QString& fileName, const QByteArray& source, const RunSettings& settings);
     /// Finishes the recording and reports it (no-op when not recording).
     void endRecording();
     void systemLine(const QString& text);
     bool ready() const { return m_session != nullptr; }
+    /// Compiles native code for a Run when wanted; fills m_exec and returns
+    /// the Output line that says how the run executes (empty: none).
+    OutputLine prepareNative(const compiler::Program& program, const RunSettings& settings, bool debug);
 
     std::atomic<bool>* m_stop;
     std::atomic<bool>* m_pause;
+    /// Installed in m_session's RunOptions: declared first, destroyed last.
+    std::unique_ptr<NativeProgram> m_native;
+    ExecutionInfo m_exec;
     std::unique_ptr<EngineSession> m_session;
     bool m_debug = false;
     bool m_running = false;

@@ -11,6 +11,7 @@ RunController::RunController(QObject* parent)
     qRegisterMetaType<DeliveryInfo>();
     qRegisterMetaType<SessionSnapshot>();
     qRegisterMetaType<RunSettings>();
+    qRegisterMetaType<ExecutionInfo>();
     m_thread.setObjectName(QStringLiteral("aeroflow-engine"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -54,6 +55,10 @@ RunController::RunController(QObject* parent)
         m_lastTrace = path;
         Q_EMIT traceWritten(path, error);
     });
+    connect(m_worker, &EngineWorker::executionChanged, this, [this](const ExecutionInfo& info) {
+        m_execution = info;
+        Q_EMIT executionChanged(info);
+    });
     connect(m_worker, &EngineWorker::stopped, this, [this] {
         setState(State::Idle);
         Q_EMIT executionPointChanged(0);
@@ -80,6 +85,17 @@ QString RunController::stateName(State s)
     case State::Failed: return tr("Failed");
     }
     return {};
+}
+
+QString RunController::executionText(const ExecutionInfo& info)
+{
+    if (info.native)
+        return tr("Native code (JIT -O%1)").arg(info.optLevel);
+    if (info.debugging)
+        return tr("Interpreter (debugging)");
+    if (!info.fallbackReason.isEmpty())
+        return tr("Interpreter (JIT unavailable)");
+    return tr("Interpreter");
 }
 
 void RunController::setState(State s)

@@ -31,6 +31,10 @@ public:
     bool hasSession() const { return m_state != State::Idle && m_state != State::Compiling; }
     void setRunSettings(const RunSettings& settings) { m_settings = settings; }
     const RunSettings& runSettings() const { return m_settings; }
+    /// How the current (or last) run executes: native code or the interpreter.
+    const ExecutionInfo& execution() const { return m_execution; }
+    /// The status-bar text for execution(): "Native code (JIT -O0)", "Interpreter", ...
+    static QString executionText(const ExecutionInfo& info);
     /// The trace of the last recording that ended (empty: none yet).
     const QString& lastTracePath() const { return m_lastTrace; }
 
@@ -83,6 +87,8 @@ Q_SIGNALS:
     void executionPointChanged(int line);
     /// A run's recording ended (see EngineWorker::traceWritten).
     void traceWritten(const QString& path, const QString& error);
+    /// See EngineWorker::executionChanged.
+    void executionChanged(const aeroflow::studio::ExecutionInfo& info);
 
 private:
     void setState(State s);
@@ -98,6 +104,7 @@ private:
     quint64 m_delivered = 0, m_tick = 0;
     SessionSnapshot m_snapshot;
     RunSettings m_settings;
+    ExecutionInfo m_execution;
     QString m_lastTrace;
 };
 

@@ -82,6 +82,21 @@ struct SessionSnapshot {
     StatementPoint statement;
 };
 
+/// How a run executes (status bar, Output): native code from the JIT or the
+/// interpreter, and why.
+struct ExecutionInfo {
+    bool native = false;       ///< the run has native code installed
+    int optLevel = 0;          ///< JIT optimisation level (when native)
+    quint32 functions = 0;     ///< functions compiled (when native)
+    double compileMs = 0;      ///< JIT compile wall time (when native)
+    double waitMs = 0;         ///< waited for the start-up preload first (when native)
+    quint64 nativeEntries = 0; ///< times the engine entered native code so far
+    bool debugging = false;    ///< a Debug session: the interpreter by design
+    /// Non-empty: the JIT was wanted but is unavailable or failed (the run
+    /// went on with the interpreter).
+    QString fallbackReason;
+};
+
 /// A breakpoint as the engine side needs it.
 struct BreakpointSpec {
     int line = 0; ///< 1-based source line
@@ -93,3 +108,4 @@ struct BreakpointSpec {
 Q_DECLARE_METATYPE(aeroflow::studio::OutputLine)
 Q_DECLARE_METATYPE(aeroflow::studio::DeliveryInfo)
 Q_DECLARE_METATYPE(aeroflow::studio::SessionSnapshot)
+Q_DECLARE_METATYPE(aeroflow::studio::ExecutionInfo)
