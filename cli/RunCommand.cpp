@@ -4,6 +4,7 @@
 #include "RunCommand.h"
 
 #include "FileIo.h"
+#include "AutoJit.h"
 #include "NativeJit.h"
 
 #include "Compiler.h"
@@ -45,7 +46,17 @@ const char* const kRunHelp =
     "  --runtime das      the Deterministic Actor Scheduler (the only runtime so far)\n"
     "  --jit              run functions and handlers as native code compiled with\n"
     "                     LLVM (ORC JIT) before the run; output, trace and errors\n"
-    "                     are identical to the interpreter's\n"
+    "                     are identical to the interpreter's. Without --jit or\n"
+    "                     --no-jit a run starts on the interpreter and switches to\n"
+    "                     native code, compiled in the background, once it has\n"
+    "                     delivered --jit-after N messages (default 1000000): short\n"
+    "                     runs never load LLVM, long ones get native code\n"
+    "  --no-jit           the interpreter only (also --interpret)\n"
+    "  --jit-after N      deliveries before a run switches to native code (0: from\n"
+    "                     the start, like --jit)\n"
+    "  --jit-wait         stop at that delivery until the code is compiled, so the\n"
+    "                     switch happens exactly there (tests, benchmarks)\n"
+    "  -v, --verbose      say on stderr how the run executed\n"
     "  --jit-opt N        JIT optimisation level 0 (fastest compile) to 3 (default 2);\n"
     "                     implies --jit\n"
     "  --log-hash         print the message-log hash (every spawn, delivery with its\n"
@@ -96,8 +107,13 @@ struct DriveOptions {
     debugger::Recorder* recorder = nullptr; ///< `run --record`: told of every step
     bool logHash = false;                   ///< --log-hash: print the message-log hash at the end
     engine::LogHasher* hasher = nullptr;    ///< the observer computing it
-    bool jit = false;                       ///< --jit / --jit-opt
+    bool jit = false;                       ///< --jit / --jit-opt: native code from the start
+    bool noJit = false;                     ///< --no-jit: the interpreter only
     uint64_t jitOpt = 2;
+    uint64_t jitAfter = 1'000'000;          ///< otherwise: native code after this many deliveries
+    bool jitWait = false;                   ///< --jit-wait: switch exactly at jitAfter
+    bool verbose = false;                   ///< -v: say how the run executed (stderr)
+    AutoJit* autoJit = nullptr;
 };
 
 /// Parses one limit/snapshot option at args[i]; returns 1 when consumed, 0
@@ -116,6 +132,15 @@ int parseCommon(const char* command, const std::vector<std::string>& args, size_
         drive.logHash = true;
     } else if (a == "--jit") {
         drive.jit = true;
+    } else if (a == "--no-jit" || a == "--interpret") {
+        drive.noJit = true;
+    } else if (a == "--jit-after") {
+        if (!value(drive.jitAfter))
+            return usage(command, "--jit-after needs a number of deliveries"), -1;
+    } else if (a == "--jit-wait") {
+        drive.jitWait = true;
+    } else if (a == "-v" || a == "--verbose") {
+        drive.verbose = true;
     } else if (a == "--jit-opt") {
         if (!value(drive.jitOpt) || drive.jitOpt > 3)
             return usage(command, "--jit-opt needs a level from 0 to 3"), -1;
@@ -173,6 +198,8 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
             break;
         if (rec)
             rec->afterStep();
+        if (drive.autoJit)
+            drive.autoJit->afterStep(s);
     }
     std::cout.flush();
     int status = 0;
@@ -196,6 +223,8 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
     }
     const auto stats = s.finish();
     std::cout.flush();
+    if (drive.verbose && drive.autoJit)
+        std::cerr << "aeroflow " << command << ": " << drive.autoJit->report() << "\n";
     if (drive.hasher)
         std::cerr << drive.hasher->summary() << "\n";
     if (rec && !rec->finish(stats)) {
@@ -286,6 +315,18 @@ int runCommand(const std::vector<std::string>& args)
     }
     engine::installConsoleEffects(options);
     std::unique_ptr<NativeJit> native;
+    if (driveOptions.jit && driveOptions.noJit)
+        return usage("run", "--jit and --no-jit contradict each other");
+    std::unique_ptr<AutoJit> autoJit;
+    if (!driveOptions.jit && !driveOptions.noJit) {
+        if (driveOptions.jitAfter == 0)
+            driveOptions.jit = true;
+        else {
+            autoJit = std::make_unique<AutoJit>(result.program, int(driveOptions.jitOpt), driveOptions.jitAfter,
+                                                driveOptions.jitWait);
+            driveOptions.autoJit = autoJit.get();
+        }
+    }
     if (driveOptions.jit) {
         auto compiled = NativeJit::compile(*result.program, int(driveOptions.jitOpt));
         if (!compiled) {

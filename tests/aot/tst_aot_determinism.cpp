@@ -184,7 +184,7 @@ private Q_SLOTS:
         const QStringList options = optionsFor(path);
         // The interpreter's run (the reference) and the build, side by side.
         QProcess ref, builder;
-        start(ref, m_cli, QStringList{QStringLiteral("run"), path} + options);
+        start(ref, m_cli, QStringList{QStringLiteral("run"), path, QStringLiteral("--no-jit")} + options);
         const QString exe = m_dir.filePath(QFileInfo(path).completeBaseName() + QStringLiteral(".bin"));
         start(builder, m_cli, {QStringLiteral("build"), path, QStringLiteral("--target"), m_target, QStringLiteral("--out"), exe});
         const Result expected = finish(ref);
