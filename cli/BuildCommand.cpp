@@ -131,8 +131,10 @@ std::vector<std::string> linkCommand(const std::string& target, const std::strin
     if (target == "aarch64-linux")
         return {"aarch64-linux-gnu-g++", "-static", "-o", out, object, lib};
     if (target == "wasm32")
+        // An 8 MiB stack placed first, so that an overflow traps instead of
+        // overwriting data (runtime/wasm/README.md).
         return {"clang++-19", "--target=wasm32-wasi", "-fwasm-exceptions", "-Wl,-z,stack-size=8388608",
-                "-Wl,--initial-memory=33554432", "-o", out, object, lib};
+                "-Wl,--stack-first", "-o", out, object, lib};
     return {};
 }
 

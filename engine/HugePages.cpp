@@ -1,5 +1,17 @@
 #include "HugePages.h"
 
+#if defined(__wasi__)
+
+namespace aeroflow::engine {
+
+// WASI has neither exec nor glibc tunables, and the host runtime decides
+// how the module's linear memory is backed: nothing to do.
+void preferHugePages(char** /*argv*/) {}
+
+} // namespace aeroflow::engine
+
+#else
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -27,3 +39,5 @@ void preferHugePages(char** argv)
 }
 
 } // namespace aeroflow::engine
+
+#endif // __wasi__

@@ -11,7 +11,8 @@
 namespace aeroflow::engine {
 
 /// Call first thing in main(). Returns only when no re-exec happened (already
-/// set, opted out with AEROFLOW_NO_HUGEPAGES=1, or exec failed).
+/// set, opted out with AEROFLOW_NO_HUGEPAGES=1, or exec failed). A no-op in
+/// WASI builds (no exec there).
 void preferHugePages(char** argv);
 
 } // namespace aeroflow::engine

@@ -8,6 +8,7 @@
 
 #include "Compiler.h"
 #include "Console.h"
+#include "HugePages.h"
 #include "JitRuntime.h"
 #include "LogHash.h"
 #include "NativeCode.h"
@@ -71,6 +72,8 @@ bool layoutMatches()
 
 int main(int argc, char** argv)
 {
+    // Fewer page faults on big runs, as `aeroflow run` (engine/HugePages.h; speed only).
+    engine::preferHugePages(argv);
     const char* self = argc > 0 && argv[0] ? argv[0] : "aeroflow-program";
     engine::RunOptions options;
     bool logHash = false, interpret = false;
