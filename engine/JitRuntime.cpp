@@ -37,6 +37,16 @@ namespace {
 constexpr ptrdiff_t kMaxNativeStack = 512 * 1024;
 /// af_call_push: the callee already ran (on the interpreter) and returned.
 constexpr int32_t kCallDone = 6;
+/// Pure tier (codegen's PureLowering): frames a pure call may nest on the C
+/// stack below the native code that enters it, and the C stack they may use
+/// (whichever ends first; then the ordinary calls take over, exactly).
+constexpr uint32_t kMaxPureDepth = 10000;
+constexpr ptrdiff_t kMaxPureStack = 1024 * 1024;
+/// Pure tier: the memory headroom under which it is not used. A frame push
+/// grows the register file by at most 65,536 Values, each checked against the
+/// limit (vmops::pushFrame); with this much left no such check can fail, so
+/// skipping them is exact.
+constexpr int64_t kPureHeadroom = int64_t(65536 + 2) * int64_t(sizeof(Value));
 
 int32_t status(NativeStatus s) { return int32_t(s); }
 
@@ -352,6 +362,25 @@ struct JitRuntime {
         }
     }
 
+    /// Pure tier: a CALL whose pure run aborted for good (an error ahead, or
+    /// deeper than pure frames may go): the interpreter's frame push, then
+    /// the callee runs on the interpreter to its return. Continue, Suspended
+    /// or Error, like af_exec's CALL.
+    static int32_t callInterpreted(void* context, Fiber* fiber, Value* R, uint64_t bits, uint32_t pc)
+    {
+        Vm& vm = *static_cast<Vm*>(context);
+        try {
+            const size_t floor = push(vm, *fiber, R, Op::CALL, uint32_t(bits >> 16) & 0xffff, 0, 0,
+                                      uint32_t(bits >> 32), pc);
+            return interpretCallee(vm, *fiber, floor);
+        } catch (RuntimeError& e) {
+            return failAt(vm, *fiber, pc, e);
+        } catch (const std::exception& e) {
+            RuntimeError re{std::string("internal error: ") + e.what(), ErrorKind::Plain};
+            return failAt(vm, *fiber, pc, re);
+        }
+    }
+
     /// The callee of a direct call asked for the interpreter: run its frame
     /// (and whatever it calls) to its return. Continue, Suspended or Error.
     static int32_t finishFrame(void* context, Fiber* fiber)
@@ -376,6 +405,43 @@ struct JitRuntime {
     }
 
     static Value* frameRegs(Fiber* fiber) { return fiber->regs.data() + fiber->frames.back().base; }
+
+    /// Pure tier, before a pure call from the top frame (of `callerRegs`
+    /// registers): how many frames it may push (the interpreter's depth
+    /// limit, capped by kMaxPureDepth; 0 = do not try: native stack budget
+    /// used up, or the memory limit close). In out[0] how many registers the
+    /// file already has above the caller's frame, in out[1] the lowest stack
+    /// address pure frames may use.
+    static int32_t callRoom(void* context, Fiber* fiber, uint32_t callerRegs, int64_t* out)
+    {
+        Vm& vm = *static_cast<Vm*>(context);
+        if (stackTooDeep(vm))
+            return 0;
+        if (const HeapAccount* account = currentHeapAccount();
+            account && account->current < account->bytesByActor.size() &&
+            (account->limit < kPureHeadroom || account->bytesByActor[account->current] > account->limit - kPureHeadroom))
+            return 0;
+        const size_t depth = fiber->frames.size();
+        const uint32_t maxCallDepth = vm.m_sched.options().maxCallDepth;
+        if (depth >= maxCallDepth)
+            return 0;
+        out[0] = int64_t(fiber->regs.size()) - int64_t(fiber->frames.back().base) - int64_t(callerRegs);
+        char here;
+        const auto at = reinterpret_cast<uintptr_t>(&here);
+        out[1] = int64_t(at > uintptr_t(kMaxPureStack) ? at - uintptr_t(kMaxPureStack) : 0);
+        return int32_t(std::min<size_t>(maxCallDepth - depth, kMaxPureDepth));
+    }
+
+    /// Pure tier, after a pure call that needed `need` registers above the
+    /// caller's frame: grows the register file as the interpreter's pushes
+    /// would have. Returns the caller's (moved) registers.
+    static Value* pureGrow(Fiber* fiber, uint32_t callerRegs, int64_t need)
+    {
+        const size_t size = size_t(fiber->frames.back().base) + callerRegs + size_t(need);
+        if (size > fiber->regs.size())
+            fiber->regs.resize(size);
+        return frameRegs(fiber);
+    }
     static void release(Value* v) { *v = Value(); }
     static int32_t interpretAt(Fiber* fiber, uint32_t pc)
     {
@@ -419,6 +485,18 @@ int32_t af_call_push(void* vm, Fiber* fiber, Value* R, uint64_t bits, uint32_t p
 }
 int32_t af_finish_frame(void* vm, Fiber* fiber) { return JitRuntime::finishFrame(vm, fiber); }
 int32_t af_return(void* vm, Fiber* fiber, Value* R, uint64_t bits) { return JitRuntime::returnFrom(vm, fiber, R, bits); }
+int32_t af_call_room(void* vm, Fiber* fiber, uint32_t callerRegs, int64_t* out)
+{
+    return JitRuntime::callRoom(vm, fiber, callerRegs, out);
+}
+Value* af_pure_grow(Fiber* fiber, uint32_t callerRegs, int64_t need)
+{
+    return JitRuntime::pureGrow(fiber, callerRegs, need);
+}
+int32_t af_call_interpreted(void* vm, Fiber* fiber, Value* R, uint64_t bits, uint32_t pc)
+{
+    return JitRuntime::callInterpreted(vm, fiber, R, bits, pc);
+}
 }
 
 namespace aeroflow::engine {
@@ -433,6 +511,9 @@ std::vector<NativeSymbol> nativeRuntimeSymbols()
         {"af_call_push", reinterpret_cast<void*>(&af_call_push)},
         {"af_finish_frame", reinterpret_cast<void*>(&af_finish_frame)},
         {"af_return", reinterpret_cast<void*>(&af_return)},
+        {"af_call_room", reinterpret_cast<void*>(&af_call_room)},
+        {"af_pure_grow", reinterpret_cast<void*>(&af_pure_grow)},
+        {"af_call_interpreted", reinterpret_cast<void*>(&af_call_interpreted)},
     };
 }
 

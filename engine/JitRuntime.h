@@ -36,6 +36,9 @@ struct NativeLayout {
 ///   af_call_push(vm, fiber, R, instr, pc) -> status           CALL: push the frame only
 ///   af_finish_frame(vm, fiber) -> status                      run the top frame to its return
 ///   af_return(vm, fiber, R, instr) -> NativeStatus::Returned  RETURN / RETURNNIL
+///   af_call_room(vm, fiber, callerRegs, out[2]) -> frames     pure tier: may a pure call run?
+///   af_pure_grow(fiber, callerRegs, need) -> Value*           pure tier: register file as pushes grow it
+///   af_call_interpreted(vm, fiber, R, instr, pc) -> status    pure tier: CALL with the callee interpreted
 std::vector<NativeSymbol> nativeRuntimeSymbols();
 NativeLayout nativeLayout();
 

@@ -9,10 +9,13 @@
 // than n + 1 are left it hands the frame to the interpreter at its first pc,
 // which runs out of fuel at exactly the instruction the interpreter alone
 // would have. Blocks end after calls, so a callee sees the interpreter's fuel.
+// A CALL of a function with a pure-tier version (PureLowering.h) first tries
+// that version, which needs no frame, register file or helper.
 
 #include "FunctionLowering.h"
 
 #include "Program.h"
+#include "PureLowering.h"
 
 #include <llvm/IR/BasicBlock.h>
 #include <llvm/IR/Function.h>
@@ -136,6 +139,8 @@ private:
     void findBlocks();
     void emitBlockEntry(uint32_t pc);
     void emitDirectCall(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* cont);
+    void emitPureCall(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* slow, llvm::BasicBlock* cont);
+    bool isPure(uint32_t function) const { return m_rt.pure && m_rt.pure->pure[function]; }
     void emitInstr(uint32_t pc);
     bool emitFast(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* slow, llvm::BasicBlock* next);
     llvm::BasicBlock* blockAfter(uint32_t pc);
@@ -152,6 +157,7 @@ private:
     llvm::Value* m_vm = nullptr;
     llvm::Value* m_fiber = nullptr;
     llvm::Value* m_rSlot = nullptr;
+    llvm::Value* m_pureState = nullptr; ///< PureState of pure calls (register need, af_call_room's answers)
     std::vector<llvm::BasicBlock*> m_blocks; ///< per pc: the block starting there, or null
     std::vector<uint32_t> m_blockLen;        ///< per block start: its instruction count
     std::vector<uint32_t> m_resumePoints;
@@ -256,6 +262,8 @@ llvm::Function* Lowering::run(uint32_t index, std::string& error)
     m_b.SetInsertPoint(entry);
     m_rSlot = m_b.CreateAlloca(ptr(), nullptr, "Rslot");
     m_b.CreateStore(m_b.CreateCall(m_rt.frameRegs, {m_fiber}), m_rSlot);
+    if (std::any_of(code.begin(), code.end(), [&](const auto& in) { return in.op == Op::CALL && isPure(in.bc()); }))
+        m_pureState = m_b.CreateAlloca(pureStateType(m_ctx), nullptr, "purestate");
     findBlocks();
     llvm::BasicBlock* other = newBlock("otherpc");
     auto* sw = m_b.CreateSwitch(entryPc, other, unsigned(m_resumePoints.size()));
@@ -380,6 +388,11 @@ void Lowering::emitInstr(uint32_t pc)
 /// native code is called directly (no lookup, no dispatch).
 void Lowering::emitDirectCall(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* cont)
 {
+    if (isPure(in.bc())) {
+        llvm::BasicBlock* slow = newBlock("pure.abort");
+        emitPureCall(in, pc, slow, cont);
+        m_b.SetInsertPoint(slow);
+    }
     llvm::Value* st = m_b.CreateCall(m_rt.callPush, {m_vm, m_fiber, regs(), c64(packInstr(in)), c32(pc)}, "push");
     llvm::BasicBlock* native = newBlock("callnative");
     llvm::BasicBlock* reload = newBlock("reload");
@@ -404,6 +417,68 @@ void Lowering::emitDirectCall(const compiler::Instr& in, uint32_t pc, llvm::Basi
 
     m_b.SetInsertPoint(reload);
     m_b.CreateStore(m_b.CreateCall(m_rt.frameRegs, {m_fiber}), m_rSlot);
+    m_b.CreateBr(cont);
+}
+
+/// CALL of a pure-tier function (PureLowering.h): af_pure_N on the
+/// arguments' tags and payloads with this block's fuel; on success the
+/// result goes to R[A] and the fuel left to the fiber. An abort (or an
+/// argument that is not a scalar, or no room for a frame) leaves everything
+/// untouched and runs the CALL again: kPureAbort by `slow`, the ordinary
+/// CALL; kPureAbortInterpret with the callee on the interpreter.
+void Lowering::emitPureCall(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* slow, llvm::BasicBlock* cont)
+{
+    const compiler::Function& callee = m_program.functions[in.bc()];
+    llvm::Type* stateTy = pureStateType(m_ctx);
+    llvm::Value* spare = m_b.CreateStructGEP(stateTy, m_pureState, 1); // af_call_room writes fields 1 and 2
+    llvm::Value* room = m_b.CreateCall(m_rt.callRoom, {m_vm, m_fiber, c32(m_fn.numRegs), spare}, "room");
+    llvm::BasicBlock* args = newBlock("pure.args");
+    m_b.CreateCondBr(m_b.CreateICmpSGT(room, c32(0)), args, slow);
+    m_b.SetInsertPoint(args);
+    // The fuel as the callee would find it (this block has charged its own).
+    llvm::Value* fuelPtr = m_b.CreateConstInBoundsGEP1_64(i8(), m_fiber, m_layout.fiberFuelOffset);
+    llvm::Value* fuel = m_b.CreateLoad(i64(), fuelPtr, "fuel");
+    std::vector<llvm::Value*> tags, payloads;
+    llvm::Value* scalar = m_b.getTrue();
+    for (uint32_t i = 0; i < callee.arity; ++i) {
+        tags.push_back(tagOf(in.a + i));
+        scalar = m_b.CreateAnd(scalar, m_b.CreateICmpULT(tags.back(), c8(m_layout.tagFirstObject)));
+        payloads.push_back(payloadOf(in.a + i));
+    }
+    llvm::BasicBlock* call = newBlock("pure.call");
+    m_b.CreateCondBr(scalar, call, slow);
+    m_b.SetInsertPoint(call);
+    llvm::Value* stateNeed = m_b.CreateStructGEP(stateTy, m_pureState, 0);
+    m_b.CreateStore(c64(std::max(callee.numRegs, callee.arity) + 1u), stateNeed); // the callee's own frame
+    llvm::Value* r = emitPureCallSite(m_b, m_module, m_program, in.bc(), m_layout, m_pureState, fuel,
+                                      m_b.CreateSub(room, c32(1)), c32(0), tags, payloads);
+    llvm::Value* tag = m_b.CreateExtractValue(r, 0);
+    llvm::Value* payload = m_b.CreateExtractValue(r, 1);
+    llvm::BasicBlock* done = newBlock("pure.done");
+    llvm::BasicBlock* interp = newBlock("pure.interpret");
+    auto* sw = m_b.CreateSwitch(tag, done, 2);
+    sw->addCase(c8(kPureAbort), slow);
+    sw->addCase(c8(kPureAbortInterpret), interp);
+    m_b.SetInsertPoint(interp);
+    llvm::BasicBlock* reload = newBlock("pure.reload");
+    returnUnless(m_b.CreateCall(m_rt.callInterpreted, {m_vm, m_fiber, regs(), c64(packInstr(in)), c32(pc)}),
+                 kContinue, reload);
+    m_b.SetInsertPoint(reload);
+    m_b.CreateStore(m_b.CreateCall(m_rt.frameRegs, {m_fiber}), m_rSlot);
+    m_b.CreateBr(cont);
+    m_b.SetInsertPoint(done);
+    // The interpreter would have grown the register file for the frames the
+    // pure call did not push: the same size, so snapshots match.
+    llvm::Value* need = m_b.CreateLoad(i64(), stateNeed, "need");
+    llvm::BasicBlock* grow = newBlock("pure.grow");
+    llvm::BasicBlock* store = newBlock("pure.store");
+    m_b.CreateCondBr(m_b.CreateICmpSGT(need, m_b.CreateLoad(i64(), spare, "spare")), grow, store);
+    m_b.SetInsertPoint(grow);
+    m_b.CreateStore(m_b.CreateCall(m_rt.pureGrow, {m_fiber, c32(m_fn.numRegs), need}), m_rSlot);
+    m_b.CreateBr(store);
+    m_b.SetInsertPoint(store);
+    storeScalar(in.a, tag, payload);
+    m_b.CreateStore(m_b.CreateExtractValue(r, 2), fuelPtr);
     m_b.CreateBr(cont);
 }
 
@@ -561,6 +636,10 @@ RuntimeDecls declareRuntime(llvm::Module& module)
     d.callPush = declare("af_call_push", llvm::FunctionType::get(i32, {ptr, ptr, ptr, i64, i32}, false));
     d.finishFrame = declare("af_finish_frame", llvm::FunctionType::get(i32, {ptr, ptr}, false));
     d.ret = declare("af_return", llvm::FunctionType::get(i32, {ptr, ptr, ptr, i64}, false));
+    d.callRoom = declare("af_call_room", llvm::FunctionType::get(i32, {ptr, ptr, i32, ptr}, false));
+    d.pureGrow = declare("af_pure_grow", llvm::FunctionType::get(ptr, {ptr, i32, i64}, false));
+    d.callInterpreted = declare("af_call_interpreted", llvm::FunctionType::get(i32, {ptr, ptr, ptr, i64, i32}, false));
+    d.pure = std::make_shared<PureSet>();
     return d;
 }
 
@@ -581,8 +660,18 @@ llvm::Function* nativeFunction(llvm::Module& module, uint32_t index)
 llvm::Function* lowerFunction(llvm::Module& module, const RuntimeDecls& runtime, const compiler::Program& program,
                               uint32_t index, const ValueLayout& layout, CompileStats& stats, std::string& error)
 {
+    if (runtime.pure && runtime.pure->program != &program) {
+        runtime.pure->program = &program;
+        runtime.pure->pure = findPureFunctions(program);
+    }
     Lowering lowering(module, runtime, program, index, layout, stats);
-    return lowering.run(index, error);
+    llvm::Function* f = lowering.run(index, error);
+    if (f && runtime.pure && runtime.pure->pure[index]) {
+        if (!lowerPure(module, program, index, layout, error))
+            return nullptr;
+        ++stats.pureFunctions;
+    }
+    return f;
 }
 
 } // namespace aeroflow::codegen

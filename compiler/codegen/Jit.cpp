@@ -58,8 +58,9 @@ std::expected<std::unique_ptr<Jit>, std::string> Jit::compile(const compiler::Pr
 {
     if (options.layout.valueSize != 16 || options.layout.fiberFuelOffset != 0)
         return std::unexpected(std::string("the engine's value layout is not the one this JIT generates code for"));
-    static const char* const kNeeded[] = {"af_exec",      "af_frame_regs",   "af_release", "af_interpret_at",
-                                          "af_call_push", "af_finish_frame", "af_return"};
+    static const char* const kNeeded[] = {"af_exec",      "af_frame_regs",   "af_release",   "af_interpret_at",
+                                          "af_call_push", "af_finish_frame", "af_return",    "af_call_room",
+                                          "af_pure_grow", "af_call_interpreted"};
     for (const char* name : kNeeded) {
         bool found = false;
         for (const auto& s : options.runtime)

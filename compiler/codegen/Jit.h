@@ -55,6 +55,7 @@ struct CompileStats {
     uint32_t functions = 0;          ///< functions given native code
     uint32_t instructions = 0;       ///< bytecode instructions lowered
     uint32_t inlinedInstructions = 0;///< of those, with an inline fast path
+    uint32_t pureFunctions = 0;      ///< functions that also got a pure-tier version (af_pure_N)
     double lowerMs = 0;              ///< bytecode -> LLVM IR
     double optimizeMs = 0;           ///< IR passes
     double codegenMs = 0;            ///< instruction selection, linking, lookups

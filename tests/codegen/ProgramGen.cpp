@@ -224,11 +224,177 @@ std::string Gen::program()
     return m_out;
 }
 
+/// generatePureProgram: the same random stream, another grammar.
+class PureGen {
+public:
+    explicit PureGen(uint64_t seed) : m_state(seed * 0xD1B54A32D192ED03ull + 0x7654321) {}
+
+    std::string program()
+    {
+        const int functions = 2 + below(4);
+        for (int i = 0; i < functions; ++i)
+            function(i, functions);
+        const int actors = 2 + below(2);
+        for (int k = 0; k < actors; ++k) {
+            line("actor P" + std::to_string(k) + " {");
+            line("    on Go(n, a, b) { print(\"P" + std::to_string(k) + "\", q" + std::to_string(below(functions)) +
+                 "(n, a, b)) }");
+            line("}");
+        }
+        for (int k = 0; k < actors; ++k)
+            line("let p" + std::to_string(k) + " = spawn(P" + std::to_string(k) + ")");
+        for (int m = 0; m < 10; ++m) {
+            std::string n = std::to_string(below(14));
+            if (chance(10))
+                n = std::to_string(1990 + below(30)); // around the default depth limit
+            line("send(p" + std::to_string(below(actors)) + ", Go(" + n + ", " + argument() + ", " + argument() + "))");
+        }
+        return m_out;
+    }
+
+private:
+    uint64_t next()
+    {
+        uint64_t z = (m_state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    int below(int n) { return int(next() % uint64_t(n)); }
+    bool chance(int percent) { return below(100) < percent; }
+    void line(const std::string& s) { m_out += std::string(size_t(m_indent) * 4, ' ') + s + "\n"; }
+
+    std::string argument()
+    {
+        const int r = below(100);
+        if (r < 55)
+            return std::to_string(below(41) - 20);
+        if (r < 80)
+            return std::to_string(below(9) - 4) + "." + std::to_string(below(100));
+        static const char* const odd[] = {"true", "false", "nil", "\"s\"", "[1]", "9223372036854775807", "-0.0"};
+        return odd[below(7)];
+    }
+    std::string literal()
+    {
+        const int r = below(100);
+        if (r < 5)
+            return chance(50) ? "4611686018427387904" : "9223372036854775807";
+        if (r < 25)
+            return std::to_string(below(7)) + ".5";
+        return std::to_string(below(21) - 10);
+    }
+    std::string var() { return m_vars[size_t(below(int(m_vars.size())))]; }
+    std::string expr(int depth)
+    {
+        if (depth <= 0 || chance(35))
+            return chance(60) ? var() : literal();
+        static const char* const ops[] = {"+", "-", "*", "/", "%", "+", "-", "*"};
+        const char* op = ops[below(8)];
+        std::string rhs = expr(depth - 1);
+        if ((op[0] == '/' || op[0] == '%') && chance(70))
+            rhs = "(" + rhs + " % 5 + 7)";
+        if (chance(5))
+            return "-(" + expr(depth - 1) + ")";
+        return "(" + expr(depth - 1) + " " + op + " " + rhs + ")";
+    }
+    std::string condition()
+    {
+        static const char* const cmp[] = {"<", "<=", ">", ">=", "==", "!="};
+        std::string c = expr(1) + " " + cmp[below(6)] + " " + expr(1);
+        return chance(10) ? "not (" + c + ")" : c;
+    }
+    void statements(int count, int depth)
+    {
+        for (int i = 0; i < count; ++i)
+            statement(depth);
+    }
+    void statement(int depth)
+    {
+        switch (below(depth > 0 ? 8 : 4)) {
+        case 0:
+        case 1: line((chance(50) ? "x = " : "y = ") + expr(2)); break;
+        case 2:
+            if (m_function > 0) // an earlier function, shallow
+                line("x = q" + std::to_string(below(m_function)) + "(n % 4, " + expr(1) + ", " + expr(1) + ")");
+            else
+                line("y = y + n");
+            break;
+        case 3: line("t = " + condition()); break;
+        case 4:
+        case 5:
+            line("if " + (chance(20) ? std::string("t") : condition()) + " {");
+            ++m_indent;
+            statements(1 + below(2), depth - 1);
+            --m_indent;
+            line("} else {");
+            ++m_indent;
+            statements(1, depth - 1);
+            --m_indent;
+            line("}");
+            break;
+        case 6: {
+            const std::string i = "i" + std::to_string(m_loopVars++);
+            line("mut " + i + " = 0");
+            line("while " + i + " < " + std::to_string(1 + below(10)) + " {");
+            ++m_indent;
+            m_vars.push_back(i);
+            statements(1 + below(2), depth - 1);
+            m_vars.pop_back();
+            line(i + " += 1");
+            --m_indent;
+            line("}");
+            break;
+        }
+        default: {
+            const std::string j = "j" + std::to_string(m_loopVars++);
+            line("for " + j + " in " + std::to_string(below(3)) + ".." + std::to_string(2 + below(10)) + " {");
+            ++m_indent;
+            m_vars.push_back(j);
+            statements(1 + below(2), depth - 1);
+            m_vars.pop_back();
+            --m_indent;
+            line("}");
+            break;
+        }
+        }
+    }
+    void function(int index, int count)
+    {
+        (void)count;
+        line("fn q" + std::to_string(index) + "(n: int, a, b) {");
+        ++m_indent;
+        m_vars = {"a", "b", "x", "y", "n"};
+        line("mut x = a");
+        line("mut y = b");
+        line("mut t = false");
+        statements(2 + below(4), 2);
+        // Self-recursion, one call per level: depth n.
+        line("if n > 0 { y = q" + std::to_string(index) + "(n - 1, " + expr(1) + ", y) }");
+        static const char* const results[] = {"x + y", "x", "y", "x < y", "t", "x * 2 - y"};
+        line("return " + std::string(results[below(6)]));
+        --m_indent;
+        line("}");
+        m_function = index + 1;
+    }
+
+    uint64_t m_state;
+    std::string m_out;
+    int m_indent = 0;
+    int m_loopVars = 0;
+    int m_function = 0;
+    std::vector<std::string> m_vars;
+};
+
 } // namespace
 
 std::string generateProgram(uint64_t seed)
 {
     return Gen(seed).program();
+}
+
+std::string generatePureProgram(uint64_t seed)
+{
+    return PureGen(seed).program();
 }
 
 } // namespace aeroflow::testing

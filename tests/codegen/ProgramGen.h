@@ -15,4 +15,10 @@ namespace aeroflow::testing {
 /// The source text of program number `seed`.
 std::string generateProgram(uint64_t seed);
 
+/// Program number `seed` aimed at the JIT's pure tier: scalar functions
+/// (ints, floats, bools; untyped parameters) with loops, self-recursion and
+/// calls of each other, called from actor handlers with ints, floats and now
+/// and then a bool, nil, string or list, at depths from 0 to past the limit.
+std::string generatePureProgram(uint64_t seed);
+
 } // namespace aeroflow::testing
