@@ -7,7 +7,9 @@
 
 #include "BuildCommand.h"
 
+#include "FileIo.h"
 #include "NativeJit.h"
+#include "RunCommand.h"
 
 #include "Aot.h"
 #include "Compiler.h"
@@ -198,25 +200,14 @@ int buildCommand(const std::vector<std::string>& args)
         out = p.string();
     }
 
-    std::ifstream in(file, std::ios::binary);
-    std::error_code ec;
-    if (!in || std::filesystem::is_directory(file, ec)) {
+    const auto text = readWholeFile(file);
+    if (!text) {
         std::cerr << "aeroflow build: cannot read '" << file << "'\n";
         return 1;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
-    auto result = compiler::compile(file, text, {true, false});
-    std::cerr << result.formatDiagnostics();
-    if (!result.ok() || !result.program)
+    const auto program = compileChecked("build", file, *text);
+    if (!program)
         return 1;
-    const auto problems = compiler::verifyProgram(*result.program);
-    if (!problems.empty()) {
-        for (const auto& p : problems)
-            std::cerr << "aeroflow build: invalid bytecode: " << p << "\n";
-        return 1;
-    }
 
     const std::filesystem::path runtime = runtimeDir(target);
     if (!objectOnly && runtime.empty()) {
@@ -227,7 +218,7 @@ int buildCommand(const std::vector<std::string>& args)
         return 1;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    auto object = NativeJit::emitObject(*result.program, target, opt, file, text);
+    auto object = NativeJit::emitObject(*program, target, opt, file, *text);
     if (!object) {
         std::cerr << "aeroflow build: " << object.error() << "\n";
         return 1;
@@ -235,6 +226,7 @@ int buildCommand(const std::vector<std::string>& args)
     const double compileMs = msSince(t0);
 
     // Object and linked output go to temporary names beside OUT, renamed at the end.
+    std::error_code ec;
     const std::string tmpObject = out + ".tmp-" + std::to_string(::getpid()) + ".o";
     const std::string tmpOut = out + ".tmp-" + std::to_string(::getpid());
     {

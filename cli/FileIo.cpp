@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace aeroflow::cli {
 
@@ -30,6 +31,19 @@ bool writeAtomically(const std::string& path, const std::function<bool(std::ostr
         return false;
     }
     return true;
+}
+
+std::optional<std::string> readWholeFile(const std::string& file)
+{
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+        return std::nullopt;
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
 }
 
 } // namespace aeroflow::cli

@@ -234,20 +234,24 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
     return status ? status : stats.exitCode;
 }
 
-std::optional<std::string> readWholeFile(const std::string& file)
-{
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec))
-        return std::nullopt;
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 } // namespace
+
+std::shared_ptr<const compiler::Program> compileChecked(const char* command, const std::string& name,
+                                                       const std::string& text)
+{
+    auto result = compiler::compile(name, text, {true, false});
+    std::cerr << result.formatDiagnostics();
+    if (!result.ok() || !result.program)
+        return nullptr;
+    const auto problems = compiler::verifyProgram(*result.program);
+    if (!problems.empty()) {
+        for (const auto& p : problems)
+            std::cerr << "aeroflow " << command << ": invalid bytecode: " << p << "\n";
+        return nullptr;
+    }
+    return result.program;
+}
 
 int runCommand(const std::vector<std::string>& args)
 {
@@ -303,16 +307,9 @@ int runCommand(const std::vector<std::string>& args)
         }
         text = std::move(*content);
     }
-    auto result = compiler::compile(file == "-" ? "<stdin>" : file, text, {true, false});
-    std::cerr << result.formatDiagnostics();
-    if (!result.ok() || !result.program)
+    const auto program = compileChecked("run", file == "-" ? "<stdin>" : file, text);
+    if (!program)
         return 1;
-    const auto problems = compiler::verifyProgram(*result.program);
-    if (!problems.empty()) {
-        for (const auto& p : problems)
-            std::cerr << "aeroflow run: invalid bytecode: " << p << "\n";
-        return 1;
-    }
     engine::installConsoleEffects(options);
     std::unique_ptr<NativeJit> native;
     if (driveOptions.jit && driveOptions.noJit)
@@ -322,13 +319,13 @@ int runCommand(const std::vector<std::string>& args)
         if (driveOptions.jitAfter == 0)
             driveOptions.jit = true;
         else {
-            autoJit = std::make_unique<AutoJit>(result.program, int(driveOptions.jitOpt), driveOptions.jitAfter,
+            autoJit = std::make_unique<AutoJit>(program, int(driveOptions.jitOpt), driveOptions.jitAfter,
                                                 driveOptions.jitWait);
             driveOptions.autoJit = autoJit.get();
         }
     }
     if (driveOptions.jit) {
-        auto compiled = NativeJit::compile(*result.program, int(driveOptions.jitOpt));
+        auto compiled = NativeJit::compile(*program, int(driveOptions.jitOpt));
         if (!compiled) {
             std::cerr << "aeroflow run: JIT: " << compiled.error() << "\n";
             return 1;
@@ -339,7 +336,7 @@ int runCommand(const std::vector<std::string>& args)
     std::unique_ptr<debugger::Recorder> recorder;
     if (!tracePath.empty()) {
         std::string error;
-        recorder = openRecorder(tracePath, result.program, text, options, error);
+        recorder = openRecorder(tracePath, program, text, options, error);
         if (!recorder) {
             std::cerr << "aeroflow run: " << error << "\n";
             return 1;
@@ -353,7 +350,7 @@ int runCommand(const std::vector<std::string>& args)
         options.observer = hasher.get();
         driveOptions.hasher = hasher.get();
     }
-    engine::Scheduler scheduler(result.program, std::move(options), engine::consoleOutput());
+    engine::Scheduler scheduler(program, std::move(options), engine::consoleOutput());
     return drive("run", scheduler, driveOptions, text);
 }
 

@@ -1,10 +1,20 @@
 #pragma once
 // `aeroflow run FILE [--seed N] [--max-messages N] [--fuel N]`.
 
+#include <memory>
 #include <string>
 #include <vector>
 
+namespace aeroflow::compiler {
+struct Program;
+}
+
 namespace aeroflow::cli {
+
+/// Compiles `text` (named `name` in diagnostics) and verifies its bytecode,
+/// printing diagnostics to stderr; null when it does not compile (run, build).
+std::shared_ptr<const compiler::Program> compileChecked(const char* command, const std::string& name,
+                                                       const std::string& text);
 
 extern const char* const kRunSynopsis;
 extern const char* const kRunHelp;
