@@ -23,5 +23,9 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Refresh the desktop and MIME databases after install/remove.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "shared-mime-info, desktop-file-utils")
+# `aeroflow build` links with the target's C++ driver and runs its programs with
+# these (lib/aeroflow/runtime/TARGET/ carries the runtime libraries).
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS
+  "g++, g++-aarch64-linux-gnu, qemu-user, clang-19, lld-19, wasi-libc, libc++-19-dev-wasm32, libc++abi-19-dev-wasm32, libclang-rt-19-dev-wasm32, nodejs")
 set(CPACK_GENERATOR "DEB")
 include(CPack)
