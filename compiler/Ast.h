@@ -306,7 +306,7 @@ struct ReturnStmt : Stmt { Expr* value = nullptr; };
 
 struct RenderStmt : Stmt { Expr* value = nullptr; }; ///< RenderBlockExpr or any expression
 
-enum class Effect : uint8_t { Env = 1, Io = 2, Http = 4 };
+enum class Effect : uint8_t { Env = 1, Io = 2, Http = 4, Clock = 8 };
 using EffectSet = uint8_t;
 
 struct Param {

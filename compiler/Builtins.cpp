@@ -28,6 +28,7 @@ static_assert(std::size(kMethods) == size_t(MethodId::Count));
 
 constexpr std::string_view kModules[] = {
     "math", "string", "list", "json", "http", "crypto", "ai", "ai.tensor", "ai.model", "ui.core", "net.http",
+    "net.ws", "fs",
 };
 
 constexpr std::string_view kUiElements[] = {
@@ -39,11 +40,10 @@ struct Advice {
     const char* text;
 };
 constexpr Advice kNondeterministic[] = {
-    {"now", "reads the wall clock, which would make runs differ; use `time` (logical time)"},
-    {"clock", "reads the wall clock, which would make runs differ; use `time` (logical time)"},
-    {"wall_time", "reads the wall clock, which would make runs differ; use `time` (logical time)"},
-    {"time_now", "reads the wall clock, which would make runs differ; use `time` (logical time)"},
-    {"sleep", "waits on the wall clock; use `after(ticks, actor, message)` for a logical timer"},
+    {"clock", "reads the wall clock; use `time` (logical time), or `now()` in code that declares `uses clock` (the reading is recorded, so replays match)"},
+    {"wall_time", "reads the wall clock; use `time` (logical time), or `now()` in code that declares `uses clock` (the reading is recorded, so replays match)"},
+    {"time_now", "reads the wall clock; use `time` (logical time), or `now()` in code that declares `uses clock` (the reading is recorded, so replays match)"},
+    {"sleep", "waits on the wall clock; use `after(ticks, actor, message)` for a logical timer or `after_ms(ms, actor, message)` for a real-time one"},
     {"rand", "is unseeded randomness; use `random()`, the engine's seeded per-actor stream"},
     {"srand", "seeds randomness from outside the run; the seed is given with `aeroflow run --seed N`"},
     {"system_random", "is unseeded randomness; use `random()`, the engine's seeded per-actor stream"},

@@ -18,6 +18,7 @@ enum class BuiltinEffect : uint8_t {
     Env,    ///< reads the environment: needs `uses env`
     Io,     ///< reads files/stdin: needs `uses io`
     Http,   ///< network: needs `uses http`
+    Clock,  ///< wall clock and real-time timers: needs `uses clock`
 };
 
 /// Result type of a builtin, coarse on purpose (the checker refines a few).
@@ -51,7 +52,12 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(Relu, "relu", 1, 1, None, Tensor)                                         \
     X(Softmax, "softmax", 1, 1, None, Tensor)                                   \
     X(Transpose, "transpose", 1, 1, None, Tensor)                               \
-    X(Shape, "shape", 1, 1, None, List)
+    X(Shape, "shape", 1, 1, None, List)                                         \
+    X(Respond, "respond", 3, 4, Output, Nil)                                    \
+    X(Now, "now", 0, 0, Clock, Int)                                             \
+    X(Every, "every", 3, 3, Clock, Int)                                         \
+    X(AfterMs, "after_ms", 3, 3, Clock, Int)                                    \
+    X(CancelTimer, "cancel_timer", 1, 1, Clock, Bool)
 
 // Module members: reachable as `module.name` after `import module`, or by bare
 // name after `from module name`. Names may repeat across modules.
@@ -87,8 +93,8 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(ListContains, "list", "contains", 2, 2, None, Bool)                       \
     X(JsonEncode, "json", "encode", 1, 1, None, String)                         \
     X(JsonDecode, "json", "decode", 1, 1, None, Result)                         \
-    X(HttpGet, "http", "get", 1, 1, Http, Result)                               \
-    X(HttpPost, "http", "post", 2, 2, Http, Result)                             \
+    X(HttpGet, "http", "get", 1, 2, Http, Any)                                  \
+    X(HttpPost, "http", "post", 2, 3, Http, Any)                                \
     X(HttpCore, "http", "core", 0, -2, None, Any)                               \
     X(CryptoSha256, "crypto", "sha256", 1, 1, None, String)                     \
     X(CryptoJwt, "crypto", "jwt", 0, -2, None, Any)                             \
@@ -99,8 +105,14 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(TensorSum, "ai.tensor", "sum", 1, 1, None, Any)                           \
     X(TensorShape, "ai.tensor", "shape", 1, 1, None, List)                      \
     X(UiView, "ui.core", "view", 0, -2, None, Any)                              \
-    X(NetHttpGet, "net.http", "get", 1, 1, Http, Result)                        \
-    X(NetHttpServe, "net.http", "serve", 2, 2, Http, Nil)
+    X(NetHttpGet, "net.http", "get", 1, 2, Http, Any)                           \
+    X(NetHttpPost, "net.http", "post", 2, 3, Http, Any)                         \
+    X(NetHttpServe, "net.http", "serve", 2, 2, Http, String)                    \
+    X(NetWsServe, "net.ws", "serve", 2, 2, Http, String)                        \
+    X(WsSend, "net.ws", "send", 2, 2, Output, Nil)                              \
+    X(WsClose, "net.ws", "close", 1, 1, Output, Nil)                            \
+    X(FsRead, "fs", "read", 1, 1, Io, Result)                                   \
+    X(FsWrite, "fs", "write", 2, 2, Io, Result)
 
 // Methods on values: `x.name(args)`; receiver type tag, then arity excluding
 // the receiver. `mutates` marks methods that change the receiver in place

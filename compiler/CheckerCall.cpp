@@ -36,6 +36,8 @@ std::string effectList(EffectSet s)
         out += out.empty() ? "io" : ", io";
     if (s & EffectSet(Effect::Http))
         out += out.empty() ? "http" : ", http";
+    if (s & EffectSet(Effect::Clock))
+        out += out.empty() ? "clock" : ", clock";
     return out;
 }
 

@@ -22,6 +22,7 @@ const char* effectKeyword(BuiltinEffect e)
     case BuiltinEffect::Env: return "env";
     case BuiltinEffect::Io: return "io";
     case BuiltinEffect::Http: return "http";
+    case BuiltinEffect::Clock: return "clock";
     default: return "";
     }
 }
@@ -32,6 +33,7 @@ EffectSet effectBit(BuiltinEffect e)
     case BuiltinEffect::Env: return EffectSet(Effect::Env);
     case BuiltinEffect::Io: return EffectSet(Effect::Io);
     case BuiltinEffect::Http: return EffectSet(Effect::Http);
+    case BuiltinEffect::Clock: return EffectSet(Effect::Clock);
     default: return 0;
     }
 }

@@ -364,14 +364,14 @@ void Parser::parseParams(std::vector<Param>& out)
     expect(Tok::RParen, "to close the parameter list");
 }
 
-// uses := 'uses' EFFECT {',' EFFECT}     EFFECT := env | io | http
+// uses := 'uses' EFFECT {',' EFFECT}     EFFECT := env | io | http | clock
 EffectSet Parser::parseUses(SourceRange& range)
 {
     EffectSet set = 0;
     range = advance().range;
     do {
         if (!at(Tok::Ident)) {
-            errorExpected("an effect name after 'uses' (env, io or http)");
+            errorExpected("an effect name after 'uses' (env, io, http or clock)");
             return set;
         }
         const Token& e = advance();
@@ -382,8 +382,10 @@ EffectSet Parser::parseUses(SourceRange& range)
             set |= EffectSet(Effect::Io);
         else if (name == "http" || name == "net")
             set |= EffectSet(Effect::Http);
+        else if (name == "clock")
+            set |= EffectSet(Effect::Clock);
         else
-            report(e.range, "unknown effect '" + std::string(name) + "' (expected env, io or http)");
+            report(e.range, "unknown effect '" + std::string(name) + "' (expected env, io, http or clock)");
         range = cover(range, e.range);
     } while (accept(Tok::Comma));
     return set;

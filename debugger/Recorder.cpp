@@ -78,6 +78,7 @@ std::expected<std::unique_ptr<Recorder>, std::string> Recorder::create(
         {meta::kSourceName, program->sourceName},
         {meta::kStartTime, o.startTime.empty() ? utcNow() : o.startTime},
         {meta::kMaxMessages, std::to_string(runOptions.maxMessages)},
+        {meta::kServingLiftsLimit, runOptions.servingLiftsMessageLimit ? "1" : "0"},
         {meta::kFuel, std::to_string(runOptions.fuel)},
         {meta::kMaxCallDepth, std::to_string(runOptions.maxCallDepth)},
         {meta::kMemoryLimit, std::to_string(runOptions.memoryLimit)},
@@ -200,7 +201,16 @@ void Recorder::onEffect(uint64_t seq, std::string_view kind, std::string_view va
 {
     if (kind == "ui_event" || kind == "ui_input")
         m_uiEventAt = seq;
-    m_batch->effects.push_back(EffectRow{seq, std::string(kind), std::string(value)});
+    // Inputs from the world are bytes (engine::encodeInput).
+    const bool blob = engine::inputKindFromName(kind).has_value();
+    m_batch->effects.push_back(EffectRow{seq, std::string(kind), std::string(value), blob});
+}
+
+void Recorder::onIdle()
+{
+    // Waiting for the world: what was recorded so far reaches the file now,
+    // not when the next burst of traffic fills the batch.
+    flush();
 }
 
 void Recorder::onStopped(uint64_t seq, uint32_t actor)

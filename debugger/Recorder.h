@@ -85,6 +85,7 @@ public:
     void onCrash(uint64_t seq, uint32_t actor, std::string_view error) override;
     void onEffect(uint64_t seq, std::string_view kind, std::string_view value) override;
     void onStopped(uint64_t seq, uint32_t actor) override;
+    void onIdle() override;
 
 private:
     Recorder(std::shared_ptr<const compiler::Program> program, RecorderOptions options);

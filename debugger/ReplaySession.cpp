@@ -11,18 +11,21 @@
 
 namespace aeroflow::debugger {
 
-/// A recorded UI event: injected into `actor` after delivery `seq`.
+/// A recorded input that arrives between deliveries: a UI event (injected
+/// into `actor`), typing (sets `field` to `text`) or an input from the world
+/// (`world`), applied again after delivery `seq`.
 struct UiEvent {
+    enum class Kind : uint8_t { Event, Input, World } kind = Kind::Event;
     uint64_t seq = 0;
     uint32_t actor = 0;
     std::string payload;   ///< of the matching outside delivery (encoded)
     int64_t message = -1;
-    bool input = false;    ///< a ui_input (typing): sets `field` to `text`
     std::string field, text;
+    engine::InputEvent world;
 };
 
 struct ReplaySession::Inputs {
-    std::vector<TraceEffect> effects; ///< env / read_line answers, in order
+    std::vector<TraceEffect> effects; ///< env / read_line / clock / file / listen answers, in order
     size_t next = 0;
     std::vector<UiEvent> uiEvents;    ///< in injection order
     size_t nextUi = 0;
@@ -48,6 +51,59 @@ struct ReplaySession::Inputs {
         return e.value;
     }
 };
+
+namespace {
+
+/// The world of a replay: synchronous answers come from the recording, in
+/// order; outputs go nowhere (the verifier compares them); nothing arrives on
+/// its own — recorded inputs are injected by the session at their places.
+class ReplayWorld final : public engine::OutsideWorld {
+public:
+    explicit ReplayWorld(std::shared_ptr<ReplaySession::Inputs> inputs) : m_in(std::move(inputs)) {}
+
+    std::expected<std::string, std::string> listen(uint32_t, bool, const std::string&) override
+    {
+        return okOrError(m_in->take("listen", ""));
+    }
+    int64_t nowMs() override
+    {
+        auto v = m_in->take("now", "");
+        int64_t ms = 0;
+        if (v)
+            std::from_chars(v->data(), v->data() + v->size(), ms);
+        return ms;
+    }
+    std::expected<std::string, std::string> readFile(const std::string& path) override
+    {
+        return okOrError(m_in->take("fs.read:" + path, ""));
+    }
+    std::expected<void, std::string> writeFile(const std::string& path, const std::string&) override
+    {
+        auto r = okOrError(m_in->take("fs.write:" + path, ""));
+        if (!r)
+            return std::unexpected(r.error());
+        return {};
+    }
+    void send(engine::OutputEvent) override {}
+    void flush() override {}
+    bool hasInput() const override { return false; }
+    void poll(std::vector<engine::InputEvent>&, int) override {}
+    bool active() const override { return false; }
+
+private:
+    /// "ok VALUE" or "err TEXT" (WorldBridge's recorded form).
+    static std::expected<std::string, std::string> okOrError(const std::optional<std::string>& v)
+    {
+        if (!v)
+            return std::unexpected(std::string("(not in the recording)"));
+        if (v->rfind("ok", 0) == 0)
+            return v->size() > 2 ? v->substr(3) : std::string();
+        return std::unexpected(v->size() > 4 ? v->substr(4) : std::string("failed"));
+    }
+    std::shared_ptr<ReplaySession::Inputs> m_in;
+};
+
+} // namespace
 
 Result<std::shared_ptr<const compiler::Program>> compileTraceProgram(TraceReader& trace)
 {
@@ -84,6 +140,7 @@ engine::RunOptions recordedRunOptions(const TraceInfo& info)
         o.maxCallDepth = uint32_t(info.maxCallDepth);
     if (info.memoryLimit > 0)
         o.memoryLimit = info.memoryLimit;
+    o.servingLiftsMessageLimit = info.servingLiftsLimit;
     return o;
 }
 
@@ -104,7 +161,7 @@ Result<void> ReplaySession::loadInputs(TraceReader& trace, uint64_t fromSeq)
     // checkpoint after an injection at the same seq).
     std::vector<TraceEffect> ui;
     for (auto& e : *effects) {
-        if (e.kind == "ui_event" || e.kind == "ui_input")
+        if (e.kind == "ui_event" || e.kind == "ui_input" || engine::inputKindFromName(e.kind))
             ui.push_back(std::move(e));
         else if (e.seq > fromSeq || fromSeq == 0)
             m_inputs->effects.push_back(std::move(e));
@@ -116,6 +173,20 @@ Result<void> ReplaySession::loadInputs(TraceReader& trace, uint64_t fromSeq)
     for (const auto& e : ui) {
         UiEvent ev;
         ev.seq = e.seq;
+        if (e.kind != "ui_input" && e.kind != "ui_event") {
+            auto decoded = engine::decodeInput(e.value);
+            if (!decoded)
+                return std::unexpected("trace '" + trace.path() + "': damaged " + e.kind + " input after seq " +
+                                       std::to_string(e.seq) + ": " + decoded.error());
+            if (std::string_view(engine::inputKindName(decoded->kind)) != e.kind)
+                return std::unexpected("trace '" + trace.path() + "': input after seq " + std::to_string(e.seq) +
+                                       " is recorded as " + e.kind + " but holds a " +
+                                       engine::inputKindName(decoded->kind));
+            ev.kind = UiEvent::Kind::World;
+            ev.world = std::move(*decoded);
+            m_inputs->uiEvents.push_back(std::move(ev));
+            continue;
+        }
         if (e.kind == "ui_input") {
             // ACTOR FIELD TEXT (the text may hold spaces).
             const size_t a = e.value.find(' ');
@@ -123,7 +194,7 @@ Result<void> ReplaySession::loadInputs(TraceReader& trace, uint64_t fromSeq)
             auto r = std::from_chars(e.value.data(), e.value.data() + (a == std::string::npos ? 0 : a), ev.actor);
             if (f == std::string::npos || r.ec != std::errc() || f == a + 1)
                 return std::unexpected("trace '" + trace.path() + "': damaged ui_input effect '" + e.value + "'");
-            ev.input = true;
+            ev.kind = UiEvent::Kind::Input;
             ev.field = e.value.substr(a + 1, f - a - 1);
             ev.text = e.value.substr(f + 1);
             m_inputs->uiEvents.push_back(std::move(ev));
@@ -169,6 +240,8 @@ Result<std::unique_ptr<ReplaySession>> ReplaySession::create(TraceReader& trace,
     std::shared_ptr<Inputs> inputs = s->m_inputs;
     options.env = [inputs](std::string_view name) { return inputs->take("env:" + std::string(name), "<unset>"); };
     options.readLine = [inputs]() { return inputs->take("read_line", "<eof>"); };
+    s->m_world = std::make_unique<ReplayWorld>(inputs);
+    options.world = s->m_world.get();
     if (!output)
         output = [](engine::Stream, std::string_view) {};
     if (checkpointSeq == 0) {
@@ -203,7 +276,11 @@ void ReplaySession::injectDue()
         const UiEvent& ev = in.uiEvents[in.nextUi++];
         if (ev.seq < pos)
             continue; // belongs to a position already passed
-        if (ev.input) {
+        if (ev.kind == UiEvent::Kind::World) {
+            m_scheduler->injectOutside(ev.world);
+            continue;
+        }
+        if (ev.kind == UiEvent::Kind::Input) {
             if (!m_scheduler->injectInput(ev.actor, ev.field, ev.text))
                 in.mismatch = "recorded UI input for actor " + std::to_string(ev.actor) + " field '" + ev.field +
                               "' after seq " + std::to_string(ev.seq) + " cannot be applied again";

@@ -62,6 +62,7 @@ private:
     void injectDue();
 
     std::shared_ptr<Inputs> m_inputs;
+    std::unique_ptr<engine::OutsideWorld> m_world; ///< answers from the recording; outlives m_scheduler
     std::unique_ptr<engine::Scheduler> m_scheduler;
     bool m_finished = false;
 };

@@ -100,7 +100,7 @@ public:
             if (!m_outputs.ok())
                 m_error = "trace '" + m_trace.path() + "': cannot read outputs: " + m_trace.database().lastError();
             else
-                diverge(seq, m_lastTick, 0, "output: the re-executed run prints " + quote(text) +
+                diverge(seq, m_lastTick, 0, "output: the re-executed run has " + show(uint8_t(stream), text) +
                                                 " that the recording does not have");
             return;
         }
@@ -109,8 +109,9 @@ public:
         const uint8_t rstream = uint8_t(m_outputs.columnInt(1));
         const std::string rtext = m_outputs.columnText(2);
         if (rs != seq || rstream != uint8_t(stream) || rtext != text)
-            diverge(seq, m_lastTick, 0, "output: recorded " + quote(rtext) + " (seq " + std::to_string(rs) +
-                                            "), replayed " + quote(text) + " (seq " + std::to_string(seq) + ")");
+            diverge(seq, m_lastTick, 0, "output: recorded " + show(rstream, rtext) + " (seq " + std::to_string(rs) +
+                                            "), replayed " + show(uint8_t(stream), text) + " (seq " +
+                                            std::to_string(seq) + ")");
     }
 
     /// Every recorded output up to `seq` must have been re-printed.
@@ -120,7 +121,8 @@ public:
             return;
         if (m_outputs.step() && uint64_t(m_outputs.columnInt(0)) <= seq)
             diverge(uint64_t(m_outputs.columnInt(0)), m_lastTick, 0,
-                    "output: the recording prints " + quote(m_outputs.columnText(2)) + " that the re-executed run does not");
+                    "output: the recording has " + show(uint8_t(m_outputs.columnInt(1)), m_outputs.columnText(2)) +
+                        " that the re-executed run does not");
     }
 
     void diverge(uint64_t seq, uint64_t tick, uint32_t actor, std::string what)
@@ -141,6 +143,23 @@ private:
     {
         auto v = decodeRowPayload(handler, bytes);
         return v ? formatPayload(*v, m_names, true) : "<" + v.error() + ">";
+    }
+    /// Program output quoted; output to the world decoded ("respond #3 200 \"ok\"").
+    static std::string show(uint8_t stream, std::string_view text)
+    {
+        if (stream != kTraceWorldStream)
+            return quote(text);
+        auto o = engine::decodeOutput(text);
+        if (!o)
+            return "<" + o.error() + ">";
+        std::string s = std::string(engine::outputKindName(o->kind)) + " #" + std::to_string(o->id);
+        if (o->kind == engine::OutputEvent::Kind::Respond)
+            s += " " + std::to_string(o->status);
+        if (!o->method.empty())
+            s += " " + o->method + " " + o->url;
+        if (!o->body.empty())
+            s += " " + quote(o->body.size() > 200 ? o->body.substr(0, 200) + "…" : o->body);
+        return s;
     }
     static std::string quote(std::string_view text)
     {

@@ -34,11 +34,12 @@ struct ActorRow {
 struct OutputRow {
     uint64_t seq = 0;
     uint8_t stream = 0;
-    std::string text;
+    std::string text;  ///< stream 3 (outputs to the world): bytes, stored as a BLOB
 };
 struct EffectRow {
     uint64_t seq = 0;
     std::string kind, value;
+    bool blob = false; ///< an input from the world: bytes, stored as a BLOB
 };
 struct CrashRow {
     uint64_t seq = 0;

@@ -259,6 +259,8 @@ Result<TraceInfo> TraceReader::readInfo()
             i.maxCallDepth = u;
         else if (key == meta::kMemoryLimit && parseI64(value, s))
             i.memoryLimit = s;
+        else if (key == meta::kServingLiftsLimit)
+            i.servingLiftsLimit = value != "0";
         else if (key == meta::kComplete)
             i.complete = value == "1";
         else if (key == meta::kExitCode && parseI64(value, s))
@@ -279,7 +281,8 @@ Result<TraceInfo> TraceReader::readInfo()
     }
     for (auto [sql, out] : {std::pair{"SELECT count(*) FROM actors", &i.actors},
                             std::pair{"SELECT count(*) FROM crashes", &i.crashes},
-                            std::pair{"SELECT count(*) FROM outputs", &i.outputs},
+                            std::pair{"SELECT count(*) FROM outputs WHERE stream < 3", &i.outputs},
+                            std::pair{"SELECT count(*) FROM outputs WHERE stream = 3", &i.worldOutputs},
                             std::pair{"SELECT count(*) FROM effects", &i.effects},
                             std::pair{"SELECT count(*) FROM checkpoints", &i.checkpoints}}) {
         Statement c = m_db.prepare(sql);
@@ -368,7 +371,7 @@ Result<std::vector<TraceMessage>> TraceReader::messages(uint64_t first, uint64_t
 Result<std::vector<TraceOutput>> TraceReader::outputsUpTo(uint64_t seq)
 {
     std::vector<TraceOutput> out;
-    Statement st = m_db.prepare("SELECT seq, stream, text FROM outputs WHERE seq <= ? ORDER BY rowid");
+    Statement st = m_db.prepare("SELECT seq, stream, text FROM outputs WHERE seq <= ? AND stream < 3 ORDER BY rowid");
     if (st.valid())
         st.bind(1, int64_t(std::min<uint64_t>(seq, INT64_MAX)));
     while (st.valid() && st.step())

@@ -29,11 +29,13 @@ struct TraceInfo {
     std::string startTime;
     uint64_t maxMessages = 0, fuel = 0, maxCallDepth = 0;
     int64_t memoryLimit = 0;
+    bool servingLiftsLimit = true;  ///< meta.serving_lifts_limit
     bool complete = false;          ///< the recording ended normally (not killed)
     std::optional<int> exitCode;    ///< when complete
     uint64_t messages = 0;          ///< last seq (seqs are 1..messages)
     uint64_t finalTick = 0;         ///< tick of the last message
     uint64_t actors = 0, crashes = 0, outputs = 0, effects = 0, checkpoints = 0;
+    uint64_t worldOutputs = 0;      ///< outputs rows of stream 3 (not in `outputs`)
     uint64_t fileBytes = 0;         ///< the file plus its WAL
 };
 

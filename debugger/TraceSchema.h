@@ -19,8 +19,10 @@ inline constexpr std::string_view kEngineVersion = "0.1.0";
 
 /// messages.outcome
 enum class TraceOutcome : uint8_t { Handled = 0, Dropped = 1, Crashed = 2 };
-/// outputs.stream
-enum class TraceStream : uint8_t { Output = 0, Error = 1, Warning = 2 };
+/// outputs.stream (World: what the program sent to the outside world, as
+/// engine::encodeOutput bytes in a BLOB; docs/TRACE_SCHEMA.md)
+enum class TraceStream : uint8_t { Output = 0, Error = 1, Warning = 2, World = 3 };
+inline constexpr uint8_t kTraceWorldStream = uint8_t(TraceStream::World);
 
 /// Sender of messages from outside the program (engine::kOutsideSender),
 /// stored as -1 so that it stays a one-byte integer.
@@ -39,6 +41,9 @@ inline constexpr const char* kFuel = "fuel";
 inline constexpr const char* kMaxCallDepth = "max_call_depth";
 inline constexpr const char* kMemoryLimit = "memory_limit";
 inline constexpr const char* kCheckpointPolicy = "checkpoint_policy";
+/// "1" (the default when absent): opening a server lifts the message limit
+/// (`aeroflow run` without --max-messages); "0": the limit stays.
+inline constexpr const char* kServingLiftsLimit = "serving_lifts_limit";
 // Written when the recording ends normally (absent after a kill).
 inline constexpr const char* kComplete = "complete";          ///< "1"
 inline constexpr const char* kExitCode = "exit_code";

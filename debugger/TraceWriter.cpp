@@ -207,13 +207,19 @@ bool TraceWriter::write(const TraceBatch& b)
     for (size_t i = 0; ok && i < b.outputs.size(); ++i) {
         m_insertOutput.bind(1, int64_t(b.outputs[i].seq));
         m_insertOutput.bind(2, b.outputs[i].stream);
-        m_insertOutput.bindText(3, b.outputs[i].text, false);
+        if (b.outputs[i].stream == kTraceWorldStream)
+            m_insertOutput.bindBlob(3, b.outputs[i].text, false);
+        else
+            m_insertOutput.bindText(3, b.outputs[i].text, false);
         ok = check(m_insertOutput);
     }
     for (size_t i = 0; ok && i < b.effects.size(); ++i) {
         m_insertEffect.bind(1, int64_t(b.effects[i].seq));
         m_insertEffect.bindText(2, b.effects[i].kind, false);
-        m_insertEffect.bindText(3, b.effects[i].value, false);
+        if (b.effects[i].blob)
+            m_insertEffect.bindBlob(3, b.effects[i].value, false);
+        else
+            m_insertEffect.bindText(3, b.effects[i].value, false);
         ok = check(m_insertEffect);
     }
     for (size_t i = 0; ok && i < b.crashes.size(); ++i) {

@@ -7,6 +7,7 @@
 #include "Program.h"
 #include "RuntimeError.h"
 #include "Vm.h"
+#include "WorldBridge.h"
 
 namespace aeroflow::engine {
 
@@ -114,6 +115,7 @@ Scheduler::Scheduler(std::shared_ptr<const compiler::Program> program, RunOption
         m_options.maxCallDepth = 1;
     m_heap.limit = m_options.memoryLimit;
     m_vm = std::make_unique<Vm>(*this);
+    m_world = std::make_unique<WorldBridge>(*this);
     auto main = std::make_unique<ActorRecord>();
     main->id = 0;
     main->type = -1;
@@ -148,6 +150,7 @@ Scheduler::~Scheduler()
     m_mainInbox.clear();
     m_globals.clear();
     m_mainFiber.reset();
+    m_world.reset();
     m_actors.clear();
     m_vm.reset();
     setCurrentHeapAccount(saved);
@@ -233,6 +236,56 @@ std::optional<std::string> Scheduler::readLine()
     std::optional<std::string> v = m_options.readLine ? m_options.readLine() : std::nullopt;
     recordEffect("read_line", v.value_or("<eof>"));
     return v;
+}
+
+void Scheduler::recordWorldEffect(std::string_view kind, std::string_view value)
+{
+    if (m_options.observer)
+        m_options.observer->onEffect(m_currentSeq, kind, value);
+}
+
+void Scheduler::reportWorldOutput(std::string_view bytes)
+{
+    if (m_options.observer)
+        m_options.observer->onOutput(m_currentSeq, Stream::World, bytes);
+}
+
+void Scheduler::reportIdle()
+{
+    if (m_options.observer)
+        m_options.observer->onIdle();
+}
+
+void Scheduler::noteServing()
+{
+    m_serving = true;
+}
+
+void Scheduler::enqueueOutside(uint32_t receiver, Value payload)
+{
+    m_queue.push(Envelope{m_now + 1, receiver, kOutsideSender, m_outsideSeq++, std::move(payload), 0});
+}
+
+Value Scheduler::copyFor(uint32_t owner, const Value& v)
+{
+    ChargeGuard guard(*this, owner);
+    return deepCopy(v);
+}
+
+void Scheduler::injectOutside(const InputEvent& event)
+{
+    HeapAccount* saved = currentHeapAccount();
+    setCurrentHeapAccount(&m_heap);
+    try {
+        m_world->inject(event);
+    } catch (const RuntimeError& e) {
+        // Inputs are built by the engine itself; a failure here (memory) is
+        // reported like an engine warning and the input is dropped.
+        warn("an input from outside was dropped: " + e.message);
+    }
+    setCurrentHeapAccount(saved);
+    if (m_over && !m_failed && !m_world->halted())
+        m_over = false; // a finished run wakes up for the input
 }
 
 bool Scheduler::takeMainInbox(Value& out)
@@ -420,6 +473,11 @@ void Scheduler::deliver(Envelope env)
         m_options.observer->onDelivered(ev);
     };
     if (env.receiver == 0) {
+        if (env.sender == kOutsideSender && m_world->takeMainResult(env.payload)) {
+            const bool ok = runMain();
+            report(ok ? DeliveryEvent::Outcome::Handled : DeliveryEvent::Outcome::Crashed);
+            return;
+        }
         if (m_mainDone) {
             warn("a value emitted to the main program after it finished was dropped");
             report(DeliveryEvent::Outcome::Dropped);
@@ -453,6 +511,7 @@ void Scheduler::deliver(Envelope env)
         try {
             m_vm->call(uint32_t(handler), msg.args);
         } catch (const VmError& e) {
+            m_world->actorCrashed(actor, msg.args);
             crash(actor, e.where + ": runtime error: " + e.message);
         }
     }
@@ -498,11 +557,19 @@ bool Scheduler::step()
         start();
     if (m_over)
         return false;
-    if (m_failed || m_queue.empty()) {
+    if (!m_failed && m_world->attached()) {
+        HeapAccount* saved = currentHeapAccount();
+        setCurrentHeapAccount(&m_heap);
+        m_world->pump();
+        if (m_queue.empty() && !m_world->halted())
+            m_world->waitForInput();
+        setCurrentHeapAccount(saved);
+    }
+    if (m_failed || m_queue.empty() || m_world->halted()) {
         m_over = true;
         return false;
     }
-    if (m_stats.messagesDelivered >= m_options.maxMessages) {
+    if (m_stats.messagesDelivered >= m_options.maxMessages && !(m_serving && m_options.servingLiftsMessageLimit)) {
         emitText(Stream::Error, "runtime error: message limit of " + std::to_string(m_options.maxMessages) +
                                     " deliveries reached at tick " + std::to_string(m_now) +
                                     " (raise it with --max-messages)\n");
@@ -518,6 +585,8 @@ bool Scheduler::step()
     m_queue.pop();
     m_now = env.time;
     deliver(std::move(env));
+    if (m_world->unflushed())
+        m_world->afterDelivery(m_queue.empty() || m_queue.top().time != m_now);
     setCurrentHeapAccount(saved);
     if (m_failed)
         m_over = true;
@@ -572,8 +641,11 @@ RunStats Scheduler::finish()
         start();
     HeapAccount* saved = currentHeapAccount();
     setCurrentHeapAccount(&m_heap);
-    if (!m_failed && m_queue.empty() && !m_mainDone) {
-        const std::string text = m_vm->where(*m_mainFiber) + ": runtime error: deadlock: recv() with no message pending";
+    if (!m_failed && m_queue.empty() && !m_mainDone && !m_world->halted()) {
+        const std::string text = m_vm->where(*m_mainFiber) + ": runtime error: " +
+                                 (m_world->mainWaiting()
+                                      ? "the main program waited for an HTTP call that never answered"
+                                      : "deadlock: recv() with no message pending");
         emitText(Stream::Error, text + " (main program, tick " + std::to_string(m_now) + ")\n");
         if (m_options.observer)
             m_options.observer->onCrash(m_currentSeq, 0, text);
@@ -582,6 +654,7 @@ RunStats Scheduler::finish()
     m_over = true;
     m_stats.exitCode = m_failed ? 1 : 0;
     m_stats.finalTime = m_now;
+    m_world->finish();
     // Release every value while this run's account is installed.
     m_queue.clear();
     m_mainInbox.clear();

@@ -9,6 +9,7 @@
 // nothing here reads a clock, an address or an unordered container's order.
 // Single-threaded: one Scheduler runs on the thread that calls run().
 
+#include "Outside.h"
 #include "Random.h"
 #include "Value.h"
 
@@ -33,6 +34,7 @@ struct Fiber;
 class RunObserver;
 class StatementObserver;
 class NativeCode;
+class WorldBridge;
 
 /// Limits and inputs of one run. Every limit crashes the offending actor (or
 /// ends the run when it is the main program) with a clear runtime error.
@@ -62,9 +64,21 @@ struct RunOptions {
     /// NativeCode.h); null runs everything on the interpreter. Ignored while
     /// a statementObserver is installed. Not owned; must outlive the run.
     const NativeCode* native = nullptr;
+    /// The outside world (Outside.h): servers, outbound calls, real-time
+    /// timers, the wall clock and files. Null: those builtins are runtime
+    /// errors. When set, the run also waits for inputs while the world is
+    /// active instead of ending when no message is queued. Not owned.
+    OutsideWorld* world = nullptr;
+    /// A program that opens a server serves until it is stopped: its run has
+    /// no message limit unless one was asked for (`--max-messages`).
+    bool servingLiftsMessageLimit = true;
 };
 
-enum class Stream : uint8_t { Output, Error, Warning };
+/// World: something the program sent to the outside world (a response, a
+/// WebSocket frame, a call, a timer), as encodeOutput() bytes. Observers see
+/// it (the recorder stores it, replay verification compares it); the run's
+/// OutputFn never does.
+enum class Stream : uint8_t { Output, Error, Warning, World };
 /// Receives program output (whole lines, with their '\n') and diagnostics.
 using OutputFn = std::function<void(Stream, std::string_view text)>;
 
@@ -115,6 +129,9 @@ public:
     virtual void onCrash(uint64_t /*seq*/, uint32_t /*actor*/, std::string_view /*error*/) {}
     virtual void onEffect(uint64_t /*seq*/, std::string_view /*kind*/, std::string_view /*value*/) {}
     virtual void onStopped(uint64_t /*seq*/, uint32_t /*actor*/) {}
+    /// The run waits for input from the outside world (told at least every
+    /// 50 ms while it waits): a moment to flush buffers.
+    virtual void onIdle() {}
 };
 
 struct ActorRecord;
@@ -209,6 +226,10 @@ public:
     void setNative(const NativeCode* native) { m_options.native = native; }
     /// The delivery being handled (0 while main's top-level code runs).
     uint64_t currentSeq() const { return m_currentSeq; }
+    /// An input from the outside world (Outside.h), stamped at the next tick
+    /// and recorded: what a live world's inputs go through, and what replay
+    /// calls with recorded ones at the same positions (between steps).
+    void injectOutside(const InputEvent& event);
 
     // --- inspection -------------------------------------------------------------
     size_t actorCount() const { return m_actors.size(); }
@@ -241,9 +262,12 @@ public:
     std::optional<std::string> readLine();
     /// "FILE:LINE:COL" of a function's instruction.
     std::string where(uint32_t function, uint32_t pc) const;
+    /// Servers, calls, timers, clock and files (WorldBridge.h).
+    WorldBridge& world() { return *m_world; }
 
 private:
     friend class SnapshotIo;
+    friend class WorldBridge;
     struct Envelope {
         uint64_t time;
         uint32_t receiver, sender;
@@ -299,6 +323,28 @@ private:
     class ContextGuard;
 
     void enqueue(uint32_t receiver, uint64_t time, Value payload);
+    // --- for WorldBridge ---------------------------------------------------------
+    /// Queues `payload` (already charged to `receiver`) from outside at now + 1.
+    void enqueueOutside(uint32_t receiver, Value payload);
+    /// A deep copy of `v` charged to actor `owner`.
+    Value copyFor(uint32_t owner, const Value& v);
+    /// Charges allocations to `actor` until the guard goes out of scope.
+    class ChargeGuard {
+    public:
+        ChargeGuard(Scheduler& s, uint32_t actor) : m_s(s), m_saved(s.m_heap.current) { s.m_heap.current = actor; }
+        ~ChargeGuard() { m_s.m_heap.current = m_saved; }
+    private:
+        Scheduler& m_s;
+        uint32_t m_saved;
+    };
+    ChargeGuard chargeTo(uint32_t actor) { return ChargeGuard(*this, actor); }
+    /// Effects of the world go to the observer only (a serving run would
+    /// otherwise keep every one of them in RunStats::effects).
+    void recordWorldEffect(std::string_view kind, std::string_view value);
+    void recordWorldInput(std::string_view kind, std::string_view bytes) { recordWorldEffect(kind, bytes); }
+    void reportWorldOutput(std::string_view bytes);
+    void reportIdle();
+    void noteServing();
     void emitText(Stream stream, std::string_view text);
     void recordEffect(std::string kind, std::string value);
     void deliver(Envelope env);
@@ -311,6 +357,7 @@ private:
     RunOptions m_options;
     OutputFn m_output;
     std::unique_ptr<Vm> m_vm;
+    std::unique_ptr<WorldBridge> m_world;
     HeapAccount m_heap;
     HeapAccount* m_savedHeap = nullptr;
     std::vector<std::unique_ptr<ActorRecord>> m_actors;
@@ -324,6 +371,7 @@ private:
     bool m_failed = false;
     bool m_started = false;
     bool m_over = false;
+    bool m_serving = false;    ///< a server was opened (RunOptions::servingLiftsMessageLimit)
     uint64_t m_currentSeq = 0; ///< delivery being handled (0: top-level code)
     uint64_t m_outsideSeq = 0; ///< sequence of messages from outside (UI events)
     RunStats m_stats;

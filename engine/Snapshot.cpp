@@ -16,11 +16,16 @@ namespace aeroflow::engine {
 namespace {
 
 constexpr std::array<char, 8> kMagic = {'\x89', 'A', 'F', 'S', '\r', '\n', '\x1a', '\n'};
+// Version 1: five sections. Version 2 adds the world section (6), written
+// only when the run has touched the outside world, so every other image
+// stays byte for byte a version-1 image.
 constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersionWorld = 2;
 constexpr size_t kPage = 4096;
 constexpr size_t kFixedHeader = 80;
 constexpr size_t kSectionEntry = 32;
-constexpr uint32_t kSectionCount = 5;
+constexpr uint32_t kSectionCount = 6; ///< the most sections of any version
+uint32_t sectionsOf(uint32_t version) { return version == kVersionWorld ? 6 : 5; }
 constexpr uint64_t kFlagSource = 1;
 
 // A 64-bit checksum in four independent lanes (the structure of xxHash64), so
@@ -90,7 +95,12 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
         w.bytes(options.includeSource ? std::string_view(options.sourceText) : std::string_view());
     }
     auto align = [](uint64_t x) { return (x + kPage - 1) / kPage * kPage; };
-    const size_t headerBytes = kFixedHeader + kSectionCount * kSectionEntry + 8;
+    // The world section's presence is known only after the objects are
+    // written; room for six entries is cheap to decide up front.
+    const bool world = SnapshotIo::touchesWorld(scheduler);
+    const uint32_t version = world ? kVersionWorld : kVersion;
+    const uint32_t count = sectionsOf(version);
+    const size_t headerBytes = kFixedHeader + count * kSectionEntry + 8;
 
     // One buffer, sized up front from the heap the run holds, so a large
     // state is written once with no regrowth copies (on a VM every fresh page
@@ -107,8 +117,8 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
     offsets[1] = out.size();
     SnapshotSections sec = SnapshotIo::save(scheduler, out);
     sizes[1] = out.size() - offsets[1];
-    const std::array<const std::string*, 3> rest = {&sec.actors, &sec.queue, &sec.main};
-    for (size_t i = 0; i < rest.size(); ++i) {
+    const std::array<const std::string*, 4> rest = {&sec.actors, &sec.queue, &sec.main, &sec.world};
+    for (size_t i = 0; i + 2 < count; ++i) {
         out.resize(align(out.size()), '\0');
         offsets[2 + i] = out.size();
         out += *rest[i];
@@ -119,7 +129,7 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
     std::string header;
     ByteWriter w(header);
     w.raw(kMagic.data(), kMagic.size());
-    w.u32(kVersion);
+    w.u32(version);
     w.u32(uint32_t(headerBytes));
     w.u64(out.size());
     w.u64(program.programHash);
@@ -127,12 +137,13 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
     w.u64(scheduler.now());
     w.u64(scheduler.delivered());
     w.u32(uint32_t(scheduler.actorCount()));
-    w.u32(kSectionCount);
+    w.u32(count);
     w.u64(SnapshotIo::queued(scheduler));
     w.u64(options.includeSource ? kFlagSource : 0);
     static constexpr SectionKind kinds[kSectionCount] = {SectionKind::Source, SectionKind::Objects,
-                                                         SectionKind::Actors, SectionKind::Queue, SectionKind::Main};
-    for (size_t i = 0; i < kSectionCount; ++i) {
+                                                         SectionKind::Actors, SectionKind::Queue,
+                                                         SectionKind::Main,   SectionKind::World};
+    for (size_t i = 0; i < count; ++i) {
         w.u32(uint32_t(kinds[i]));
         w.u32(0);
         w.u64(offsets[i]);
@@ -164,9 +175,11 @@ std::expected<Parsed, std::string> parse(std::string_view image)
     p.info.version = r.u32();
     if (r.failed)
         return bad("truncated header");
-    if (p.info.version != kVersion)
+    if (p.info.version != kVersion && p.info.version != kVersionWorld)
         return std::unexpected("unsupported snapshot version " + std::to_string(p.info.version) +
-                               " (this engine reads version " + std::to_string(kVersion) + ")");
+                               " (this engine reads versions " + std::to_string(kVersion) + " and " +
+                               std::to_string(kVersionWorld) + ")");
+    const uint32_t expected = sectionsOf(p.info.version);
     const uint32_t headerBytes = r.u32();
     const uint64_t fileSize = r.u64();
     p.info.programHash = r.u64();
@@ -179,7 +192,7 @@ std::expected<Parsed, std::string> parse(std::string_view image)
     const uint64_t flags = r.u64();
     if (r.failed)
         return bad("truncated header");
-    if (count != kSectionCount || headerBytes != kFixedHeader + count * kSectionEntry + 8)
+    if (count != expected || headerBytes != kFixedHeader + count * kSectionEntry + 8)
         return bad("unexpected section table");
     if (image.size() < headerBytes)
         return bad("truncated header");
@@ -193,7 +206,7 @@ std::expected<Parsed, std::string> parse(std::string_view image)
         const uint32_t kind = r.u32();
         r.u32();
         const uint64_t offset = r.u64(), size = r.u64(), sum = r.u64();
-        if (kind == 0 || kind > kSectionCount || seen[kind])
+        if (kind == 0 || kind > count || seen[kind])
             return bad("duplicate or unknown section");
         seen[kind] = true;
         if (offset % kPage != 0 || offset < headerBytes || offset > fileSize || size > fileSize - offset)
@@ -206,7 +219,7 @@ std::expected<Parsed, std::string> parse(std::string_view image)
     // Padding must be zero: then every byte of the file is covered by a check.
     {
         std::vector<std::pair<uint64_t, uint64_t>> used = {{0, headerBytes}};
-        for (size_t k = 1; k <= kSectionCount; ++k)
+        for (size_t k = 1; k <= count; ++k)
             used.emplace_back(uint64_t(p.sections[k].data() - image.data()), p.sections[k].size());
         std::sort(used.begin(), used.end());
         uint64_t at = 0;
@@ -251,8 +264,8 @@ std::expected<std::unique_ptr<Scheduler>, std::string> restoreSnapshot(
         return std::unexpected(parsed.error());
     const Parsed& p = *parsed;
     if (verify) {
-        static constexpr const char* names[] = {"", "source", "objects", "actors", "queue", "main"};
-        for (size_t k = 1; k <= kSectionCount; ++k)
+        static constexpr const char* names[] = {"", "source", "objects", "actors", "queue", "main", "world"};
+        for (size_t k = 1; k <= sectionsOf(p.info.version); ++k)
             if (snapshotChecksum(p.sections[k]) != p.checksums[k])
                 return std::unexpected(std::string("snapshot is damaged: checksum mismatch in the ") + names[k] +
                                        " section");
@@ -275,7 +288,8 @@ std::expected<std::unique_ptr<Scheduler>, std::string> restoreSnapshot(
     auto scheduler = std::make_unique<Scheduler>(std::move(program), std::move(options), std::move(output));
     auto loaded = SnapshotIo::load(*scheduler, p.sections[size_t(SectionKind::Objects)],
                                    p.sections[size_t(SectionKind::Actors)], p.sections[size_t(SectionKind::Queue)],
-                                   p.sections[size_t(SectionKind::Main)]);
+                                   p.sections[size_t(SectionKind::Main)],
+                                   p.sections[size_t(SectionKind::World)]);
     if (!loaded)
         return std::unexpected(loaded.error());
     return scheduler;

@@ -11,6 +11,7 @@
 
 #include "Program.h"
 #include "Vm.h"
+#include "WorldBridge.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -538,6 +539,11 @@ void writeFrames(ByteWriter& w, const ObjectTable& t, const Fiber& f)
 
 } // namespace
 
+bool SnapshotIo::touchesWorld(const Scheduler& s)
+{
+    return !s.m_world->empty();
+}
+
 SnapshotSections SnapshotIo::save(const Scheduler& s, std::string& image)
 {
     SnapshotSections out;
@@ -580,6 +586,10 @@ SnapshotSections SnapshotIo::save(const Scheduler& s, std::string& image)
     }
     for (const auto& v : s.m_mainInbox)
         objects.add(v);
+    const bool world = !s.m_world->empty();
+    if (world)
+        for (const Value* v : s.m_world->roots())
+            objects.add(*v);
 
     tw.store64(countAt, objects.count());
 
@@ -627,12 +637,46 @@ SnapshotSections SnapshotIo::save(const Scheduler& s, std::string& image)
     mw.u64(s.m_mainInbox.size());
     for (const auto& v : s.m_mainInbox)
         objects.value(mw, v);
+    if (!world)
+        return out;
+    // The outside world (section 6): servers and their handlers, open
+    // requests, connections and calls, armed timers with their messages.
+    const WorldBridge& b = *s.m_world;
+    ByteWriter w(out.world);
+    w.u32(b.m_nextServer);
+    w.u64(b.m_nextCall);
+    w.u64(b.m_nextTimer);
+    w.u64(b.m_mainCall);
+    w.u8(uint8_t((b.m_shuttingDown ? 1 : 0) | (b.m_halted ? 2 : 0) | (b.m_mainResultReady ? 4 : 0)));
+    w.u64(b.m_servers.size());
+    for (const auto& [id, sv] : b.m_servers) {
+        w.u32(id);
+        w.u32(sv.actor);
+        w.u8(sv.websocket ? 1 : 0);
+        w.bytes(sv.address);
+    }
+    for (const auto* table : {&b.m_requests, &b.m_connections, &b.m_calls}) {
+        w.u64(table->size());
+        for (const auto& [id, v] : *table) {
+            w.u64(id);
+            w.u32(v);
+        }
+    }
+    w.u64(b.m_timers.size());
+    for (const auto& [id, t] : b.m_timers) {
+        w.u64(id);
+        w.u32(t.actor);
+        w.u64(t.ms);
+        w.u8(t.repeat ? 1 : 0);
+        objects.value(w, t.message);
+    }
+    objects.value(w, b.m_mainResult);
     return out;
 }
 
 std::expected<void, std::string> SnapshotIo::load(Scheduler& s, std::string_view objectsSec,
                                                   std::string_view actorsSec, std::string_view queueSec,
-                                                  std::string_view mainSec)
+                                                  std::string_view mainSec, std::string_view worldSec)
 {
     const compiler::Program& p = *s.m_program;
     auto bad = [](std::string what) { return std::unexpected("corrupt snapshot: " + std::move(what)); };
@@ -850,6 +894,66 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, std::string_view
         }
         if (!r.atEnd())
             return bad("trailing bytes after the main program record");
+    }
+    if (!worldSec.empty()) {
+        WorldBridge& b = *s.m_world;
+        ByteReader r(worldSec);
+        b.m_nextServer = r.u32();
+        b.m_nextCall = r.u64();
+        b.m_nextTimer = r.u64();
+        b.m_mainCall = r.u64();
+        const uint8_t flags = r.u8();
+        b.m_shuttingDown = flags & 1;
+        b.m_halted = flags & 2;
+        b.m_mainResultReady = flags & 4;
+        uint64_t n = r.u64();
+        if (r.failed || n > r.remaining())
+            return bad("bad server count");
+        for (uint64_t i = 0; i < n; ++i) {
+            const uint32_t id = r.u32();
+            WorldBridge::Server sv;
+            sv.actor = r.u32();
+            const uint8_t ws = r.u8();
+            sv.address = std::string(r.bytes());
+            if (r.failed || sv.actor == 0 || sv.actor >= actorCount || ws > 1 || id == 0 || id >= b.m_nextServer)
+                return bad("bad server record");
+            sv.websocket = ws == 1;
+            b.m_servers[id] = std::move(sv);
+        }
+        for (auto* table : {&b.m_requests, &b.m_connections, &b.m_calls}) {
+            n = r.u64();
+            if (r.failed || n > r.remaining() / 12)
+                return bad("bad world table size");
+            for (uint64_t i = 0; i < n; ++i) {
+                const uint64_t id = r.u64();
+                const uint32_t v = r.u32();
+                if (r.failed || (table == &b.m_calls ? v >= actorCount : (v == 0 || v >= b.m_nextServer)))
+                    return bad("bad world table entry");
+                (*table)[id] = v;
+            }
+        }
+        n = r.u64();
+        if (r.failed || n > r.remaining() / 21)
+            return bad("bad timer count");
+        for (uint64_t i = 0; i < n; ++i) {
+            const uint64_t id = r.u64();
+            WorldBridge::Timer t;
+            t.actor = r.u32();
+            t.ms = r.u64();
+            const uint8_t repeat = r.u8();
+            if (r.failed || t.actor == 0 || t.actor >= actorCount || repeat > 1 || id == 0 || id >= b.m_nextTimer)
+                return bad("bad timer record");
+            t.repeat = repeat == 1;
+            if (!loader.value(r, t.message))
+                return bad(loader.error);
+            if (t.message.type() != ValueType::Message)
+                return bad("timer message is not a message");
+            b.m_timers[id] = std::move(t);
+        }
+        if (!loader.value(r, b.m_mainResult))
+            return bad(loader.error);
+        if (!r.atEnd())
+            return bad("trailing bytes after the world record");
     }
 
     // Memory accounting exactly as it was.

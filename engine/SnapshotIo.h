@@ -118,12 +118,14 @@ private:
 };
 
 /// Section kinds of an `.afs` image, in file order.
-enum class SectionKind : uint32_t { Source = 1, Objects = 2, Actors = 3, Queue = 4, Main = 5 };
+/// World (version 2 only): what the run knows of the outside world.
+enum class SectionKind : uint32_t { Source = 1, Objects = 2, Actors = 3, Queue = 4, Main = 5, World = 6 };
 
 /// The encoded sections of one scheduler. The object table, by far the
-/// largest, is appended straight to the image buffer (no copy).
+/// largest, is appended straight to the image buffer (no copy). `world` is
+/// empty when the run has never touched the outside world (a version-1 image).
 struct SnapshotSections {
-    std::string actors, queue, main;
+    std::string actors, queue, main, world;
 };
 
 class SnapshotIo {
@@ -139,10 +141,14 @@ public:
         return n;
     }
     /// Fills a freshly constructed (not started) scheduler from sections.
+    /// `world` is empty for a version-1 image.
     static std::expected<void, std::string> load(Scheduler& s, std::string_view objects, std::string_view actors,
-                                                 std::string_view queue, std::string_view main);
+                                                 std::string_view queue, std::string_view main,
+                                                 std::string_view world);
     static uint64_t seed(const Scheduler& s) { return s.m_options.seed; }
     static uint64_t queued(const Scheduler& s) { return s.m_queue.size(); }
+    /// The run has touched the outside world: its image needs section 6.
+    static bool touchesWorld(const Scheduler& s);
     static bool between(const Scheduler& s) { return s.m_started && s.m_mainFiber && s.m_ctx.empty(); }
 };
 

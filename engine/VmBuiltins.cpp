@@ -11,6 +11,7 @@
 #include "RuntimeError.h"
 #include "Scheduler.h"
 #include "Vm.h"
+#include "WorldBridge.h"
 
 #include <algorithm>
 #include <charconv>
@@ -407,7 +408,26 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::HttpGet:
     case BuiltinId::HttpPost:
     case BuiltinId::NetHttpGet:
-    case BuiltinId::NetHttpServe:
+    case BuiltinId::NetHttpPost: {
+        Value out;
+        const bool post = id == BuiltinId::HttpPost || id == BuiltinId::NetHttpPost;
+        if (!m_sched.world().call(post, a, n, out)) {
+            m_suspend = true; // the main program waits; this builtin runs again when the answer is in
+            return {};
+        }
+        return out;
+    }
+    case BuiltinId::NetHttpServe: return m_sched.world().serve(a[0], a[1], false);
+    case BuiltinId::NetWsServe: return m_sched.world().serve(a[0], a[1], true);
+    case BuiltinId::Respond: m_sched.world().respond(a, n); return {};
+    case BuiltinId::WsSend: m_sched.world().wsSend(a[0], a[1]); return {};
+    case BuiltinId::WsClose: m_sched.world().wsClose(a[0]); return {};
+    case BuiltinId::Now: return m_sched.world().now();
+    case BuiltinId::Every: return m_sched.world().startTimer(a, true);
+    case BuiltinId::AfterMs: return m_sched.world().startTimer(a, false);
+    case BuiltinId::CancelTimer: return m_sched.world().cancelTimer(a[0]);
+    case BuiltinId::FsRead: return m_sched.world().readFile(a[0]);
+    case BuiltinId::FsWrite: return m_sched.world().writeFile(a[0], a[1]);
     default: notSupported(id);
     }
 }

@@ -39,6 +39,14 @@ AEROFLOW_DEPS=(
     # libraries and tools used by the build and the tests
     libfmt-dev
     lua5.4
+    # the outside world (io/): HTTP and WebSocket servers and clients on Boost.Beast/Asio
+    libboost1.81-dev
+    # real clients of the service tests (tests/services) and peers of bench/services
+    curl
+    python3-websockets
+    wrk
+    nginx-light
+    golang-go
     # headless GUI tests
     xvfb
     xauth

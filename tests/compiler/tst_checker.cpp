@@ -334,7 +334,7 @@ void TestChecker::effects_data()
 void TestChecker::determinism_data()
 {
     addColumns();
-    error("now", "print(now())", "'now' is not available: it reads the wall clock", 1, "now");
+    error("wall_time", "print(wall_time())", "'wall_time' is not available: it reads the wall clock", 1, "wall_time");
     error("clock", "let t = clock()", "use `time` (logical time)", 1, "clock");
     error("rand", "let r = rand()", "is unseeded randomness; use `random()`", 1, "rand");
     error("srand", "srand(1)", "seeds randomness from outside the run", 1, "srand");
@@ -490,7 +490,7 @@ void TestChecker::multiErrorFile()
                                   "  if x { return 1 }\n"                // 6
                                   "}\n"                                  // 7
                                   "fn g() { print(env(\"X\")) }\n"      // 8  uses env
-                                  "let t = now()\n"                      // 9  determinism
+                                  "let t = clock()\n"                    // 9  determinism
                                   "print(self)\n"                        // 10 self outside actor
                                   "mut m = 0\n"                          // 11
                                   "fn h() { return m }\n"                // 12 global isolation

@@ -40,6 +40,8 @@ struct RecordOptions {
     /// Called after each step with the scheduler (inject UI events here).
     std::function<void(engine::Scheduler&)> betweenSteps;
     std::function<std::optional<std::string>(std::string_view)> env;
+    /// The outside world of the run (tests/engine/ScriptedWorld.h), if any.
+    engine::OutsideWorld* world = nullptr;
 };
 
 inline std::vector<uint64_t> allHashes(const engine::Scheduler& s)
@@ -63,6 +65,7 @@ inline Recording record(const std::string& name, const std::string& text, const 
     ro.seed = options.seed;
     ro.maxMessages = options.maxMessages;
     ro.env = options.env;
+    ro.world = options.world;
     auto rec = debugger::Recorder::create(tracePath, program, text, ro, options.recorder);
     if (!rec) {
         out.error = rec.error();
