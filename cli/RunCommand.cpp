@@ -14,6 +14,7 @@
 #include "Snapshot.h"
 #include "TraceCommands.h"
 #include "Recorder.h"
+#include "ServeOptions.h"
 
 #include <charconv>
 #include <cstdio>
@@ -63,6 +64,27 @@ const char* const kRunHelp =
     "                     payload and state hash, output, crash and effect, in order)\n"
     "                     to stderr at the end: equal hashes, equal runs\n"
     "\n"
+    "Serving (programs that call net.http.serve, net.ws.serve, http.get, every, ...):\n"
+    "  A serving program runs until SIGINT or SIGTERM: then it stops accepting,\n"
+    "  answers the requests in flight (up to --shutdown-grace), flushes the trace\n"
+    "  and exits 0. It has no message limit unless --max-messages is given; fuel,\n"
+    "  depth and memory limits still apply to every handler. Every input from\n"
+    "  outside is recorded by --record, so `aeroflow replay T --verify` re-runs the\n"
+    "  session with no network. Limits (a request past one never reaches the program):\n"
+    "  --max-header-bytes N   request header size (default 8192; beyond: 431)\n"
+    "  --max-body-bytes N     request body size (default 1048576; beyond: 413)\n"
+    "  --request-timeout MS   unanswered request gets 504 after MS (default 30000)\n"
+    "  --header-timeout MS    a client must send its header within MS (default 10000)\n"
+    "  --idle-timeout MS      idle keep-alive connections close after MS (default 60000)\n"
+    "  --max-connections N    open connections (default 10000; beyond: 503)\n"
+    "  --rate-limit N         requests per second per connection (default 10000;\n"
+    "                         beyond: 429; 0: none)\n"
+    "  --ws-max-message N     WebSocket message size from a client (default 1048576)\n"
+    "  --call-timeout MS      outbound http.get/http.post time limit (default 30000)\n"
+    "  --max-queued-inputs N  inputs waiting for the program (default 65536; beyond:\n"
+    "                         503 without reaching it)\n"
+    "  --shutdown-grace MS    time in-flight requests get after SIGTERM (default 5000)\n"
+    "\n"
     "Exit status: 0 when the program ran to its end (an actor crash is reported on\n"
     "stderr but does not fail the run), 1 when the file does not compile, the main\n"
     "program hits a runtime error or deadlocks, the message limit cuts the run off,\n"
@@ -82,6 +104,11 @@ const char* const kResumeHelp =
     "  --no-verify        skip the section checksums (faster for large images)\n"
     "  --jit, --jit-opt N, --log-hash\n"
     "                     as for `aeroflow run`\n"
+    "  serving options    as for `aeroflow run` (see `aeroflow run --help`): a\n"
+    "                     snapshot of a serving program listens again on its\n"
+    "                     addresses and re-arms its timers; requests, calls and\n"
+    "                     WebSocket connections of the snapshot are gone (each\n"
+    "                     connection gets Closed, each call an Err)\n"
     "\n"
     "Exit status: as for `aeroflow run`; 1 also when the snapshot is damaged,\n"
     "truncated or not a snapshot.\n";
@@ -114,6 +141,7 @@ struct DriveOptions {
     bool jitWait = false;                   ///< --jit-wait: switch exactly at jitAfter
     bool verbose = false;                   ///< -v: say how the run executed (stderr)
     AutoJit* autoJit = nullptr;
+    io::LiveWorldOptions world;             ///< limits of the outside world (serving options)
 };
 
 /// Parses one limit/snapshot option at args[i]; returns 1 when consumed, 0
@@ -122,6 +150,9 @@ int parseCommon(const char* command, const std::vector<std::string>& args, size_
                 DriveOptions& drive)
 {
     const std::string& a = args[i];
+    std::string serveError;
+    if (const int served = parseServeOption(args, i, drive.world, serveError); served != 0)
+        return served < 0 ? (usage(command, serveError), -1) : 1;
     auto value = [&](uint64_t& out) -> bool {
         if (i + 1 >= args.size())
             return false;
@@ -148,6 +179,7 @@ int parseCommon(const char* command, const std::vector<std::string>& args, size_
     } else if (a == "--max-messages") {
         if (!value(options.maxMessages))
             return usage(command, "--max-messages needs a non-negative integer"), -1;
+        options.servingLiftsMessageLimit = false; // asked for: it holds for servers too
     } else if (a == "--fuel") {
         if (!value(options.fuel) || options.fuel == 0)
             return usage(command, "--fuel needs a positive integer"), -1;
@@ -311,6 +343,12 @@ int runCommand(const std::vector<std::string>& args)
     if (!program)
         return 1;
     engine::installConsoleEffects(options);
+    // The outside world: its I/O thread starts only if the program serves,
+    // calls out or arms a real-time timer. Declared before the scheduler, so
+    // it outlives it.
+    driveOptions.world.handleSignals = true;
+    io::LiveWorld world(driveOptions.world);
+    options.world = &world;
     std::unique_ptr<NativeJit> native;
     if (driveOptions.jit && driveOptions.noJit)
         return usage("run", "--jit and --no-jit contradict each other");
@@ -390,6 +428,9 @@ int resumeCommand(const std::vector<std::string>& args)
         return 1;
     }
     engine::installConsoleEffects(options);
+    driveOptions.world.handleSignals = true;
+    io::LiveWorld world(driveOptions.world);
+    options.world = &world;
     std::unique_ptr<engine::LogHasher> hasher;
     if (driveOptions.logHash) {
         hasher = std::make_unique<engine::LogHasher>();
@@ -410,6 +451,10 @@ int resumeCommand(const std::vector<std::string>& args)
         }
         native = std::move(*compiled);
         (*restored)->setNative(native.get());
+    }
+    if (auto reopened = (*restored)->reopenWorld(); !reopened.empty()) {
+        std::cerr << "aeroflow resume: " << file << ": " << reopened << "\n";
+        return 1;
     }
     return drive("resume", **restored, driveOptions, info->sourceText);
 }

@@ -288,6 +288,22 @@ void Scheduler::injectOutside(const InputEvent& event)
         m_over = false; // a finished run wakes up for the input
 }
 
+std::string Scheduler::reopenWorld()
+{
+    HeapAccount* saved = currentHeapAccount();
+    setCurrentHeapAccount(&m_heap);
+    std::string error;
+    try {
+        error = m_world->reopen();
+    } catch (const RuntimeError& e) {
+        error = e.message;
+    }
+    setCurrentHeapAccount(saved);
+    if (error.empty() && m_over && !m_failed && !m_queue.empty())
+        m_over = false;
+    return error;
+}
+
 bool Scheduler::takeMainInbox(Value& out)
 {
     if (m_mainInbox.empty())
@@ -561,8 +577,10 @@ bool Scheduler::step()
         HeapAccount* saved = currentHeapAccount();
         setCurrentHeapAccount(&m_heap);
         m_world->pump();
-        if (m_queue.empty() && !m_world->halted())
-            m_world->waitForInput();
+        // Some inputs deliver nothing (a request finished on the wire, a
+        // cancelled timer firing): keep waiting until one does.
+        while (m_queue.empty() && !m_world->halted() && m_world->waitForInput()) {
+        }
         setCurrentHeapAccount(saved);
     }
     if (m_failed || m_queue.empty() || m_world->halted()) {

@@ -230,6 +230,11 @@ public:
     /// and recorded: what a live world's inputs go through, and what replay
     /// calls with recorded ones at the same positions (between steps).
     void injectOutside(const InputEvent& event);
+    /// After restoring a snapshot with a live world (`aeroflow resume`): the
+    /// run's servers listen again on their addresses and its timers are
+    /// armed again; connections, calls and requests of the snapshot are gone
+    /// (each connection gets Closed, each call an Err). Empty, or the error.
+    std::string reopenWorld();
 
     // --- inspection -------------------------------------------------------------
     size_t actorCount() const { return m_actors.size(); }

@@ -567,6 +567,48 @@ bool WorldBridge::takeMainResult(Value payload)
     return true;
 }
 
+std::string WorldBridge::reopen()
+{
+    if (!m_port)
+        return {};
+    for (const auto& [id, sv] : m_servers) {
+        auto bound = m_port->listen(id, sv.websocket, sv.address);
+        m_s.recordWorldEffect("listen", bound ? "ok " + *bound : "err " + bound.error());
+        if (!bound)
+            return "cannot serve again: " + bound.error();
+    }
+    for (const auto& [id, t] : m_timers) {
+        OutputEvent o;
+        o.kind = OutputEvent::Kind::TimerStart;
+        o.id = id;
+        o.ms = t.ms;
+        o.repeat = t.repeat;
+        send(o);
+    }
+    // What lived on sockets of the old process is gone: the program hears
+    // of each connection and call as if it had failed now.
+    m_requests.clear();
+    std::vector<InputEvent> gone;
+    for (const auto& [id, server] : m_connections) {
+        InputEvent e;
+        e.kind = InputEvent::Kind::WsClosed;
+        e.id = id;
+        gone.push_back(std::move(e));
+    }
+    for (const auto& [id, actor] : m_calls) {
+        InputEvent e;
+        e.kind = InputEvent::Kind::CallDone;
+        e.id = id;
+        e.body = "interrupted: the run was resumed from a snapshot";
+        gone.push_back(std::move(e));
+    }
+    for (const InputEvent& e : gone)
+        inject(e);
+    m_port->flush();
+    m_unflushed = 0;
+    return {};
+}
+
 // --- crashes and the end -----------------------------------------------------------
 
 void WorldBridge::findRequests(const Value& v, std::vector<uint64_t>& out, int depth, size_t& budget) const

@@ -83,6 +83,9 @@ public:
     /// Actor `actor` crashed while handling a message with `args`: every open
     /// request found in them or in its state gets 500.
     void actorCrashed(const ActorRecord& actor, std::span<const Value> args);
+    /// A restored run meets a live world (Scheduler::reopenWorld). Empty, or
+    /// why a server could not listen again.
+    std::string reopen();
     /// The run ends: open requests get 503 and outputs are flushed. Values
     /// are released under the run's heap account.
     void finish();

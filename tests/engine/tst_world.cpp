@@ -94,6 +94,7 @@ private slots:
     void lateAndDoubleAnswersAreDropped();
     void stoppedHandlerGets503();
     void openRequestsAtTheEndGet503();
+    void inputsThatDeliverNothingKeepTheRunWaiting();
     void webSocketEvents();
     void callsFromActorsAndFromMain();
     void callWithoutHandlerIsAClearError();
@@ -217,6 +218,22 @@ net.http.serve("127.0.0.1:0", spawn(Api))
     QCOMPARE(responses.size(), size_t(1));
     QCOMPARE(responses[0].id, uint64_t(1));
     QCOMPARE(responses[0].status, 503);
+}
+
+void TestWorld::inputsThatDeliverNothingKeepTheRunWaiting()
+{
+    // Regression: a RequestDone arriving alone while the run was idle ended
+    // the run (exit 0) instead of waiting for the next request.
+    ScriptedWorld w;
+    w.script.push_back({ScriptedWorld::request(1, 1, "GET", "/a")});
+    InputEvent done = ScriptedWorld::simple(InputEvent::Kind::RequestDone, 1);
+    done.status = 200;
+    w.script.push_back({done});
+    w.script.push_back({ScriptedWorld::simple(InputEvent::Kind::Timer, 42)}); // no such timer
+    w.script.push_back({ScriptedWorld::request(1, 2, "GET", "/b")});
+    w.script.push_back({halt()});
+    run(kApi, w);
+    QCOMPARE(w.sentOf(OutputEvent::Kind::Respond).size(), size_t(2));
 }
 
 void TestWorld::webSocketEvents()
