@@ -128,10 +128,12 @@ std::expected<HostPort, std::string> parseHostPort(std::string_view address)
 {
     auto bad = [&] { return std::unexpected("invalid address '" + std::string(address) + "' (expected HOST:PORT)"); };
     std::size_t colon = address.rfind(':');
-    if (colon == address.npos || colon == 0)
+    if (colon == address.npos)
         return bad();
     std::string_view host = address.substr(0, colon);
-    if (host.front() == '[') {
+    if (host.empty()) {
+        host = "0.0.0.0"; // ":8080", as Go and Node take it: every IPv4 interface
+    } else if (host.front() == '[') {
         if (host.size() < 3 || host.back() != ']')
             return bad();
         host = host.substr(1, host.size() - 2);

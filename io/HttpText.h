@@ -28,7 +28,7 @@ struct HostPort {
     uint16_t port = 0;
 };
 
-/// "HOST:PORT" or "[V6]:PORT"; the host may not be empty.
+/// "HOST:PORT", "[V6]:PORT", or ":PORT" for every IPv4 interface (0.0.0.0).
 std::expected<HostPort, std::string> parseHostPort(std::string_view address);
 
 /// "HOST:PORT" for printing, with brackets around an IPv6 host.

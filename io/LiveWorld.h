@@ -101,7 +101,8 @@ public:
     LiveWorld(const LiveWorld&) = delete;
     LiveWorld& operator=(const LiveWorld&) = delete;
 
-    /// Binds "HOST:PORT" before returning (port 0: a free port) and returns the bound
+    /// Binds "HOST:PORT" ("[::1]:PORT" for IPv6, ":PORT" for every IPv4 interface)
+    /// before returning (port 0: a free port) and returns the bound
     /// address, e.g. "127.0.0.1:40123" or "[::1]:8080"; logs "listening on http://…".
     /// Errors read "cannot listen on 127.0.0.1:80: Permission denied".
     std::expected<std::string, std::string> listen(uint32_t server, bool websocket,
@@ -122,8 +123,8 @@ public:
     void poll(std::vector<engine::InputEvent>& out, int waitMs) override;
     bool active() const override;
 
-    /// Starts the orderly stop; callable from any thread, also by SIGINT/SIGTERM when
-    /// handleSignals. Servers stop accepting; timers are cancelled; pending outbound
+    /// Starts the orderly stop; callable from any thread (not from a signal handler:
+    /// set handleSignals for that). Servers stop accepting; timers are cancelled; pending outbound
     /// calls end as CallDone status 0 "shutting down" (as do calls started later);
     /// a Shutdown input is pushed. In-flight requests may still be answered until
     /// none remain or shutdownGraceMs passed (the rest get 503), then every

@@ -363,6 +363,9 @@ void TestIoLiveWorld::listenReportsBoundAddressAndErrors()
     QVERIFY2(ws.has_value(), ws ? "" : ws.error().c_str());
     QVERIFY(waitUntil([&] { return lines->size() >= 2; }));
     QCOMPARE(lines->at(1), "listening on ws://" + *ws);
+    auto any = world.listen(5, false, ":0");
+    QVERIFY2(any.has_value(), any ? "" : any.error().c_str());
+    QVERIFY(any->starts_with("0.0.0.0:"));
 }
 
 void TestIoLiveWorld::requestReachesEngineExactly()
