@@ -182,6 +182,13 @@ void Recorder::onDelivered(const engine::DeliveryEvent& e)
     row.stateHash = e.stateHash;
     row.outcome = uint8_t(e.outcome);
     b.messages.push_back(row);
+    if (e.sender == engine::kOutsideSender && !m_pendingLinks.empty()) {
+        auto it = m_pendingLinks.find(e.senderSeq);
+        if (it != m_pendingLinks.end()) {
+            b.links.emplace_back(e.seq, it->second);
+            m_pendingLinks.erase(it);
+        }
+    }
     m_lastSeq = e.seq;
     m_lastTick = e.time;
     maybeFlush();
@@ -204,6 +211,12 @@ void Recorder::onEffect(uint64_t seq, std::string_view kind, std::string_view va
     // Inputs from the world are bytes (engine::encodeInput).
     const bool blob = engine::inputKindFromName(kind).has_value();
     m_batch->effects.push_back(EffectRow{seq, std::string(kind), std::string(value), blob});
+    ++m_effectRows; // rowids of a fresh table count from 1 in insertion order
+}
+
+void Recorder::onOutsideQueued(uint64_t, uint64_t outsideSeq)
+{
+    m_pendingLinks[outsideSeq] = m_effectRows;
 }
 
 void Recorder::onIdle()

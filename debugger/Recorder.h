@@ -20,6 +20,7 @@
 #include "Scheduler.h"
 
 #include <expected>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -86,6 +87,7 @@ public:
     void onEffect(uint64_t seq, std::string_view kind, std::string_view value) override;
     void onStopped(uint64_t seq, uint32_t actor) override;
     void onIdle() override;
+    void onOutsideQueued(uint64_t seq, uint64_t outsideSeq) override;
 
 private:
     Recorder(std::shared_ptr<const compiler::Program> program, RecorderOptions options);
@@ -102,6 +104,8 @@ private:
     uint64_t m_nextCheckpoint = 0;
     uint64_t m_checkpoints = 0;
     uint64_t m_uiEventAt = UINT64_MAX; ///< seq of the last recorded UI event
+    uint64_t m_effectRows = 0;         ///< effects recorded: the rowid of the last one
+    std::map<uint64_t, uint64_t> m_pendingLinks; ///< outside seq -> effects rowid, until delivered
     int64_t m_lastFlushNs = 0;
     bool m_finished = false;
 };

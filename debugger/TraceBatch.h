@@ -61,16 +61,19 @@ struct TraceBatch {
     std::vector<EffectRow> effects;
     std::vector<CrashRow> crashes;
     std::vector<CheckpointRow> checkpoints;
+    /// input_links(seq, effect): a delivery from outside and the effects
+    /// rowid of the input (UI event, request, frame, call answer, timer) that queued it.
+    std::vector<std::pair<uint64_t, uint64_t>> links;
 
     bool empty() const
     {
         return meta.empty() && spawns.empty() && stops.empty() && messages.empty() && outputs.empty() &&
-               effects.empty() && crashes.empty() && checkpoints.empty();
+               effects.empty() && crashes.empty() && checkpoints.empty() && links.empty();
     }
     size_t rows() const
     {
         return meta.size() + spawns.size() + stops.size() + messages.size() + outputs.size() + effects.size() +
-               crashes.size() + checkpoints.size();
+               crashes.size() + checkpoints.size() + links.size();
     }
     /// Empties every vector but keeps their capacity for the next round.
     void clear()
@@ -84,6 +87,7 @@ struct TraceBatch {
         effects.clear();
         crashes.clear();
         checkpoints.clear();
+        links.clear();
     }
 };
 

@@ -39,6 +39,7 @@ CREATE TABLE outputs(seq INTEGER NOT NULL, stream INTEGER NOT NULL, text TEXT NO
 CREATE TABLE effects(seq INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE crashes(seq INTEGER NOT NULL, actor INTEGER NOT NULL, error TEXT NOT NULL);
 CREATE TABLE checkpoints(seq INTEGER PRIMARY KEY, tick INTEGER NOT NULL, snapshot BLOB NOT NULL);
+CREATE TABLE input_links(seq INTEGER PRIMARY KEY, effect INTEGER NOT NULL);
 CREATE VIEW messages_named AS
   SELECT m.seq, m.tick,
          CASE WHEN m.sender = -1 THEN 'outside' ELSE s.name END AS sender,

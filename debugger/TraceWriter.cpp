@@ -121,9 +121,10 @@ bool TraceWriter::prepareStatements()
     m_insertEffect = m_db.prepare("INSERT INTO effects(seq, kind, value) VALUES (?, ?, ?)", true);
     m_insertCrash = m_db.prepare("INSERT INTO crashes(seq, actor, error) VALUES (?, ?, ?)", true);
     m_insertCheckpoint = m_db.prepare("INSERT OR REPLACE INTO checkpoints(seq, tick, snapshot) VALUES (?, ?, ?)", true);
+    m_insertLink = m_db.prepare("INSERT OR REPLACE INTO input_links(seq, effect) VALUES (?, ?)", true);
     return m_insertMeta.valid() && m_insertActor.valid() && m_stopActor.valid() && m_insertMessage.valid() &&
            m_insertMessages.valid() && m_insertOutput.valid() && m_insertEffect.valid() && m_insertCrash.valid() &&
-           m_insertCheckpoint.valid();
+           m_insertCheckpoint.valid() && m_insertLink.valid();
 }
 
 void TraceWriter::submit(std::unique_ptr<TraceBatch>& batch)
@@ -227,6 +228,11 @@ bool TraceWriter::write(const TraceBatch& b)
         m_insertCrash.bind(2, b.crashes[i].actor);
         m_insertCrash.bindText(3, b.crashes[i].error, false);
         ok = check(m_insertCrash);
+    }
+    for (size_t i = 0; ok && i < b.links.size(); ++i) {
+        m_insertLink.bind(1, int64_t(b.links[i].first));
+        m_insertLink.bind(2, int64_t(b.links[i].second));
+        ok = check(m_insertLink);
     }
     for (size_t i = 0; ok && i < b.checkpoints.size(); ++i) {
         m_insertCheckpoint.bind(1, int64_t(b.checkpoints[i].seq));

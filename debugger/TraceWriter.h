@@ -64,7 +64,7 @@ private:
     std::string m_path;
     Database m_db;
     Statement m_insertMeta, m_insertActor, m_stopActor, m_insertMessage, m_insertMessages, m_insertOutput,
-        m_insertEffect, m_insertCrash, m_insertCheckpoint;
+        m_insertEffect, m_insertCrash, m_insertCheckpoint, m_insertLink;
 
     std::thread m_thread;
     mutable std::mutex m_mutex;

@@ -263,6 +263,8 @@ void Scheduler::noteServing()
 
 void Scheduler::enqueueOutside(uint32_t receiver, Value payload)
 {
+    if (m_options.observer)
+        m_options.observer->onOutsideQueued(m_currentSeq, m_outsideSeq);
     m_queue.push(Envelope{m_now + 1, receiver, kOutsideSender, m_outsideSeq++, std::move(payload), 0});
 }
 
@@ -623,6 +625,8 @@ bool Scheduler::injectMessage(uint32_t actorId, const Value& message)
     Value copy = deepCopy(message);
     m_heap.current = savedCurrent;
     recordEffect("ui_event", std::to_string(actorId) + " " + toDisplay(message, m_program.get()));
+    if (m_options.observer)
+        m_options.observer->onOutsideQueued(m_currentSeq, m_outsideSeq);
     m_queue.push(Envelope{m_now + 1, actorId, kOutsideSender, m_outsideSeq++, std::move(copy), 0});
     setCurrentHeapAccount(saved);
     if (m_over && !m_failed)

@@ -129,6 +129,10 @@ public:
     virtual void onCrash(uint64_t /*seq*/, uint32_t /*actor*/, std::string_view /*error*/) {}
     virtual void onEffect(uint64_t /*seq*/, std::string_view /*kind*/, std::string_view /*value*/) {}
     virtual void onStopped(uint64_t /*seq*/, uint32_t /*actor*/) {}
+    /// An input from outside (the effect just reported) queued a message
+    /// whose DeliveryEvent will carry sender kOutsideSender and senderSeq
+    /// `outsideSeq`: lets a recorder link the delivery to its input.
+    virtual void onOutsideQueued(uint64_t /*seq*/, uint64_t /*outsideSeq*/) {}
     /// The run waits for input from the outside world (told at least every
     /// 50 ms while it waits): a moment to flush buffers.
     virtual void onIdle() {}

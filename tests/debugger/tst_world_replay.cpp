@@ -151,6 +151,30 @@ void TestWorldReplay::sessionReplaysAndVerifiesWithoutTheWorld()
     QVERIFY(reader.has_value());
     QVERIFY((*reader)->info().worldOutputs > 150);
     QCOMPARE((*reader)->info().outputs, uint64_t(1)); // "closed 1": world outputs are not program output
+    // Every delivery from outside is linked to the input that queued it, of a
+    // kind that queues messages, with the matching request/connection/call id.
+    Database& db = (*reader)->database();
+    const int64_t outside = db.scalar("SELECT count(*) FROM messages WHERE sender = -1", -1);
+    QVERIFY(outside > 100);
+    QCOMPARE(db.scalar("SELECT count(*) FROM input_links l JOIN messages m ON m.seq = l.seq JOIN effects e "
+                       "ON e.rowid = l.effect WHERE m.sender = -1 AND e.kind IN "
+                       "('http_request', 'ws_open', 'ws_text', 'ws_closed', 'call_done', 'timer')", -2),
+             outside);
+    Statement links = db.prepare("SELECT e.value, m.payload, m.handler FROM input_links l JOIN messages m ON "
+                                 "m.seq = l.seq JOIN effects e ON e.rowid = l.effect WHERE e.kind = 'http_request'");
+    int requests = 0;
+    while (links.step()) {
+        auto in = engine::decodeInput(links.columnBlob(0));
+        QVERIFY(in.has_value());
+        auto payload = decodeRowPayload(links.columnInt(2), links.columnBlob(1));
+        QVERIFY(payload.has_value());
+        // Request(req): req["id"] is the request's id.
+        const PayloadValue& req = payload->items.at(0);
+        const auto at = std::find(req.keys.begin(), req.keys.end(), "id") - req.keys.begin();
+        QCOMPARE(uint64_t(req.items.at(size_t(at)).i), in->id);
+        ++requests;
+    }
+    QVERIFY(requests > 50);
 }
 
 void TestWorldReplay::sameSessionTwiceGivesIdenticalTraces()
