@@ -36,6 +36,9 @@ const char* const kReplayHelp =
     "                     payload, cause, outcome, receiver state hash) and every\n"
     "                     output line with the recording; stop at the first difference\n"
     "  --to TICK          stop after the last message of logical time TICK\n"
+    "  --record OUT       record the re-execution into the new trace OUT (a service's\n"
+    "                     session too: its requests, frames, calls and timers come\n"
+    "                     from TRACE, nothing touches the network)\n"
     "\n"
     "A trace whose schema version this build does not read, or whose stored source no\n"
     "longer compiles to the recorded program hash, is refused.\n"
@@ -204,7 +207,7 @@ std::unique_ptr<debugger::Recorder> openRecorder(const std::string& path,
 int replayCommand(const std::vector<std::string>& args)
 {
     int status = 0;
-    auto p = parse("replay", args, {"--to"}, {"--verify"}, status);
+    auto p = parse("replay", args, {"--to", "--record"}, {"--verify"}, status);
     if (!p)
         return status;
     if (!p->positional.empty())
@@ -224,6 +227,8 @@ int replayCommand(const std::vector<std::string>& args)
         return failure("replay", program.error());
     debugger::ReplayOptions options;
     options.verify = hasFlag(*p, "--verify");
+    if (auto out = option(*p, "--record"))
+        options.recordTo = *out;
     if (toTick) {
         auto seq = (*trace)->seqAtTick(*toTick);
         if (!seq)
@@ -251,7 +256,7 @@ int replayCommand(const std::vector<std::string>& args)
     }
     if (options.verify) {
         std::cout << "replay verified: " << report->messages << " messages and " << report->outputsChecked
-                  << " output lines match the recording";
+                  << " outputs (program lines and answers to the outside world) match the recording";
         if (!(*trace)->info().complete)
             std::cout << " (the recording was cut off; verified up to its last message)";
         std::cout << "\n";

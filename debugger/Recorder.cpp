@@ -206,10 +206,14 @@ void Recorder::onCrash(uint64_t seq, uint32_t actor, std::string_view error)
 
 void Recorder::onEffect(uint64_t seq, std::string_view kind, std::string_view value)
 {
-    if (kind == "ui_event" || kind == "ui_input")
-        m_uiEventAt = seq;
     // Inputs from the world are bytes (engine::encodeInput).
     const bool blob = engine::inputKindFromName(kind).has_value();
+    // A checkpoint after `seq` must not hold an input injected after `seq`
+    // (replay injects those again). A live run injects world inputs in the
+    // next step, after the checkpoint; a re-recording replay injects them
+    // before it: never take one there.
+    if (kind == "ui_event" || kind == "ui_input" || blob)
+        m_uiEventAt = seq;
     m_batch->effects.push_back(EffectRow{seq, std::string(kind), std::string(value), blob});
     ++m_effectRows; // rowids of a fresh table count from 1 in insertion order
 }

@@ -3,6 +3,7 @@
 #include "Replayer.h"
 
 #include "Payload.h"
+#include "Recorder.h"
 #include "Program.h"
 #include "ReplaySession.h"
 #include "TraceSchema.h"
@@ -181,6 +182,44 @@ private:
     bool m_checkOutputs = true;
 };
 
+/// Tells two observers everything, in order (verification and re-recording).
+class FanOut final : public engine::RunObserver {
+public:
+    FanOut(engine::RunObserver* a, engine::RunObserver* b) : m_a(a), m_b(b) {}
+    void onSpawn(uint64_t seq, uint32_t actor, uint32_t type, uint32_t parent) override
+    {
+        each([&](auto* o) { o->onSpawn(seq, actor, type, parent); });
+    }
+    void onDelivered(const engine::DeliveryEvent& e) override { each([&](auto* o) { o->onDelivered(e); }); }
+    void onOutput(uint64_t seq, engine::Stream s, std::string_view t) override
+    {
+        each([&](auto* o) { o->onOutput(seq, s, t); });
+    }
+    void onCrash(uint64_t seq, uint32_t actor, std::string_view e) override
+    {
+        each([&](auto* o) { o->onCrash(seq, actor, e); });
+    }
+    void onEffect(uint64_t seq, std::string_view k, std::string_view v) override
+    {
+        each([&](auto* o) { o->onEffect(seq, k, v); });
+    }
+    void onStopped(uint64_t seq, uint32_t actor) override { each([&](auto* o) { o->onStopped(seq, actor); }); }
+    void onOutsideQueued(uint64_t seq, uint64_t n) override { each([&](auto* o) { o->onOutsideQueued(seq, n); }); }
+    void onIdle() override { each([&](auto* o) { o->onIdle(); }); }
+
+private:
+    template <class F>
+    void each(F f)
+    {
+        if (m_a)
+            f(m_a);
+        if (m_b)
+            f(m_b);
+    }
+    engine::RunObserver* m_a;
+    engine::RunObserver* m_b;
+};
+
 } // namespace
 
 Result<ReplayReport> replayTrace(TraceReader& trace, std::shared_ptr<const compiler::Program> program,
@@ -198,14 +237,34 @@ Result<ReplayReport> replayTrace(TraceReader& trace, std::shared_ptr<const compi
         if (!verifier->valid())
             return std::unexpected("trace '" + trace.path() + "': cannot read messages: " + trace.database().lastError());
     }
-    auto session = ReplaySession::create(trace, program, 0, verifier.get(), options.output);
+    std::unique_ptr<Recorder> recorder;
+    if (!options.recordTo.empty()) {
+        auto text = trace.sourceText();
+        if (!text)
+            return std::unexpected(text.error());
+        RecorderOptions ro;
+        ro.startTime = info.startTime;
+        auto rec = Recorder::create(options.recordTo, program, std::move(*text), recordedRunOptions(info), ro);
+        if (!rec)
+            return std::unexpected(rec.error());
+        recorder = std::move(*rec);
+    }
+    FanOut fanOut(verifier.get(), recorder.get());
+    engine::RunObserver* observer = recorder ? static_cast<engine::RunObserver*>(&fanOut) : verifier.get();
+    auto session = ReplaySession::create(trace, program, 0, observer, options.output);
     if (!session)
         return std::unexpected(session.error());
     ReplaySession& s = **session;
+    if (recorder)
+        recorder->attach(s.scheduler());
 
     ReplayReport report;
-    auto stopped = [&] { return verifier && (verifier->divergence() || !verifier->error().empty()); };
+    auto stopped = [&] {
+        return (verifier && (verifier->divergence() || !verifier->error().empty())) || (recorder && recorder->failed());
+    };
     while (!stopped() && (s.position() < last || toTheEnd) && s.step()) {
+        if (recorder)
+            recorder->afterStep();
     }
     report.messages = s.position();
     if (verifier && !stopped()) {
@@ -219,6 +278,8 @@ Result<ReplayReport> replayTrace(TraceReader& trace, std::shared_ptr<const compi
     if (verifier && !toTheEnd)
         verifier->stopCheckingOutputs(); // finish() may report a deadlock the cut-off recording never reached
     report.stats = s.finish();
+    if (recorder && !recorder->finish(report.stats))
+        return std::unexpected(recorder->error());
     if (verifier) {
         if (toTheEnd)
             verifier->checkOutputsComplete(UINT64_MAX);

@@ -30,6 +30,9 @@ struct ReplayOptions {
     bool verify = false;
     std::optional<uint64_t> toSeq;  ///< stop after this delivery (default: the trace's last)
     engine::OutputFn output;        ///< re-executed output; may be empty
+    /// Records the re-execution into a new trace at this path (no network:
+    /// inputs come from the recording), with the original's start time.
+    std::string recordTo;
 };
 
 struct ReplayReport {
