@@ -533,6 +533,8 @@ void Scheduler::deliver(Envelope env)
             crash(actor, e.where + ": runtime error: " + e.message);
         }
     }
+    if (m_stats.crashes != crashesBefore && !actor.alive)
+        m_world->restartHandler(actor.id);
     if (actor.stopRequested && actor.alive) {
         actor.alive = false;
         actor.state.clear();

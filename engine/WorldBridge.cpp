@@ -567,6 +567,24 @@ bool WorldBridge::takeMainResult(Value payload)
     return true;
 }
 
+void WorldBridge::restartHandler(uint32_t actor)
+{
+    std::vector<uint32_t> served;
+    for (const auto& [id, sv] : m_servers)
+        if (sv.actor == actor)
+            served.push_back(id);
+    if (served.empty())
+        return;
+    const ActorRecord& dead = *m_s.m_actors[actor];
+    const Value fresh = m_s.spawn(uint32_t(dead.type));
+    for (uint32_t id : served) {
+        Server& sv = m_servers[id];
+        m_s.warn("the handler " + m_s.actorName(actor) + " of " + (sv.websocket ? "ws://" : "http://") + sv.address +
+                 " crashed; it is restarted as " + m_s.actorName(fresh.actorId()) + " with fresh state");
+        sv.actor = fresh.actorId();
+    }
+}
+
 std::string WorldBridge::reopen()
 {
     if (!m_port)

@@ -83,6 +83,10 @@ public:
     /// Actor `actor` crashed while handling a message with `args`: every open
     /// request found in them or in its state gets 500.
     void actorCrashed(const ActorRecord& actor, std::span<const Value> args);
+    /// After actor `actor` crashed (outside its handler's context): a server
+    /// handled by it gets a fresh actor of the same type, so one bad request
+    /// never takes the service down. Told with a warning.
+    void restartHandler(uint32_t actor);
     /// A restored run meets a live world (Scheduler::reopenWorld). Empty, or
     /// why a server could not listen again.
     std::string reopen();

@@ -146,15 +146,20 @@ void TestWorld::crashAnswers500AndTheServerGoesOn()
 {
     ScriptedWorld w;
     w.script.push_back({ScriptedWorld::request(1, 1, "GET", "/boom")});
-    w.script.push_back({ScriptedWorld::request(1, 2, "GET", "/after")});
+    w.script.push_back({ScriptedWorld::request(1, 2, "GET", "/after", "", {}, {{"x-n", "1"}})});
     w.script.push_back({halt()});
     const Run r = run(kApi, w);
     const auto responses = w.sentOf(OutputEvent::Kind::Respond);
     QCOMPARE(responses.size(), size_t(2));
     QCOMPARE(responses[0].status, 500);
     QCOMPARE(responses[0].body, std::string("internal server error")); // no internals
-    // The crashed handler is gone: later requests get 503, the run goes on.
-    QCOMPARE(responses[1].status, 503);
+    // The crashed handler was restarted with fresh state: the next request is
+    // served (its hit counter starts again).
+    QCOMPARE(responses[1].status, 200);
+    QCOMPARE(responses[1].headers, (engine::Fields{{"x-hits", "1"}}));
+    QVERIFY2(r.err.find("the handler Api#1 of http://127.0.0.1:40001 crashed; it is restarted as Api#2") !=
+                 std::string::npos,
+             r.err.c_str());
     QVERIFY(r.err.find("index 5 out of range") != std::string::npos || r.err.find("runtime error") != std::string::npos);
     QCOMPARE(r.stats.exitCode, 0);
 }
