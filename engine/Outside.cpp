@@ -68,6 +68,8 @@ public:
             const uint8_t byte = uint8_t(m_b[m_pos++]);
             if (shift == 63 && byte > 1)
                 return failed("number out of range"), 0;
+            if (byte == 0 && shift > 0)
+                return failed("number not in its shortest form"), 0; // one encoding per event
             v |= uint64_t(byte & 0x7f) << shift;
             if (!(byte & 0x80))
                 return v;

@@ -10,6 +10,9 @@
 #include "Snapshot.h"
 
 #include "ScriptedWorld.h"
+#include "WorldProbe.h"
+
+#include <QDir>
 
 #include <QtTest>
 
@@ -106,6 +109,7 @@ private slots:
     void listenFailureIsARuntimeError();
     void snapshotKeepsTheWorldState();
     void eventEncodingRoundTripsAndRejectsDamage();
+    void fuzzCorpusReplays();
 };
 
 void TestWorld::requestsBecomeMessagesAndResponses()
@@ -590,6 +594,27 @@ void TestWorld::eventEncodingRoundTripsAndRejectsDamage()
     QCOMPARE(std::string(engine::inputKindName(InputEvent::Kind::CallDone)), std::string("call_done"));
     QVERIFY(engine::inputKindFromName("http_request") == InputEvent::Kind::HttpRequest);
     QVERIFY(!engine::inputKindFromName("env:HOME"));
+}
+
+void TestWorld::fuzzCorpusReplays()
+{
+    // The outside-world fuzzer's corpus (and its regression finds) through
+    // its own probe: recorded inputs, mutated, into a running service.
+    QDir dir(QStringLiteral(AEROFLOW_TESTS_DIR "/engine/world-corpus"));
+    const QStringList files = dir.entryList(QDir::Files);
+    QVERIFY(files.size() >= 10);
+    for (const QString& f : files) {
+        QFile file(dir.filePath(f));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        tests::probeWorldInputs(std::string_view(bytes.constData(), size_t(bytes.size())));
+    }
+    // A non-canonical number (0 written in two bytes) is refused.
+    const std::string canonical = engine::encodeInput(ScriptedWorld::simple(InputEvent::Kind::Timer, 0));
+    std::string longer = canonical;
+    longer.replace(2, 1, std::string("\x80\x00", 2)); // the server field
+    QVERIFY(engine::decodeInput(canonical).has_value());
+    QVERIFY(!engine::decodeInput(longer).has_value());
 }
 
 QTEST_APPLESS_MAIN(TestWorld)
