@@ -173,6 +173,7 @@ class TestServices : public QObject {
 private slots:
     void initTestCase();
     void orderBookRecordsReplaysAndReRecordsIdentically();
+    void jitRecordedSessionReplaysInTheInterpreter();
     void gameRoomServesPlayers();
     void aggregatorCallsAnotherService();
     void badTrafficNeverReachesTheProgram();
@@ -223,6 +224,21 @@ void TestServices::orderBookRecordsReplaysAndReRecordsIdentically()
     QString why;
     QVERIFY2(sameTables(path("again1.aftrace"), path("again2.aftrace"), why), qPrintable(why));
     QCOMPARE(cli({"replay", qpath("again1.aftrace"), "--verify"}).exit, 0);
+}
+
+void TestServices::jitRecordedSessionReplaysInTheInterpreter()
+{
+    Service s;
+    QVERIFY2(s.start(example("order_book/order_book.aefl"), {"--jit", "--record", qpath("jit.aftrace")}),
+             qPrintable(s.err()));
+    const QJsonObject mixed = drive({"orders", s.address(), "120"});
+    QVERIFY2(mixed["bad"].toArray().isEmpty(), qPrintable(QJsonDocument(mixed).toJson()));
+    QCOMPARE(s.stop(), 0);
+    // replay re-executes on the interpreter: every delivery, state hash and
+    // answer to the world must match what the native code recorded.
+    const Result verified = cli({"replay", qpath("jit.aftrace"), "--verify"});
+    QVERIFY2(verified.exit == 0, qPrintable(verified.err));
+    QCOMPARE(inputs(path("jit.aftrace"), "http_request").size(), size_t(120));
 }
 
 void TestServices::gameRoomServesPlayers()
