@@ -273,11 +273,43 @@ def cmd_ws_hold(port, seconds):
     print(asyncio.run(main()))
 
 
+def cmd_ws_burst(port, count):
+    """Sends `count` messages at once, then waits for the engine's "done"."""
+    import websockets
+
+    async def main():
+        async with websockets.connect("ws://127.0.0.1:%d/burst" % port) as ws:
+            for i in range(int(count)):
+                await ws.send("m%d" % i)
+            reply = await asyncio.wait_for(ws.recv(), 20)
+            return "ok" if reply == "done" else "bad reply %r" % reply
+    print(asyncio.run(main()))
+
+
+def cmd_ws_stall(port, seconds):
+    """Asks for a flood, then reads nothing; reports whether the server gave up on it."""
+    import websockets
+
+    async def main():
+        async with websockets.connect("ws://127.0.0.1:%d/stall" % port, max_size=None) as ws:
+            await ws.send("flood")
+            await asyncio.sleep(float(seconds))  # the server's queue grows meanwhile
+            try:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+            except websockets.ConnectionClosed:
+                return "closed"
+            except asyncio.TimeoutError:
+                return "still open"
+    print(asyncio.run(main()))
+
+
 COMMANDS = {
     "raw": cmd_raw, "bigheader": cmd_bigheader, "bigbody": cmd_bigbody, "post": cmd_post,
     "keepalive": cmd_keepalive, "slowloris": cmd_slowloris, "vanish": cmd_vanish, "many": cmd_many,
     "conns": cmd_conns, "rate": cmd_rate, "ws-echo": cmd_ws_echo, "ws-broadcast": cmd_ws_broadcast,
-    "ws-wait-close": cmd_ws_wait_close, "ws-hold": cmd_ws_hold,
+    "ws-wait-close": cmd_ws_wait_close, "ws-hold": cmd_ws_hold, "ws-burst": cmd_ws_burst,
+    "ws-stall": cmd_ws_stall,
 }
 
 if __name__ == "__main__":

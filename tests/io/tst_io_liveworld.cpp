@@ -72,6 +72,13 @@ QString client(const QString& command, uint16_t port, const QStringList& args = 
     return run.out;
 }
 
+/// Has `process` ended (waiting up to `timeoutMs`)? Unlike waitForFinished(), also
+/// true when it had ended before the call.
+bool ended(QProcess& process, int timeoutMs = 15000)
+{
+    return process.state() == QProcess::NotRunning || process.waitForFinished(timeoutMs);
+}
+
 ClientRun curl(const QStringList& args) { return runProgram(QStringLiteral("curl"), QStringList{"-sS"} + args); }
 
 QString url(uint16_t port, const QString& target) { return QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(target); }
@@ -277,6 +284,9 @@ private slots:
     void fiveThousandConcurrentConnections();
     void connectionLimitGives503();
     void rateLimitGives429();
+    void fullInputQueueRefusesRequests();
+    void fullInputQueuePausesWebSocketReads();
+    void slowWebSocketReaderIsClosed();
     void webSocketRoundTrip();
     void webSocketBroadcastAndServerClose();
     void outboundCalls();
@@ -582,6 +592,102 @@ void TestIoLiveWorld::rateLimitGives429()
     QCOMPARE(world.stats().requests, uint64_t(match.captured(1).toInt()));
 }
 
+void TestIoLiveWorld::fullInputQueueRefusesRequests()
+{
+    io::LiveWorldOptions options = quietOptions();
+    options.maxQueuedInputs = 4;
+    io::LiveWorld world(options);
+    uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
+    // This thread is the engine, and it does not poll until the clients are in.
+    std::vector<std::unique_ptr<QProcess>> clients;
+    for (int i = 0; i < 8; ++i) {
+        clients.push_back(std::make_unique<QProcess>());
+        clients.back()->start("curl", {"-s", "-o", "/dev/null", "-w", "%{http_code}", url(port, "/q")});
+    }
+    auto finished = [&] {
+        return std::count_if(clients.begin(), clients.end(), [](auto& c) { return c->state() == QProcess::NotRunning; });
+    };
+    QVERIFY(waitUntil([&] {
+        for (auto& c : clients)
+            c->waitForFinished(10);
+        return finished() == 4;
+    }, 20000));
+    std::vector<InputEvent> inputs;
+    world.poll(inputs, 0);
+    QCOMPARE(inputs.size(), std::size_t(4));
+    for (const auto& in : inputs) {
+        QCOMPARE(in.kind, Kind::HttpRequest);
+        world.send(respond(in.id, 200, "served"));
+    }
+    world.flush();
+    std::map<QString, int> codes;
+    for (auto& c : clients) {
+        QVERIFY(ended(*c));
+        ++codes[QString::fromUtf8(c->readAllStandardOutput())];
+    }
+    QCOMPARE(codes["200"], 4);
+    QCOMPARE(codes["503"], 4);
+    QCOMPARE(world.stats().rejected, uint64_t(4));
+}
+
+void TestIoLiveWorld::fullInputQueuePausesWebSocketReads()
+{
+    io::LiveWorldOptions options = quietOptions();
+    options.maxQueuedInputs = 2;
+    io::LiveWorld world(options);
+    uint16_t port = portOf(*world.listen(1, true, "127.0.0.1:0"));
+    QProcess burst;
+    burst.start(AEROFLOW_IO_PYTHON, {AEROFLOW_TESTS_DIR "/io/io_clients.py", "ws-burst", QString::number(port), "40"});
+    // A slow engine: every poll waits 10 ms first. Reading pauses while two
+    // inputs wait, so no batch is ever larger, and nothing is lost.
+    std::vector<InputEvent> all;
+    std::size_t largestBatch = 0;
+    bool answered = false;
+    QElapsedTimer timer;
+    timer.start();
+    while (count(all, Kind::WsClosed) == 0 && timer.elapsed() < 30000) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::vector<InputEvent> batch;
+        world.poll(batch, 20);
+        largestBatch = std::max(largestBatch, batch.size());
+        all.insert(all.end(), batch.begin(), batch.end());
+        if (!answered && count(all, Kind::WsText) == 40) {
+            answered = true;
+            world.send(wsSend(find(all, Kind::WsOpen)->id, "done"));
+            world.flush();
+        }
+    }
+    QVERIFY(ended(burst));
+    QCOMPARE(QString::fromUtf8(burst.readAllStandardOutput()).trimmed(), QStringLiteral("ok"));
+    QVERIFY2(largestBatch <= 2, qPrintable(QString::number(largestBatch)));
+    int expected = 0;
+    for (const auto& e : all) {
+        if (e.kind == Kind::WsText)
+            QCOMPARE(e.body, "m" + std::to_string(expected++));
+    }
+    QCOMPARE(expected, 40);
+}
+
+void TestIoLiveWorld::slowWebSocketReaderIsClosed()
+{
+    auto lines = std::make_shared<std::vector<std::string>>();
+    io::LiveWorldOptions options = quietOptions(lines);
+    options.wsMaxQueuedBytes = 1024 * 1024;
+    io::LiveWorld world(options);
+    uint16_t port = portOf(*world.listen(1, true, "127.0.0.1:0"));
+    FakeEngine engine(world, [](const InputEvent& in, io::LiveWorld& w) {
+        if (in.kind == Kind::WsText && in.body == "flood") {
+            for (int i = 0; i < 64; ++i) // 16 MiB in one batch for a client that does not read
+                w.send(wsSend(in.id, std::string(256 * 1024, 'f')));
+        }
+    });
+    QCOMPARE(client("ws-stall", port, {"1"}), QStringLiteral("closed"));
+    QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::WsClosed) == 1; }));
+    QVERIFY(world.stats().wsMessagesOut < 64);
+    QVERIFY(waitUntil([&] { return lines->size() >= 2; }));
+    QVERIFY2(lines->at(1).find("reads too slowly") != std::string::npos, lines->at(1).c_str());
+}
+
 void TestIoLiveWorld::webSocketRoundTrip()
 {
     io::LiveWorld world(quietOptions());
@@ -832,7 +938,7 @@ void TestIoLiveWorld::shutdownAnswersInFlightRequests()
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::HttpRequest) == 3; }));
     world.requestShutdown();
     for (auto& c : clients) {
-        QVERIFY(c->waitForFinished(15000));
+        QVERIFY(ended(*c));
         QCOMPARE(QString::fromUtf8(c->readAllStandardOutput()), QStringLiteral("drained"));
     }
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::Halt) == 1; }));
@@ -876,11 +982,11 @@ void TestIoLiveWorld::shutdownGraceGives503AndClosesWebSockets()
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::HttpRequest) == 2; }));
     world.requestShutdown();
 
-    QVERIFY(slow.waitForFinished(15000));
+    QVERIFY(ended(slow));
     QString answer = QString::fromUtf8(slow.readAllStandardOutput());
     QVERIFY2(answer.startsWith("HTTP/1.1 503 Service Unavailable"), qPrintable(answer));
     QVERIFY(answer.contains("Connection: close"));
-    QVERIFY(ws.waitForFinished(15000));
+    QVERIFY(ended(ws));
     QCOMPARE(QString::fromUtf8(ws.readAllStandardOutput()).trimmed(), QStringLiteral("closed 1001"));
 
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::Halt) == 1; }));
@@ -919,7 +1025,7 @@ void TestIoLiveWorld::signalStartsShutdown()
     uint16_t port = uint16_t(line.section(':', -1).toInt());
     QCOMPARE(curl({url(port, "/")}).out, QStringLiteral(R"({"message":"Hello, World!"})"));
     echo.terminate(); // SIGTERM
-    QVERIFY(echo.waitForFinished(15000));
+    QVERIFY(ended(echo));
     out += echo.readAllStandardOutput();
     QCOMPARE(echo.exitStatus(), QProcess::NormalExit);
     QCOMPARE(echo.exitCode(), 0);
@@ -953,9 +1059,9 @@ void TestIoLiveWorld::destroyWithOpenConnections()
         QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::Timer) >= 1; }));
         engine.stop();
     } // no shutdown: the destructor alone closes everything
-    QVERIFY(waiting.waitForFinished(15000));
+    QVERIFY(ended(waiting));
     QVERIFY(waiting.exitCode() != 0); // the connection closed under it
-    QVERIFY(holding.waitForFinished(15000));
+    QVERIFY(ended(holding));
     QCOMPARE(QString::fromUtf8(holding.readAllStandardOutput()).trimmed(), QStringLiteral("closed"));
     QCOMPARE(curl({url(port, "/")}).exitCode, 7);
 }
