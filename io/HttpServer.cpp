@@ -371,6 +371,7 @@ void HttpSession::write(int status, const engine::Fields* headers, std::string b
     ResponseShape shape;
     shape.close = close || !m_keepAlive || m_closeAfter || m_core.shuttingDown();
     shape.keepAliveHeader = m_keepAliveHeader;
+    shape.date = m_core.httpDate();
     m_head.clear();
     m_status = appendResponseHead(m_head, status, headers, body.size(), shape);
     m_closeAfter = shape.close;

@@ -8,6 +8,8 @@
 #include <boost/beast/http/status.hpp>
 
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 
 namespace aeroflow::io::detail {
 
@@ -199,6 +201,20 @@ std::expected<HttpUrl, std::string> parseHttpUrl(std::string_view url)
     return out;
 }
 
+std::string httpDate(int64_t unixSeconds)
+{
+    static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::time_t t = std::time_t(unixSeconds);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char text[40];
+    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[utc.tm_wday], utc.tm_mday,
+                  months[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    return text;
+}
+
 int appendResponseHead(std::string& out, int status, const engine::Fields* headers, std::size_t bodySize,
                        ResponseShape& shape)
 {
@@ -213,6 +229,7 @@ int appendResponseHead(std::string& out, int status, const engine::Fields* heade
         out.append(reason.data(), reason.size());
     out += "\r\n";
     bool hasType = false;
+    bool hasDate = false;
     if (headers) {
         for (const auto& [name, value] : *headers) {
             if (!validName(name) || !validValue(value))
@@ -226,11 +243,17 @@ int appendResponseHead(std::string& out, int status, const engine::Fields* heade
                 continue;
             }
             hasType = hasType || equalsNoCase(name, "content-type");
+            hasDate = hasDate || equalsNoCase(name, "date");
             out += name;
             out += ": ";
             out += value;
             out += "\r\n";
         }
+    }
+    if (!hasDate && !shape.date.empty()) {
+        out += "Date: ";
+        out += shape.date;
+        out += "\r\n";
     }
     if (shape.bodyAllowed) {
         if (!hasType)

@@ -44,16 +44,21 @@ struct HttpUrl {
 /// ("unsupported URL scheme 'https'").
 std::expected<HttpUrl, std::string> parseHttpUrl(std::string_view url);
 
+/// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110) for `unixSeconds`,
+/// independent of the C locale.
+std::string httpDate(int64_t unixSeconds);
+
 /// What a response head needs besides its status; filled by appendResponseHead.
 struct ResponseShape {
     bool close = false;      ///< in: the connection closes after it; out: also when the program asked
     bool keepAliveHeader = false; ///< in: say "Connection: keep-alive" (an HTTP/1.0 client that asked for it)
     bool bodyAllowed = true; ///< out: false for 1xx, 204 and 304
+    std::string_view date;   ///< in: the Date value, unless the program gave one
 };
 
 /// Appends "HTTP/1.1 <status> <reason>\r\n", the program's headers (names that
 /// are not tokens and values with CR, LF or NUL are dropped, as are its
-/// Content-Length and Transfer-Encoding), Content-Type when it gave none,
+/// Content-Length and Transfer-Encoding), Date and Content-Type when it gave none,
 /// Content-Length, Connection, and the blank line. A status outside 200..599
 /// becomes 500.
 int appendResponseHead(std::string& out, int status, const engine::Fields* headers, std::size_t bodySize,

@@ -154,6 +154,7 @@ void IoCore::ensureStarted()
         m_signals = std::make_unique<net::signal_set>(*m_ioc, SIGINT, SIGTERM);
         armSignals();
     }
+    refreshDate();
     armSweep();
     // Everything above happens before the thread starts: no race with it.
     m_thread = std::thread([this] { run(); });
@@ -487,11 +488,22 @@ void IoCore::armSweep()
     });
 }
 
+void IoCore::refreshDate()
+{
+    using namespace std::chrono;
+    int64_t second = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+    if (second != m_httpDateSecond) {
+        m_httpDateSecond = second;
+        m_httpDate = detail::httpDate(second);
+    }
+}
+
 void IoCore::sweep()
 {
     // One timer for every connection: a request costs a store to m_deadline,
     // not a timer operation. Acting may destroy connections, so collect first.
     auto now = Clock::now();
+    refreshDate();
     for (Connection* c : m_connections) {
         if (c->m_deadline <= now)
             m_expired.push_back(c->shared_from_this());

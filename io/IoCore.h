@@ -113,6 +113,8 @@ public:
     /// Are maxQueuedInputs inputs waiting for the program?
     bool inputsFull() const;
     bool shuttingDown() const { return m_stage != Stage::Running; }
+    /// The Date header value, refreshed by the sweep (at least 4 times a second).
+    std::string_view httpDate() const { return m_httpDate; }
 
     uint64_t nextRequestId() { return ++m_lastRequestId; }
     uint64_t nextConnectionId() { return ++m_lastConnectionId; }
@@ -151,6 +153,7 @@ private:
     void startCall(engine::OutputEvent& event);
     void armSweep();
     void sweep();
+    void refreshDate();
     void armSignals();
     void resumeWsReads();
     std::vector<std::shared_ptr<Connection>> connections() const;
@@ -202,6 +205,8 @@ private:
     bool m_graceOver = false; ///< the 503s of the shutdown went out
     std::vector<Connection*> m_connections;
     std::vector<std::shared_ptr<Connection>> m_expired; ///< sweep scratch
+    std::string m_httpDate;
+    int64_t m_httpDateSecond = -1;
     boost::unordered_flat_map<uint64_t, std::shared_ptr<HttpSession>> m_pending;
     boost::unordered_flat_map<uint64_t, std::shared_ptr<WsSession>> m_webSockets;
     boost::unordered_flat_map<uint64_t, std::shared_ptr<Call>> m_calls;

@@ -431,6 +431,9 @@ void TestIoLiveWorld::respondWithStatusAndHeaders()
     QVERIFY(custom.out.contains("Content-Length: 7\r\n"));
     QVERIFY(!custom.out.contains("Bad")); // a header name with a newline is dropped
     QVERIFY(custom.out.endsWith("\r\n\r\ncreated"));
+    QRegularExpression date(QStringLiteral("\r\nDate: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d\\d [A-Z][a-z]{2} \\d{4} "
+                                           "\\d\\d:\\d\\d:\\d\\d GMT\r\n"));
+    QVERIFY2(date.match(custom.out).hasMatch(), qPrintable(custom.out));
 
     ClientRun hello = curl({"-i", url(port, "/hello")});
     QCOMPARE(hello.out.count("Content-Type"), 1);
