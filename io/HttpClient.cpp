@@ -31,7 +31,10 @@ bool equalsNoCase(std::string_view a, std::string_view b)
     return true;
 }
 
-bool safeText(std::string_view text) { return text.find_first_of(std::string_view("\r\n\0", 3)) == text.npos; }
+bool safeText(std::string_view text)
+{
+    return text.find_first_of(std::string_view("\r\n\0", 3)) == text.npos;
+}
 
 bool validMethod(std::string_view method)
 {
@@ -112,27 +115,25 @@ void Call::start(engine::OutputEvent& event)
     auto address = net::ip::make_address(url->host, notNumeric);
     if (!notNumeric) {
         m_socket.async_connect(tcp::endpoint(address, url->port),
-                               [self = shared_from_this()](const error_code& ec) { self->onConnected(ec); });
+            [self = shared_from_this()](const error_code& ec) { self->onConnected(ec); });
         return;
     }
     m_resolver.async_resolve(url->host, std::to_string(url->port),
-                             [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type results) {
-                                 if (self->m_done)
-                                     return;
-                                 if (ec) {
-                                     self->fail(ec, "resolve");
-                                     return;
-                                 }
-                                 self->connect(results);
-                             });
+        [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type results) {
+            if (self->m_done)
+                return;
+            if (ec) {
+                self->fail(ec, "resolve");
+                return;
+            }
+            self->connect(results);
+        });
 }
 
 void Call::connect(const tcp::resolver::results_type& endpoints)
 {
     net::async_connect(m_socket, endpoints,
-                       [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) {
-                           self->onConnected(ec);
-                       });
+        [self = shared_from_this()](const error_code& ec, const tcp::endpoint&) { self->onConnected(ec); });
 }
 
 void Call::onConnected(const error_code& ec)
@@ -146,9 +147,7 @@ void Call::onConnected(const error_code& ec)
     error_code ignored;
     m_socket.set_option(tcp::no_delay(true), ignored);
     http::async_write(m_socket, m_request,
-                      [self = shared_from_this()](const error_code& writeError, std::size_t) {
-                          self->onWritten(writeError);
-                      });
+        [self = shared_from_this()](const error_code& writeError, std::size_t) { self->onWritten(writeError); });
 }
 
 void Call::onWritten(const error_code& ec)
@@ -160,9 +159,7 @@ void Call::onWritten(const error_code& ec)
         return;
     }
     http::async_read(m_socket, m_buffer, *m_parser,
-                     [self = shared_from_this()](const error_code& readError, std::size_t) {
-                         self->onRead(readError);
-                     });
+        [self = shared_from_this()](const error_code& readError, std::size_t) { self->onRead(readError); });
 }
 
 void Call::onRead(const error_code& ec)
@@ -178,8 +175,8 @@ void Call::onRead(const error_code& ec)
     for (const auto& field : response) {
         auto name = field.name_string();
         auto value = field.value();
-        auto& [lowerName, copy] =
-            headers.emplace_back(std::string(name.data(), name.size()), std::string(value.data(), value.size()));
+        auto& [lowerName, copy]
+            = headers.emplace_back(std::string(name.data(), name.size()), std::string(value.data(), value.size()));
         toLower(lowerName);
     }
     finish(int(response.result_int()), std::move(response.body()), std::move(headers));
@@ -190,15 +187,15 @@ void Call::fail(const error_code& ec, const char* stage)
     std::string why;
     if (ec == net::error::connection_refused)
         why = "connection refused";
-    else if (ec == net::error::host_not_found || ec == net::error::host_not_found_try_again ||
-             ec == net::error::no_data)
+    else if (ec == net::error::host_not_found || ec == net::error::host_not_found_try_again
+        || ec == net::error::no_data)
         why = "cannot resolve host '" + m_host + "'";
     else if (ec == http::error::body_limit)
         why = "response body over " + std::to_string(m_core.options().callMaxResponseBytes) + " bytes";
     else if (ec == http::error::header_limit)
         why = "response header too large";
-    else if (ec == net::error::eof || ec == http::error::end_of_stream || ec == http::error::partial_message ||
-             ec == net::error::connection_reset)
+    else if (ec == net::error::eof || ec == http::error::end_of_stream || ec == http::error::partial_message
+        || ec == net::error::connection_reset)
         why = "connection closed before the response was complete";
     else if (ec.category() == http::make_error_code(http::error::bad_version).category())
         why = "bad response: " + ec.message();
@@ -207,7 +204,10 @@ void Call::fail(const error_code& ec, const char* stage)
     finish(0, std::move(why), {});
 }
 
-void Call::cancel(const std::string& why) { finish(0, why, {}); }
+void Call::cancel(const std::string& why)
+{
+    finish(0, why, {});
+}
 
 void Call::finish(int status, std::string body, engine::Fields headers)
 {

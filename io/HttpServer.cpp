@@ -71,9 +71,8 @@ Listener::Listener(IoCore& core, tcp::acceptor acceptor, uint32_t server, bool w
 
 void Listener::accept()
 {
-    m_acceptor.async_accept([self = shared_from_this()](const error_code& ec, tcp::socket socket) {
-        self->onAccept(ec, std::move(socket));
-    });
+    m_acceptor.async_accept([self = shared_from_this()](
+                                const error_code& ec, tcp::socket socket) { self->onAccept(ec, std::move(socket)); });
 }
 
 void Listener::onAccept(const error_code& ec, tcp::socket socket)
@@ -176,9 +175,8 @@ void HttpSession::beginRequest()
 void HttpSession::readMore()
 {
     std::size_t chunk = (m_phase == Phase::Body || m_phase == Phase::Lingering) ? kBodyReadChunk : kReadChunk;
-    m_socket.async_read_some(m_buffer.prepare(chunk), [self = self()](const error_code& ec, std::size_t bytes) {
-        self->onRead(ec, bytes);
-    });
+    m_socket.async_read_some(
+        m_buffer.prepare(chunk), [self = self()](const error_code& ec, std::size_t bytes) { self->onRead(ec, bytes); });
 }
 
 void HttpSession::onRead(const error_code& ec, std::size_t bytes)
@@ -250,17 +248,17 @@ void HttpSession::headerDone()
     }
     // The client waits for our go-ahead before it sends the body.
     m_phase = Phase::Continue;
-    net::async_write(m_socket, net::buffer(kContinue.data(), kContinue.size()),
-                     [self = self()](const error_code& ec, std::size_t) {
-                         if (self->m_phase == Phase::Closed)
-                             return;
-                         if (ec) {
-                             self->close();
-                             return;
-                         }
-                         self->m_phase = Phase::Body;
-                         self->readMore();
-                     });
+    net::async_write(
+        m_socket, net::buffer(kContinue.data(), kContinue.size()), [self = self()](const error_code& ec, std::size_t) {
+            if (self->m_phase == Phase::Closed)
+                return;
+            if (ec) {
+                self->close();
+                return;
+            }
+            self->m_phase = Phase::Body;
+            self->readMore();
+        });
 }
 
 bool HttpSession::takeToken(Clock::time_point now)
@@ -319,8 +317,8 @@ void HttpSession::deliver()
     for (const auto& field : request) {
         auto name = field.name_string();
         auto value = field.value();
-        auto& [lowerName, copy] = event.headers.emplace_back(std::string(name.data(), name.size()),
-                                                             std::string(value.data(), value.size()));
+        auto& [lowerName, copy] = event.headers.emplace_back(
+            std::string(name.data(), name.size()), std::string(value.data(), value.size()));
         toLower(lowerName);
     }
     event.body = std::move(request.body());
@@ -362,7 +360,7 @@ void HttpSession::answerUnavailable()
 void HttpSession::reject(int status, std::string_view body, bool close)
 {
     bump(status == 400 ? m_core.stats().badRequests : m_core.stats().rejected);
-    static const engine::Fields upgradeHeaders{{"Upgrade", "websocket"}};
+    static const engine::Fields upgradeHeaders { { "Upgrade", "websocket" } };
     write(status, status == 426 ? &upgradeHeaders : nullptr, std::string(body), close);
 }
 
@@ -378,8 +376,8 @@ void HttpSession::write(int status, const engine::Fields* headers, std::string b
     m_body = std::move(body);
     bool withBody = shape.bodyAllowed && !m_headRequest;
     m_phase = Phase::Writing;
-    std::array<net::const_buffer, 2> buffers{net::buffer(m_head),
-                                             withBody ? net::buffer(m_body) : net::const_buffer()};
+    std::array<net::const_buffer, 2> buffers { net::buffer(m_head),
+        withBody ? net::buffer(m_body) : net::const_buffer() };
     // The completion condition runs before every write_some: each step of progress
     // moves the deadline, so only a stalled reader is cut off.
     auto progress = [this](const error_code& ec, std::size_t) -> std::size_t {
@@ -388,8 +386,8 @@ void HttpSession::write(int status, const engine::Fields* headers, std::string b
         m_deadline = Clock::now() + milliseconds(m_core.options().idleTimeoutMs);
         return 64 * 1024;
     };
-    net::async_write(m_socket, buffers, progress,
-                     [self = self()](const error_code& ec, std::size_t) { self->onWritten(ec); });
+    net::async_write(
+        m_socket, buffers, progress, [self = self()](const error_code& ec, std::size_t) { self->onWritten(ec); });
 }
 
 void HttpSession::onWritten(const error_code& ec)

@@ -57,12 +57,12 @@ public:
 
 private:
     enum class Phase : uint8_t {
-        Idle,      ///< between requests (idle timeout)
-        Header,    ///< a request started, its header is incomplete (header timeout)
-        Body,      ///< header complete, body arriving (request timeout)
-        Continue,  ///< writing "100 Continue"
-        Program,   ///< delivered, waiting for the program (504 at the request timeout)
-        Writing,   ///< writing a response (idle timeout without progress)
+        Idle, ///< between requests (idle timeout)
+        Header, ///< a request started, its header is incomplete (header timeout)
+        Body, ///< header complete, body arriving (request timeout)
+        Continue, ///< writing "100 Continue"
+        Program, ///< delivered, waiting for the program (504 at the request timeout)
+        Writing, ///< writing a response (idle timeout without progress)
         Lingering, ///< sent a final response, reading what the client still sends until it closes
         Closed,
     };
@@ -91,7 +91,7 @@ private:
     std::string m_head; ///< response status line and header, reused
     std::string m_body;
     uint64_t m_requestId = 0; ///< delivered and without RequestDone yet, else 0
-    int m_status = 0;         ///< status being written
+    int m_status = 0; ///< status being written
     Clock::time_point m_firstByte;
     Phase m_phase = Phase::Idle;
     uint32_t m_server;

@@ -26,7 +26,10 @@ int hexValue(char c)
     return -1;
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 bool equalsNoCase(std::string_view a, std::string_view b)
 {
@@ -60,7 +63,10 @@ bool validName(std::string_view name)
     return true;
 }
 
-bool validValue(std::string_view value) { return value.find_first_of(std::string_view("\r\n\0", 3)) == value.npos; }
+bool validValue(std::string_view value)
+{
+    return value.find_first_of(std::string_view("\r\n\0", 3)) == value.npos;
+}
 
 std::expected<uint16_t, std::string> parsePort(std::string_view text)
 {
@@ -145,7 +151,7 @@ std::expected<HostPort, std::string> parseHostPort(std::string_view address)
     auto port = parsePort(address.substr(colon + 1));
     if (!port)
         return std::unexpected(port.error() + " in '" + std::string(address) + "'");
-    return HostPort{std::string(host), *port};
+    return HostPort { std::string(host), *port };
 }
 
 std::string formatHostPort(std::string_view host, uint16_t port)
@@ -203,20 +209,20 @@ std::expected<HttpUrl, std::string> parseHttpUrl(std::string_view url)
 
 std::string httpDate(int64_t unixSeconds)
 {
-    static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static constexpr const char* days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    static constexpr const char* months[]
+        = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
     std::time_t t = std::time_t(unixSeconds);
-    std::tm utc{};
+    std::tm utc {};
     gmtime_r(&t, &utc);
     char text[40];
     std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[utc.tm_wday], utc.tm_mday,
-                  months[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+        months[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
     return text;
 }
 
-int appendResponseHead(std::string& out, int status, const engine::Fields* headers, std::size_t bodySize,
-                       ResponseShape& shape)
+int appendResponseHead(
+    std::string& out, int status, const engine::Fields* headers, std::size_t bodySize, ResponseShape& shape)
 {
     if (status < 200 || status > 599)
         status = 500;

@@ -35,7 +35,7 @@ std::expected<HostPort, std::string> parseHostPort(std::string_view address);
 std::string formatHostPort(std::string_view host, uint16_t port);
 
 struct HttpUrl {
-    std::string host;   ///< without IPv6 brackets
+    std::string host; ///< without IPv6 brackets
     uint16_t port = 80;
     std::string target; ///< "/path?query", at least "/"
 };
@@ -50,10 +50,10 @@ std::string httpDate(int64_t unixSeconds);
 
 /// What a response head needs besides its status; filled by appendResponseHead.
 struct ResponseShape {
-    bool close = false;      ///< in: the connection closes after it; out: also when the program asked
+    bool close = false; ///< in: the connection closes after it; out: also when the program asked
     bool keepAliveHeader = false; ///< in: say "Connection: keep-alive" (an HTTP/1.0 client that asked for it)
     bool bodyAllowed = true; ///< out: false for 1xx, 204 and 304
-    std::string_view date;   ///< in: the Date value, unless the program gave one
+    std::string_view date; ///< in: the Date value, unless the program gave one
 };
 
 /// Appends "HTTP/1.1 <status> <reason>\r\n", the program's headers (names that
@@ -61,7 +61,7 @@ struct ResponseShape {
 /// Content-Length and Transfer-Encoding), Date and Content-Type when it gave none,
 /// Content-Length, Connection, and the blank line. A status outside 200..599
 /// becomes 500.
-int appendResponseHead(std::string& out, int status, const engine::Fields* headers, std::size_t bodySize,
-                       ResponseShape& shape);
+int appendResponseHead(
+    std::string& out, int status, const engine::Fields* headers, std::size_t bodySize, ResponseShape& shape);
 
 } // namespace aeroflow::io::detail

@@ -35,7 +35,7 @@ using std::chrono::milliseconds;
 /// 1024) goes up to the hard one.
 void raiseFileLimit()
 {
-    rlimit limit{};
+    rlimit limit {};
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max)
         return;
     rlimit raised = limit;
@@ -62,8 +62,8 @@ void sanitize(LiveWorldOptions& o)
 LiveWorldStats AtomicStats::snapshot() const
 {
     auto get = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-    return {get(requests),    get(responses),    get(badRequests),   get(rejected), get(timeouts504),
-            get(wsOpened),    get(wsMessagesIn), get(wsMessagesOut), get(calls)};
+    return { get(requests), get(responses), get(badRequests), get(rejected), get(timeouts504), get(wsOpened),
+        get(wsMessagesIn), get(wsMessagesOut), get(calls) };
 }
 
 std::string endpointText(const tcp::endpoint& endpoint)
@@ -112,7 +112,7 @@ IoCore::IoCore(LiveWorldOptions options)
 {
     sanitize(m_options);
     // A quarter of the shortest timeout, so that one fires at most 25% late.
-    int shortest = std::min({m_options.headerTimeoutMs, m_options.requestTimeoutMs, m_options.idleTimeoutMs});
+    int shortest = std::min({ m_options.headerTimeoutMs, m_options.requestTimeoutMs, m_options.idleTimeoutMs });
     m_sweepEvery = milliseconds(std::clamp(shortest / 4, 5, 250));
 }
 
@@ -201,7 +201,7 @@ std::expected<std::string, std::string> IoCore::listen(uint32_t server, bool web
     } else {
         tcp::resolver resolver(*m_ioc);
         auto results = resolver.resolve(hostPort->host, std::to_string(hostPort->port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+            tcp::resolver::passive | tcp::resolver::numeric_service, ec);
         if (ec || results.empty())
             return fail("cannot resolve host '" + hostPort->host + "'");
         endpoint = results.begin()->endpoint();
@@ -255,8 +255,8 @@ void IoCore::handOver(std::vector<engine::OutputEvent>& outputs)
         if (m_outputs.empty()) {
             m_outputs.swap(outputs);
         } else {
-            m_outputs.insert(m_outputs.end(), std::make_move_iterator(outputs.begin()),
-                             std::make_move_iterator(outputs.end()));
+            m_outputs.insert(
+                m_outputs.end(), std::make_move_iterator(outputs.begin()), std::make_move_iterator(outputs.end()));
         }
         post = !m_drainPosted;
         m_drainPosted = true;
@@ -333,7 +333,7 @@ void IoCore::publish()
             m_inputs.swap(m_unpublished);
         } else {
             m_inputs.insert(m_inputs.end(), std::make_move_iterator(m_unpublished.begin()),
-                            std::make_move_iterator(m_unpublished.end()));
+                std::make_move_iterator(m_unpublished.end()));
         }
         m_hasInput.store(true, std::memory_order_release);
         wake = m_engineWaiting;
@@ -346,8 +346,8 @@ void IoCore::publish()
 
 bool IoCore::inputsFull() const
 {
-    return m_pushed.load(std::memory_order_relaxed) - m_taken.load(std::memory_order_relaxed) >=
-           m_options.maxQueuedInputs;
+    return m_pushed.load(std::memory_order_relaxed) - m_taken.load(std::memory_order_relaxed)
+        >= m_options.maxQueuedInputs;
 }
 
 void IoCore::pauseWsReads(std::shared_ptr<WsSession> session)
@@ -466,7 +466,10 @@ void IoCore::requestFinished()
         checkDrained();
 }
 
-void IoCore::wsOpened(uint64_t id, std::shared_ptr<WsSession> session) { m_webSockets.emplace(id, std::move(session)); }
+void IoCore::wsOpened(uint64_t id, std::shared_ptr<WsSession> session)
+{
+    m_webSockets.emplace(id, std::move(session));
+}
 
 void IoCore::wsClosed(uint64_t id)
 {

@@ -41,12 +41,15 @@ class TimerSet;
 
 /// LiveWorldStats as atomics (relaxed increments from the I/O thread).
 struct AtomicStats {
-    std::atomic<uint64_t> requests{0}, responses{0}, badRequests{0}, rejected{0}, timeouts504{0}, wsOpened{0},
-        wsMessagesIn{0}, wsMessagesOut{0}, calls{0};
+    std::atomic<uint64_t> requests { 0 }, responses { 0 }, badRequests { 0 }, rejected { 0 }, timeouts504 { 0 },
+        wsOpened { 0 }, wsMessagesIn { 0 }, wsMessagesOut { 0 }, calls { 0 };
     LiveWorldStats snapshot() const;
 };
 
-inline void bump(std::atomic<uint64_t>& counter) { counter.fetch_add(1, std::memory_order_relaxed); }
+inline void bump(std::atomic<uint64_t>& counter)
+{
+    counter.fetch_add(1, std::memory_order_relaxed);
+}
 
 /// A server connection, registered with its core from construction to
 /// destruction so the deadline sweep, the shutdown and the destructor find it.
@@ -172,26 +175,26 @@ private:
     mutable std::mutex m_inMutex;
     std::condition_variable m_inCv;
     std::vector<engine::InputEvent> m_inputs; ///< published, not yet polled (m_inMutex)
-    bool m_engineWaiting = false;             ///< the engine sleeps in poll() (m_inMutex)
-    std::atomic<bool> m_hasInput{false};
-    std::atomic<uint64_t> m_pushed{0}; ///< inputs pushed by the I/O side, published or not
-    std::atomic<uint64_t> m_taken{0};  ///< inputs taken by poll()
+    bool m_engineWaiting = false; ///< the engine sleeps in poll() (m_inMutex)
+    std::atomic<bool> m_hasInput { false };
+    std::atomic<uint64_t> m_pushed { 0 }; ///< inputs pushed by the I/O side, published or not
+    std::atomic<uint64_t> m_taken { 0 }; ///< inputs taken by poll()
 
     std::mutex m_outMutex;
     std::vector<engine::OutputEvent> m_outputs; ///< handed over, not yet drained (m_outMutex)
-    bool m_drainPosted = false;                 ///< a drainOutputs() is queued (m_outMutex)
+    bool m_drainPosted = false; ///< a drainOutputs() is queued (m_outMutex)
 
     // --- what active() reads ----------------------------------------------------------
-    std::atomic<int64_t> m_openServers{0};
-    std::atomic<int64_t> m_pendingCalls{0};
-    std::atomic<int64_t> m_activeTimers{0};
-    std::atomic<bool> m_draining{false};
-    std::atomic<bool> m_shutdownRequested{false};
-    std::atomic<bool> m_wsPaused{false};
+    std::atomic<int64_t> m_openServers { 0 };
+    std::atomic<int64_t> m_pendingCalls { 0 };
+    std::atomic<int64_t> m_activeTimers { 0 };
+    std::atomic<bool> m_draining { false };
+    std::atomic<bool> m_shutdownRequested { false };
+    std::atomic<bool> m_wsPaused { false };
 
     // --- the I/O thread ---------------------------------------------------------------
     std::mutex m_startMutex;
-    std::atomic<bool> m_started{false};
+    std::atomic<bool> m_started { false };
     std::thread m_thread;
 
     std::vector<engine::InputEvent> m_unpublished;
@@ -220,7 +223,7 @@ private:
     std::unique_ptr<net::steady_timer> m_sweepTimer;
     std::unique_ptr<net::steady_timer> m_stageTimer;
     std::unique_ptr<net::signal_set> m_signals;
-    Clock::duration m_sweepEvery{};
+    Clock::duration m_sweepEvery {};
 };
 
 /// "HOST:PORT" of an endpoint, IPv6 in brackets.

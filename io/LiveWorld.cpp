@@ -15,7 +15,10 @@ namespace aeroflow::io {
 
 namespace {
 
-std::string errnoText(int error) { return std::strerror(error); }
+std::string errnoText(int error)
+{
+    return std::strerror(error);
+}
 
 struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
@@ -50,7 +53,7 @@ std::expected<std::string, std::string> LiveWorld::readFile(const std::string& p
     File file(std::fopen(path.c_str(), "rb"));
     if (!file)
         return fail(errnoText(errno));
-    struct stat info {};
+    struct stat info { };
     if (fstat(fileno(file.get()), &info) != 0)
         return fail(errnoText(errno));
     if (S_ISDIR(info.st_mode))
@@ -96,18 +99,39 @@ void LiveWorld::send(engine::OutputEvent event)
     m_queued.push_back(std::move(event));
 }
 
-void LiveWorld::flush() { m_core->handOver(m_queued); }
+void LiveWorld::flush()
+{
+    m_core->handOver(m_queued);
+}
 
-bool LiveWorld::hasInput() const { return m_core->hasInput(); }
+bool LiveWorld::hasInput() const
+{
+    return m_core->hasInput();
+}
 
-void LiveWorld::poll(std::vector<engine::InputEvent>& out, int waitMs) { m_core->poll(out, waitMs); }
+void LiveWorld::poll(std::vector<engine::InputEvent>& out, int waitMs)
+{
+    m_core->poll(out, waitMs);
+}
 
-bool LiveWorld::active() const { return m_core->active(); }
+bool LiveWorld::active() const
+{
+    return m_core->active();
+}
 
-void LiveWorld::requestShutdown() { m_core->requestShutdown(); }
+void LiveWorld::requestShutdown()
+{
+    m_core->requestShutdown();
+}
 
-LiveWorldStats LiveWorld::stats() const { return m_core->stats().snapshot(); }
+LiveWorldStats LiveWorld::stats() const
+{
+    return m_core->stats().snapshot();
+}
 
-const LiveWorldOptions& LiveWorld::options() const { return m_core->options(); }
+const LiveWorldOptions& LiveWorld::options() const
+{
+    return m_core->options();
+}
 
 } // namespace aeroflow::io

@@ -80,15 +80,15 @@ struct LiveWorldOptions {
 
 /// Counters for tests and benchmarks; a snapshot, readable from any thread.
 struct LiveWorldStats {
-    uint64_t requests = 0;      ///< HTTP requests delivered to the program
-    uint64_t responses = 0;     ///< answers to delivered requests written in full (504 and 503 included)
-    uint64_t badRequests = 0;   ///< malformed requests answered 400
-    uint64_t rejected = 0;      ///< requests or connections refused before the program saw them: 413/431/429/503
-    uint64_t timeouts504 = 0;   ///< delivered requests answered 504 because the program did not
-    uint64_t wsOpened = 0;      ///< WebSocket handshakes completed
-    uint64_t wsMessagesIn = 0;  ///< WebSocket messages delivered to the program
+    uint64_t requests = 0; ///< HTTP requests delivered to the program
+    uint64_t responses = 0; ///< answers to delivered requests written in full (504 and 503 included)
+    uint64_t badRequests = 0; ///< malformed requests answered 400
+    uint64_t rejected = 0; ///< requests or connections refused before the program saw them: 413/431/429/503
+    uint64_t timeouts504 = 0; ///< delivered requests answered 504 because the program did not
+    uint64_t wsOpened = 0; ///< WebSocket handshakes completed
+    uint64_t wsMessagesIn = 0; ///< WebSocket messages delivered to the program
     uint64_t wsMessagesOut = 0; ///< WebSocket messages written in full
-    uint64_t calls = 0;         ///< outbound calls started
+    uint64_t calls = 0; ///< outbound calls started
 };
 
 /// The network-backed OutsideWorld. Construct, hand to the scheduler, and
@@ -105,8 +105,8 @@ public:
     /// before returning (port 0: a free port) and returns the bound
     /// address, e.g. "127.0.0.1:40123" or "[::1]:8080"; logs "listening on http://…".
     /// Errors read "cannot listen on 127.0.0.1:80: Permission denied".
-    std::expected<std::string, std::string> listen(uint32_t server, bool websocket,
-                                                   const std::string& address) override;
+    std::expected<std::string, std::string> listen(
+        uint32_t server, bool websocket, const std::string& address) override;
     /// System clock, milliseconds since the Unix epoch.
     int64_t nowMs() override;
     /// On the calling thread; files over LiveWorldOptions::maxFileBytes are refused.

@@ -13,7 +13,7 @@ struct TimerSet::Timer {
     }
     net::steady_timer timer;
     uint64_t id = 0;
-    Clock::duration period{};
+    Clock::duration period {};
     Clock::time_point due;
     bool repeat = false;
     bool cancelled = false; ///< a wait that completes anyway is ignored

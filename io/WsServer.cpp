@@ -25,9 +25,15 @@ WsSession::WsSession(IoCore& core, tcp::socket socket, uint32_t server)
     m_core.admit();
 }
 
-WsSession::~WsSession() { m_core.release(); }
+WsSession::~WsSession()
+{
+    m_core.release();
+}
 
-std::shared_ptr<WsSession> WsSession::self() { return std::static_pointer_cast<WsSession>(shared_from_this()); }
+std::shared_ptr<WsSession> WsSession::self()
+{
+    return std::static_pointer_cast<WsSession>(shared_from_this());
+}
 
 void WsSession::start(Request request)
 {
@@ -61,8 +67,8 @@ void WsSession::onAccept(const error_code& ec)
     for (const auto& field : m_request) {
         auto name = field.name_string();
         auto value = field.value();
-        auto& [lowerName, copy] = event.headers.emplace_back(std::string(name.data(), name.size()),
-                                                             std::string(value.data(), value.size()));
+        auto& [lowerName, copy] = event.headers.emplace_back(
+            std::string(name.data(), name.size()), std::string(value.data(), value.size()));
         toLower(lowerName);
     }
     m_request = {};
@@ -114,8 +120,8 @@ void WsSession::send(std::string text)
     if (!m_open || m_reported || m_closeRequested)
         return;
     if (m_queuedBytes + text.size() > m_core.options().wsMaxQueuedBytes) {
-        m_core.log("websocket " + std::to_string(m_id) + ": the client reads too slowly (over " +
-                   std::to_string(m_core.options().wsMaxQueuedBytes) + " bytes queued), closing it");
+        m_core.log("websocket " + std::to_string(m_id) + ": the client reads too slowly (over "
+            + std::to_string(m_core.options().wsMaxQueuedBytes) + " bytes queued), closing it");
         abort();
         return;
     }
@@ -128,8 +134,8 @@ void WsSession::send(std::string text)
 void WsSession::writeNext()
 {
     m_writing = true;
-    m_ws.async_write(net::buffer(m_queue.front()),
-                     [self = self()](const error_code& ec, std::size_t) { self->onWritten(ec); });
+    m_ws.async_write(
+        net::buffer(m_queue.front()), [self = self()](const error_code& ec, std::size_t) { self->onWritten(ec); });
 }
 
 void WsSession::onWritten(const error_code& ec)

@@ -34,8 +34,8 @@ public:
     /// Reading paused while the program's input queue was full: read again.
     void resumeReads();
 
-    void onDeadline(Clock::time_point) override {}
-    void onShutdown() override {}
+    void onDeadline(Clock::time_point) override { }
+    void onShutdown() override { }
     void abort() override;
     bool isWebSocket() const override { return true; }
 
@@ -57,8 +57,8 @@ private:
     uint64_t m_id = 0;
     uint32_t m_server;
     boost::beast::websocket::close_code m_closeCode = boost::beast::websocket::close_code::normal;
-    bool m_open = false;          ///< WsOpen pushed
-    bool m_reported = false;      ///< WsClosed pushed
+    bool m_open = false; ///< WsOpen pushed
+    bool m_reported = false; ///< WsClosed pushed
     bool m_writing = false;
     bool m_closeRequested = false;
     bool m_closeSent = false;
