@@ -40,7 +40,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "%s\n", bound.error().c_str());
         return 1;
     }
-    const engine::Fields headers{{"Content-Type", "application/json"}};
+    const engine::Fields headers { { "Content-Type", "application/json" } };
     std::vector<engine::InputEvent> inputs;
     while (world.active()) {
         world.poll(inputs, 100);

@@ -4,267 +4,20 @@
 // Timing is only ever bounded generously; nothing asserts a duration tighter
 // than "well within a few seconds".
 
-#include "LiveWorld.h"
+#include "IoTestSupport.h"
 
 #include <QtTest>
 
 #include <QDateTime>
-#include <QDir>
-#include <QElapsedTimer>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
-#include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <csignal>
-#include <functional>
 #include <map>
-#include <mutex>
 #include <set>
-#include <thread>
 
 using namespace aeroflow;
-using engine::InputEvent;
-using engine::OutputEvent;
-using Kind = InputEvent::Kind;
-
-namespace {
-
-// --- clients ---------------------------------------------------------------------------
-
-struct ClientRun {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-ClientRun runProgram(const QString& program, const QStringList& args, int timeoutMs = 30000)
-{
-    QProcess process;
-    process.start(program, args);
-    ClientRun run;
-    if (!process.waitForStarted(10000)) {
-        run.err = program + ": did not start";
-        return run;
-    }
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished(2000);
-        run.err = program + ": timed out";
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput()).trimmed();
-    run.err += QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
-
-/// Runs tests/io/io_clients.py COMMAND PORT ARGS… and returns its result line.
-QString client(const QString& command, uint16_t port, const QStringList& args = {}, int timeoutMs = 30000)
-{
-    QStringList all{QStringLiteral(AEROFLOW_TESTS_DIR "/io/io_clients.py"), command, QString::number(port)};
-    all += args;
-    ClientRun run = runProgram(QStringLiteral(AEROFLOW_IO_PYTHON), all, timeoutMs);
-    if (run.exitCode != 0)
-        return QStringLiteral("client failed (%1): %2").arg(run.exitCode).arg(run.err);
-    return run.out;
-}
-
-/// Has `process` ended (waiting up to `timeoutMs`)? Unlike waitForFinished(), also
-/// true when it had ended before the call.
-bool ended(QProcess& process, int timeoutMs = 15000)
-{
-    return process.state() == QProcess::NotRunning || process.waitForFinished(timeoutMs);
-}
-
-ClientRun curl(const QStringList& args) { return runProgram(QStringLiteral("curl"), QStringList{"-sS"} + args); }
-
-QString url(uint16_t port, const QString& target) { return QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(target); }
-
-uint16_t portOf(const std::string& bound) { return uint16_t(std::stoi(bound.substr(bound.rfind(':') + 1))); }
-
-// --- the stand-in engine ---------------------------------------------------------------
-
-OutputEvent respond(uint64_t id, int status, std::string body, engine::Fields headers = {})
-{
-    OutputEvent out;
-    out.kind = OutputEvent::Kind::Respond;
-    out.id = id;
-    out.status = status;
-    out.body = std::move(body);
-    out.headers = std::move(headers);
-    return out;
-}
-
-OutputEvent wsSend(uint64_t id, std::string body)
-{
-    OutputEvent out;
-    out.kind = OutputEvent::Kind::WsSend;
-    out.id = id;
-    out.body = std::move(body);
-    return out;
-}
-
-/// A thread that does what the scheduler does with a world: poll, deliver,
-/// flush. Every input is recorded before the handler sees it.
-class FakeEngine {
-public:
-    using Handler = std::function<void(const InputEvent&, io::LiveWorld&)>;
-
-    FakeEngine(io::LiveWorld& world, Handler handler)
-        : m_world(world)
-        , m_handler(std::move(handler))
-        , m_thread([this] { loop(); })
-    {
-    }
-    ~FakeEngine() { stop(); }
-
-    void stop()
-    {
-        m_stop = true;
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-
-    std::vector<InputEvent> inputs() const
-    {
-        std::lock_guard lock(m_mutex);
-        return m_inputs;
-    }
-
-    /// Waits until `done(inputs)` holds; false after `timeoutMs`.
-    bool waitFor(const std::function<bool(const std::vector<InputEvent>&)>& done, int timeoutMs = 15000) const
-    {
-        std::unique_lock lock(m_mutex);
-        return m_changed.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return done(m_inputs); });
-    }
-
-    /// Runs `task` on the engine thread (outputs must be sent from there).
-    void post(std::function<void(io::LiveWorld&)> task)
-    {
-        std::lock_guard lock(m_mutex);
-        m_tasks.push_back(std::move(task));
-    }
-
-private:
-    void loop()
-    {
-        std::vector<InputEvent> batch;
-        while (!m_stop) {
-            std::vector<std::function<void(io::LiveWorld&)>> tasks;
-            {
-                std::lock_guard lock(m_mutex);
-                tasks.swap(m_tasks);
-            }
-            for (auto& task : tasks)
-                task(m_world);
-            m_world.poll(batch, 5);
-            for (const auto& input : batch) {
-                {
-                    std::lock_guard lock(m_mutex);
-                    m_inputs.push_back(input);
-                }
-                m_changed.notify_all();
-                if (m_handler)
-                    m_handler(input, m_world);
-            }
-            batch.clear();
-            m_world.flush();
-        }
-    }
-
-    io::LiveWorld& m_world;
-    Handler m_handler;
-    mutable std::mutex m_mutex;
-    mutable std::condition_variable m_changed;
-    std::vector<InputEvent> m_inputs;
-    std::vector<std::function<void(io::LiveWorld&)>> m_tasks;
-    std::atomic<bool> m_stop{false};
-    std::thread m_thread;
-};
-
-std::size_t count(const std::vector<InputEvent>& inputs, Kind kind)
-{
-    return std::size_t(std::count_if(inputs.begin(), inputs.end(), [&](const auto& e) { return e.kind == kind; }));
-}
-
-const InputEvent* find(const std::vector<InputEvent>& inputs, Kind kind, const std::string& path = {})
-{
-    for (const auto& e : inputs) {
-        if (e.kind == kind && (path.empty() || e.path == path))
-            return &e;
-    }
-    return nullptr;
-}
-
-const InputEvent* findDone(const std::vector<InputEvent>& inputs, uint64_t id)
-{
-    for (const auto& e : inputs) {
-        if (e.kind == Kind::RequestDone && e.id == id)
-            return &e;
-    }
-    return nullptr;
-}
-
-std::string header(const engine::Fields& fields, const std::string& name)
-{
-    for (const auto& [k, v] : fields) {
-        if (k == name)
-            return v;
-    }
-    return "<none>";
-}
-
-/// The usual test server behaviour, by path.
-void standardHandler(const InputEvent& in, io::LiveWorld& world)
-{
-    if (in.kind != Kind::HttpRequest)
-        return;
-    if (in.path == "/never")
-        return;
-    if (in.path == "/custom") {
-        world.send(respond(in.id, 201, "created",
-                           {{"X-Test", "yes"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}, {"Bad\nName", "x"}}));
-    } else if (in.path == "/hello") {
-        world.send(respond(in.id, 200, R"({"hello":"world"})", {{"Content-Type", "application/json"}}));
-    } else if (in.path == "/big") {
-        world.send(respond(in.id, 200, std::string(64 * 1024 * 1024, 'x')));
-    } else {
-        world.send(respond(in.id, 200, in.method + " " + in.path));
-    }
-}
-
-/// Options for tests: quiet log captured into `lines` when given.
-io::LiveWorldOptions quietOptions(std::shared_ptr<std::vector<std::string>> lines = {})
-{
-    io::LiveWorldOptions options;
-    auto mutex = std::make_shared<std::mutex>();
-    options.log = [lines, mutex](const std::string& line) {
-        if (lines) {
-            std::lock_guard lock(*mutex);
-            lines->push_back(line);
-        }
-    };
-    return options;
-}
-
-int threadCount() { return int(QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size()); }
-
-bool waitUntil(const std::function<bool()>& done, int timeoutMs = 10000)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
-}
-
-} // namespace
+using namespace aeroflow::io::testing;
 
 class TestIoLiveWorld : public QObject {
     Q_OBJECT
@@ -302,7 +55,7 @@ private slots:
 void TestIoLiveWorld::initTestCase()
 {
     QVERIFY2(!QStandardPaths::findExecutable("curl").isEmpty(), "curl is needed (installer/deps.sh)");
-    ClientRun python = runProgram(QStringLiteral(AEROFLOW_IO_PYTHON), {"-c", "import websockets"});
+    ClientRun python = runProgram(QStringLiteral(AEROFLOW_IO_PYTHON), { "-c", "import websockets" });
     QVERIFY2(python.exitCode == 0, qPrintable("python3 with websockets is needed: " + python.err));
 }
 
@@ -386,7 +139,7 @@ void TestIoLiveWorld::requestReachesEngineExactly()
     uint16_t port = portOf(*bound);
     FakeEngine engine(world, standardHandler);
 
-    ClientRun get = curl({"-H", "X-Custom: Some Value", url(port, "/a%20b/c?x=1&y=hello+world&z=%26&flag")});
+    ClientRun get = curl({ "-H", "X-Custom: Some Value", url(port, "/a%20b/c?x=1&y=hello+world&z=%26&flag") });
     QCOMPARE(get.out, QStringLiteral("GET /a b/c"));
     QString posted = client("post", port);
     QCOMPARE(posted, QStringLiteral("200 POST /submit"));
@@ -396,7 +149,7 @@ void TestIoLiveWorld::requestReachesEngineExactly()
     QVERIFY(g);
     QCOMPARE(g->server, 7u);
     QCOMPARE(g->method, std::string("GET"));
-    engine::Fields query{{"x", "1"}, {"y", "hello world"}, {"z", "&"}, {"flag", ""}};
+    engine::Fields query { { "x", "1" }, { "y", "hello world" }, { "z", "&" }, { "flag", "" } };
     QVERIFY(g->query == query);
     QCOMPARE(header(g->headers, "x-custom"), std::string("Some Value"));
     QCOMPARE(header(g->headers, "host"), "127.0.0.1:" + std::to_string(port));
@@ -406,7 +159,7 @@ void TestIoLiveWorld::requestReachesEngineExactly()
     QVERIFY(p);
     QCOMPARE(p->method, std::string("POST"));
     QCOMPARE(p->body, std::string("line one\nline two\0end", 21));
-    engine::Fields postQuery{{"name", "J\xc3\xbcrgen"}, {"empty", ""}};
+    engine::Fields postQuery { { "name", "J\xc3\xbcrgen" }, { "empty", "" } };
     QVERIFY(p->query == postQuery);
     QCOMPARE(header(p->headers, "x-mixed-case"), std::string("Kept Value"));
     QCOMPARE(header(p->headers, "content-length"), std::string("21"));
@@ -423,7 +176,7 @@ void TestIoLiveWorld::respondWithStatusAndHeaders()
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
 
-    ClientRun custom = curl({"-i", url(port, "/custom")});
+    ClientRun custom = curl({ "-i", url(port, "/custom") });
     QVERIFY2(custom.out.startsWith("HTTP/1.1 201 Created\r\n"), qPrintable(custom.out));
     QVERIFY(custom.out.contains("X-Test: yes\r\n"));
     QVERIFY(custom.out.contains("Set-Cookie: a=1\r\nSet-Cookie: b=2\r\n"));
@@ -435,7 +188,7 @@ void TestIoLiveWorld::respondWithStatusAndHeaders()
                                            "\\d\\d:\\d\\d:\\d\\d GMT\r\n"));
     QVERIFY2(date.match(custom.out).hasMatch(), qPrintable(custom.out));
 
-    ClientRun hello = curl({"-i", url(port, "/hello")});
+    ClientRun hello = curl({ "-i", url(port, "/hello") });
     QCOMPARE(hello.out.count("Content-Type"), 1);
     QVERIFY(hello.out.contains("Content-Type: application/json\r\n"));
 
@@ -454,12 +207,12 @@ void TestIoLiveWorld::keepAliveServesSeveralRequests()
     io::LiveWorld world(quietOptions());
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
-    QCOMPARE(client("keepalive", port, {"5"}), QStringLiteral("ok 5 head 200 10"));
+    QCOMPARE(client("keepalive", port, { "5" }), QStringLiteral("ok 5 head 200 10"));
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::RequestDone) == 6; }));
     // Pipelined: two requests in one packet, two answers in order.
     QString pipelined = client("raw", port,
-                               {"GET /one HTTP/1.1\\r\\nHost: x\\r\\n\\r\\nGET /two HTTP/1.1\\r\\nHost: x\\r\\n"
-                                "Connection: close\\r\\n\\r\\n"});
+        { "GET /one HTTP/1.1\\r\\nHost: x\\r\\n\\r\\nGET /two HTTP/1.1\\r\\nHost: x\\r\\n"
+          "Connection: close\\r\\n\\r\\n" });
     QCOMPARE(pipelined, QStringLiteral("HTTP/1.1 200 OK"));
     auto inputs = engine.inputs();
     QVERIFY(find(inputs, Kind::HttpRequest, "/one"));
@@ -471,13 +224,13 @@ void TestIoLiveWorld::malformedRequestsGet400()
     io::LiveWorld world(quietOptions());
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
-    QCOMPARE(client("raw", port, {"GARBAGE\\r\\n\\r\\n"}), QStringLiteral("HTTP/1.1 400 Bad Request"));
-    QCOMPARE(client("raw", port, {"GET / HTTP/1.1\\r\\nNo colon here\\r\\n\\r\\n"}),
-             QStringLiteral("HTTP/1.1 400 Bad Request"));
-    QCOMPARE(client("raw", port, {"GET / HTTP/1.1\\r\\nContent-Length: 12x\\r\\n\\r\\n"}),
-             QStringLiteral("HTTP/1.1 400 Bad Request"));
+    QCOMPARE(client("raw", port, { "GARBAGE\\r\\n\\r\\n" }), QStringLiteral("HTTP/1.1 400 Bad Request"));
+    QCOMPARE(client("raw", port, { "GET / HTTP/1.1\\r\\nNo colon here\\r\\n\\r\\n" }),
+        QStringLiteral("HTTP/1.1 400 Bad Request"));
+    QCOMPARE(client("raw", port, { "GET / HTTP/1.1\\r\\nContent-Length: 12x\\r\\n\\r\\n" }),
+        QStringLiteral("HTTP/1.1 400 Bad Request"));
     // The server still works, and none of the above reached the program.
-    QCOMPARE(curl({url(port, "/fine")}).out, QStringLiteral("GET /fine"));
+    QCOMPARE(curl({ url(port, "/fine") }).out, QStringLiteral("GET /fine"));
     auto inputs = engine.inputs();
     QCOMPARE(count(inputs, Kind::HttpRequest), std::size_t(1));
     QCOMPARE(world.stats().badRequests, uint64_t(3));
@@ -488,10 +241,11 @@ void TestIoLiveWorld::oversizedHeaderAndBodyAreRefused()
     io::LiveWorld world(quietOptions());
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
-    QCOMPARE(client("bigheader", port, {"16000"}), QStringLiteral("HTTP/1.1 431 Request Header Fields Too Large"));
-    QCOMPARE(client("bigbody", port, {QString::number(2 * 1024 * 1024)}), QStringLiteral("413 request body too large"));
+    QCOMPARE(client("bigheader", port, { "16000" }), QStringLiteral("HTTP/1.1 431 Request Header Fields Too Large"));
+    QCOMPARE(
+        client("bigbody", port, { QString::number(2 * 1024 * 1024) }), QStringLiteral("413 request body too large"));
     // Just under the limits is fine.
-    QCOMPARE(client("bigbody", port, {QString::number(1024 * 1024)}), QStringLiteral("200 POST /upload"));
+    QCOMPARE(client("bigbody", port, { QString::number(1024 * 1024) }), QStringLiteral("200 POST /upload"));
     QCOMPARE(world.stats().rejected, uint64_t(2));
     QCOMPARE(count(engine.inputs(), Kind::HttpRequest), std::size_t(1));
     QCOMPARE(find(engine.inputs(), Kind::HttpRequest)->body.size(), std::size_t(1024 * 1024));
@@ -505,7 +259,7 @@ void TestIoLiveWorld::slowHeaderIsCutOff()
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
     // One header byte every 100 ms for up to 8 s: cut off after ~300 ms.
-    QString result = client("slowloris", port, {"100", "8000"});
+    QString result = client("slowloris", port, { "100", "8000" });
     QVERIFY2(result.startsWith("closed after"), qPrintable(result));
     QVERIFY2(result.section(' ', 2, 2).toInt() < 5000, qPrintable(result));
     QCOMPARE(count(engine.inputs(), Kind::HttpRequest), std::size_t(0));
@@ -518,7 +272,7 @@ void TestIoLiveWorld::unansweredRequestGets504()
     io::LiveWorld world(options);
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
-    ClientRun run = curl({"-i", url(port, "/never")});
+    ClientRun run = curl({ "-i", url(port, "/never") });
     QVERIFY2(run.out.startsWith("HTTP/1.1 504 Gateway Timeout"), qPrintable(run.out));
     QVERIFY(run.out.endsWith("gateway timeout"));
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::RequestDone) == 1; }));
@@ -534,7 +288,7 @@ void TestIoLiveWorld::unansweredRequestGets504()
         w.send(respond(id, 200, "late"));
         w.send(respond(999999, 200, "unknown"));
     });
-    QCOMPARE(curl({url(port, "/after")}).out, QStringLiteral("GET /after"));
+    QCOMPARE(curl({ url(port, "/after") }).out, QStringLiteral("GET /after"));
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::RequestDone) == 2; }));
     QCOMPARE(world.stats().responses, uint64_t(2)); // the 504 and /after
 }
@@ -551,7 +305,7 @@ void TestIoLiveWorld::vanishingClientLeavesServerServing()
     const InputEvent* big = find(inputs, Kind::HttpRequest, "/big");
     QVERIFY(big);
     QCOMPARE(findDone(inputs, big->id)->status, 0); // 64 MiB cannot all have been written
-    QCOMPARE(curl({url(port, "/still")}).out, QStringLiteral("GET /still"));
+    QCOMPARE(curl({ url(port, "/still") }).out, QStringLiteral("GET /still"));
 }
 
 void TestIoLiveWorld::fiveThousandConcurrentConnections()
@@ -559,7 +313,7 @@ void TestIoLiveWorld::fiveThousandConcurrentConnections()
     io::LiveWorld world(quietOptions());
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
-    QString result = client("many", port, {"5000"}, 90000);
+    QString result = client("many", port, { "5000" }, 90000);
     QCOMPARE(result, QStringLiteral("ok 5000"));
     QCOMPARE(world.stats().requests, uint64_t(5000));
     QCOMPARE(world.stats().rejected, uint64_t(0));
@@ -572,10 +326,10 @@ void TestIoLiveWorld::connectionLimitGives503()
     io::LiveWorld world(options);
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
-    QCOMPARE(client("conns", port, {"3"}), QStringLiteral("HTTP/1.1 503 Service Unavailable"));
+    QCOMPARE(client("conns", port, { "3" }), QStringLiteral("HTTP/1.1 503 Service Unavailable"));
     QCOMPARE(world.stats().rejected, uint64_t(1));
     // Once those three are gone, connections are admitted again.
-    QVERIFY(waitUntil([&] { return curl({url(port, "/again")}).out == "GET /again"; }));
+    QVERIFY(waitUntil([&] { return curl({ url(port, "/again") }).out == "GET /again"; }));
 }
 
 void TestIoLiveWorld::rateLimitGives429()
@@ -585,7 +339,7 @@ void TestIoLiveWorld::rateLimitGives429()
     io::LiveWorld world(options);
     uint16_t port = portOf(*world.listen(1, false, "127.0.0.1:0"));
     FakeEngine engine(world, standardHandler);
-    QString result = client("rate", port, {"40"});
+    QString result = client("rate", port, { "40" });
     // A burst of 5, then about one more each 200 ms: most of 40 quick requests are refused.
     QRegularExpression shape(QStringLiteral("^200:(\\d+) 429:(\\d+)$"));
     auto match = shape.match(result);
@@ -605,16 +359,19 @@ void TestIoLiveWorld::fullInputQueueRefusesRequests()
     std::vector<std::unique_ptr<QProcess>> clients;
     for (int i = 0; i < 8; ++i) {
         clients.push_back(std::make_unique<QProcess>());
-        clients.back()->start("curl", {"-s", "-o", "/dev/null", "-w", "%{http_code}", url(port, "/q")});
+        clients.back()->start("curl", { "-s", "-o", "/dev/null", "-w", "%{http_code}", url(port, "/q") });
     }
     auto finished = [&] {
-        return std::count_if(clients.begin(), clients.end(), [](auto& c) { return c->state() == QProcess::NotRunning; });
+        return std::count_if(
+            clients.begin(), clients.end(), [](auto& c) { return c->state() == QProcess::NotRunning; });
     };
-    QVERIFY(waitUntil([&] {
-        for (auto& c : clients)
-            c->waitForFinished(10);
-        return finished() == 4;
-    }, 20000));
+    QVERIFY(waitUntil(
+        [&] {
+            for (auto& c : clients)
+                c->waitForFinished(10);
+            return finished() == 4;
+        },
+        20000));
     std::vector<InputEvent> inputs;
     world.poll(inputs, 0);
     QCOMPARE(inputs.size(), std::size_t(4));
@@ -640,7 +397,8 @@ void TestIoLiveWorld::fullInputQueuePausesWebSocketReads()
     io::LiveWorld world(options);
     uint16_t port = portOf(*world.listen(1, true, "127.0.0.1:0"));
     QProcess burst;
-    burst.start(AEROFLOW_IO_PYTHON, {AEROFLOW_TESTS_DIR "/io/io_clients.py", "ws-burst", QString::number(port), "40"});
+    burst.start(
+        AEROFLOW_IO_PYTHON, { AEROFLOW_TESTS_DIR "/io/io_clients.py", "ws-burst", QString::number(port), "40" });
     // A slow engine: every poll waits 10 ms first. Reading pauses while two
     // inputs wait, so no batch is ever larger, and nothing is lost.
     std::vector<InputEvent> all;
@@ -684,7 +442,7 @@ void TestIoLiveWorld::slowWebSocketReaderIsClosed()
                 w.send(wsSend(in.id, std::string(256 * 1024, 'f')));
         }
     });
-    QCOMPARE(client("ws-stall", port, {"1"}), QStringLiteral("closed"));
+    QCOMPARE(client("ws-stall", port, { "1" }), QStringLiteral("closed"));
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::WsClosed) == 1; }));
     QVERIFY(world.stats().wsMessagesOut < 64);
     QVERIFY(waitUntil([&] { return lines->size() >= 2; }));
@@ -707,7 +465,7 @@ void TestIoLiveWorld::webSocketRoundTrip()
     QCOMPARE(open->server, 3u);
     QCOMPARE(open->id, uint64_t(1));
     QCOMPARE(open->path, std::string("/chat/room 1"));
-    engine::Fields query{{"user", "ann"}, {"tag", "a b"}};
+    engine::Fields query { { "user", "ann" }, { "tag", "a b" } };
     QVERIFY(open->query == query);
     QCOMPARE(header(open->headers, "x-client"), std::string("Py"));
     QCOMPARE(header(open->headers, "upgrade"), std::string("websocket"));
@@ -720,7 +478,7 @@ void TestIoLiveWorld::webSocketRoundTrip()
     QCOMPARE(world.stats().wsMessagesOut, uint64_t(2));
 
     // A plain request to a WebSocket server.
-    ClientRun plain = curl({"-i", url(port, "/chat")});
+    ClientRun plain = curl({ "-i", url(port, "/chat") });
     QVERIFY2(plain.out.startsWith("HTTP/1.1 426 Upgrade Required"), qPrintable(plain.out));
 }
 
@@ -746,7 +504,7 @@ void TestIoLiveWorld::webSocketBroadcastAndServerClose()
             w.send(close);
         }
     });
-    QCOMPARE(client("ws-broadcast", port, {"3"}), QStringLiteral("ok closed 1000"));
+    QCOMPARE(client("ws-broadcast", port, { "3" }), QStringLiteral("ok closed 1000"));
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::WsClosed) == 3; }));
     auto inputs = engine.inputs();
     QCOMPARE(count(inputs, Kind::WsOpen), std::size_t(3));
@@ -755,7 +513,7 @@ void TestIoLiveWorld::webSocketBroadcastAndServerClose()
         if (e.kind == Kind::WsClosed)
             closed.insert(e.id);
     }
-    QCOMPARE(closed, (std::set<uint64_t>{1, 2, 3})); // each exactly once
+    QCOMPARE(closed, (std::set<uint64_t> { 1, 2, 3 })); // each exactly once
 }
 
 void TestIoLiveWorld::outboundCalls()
@@ -764,7 +522,7 @@ void TestIoLiveWorld::outboundCalls()
     uint16_t port = portOf(*serverWorld.listen(1, false, "127.0.0.1:0"));
     FakeEngine server(serverWorld, [](const InputEvent& in, io::LiveWorld& w) {
         if (in.kind == Kind::HttpRequest)
-            w.send(respond(in.id, 202, "pong:" + in.body, {{"X-From", "b"}}));
+            w.send(respond(in.id, 202, "pong:" + in.body, { { "X-From", "b" } }));
     });
     io::LiveWorld world(quietOptions());
     FakeEngine engine(world, nullptr);
@@ -775,7 +533,7 @@ void TestIoLiveWorld::outboundCalls()
         call.id = 41;
         call.method = "POST";
         call.url = "http://127.0.0.1:" + std::to_string(port) + "/ping?q=a%20b";
-        call.headers = {{"X-Trace", "t1"}};
+        call.headers = { { "X-Trace", "t1" } };
         call.body = "ping";
         w.send(call);
         OutputEvent get = call;
@@ -800,7 +558,7 @@ void TestIoLiveWorld::outboundCalls()
     QVERIFY(ping);
     QCOMPARE(ping->method, std::string("POST"));
     QCOMPARE(ping->body, std::string("ping"));
-    QVERIFY(ping->query == (engine::Fields{{"q", "a b"}}));
+    QVERIFY(ping->query == (engine::Fields { { "q", "a b" } }));
     QCOMPARE(header(ping->headers, "x-trace"), std::string("t1"));
     QCOMPARE(header(ping->headers, "host"), "127.0.0.1:" + std::to_string(port));
     QVERIFY(find(seen, Kind::HttpRequest, "/"));
@@ -872,8 +630,8 @@ void TestIoLiveWorld::timersFireAndCancel()
         w.send(every);
     });
     auto timers = [](const std::vector<InputEvent>& in, uint64_t id) {
-        return std::size_t(std::count_if(in.begin(), in.end(),
-                                         [&](const auto& e) { return e.kind == Kind::Timer && e.id == id; }));
+        return std::size_t(
+            std::count_if(in.begin(), in.end(), [&](const auto& e) { return e.kind == Kind::Timer && e.id == id; }));
     };
     QVERIFY(engine.waitFor([&](const auto& in) { return timers(in, 1) == 1 && timers(in, 2) >= 4; }));
     QVERIFY(world.active()); // the repeating timer
@@ -936,7 +694,7 @@ void TestIoLiveWorld::shutdownAnswersInFlightRequests()
     std::vector<std::unique_ptr<QProcess>> clients;
     for (int i = 0; i < 3; ++i) {
         clients.push_back(std::make_unique<QProcess>());
-        clients.back()->start("curl", {"-sS", url(port, "/slow")});
+        clients.back()->start("curl", { "-sS", url(port, "/slow") });
     }
     QVERIFY(engine.waitFor([](const auto& in) { return count(in, Kind::HttpRequest) == 3; }));
     world.requestShutdown();
@@ -948,13 +706,15 @@ void TestIoLiveWorld::shutdownAnswersInFlightRequests()
     QVERIFY(waitUntil([&] { return !world.active(); }));
     auto inputs = engine.inputs();
     QCOMPARE(inputs.back().kind, Kind::Halt);
-    auto shutdownAt = std::find_if(inputs.begin(), inputs.end(), [](const auto& e) { return e.kind == Kind::Shutdown; });
+    auto shutdownAt
+        = std::find_if(inputs.begin(), inputs.end(), [](const auto& e) { return e.kind == Kind::Shutdown; });
     QVERIFY(shutdownAt != inputs.end());
-    QCOMPARE(std::count_if(shutdownAt, inputs.end(), [](const auto& e) { return e.kind == Kind::RequestDone && e.status == 200; }),
-             std::ptrdiff_t(3));
+    QCOMPARE(std::count_if(shutdownAt, inputs.end(),
+                 [](const auto& e) { return e.kind == Kind::RequestDone && e.status == 200; }),
+        std::ptrdiff_t(3));
     QCOMPARE(count(inputs, Kind::Timer), std::size_t(0));
     // Not accepting any more.
-    ClientRun refused = curl({url(port, "/late")});
+    ClientRun refused = curl({ url(port, "/late") });
     QCOMPARE(refused.exitCode, 7); // curl: failed to connect
 }
 
@@ -968,12 +728,11 @@ void TestIoLiveWorld::shutdownGraceGives503AndClosesWebSockets()
     FakeEngine engine(world, standardHandler);
 
     QProcess slow;
-    slow.start("curl", {"-sS", "-i", url(port, "/never")});
+    slow.start("curl", { "-sS", "-i", url(port, "/never") });
     QProcess ws;
-    ws.start(AEROFLOW_IO_PYTHON, {AEROFLOW_TESTS_DIR "/io/io_clients.py", "ws-wait-close", QString::number(wsPort)});
-    QVERIFY(engine.waitFor([](const auto& in) {
-        return count(in, Kind::HttpRequest) == 1 && count(in, Kind::WsText) == 1;
-    }));
+    ws.start(AEROFLOW_IO_PYTHON, { AEROFLOW_TESTS_DIR "/io/io_clients.py", "ws-wait-close", QString::number(wsPort) });
+    QVERIFY(engine.waitFor(
+        [](const auto& in) { return count(in, Kind::HttpRequest) == 1 && count(in, Kind::WsText) == 1; }));
     // A call in flight ends with the shutdown.
     engine.post([port](io::LiveWorld& w) {
         OutputEvent call;
@@ -996,7 +755,8 @@ void TestIoLiveWorld::shutdownGraceGives503AndClosesWebSockets()
     QVERIFY(waitUntil([&] { return !world.active(); }));
     auto inputs = engine.inputs();
     auto at = [&](Kind kind) {
-        return std::find_if(inputs.begin(), inputs.end(), [&](const auto& e) { return e.kind == kind; }) - inputs.begin();
+        return std::find_if(inputs.begin(), inputs.end(), [&](const auto& e) { return e.kind == kind; })
+            - inputs.begin();
     };
     QVERIFY(at(Kind::Shutdown) < at(Kind::WsClosed));
     QVERIFY(at(Kind::WsClosed) < at(Kind::Halt));
@@ -1016,7 +776,7 @@ void TestIoLiveWorld::shutdownGraceGives503AndClosesWebSockets()
 void TestIoLiveWorld::signalStartsShutdown()
 {
     QProcess echo;
-    echo.start(AEROFLOW_IO_ECHO, {"--signals"});
+    echo.start(AEROFLOW_IO_ECHO, { "--signals" });
     QVERIFY(echo.waitForStarted(10000));
     QByteArray out;
     QVERIFY(waitUntil([&] {
@@ -1026,7 +786,7 @@ void TestIoLiveWorld::signalStartsShutdown()
     }));
     QString line = QString::fromUtf8(out).section("http://", 1).trimmed();
     uint16_t port = uint16_t(line.section(':', -1).toInt());
-    QCOMPARE(curl({url(port, "/")}).out, QStringLiteral(R"({"message":"Hello, World!"})"));
+    QCOMPARE(curl({ url(port, "/") }).out, QStringLiteral(R"({"message":"Hello, World!"})"));
     echo.terminate(); // SIGTERM
     QVERIFY(ended(echo));
     out += echo.readAllStandardOutput();
@@ -1045,12 +805,11 @@ void TestIoLiveWorld::destroyWithOpenConnections()
         port = portOf(*world.listen(1, false, "127.0.0.1:0"));
         uint16_t wsPort = portOf(*world.listen(2, true, "127.0.0.1:0"));
         FakeEngine engine(world, standardHandler);
-        waiting.start("curl", {"-sS", url(port, "/never")});
-        holding.start(AEROFLOW_IO_PYTHON,
-                      {AEROFLOW_TESTS_DIR "/io/io_clients.py", "ws-hold", QString::number(wsPort), "20"});
-        QVERIFY(engine.waitFor([](const auto& in) {
-            return count(in, Kind::HttpRequest) == 1 && count(in, Kind::WsText) == 1;
-        }));
+        waiting.start("curl", { "-sS", url(port, "/never") });
+        holding.start(
+            AEROFLOW_IO_PYTHON, { AEROFLOW_TESTS_DIR "/io/io_clients.py", "ws-hold", QString::number(wsPort), "20" });
+        QVERIFY(engine.waitFor(
+            [](const auto& in) { return count(in, Kind::HttpRequest) == 1 && count(in, Kind::WsText) == 1; }));
         engine.post([](io::LiveWorld& w) {
             OutputEvent timer;
             timer.kind = OutputEvent::Kind::TimerStart;
@@ -1066,7 +825,7 @@ void TestIoLiveWorld::destroyWithOpenConnections()
     QVERIFY(waiting.exitCode() != 0); // the connection closed under it
     QVERIFY(ended(holding));
     QCOMPARE(QString::fromUtf8(holding.readAllStandardOutput()).trimmed(), QStringLiteral("closed"));
-    QCOMPARE(curl({url(port, "/")}).exitCode, 7);
+    QCOMPARE(curl({ url(port, "/") }).exitCode, 7);
 }
 
 QTEST_GUILESS_MAIN(TestIoLiveWorld)
