@@ -43,6 +43,8 @@ const char* const kBuildHelp =
     "                     wasm32)\n"
     "  -O N, --opt N      LLVM optimisation level 0 (fastest compile) to 3 (default 2)\n"
     "  --emit-object      write only the relocatable object to OUT (no linking)\n"
+    "  --force            overwrite OUT even when it is not a program or object file\n"
+    "                     (the source file itself is never overwritten)\n"
     "  -v, --verbose      print the link command and the compile times\n"
     "\n"
     "Needs the target's linker: g++ (x86_64-linux), aarch64-linux-gnu-g++ (Debian's\n"
@@ -159,7 +161,7 @@ int buildCommand(const std::vector<std::string>& args)
 {
     std::string file, out, target = "x86_64-linux";
     int opt = 2;
-    bool verbose = false, objectOnly = false;
+    bool verbose = false, objectOnly = false, force = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--target") {
@@ -178,6 +180,8 @@ int buildCommand(const std::vector<std::string>& args)
             opt = a[2] - '0';
         } else if (a == "--emit-object") {
             objectOnly = true;
+        } else if (a == "--force") {
+            force = true;
         } else if (a == "-v" || a == "--verbose") {
             verbose = true;
         } else if (a.size() > 1 && a[0] == '-') {
@@ -200,6 +204,11 @@ int buildCommand(const std::vector<std::string>& args)
         out = p.string();
     }
 
+    if (auto why = refuseOutput(out, {file}, objectOnly ? OutputKind::Object : OutputKind::Executable, force);
+        !why.empty()) {
+        std::cerr << "aeroflow build: " << why << "\n";
+        return 1;
+    }
     const auto text = readWholeFile(file);
     if (!text) {
         std::cerr << "aeroflow build: cannot read '" << file << "'\n";

@@ -1,5 +1,6 @@
 #include "FileIo.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -31,6 +32,66 @@ bool writeAtomically(const std::string& path, const std::function<bool(std::ostr
         return false;
     }
     return true;
+}
+
+namespace {
+
+const char* kindName(OutputKind kind)
+{
+    switch (kind) {
+    case OutputKind::Trace: return "a trace";
+    case OutputKind::Snapshot: return "a snapshot";
+    case OutputKind::Executable: return "a program";
+    case OutputKind::Object: return "an object file";
+    case OutputKind::Json: return "a JSON export";
+    case OutputKind::Csv: return "a CSV export";
+    }
+    return "an output";
+}
+
+/// Is `head` (the first bytes of an existing file) a file of `kind`?
+bool looksLike(OutputKind kind, std::string_view head)
+{
+    auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+    switch (kind) {
+    case OutputKind::Trace: return starts(std::string_view("SQLite format 3\0", 16));
+    case OutputKind::Snapshot: return starts("\x89" "AFS\r\n\x1a\n");
+    case OutputKind::Executable: return starts("\x7f" "ELF") || starts(std::string_view("\0asm", 4));
+    case OutputKind::Object: return starts("\x7f" "ELF") || starts(std::string_view("\0asm", 4));
+    case OutputKind::Json: {
+        const size_t at = head.find_first_not_of(" \t\r\n");
+        return at != std::string_view::npos && (head[at] == '{' || head[at] == '[');
+    }
+    case OutputKind::Csv: return head.find('\0') == std::string_view::npos && head.find(',') != std::string_view::npos;
+    }
+    return false;
+}
+
+} // namespace
+
+std::string refuseOutput(const std::string& out, const std::vector<std::string>& inputs, OutputKind kind, bool force)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path target(out);
+    if (!fs::exists(target, ec))
+        return {};
+    for (const std::string& in : inputs) {
+        std::error_code e2;
+        if (!in.empty() && fs::equivalent(target, fs::path(in), e2))
+            return "'" + out + "' is the input file '" + in + "': writing it would destroy it; choose another output";
+    }
+    if (fs::is_directory(target, ec))
+        return "'" + out + "' is a directory";
+    if (force || fs::file_size(target, ec) == 0 || ec)
+        return {};
+    std::ifstream f(out, std::ios::binary);
+    std::string head(512, '\0');
+    f.read(head.data(), std::streamsize(head.size()));
+    head.resize(size_t(std::max<std::streamsize>(0, f.gcount())));
+    if (looksLike(kind, head))
+        return {};
+    return "'" + out + "' exists and is not " + kindName(kind) + "; refusing to overwrite it (use --force)";
 }
 
 std::optional<std::string> readWholeFile(const std::string& file)

@@ -5,6 +5,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace aeroflow::cli {
 
@@ -14,5 +15,15 @@ namespace aeroflow::cli {
 std::optional<std::string> readWholeFile(const std::string& file);
 
 bool writeAtomically(const std::string& path, const std::function<bool(std::ostream&)>& write, std::string& error);
+
+/// What a command is about to write (to check an existing file against).
+enum class OutputKind { Trace, Snapshot, Executable, Object, Json, Csv };
+
+/// Why `out` must not be written, or empty when it may: it is the same file
+/// as one of `inputs` (by device and inode, so links and other spellings are
+/// caught), or it exists, is not empty and is not already a file of `kind`
+/// (checked by its first bytes) and `force` is not set. Never touches `out`.
+std::string refuseOutput(const std::string& out, const std::vector<std::string>& inputs, OutputKind kind,
+                         bool force);
 
 } // namespace aeroflow::cli

@@ -37,10 +37,14 @@ const char* const kRunHelp =
     "                     a serving program has no limit unless this is given)\n"
     "  --fuel N           instructions per handler before it is stopped (default 100000000)\n"
     "  --max-depth N      call depth limit (default 2000)\n"
-    "  --memory-limit N   bytes of heap per actor (default 268435456)\n"
+    "  --memory-limit N   bytes per actor (default 268435456): its heap, the actors it\n"
+    "                     spawned while they live, and its messages not yet delivered\n"
+    "  --max-actors N     live actors in the whole run (default 2000000)\n"
     "  --snapshot OUT.afs save the whole runtime state to OUT.afs at the end of the run\n"
     "                     (or at --stop-at-tick); `aeroflow resume OUT.afs` continues it\n"
     "  --stop-at-tick T   stop once every message up to logical time T is delivered\n"
+    "  --force            let --record/--snapshot overwrite a file that is not a trace\n"
+    "                     or snapshot (the program file itself is never overwritten)\n"
     "  --record TRACE     record every message, output, effect and crash, with\n"
     "                     checkpoints, into the SQLite trace TRACE (also --log TRACE);\n"
     "                     see `aeroflow info|replay|query|export|snapshot`\n"
@@ -98,7 +102,7 @@ const char* const kResumeHelp =
     "`aeroflow snapshot`). It prints exactly the output the uninterrupted run printed\n"
     "after the snapshot's tick. The program comes from the snapshot itself.\n"
     "\n"
-    "  --max-messages N, --fuel N, --max-depth N, --memory-limit N\n"
+    "  --max-messages N, --fuel N, --max-depth N, --memory-limit N, --max-actors N\n"
     "                     limits of the continued run (as for `aeroflow run`)\n"
     "  --snapshot OUT.afs, --stop-at-tick T\n"
     "                     snapshot the continued run again\n"
@@ -143,6 +147,7 @@ struct DriveOptions {
     bool verbose = false;                   ///< -v: say how the run executed (stderr)
     AutoJit* autoJit = nullptr;
     io::LiveWorldOptions world;             ///< limits of the outside world (serving options)
+    bool force = false;                     ///< --force: overwrite an output of another kind
 };
 
 /// Parses one limit/snapshot option at args[i]; returns 1 when consumed, 0
@@ -162,6 +167,8 @@ int parseCommon(const char* command, const std::vector<std::string>& args, size_
     uint64_t n = 0;
     if (a == "--log-hash") {
         drive.logHash = true;
+    } else if (a == "--force") {
+        drive.force = true;
     } else if (a == "--jit") {
         drive.jit = true;
     } else if (a == "--no-jit" || a == "--interpret") {
@@ -188,6 +195,10 @@ int parseCommon(const char* command, const std::vector<std::string>& args, size_
         if (!value(n) || n == 0 || n > 1'000'000)
             return usage(command, "--max-depth needs an integer from 1 to 1000000"), -1;
         options.maxCallDepth = uint32_t(n);
+    } else if (a == "--max-actors") {
+        if (!value(n) || n == 0 || n > 1'000'000'000)
+            return usage(command, "--max-actors needs an integer from 1 to 1000000000"), -1;
+        options.maxActors = uint32_t(n);
     } else if (a == "--memory-limit") {
         if (!value(n) || n == 0 || n > (uint64_t(1) << 62))
             return usage(command, "--memory-limit needs a positive integer"), -1;
@@ -326,6 +337,26 @@ int runCommand(const std::vector<std::string>& args)
         return usage("run", "no input file");
     if (file != "-" && !compiler::isSourceFileName(file))
         return usage("run", "'" + file + "' is not an AeroFlow source file (expected .aefl or .af)");
+    // Outputs never overwrite the program (or each other), nor a file of
+    // another kind unless --force: checked before anything is written.
+    if (!tracePath.empty()) {
+        if (auto why = refuseOutput(tracePath, {file}, OutputKind::Trace, driveOptions.force); !why.empty()) {
+            std::cerr << "aeroflow run: --record: " << why << "\n";
+            return 1;
+        }
+    }
+    if (!driveOptions.snapshotPath.empty()) {
+        if (auto why = refuseOutput(driveOptions.snapshotPath, {file, tracePath}, OutputKind::Snapshot,
+                                    driveOptions.force);
+            !why.empty()) {
+            std::cerr << "aeroflow run: --snapshot: " << why << "\n";
+            return 1;
+        }
+        if (driveOptions.snapshotPath == tracePath) {
+            std::cerr << "aeroflow run: --snapshot and --record name the same file\n";
+            return 1;
+        }
+    }
 
     std::string text;
     if (file == "-") {
@@ -418,6 +449,13 @@ int resumeCommand(const std::vector<std::string>& args)
     }
     if (file.empty())
         return usage("resume", "no snapshot file");
+    if (!driveOptions.snapshotPath.empty()) {
+        if (auto why = refuseOutput(driveOptions.snapshotPath, {file}, OutputKind::Snapshot, driveOptions.force);
+            !why.empty()) {
+            std::cerr << "aeroflow resume: --snapshot: " << why << "\n";
+            return 1;
+        }
+    }
     auto image = readWholeFile(file);
     if (!image) {
         std::cerr << "aeroflow resume: cannot read '" << file << "'\n";

@@ -211,10 +211,71 @@ void Scheduler::output(std::string text)
     emitText(Stream::Output, text);
 }
 
-void Scheduler::warn(std::string text)
+void Scheduler::warn(std::string text, std::string_view kind)
 {
+    uint64_t& seen = m_warningCounts[std::string(kind.empty() ? std::string_view(text) : kind)];
+    if (++seen > kWarningsShown) {
+        ++m_warningsHeld;
+        return;
+    }
     emitText(Stream::Warning, "warning: " + text + " (tick " + std::to_string(m_now) + ")\n");
+    if (seen == kWarningsShown)
+        emitText(Stream::Warning, "warning: (the next warnings like the one above are counted, not shown)\n");
     m_stats.warnings.push_back(std::move(text));
+}
+
+void Scheduler::flushHeldWarnings()
+{
+    if (m_warningsHeld == 0)
+        return;
+    for (const auto& [kind, count] : m_warningCounts)
+        if (count > kWarningsShown)
+            emitText(Stream::Warning, "warning: ... and " + std::to_string(count - kWarningsShown) +
+                                          " more warnings like: " + kind + "\n");
+    m_warningsHeld = 0;
+}
+
+int64_t Scheduler::actorCost(const ActorRecord& a) const
+{
+    const size_t fields = a.type >= 0 ? m_program->actors[size_t(a.type)].stateFields.size() : 0;
+    return int64_t(sizeof(ActorRecord) + sizeof(std::unique_ptr<ActorRecord>) + fields * sizeof(Value));
+}
+
+int64_t Scheduler::queuedCost(const Value& payload)
+{
+    // The envelope in the queue and the message object; what the arguments
+    // hold is charged to the receiver (its copy).
+    int64_t n = int64_t(sizeof(Envelope));
+    if (payload.type() == ValueType::Message)
+        n += int64_t(sizeof(MessageObj) + asMessage(payload).args.size() * sizeof(Value));
+    return n;
+}
+
+void Scheduler::charge(uint32_t who, int64_t bytes, const char* what)
+{
+    if (who >= m_heap.bytesByActor.size())
+        return;
+    int64_t& account = m_heap.bytesByActor[who];
+    if (bytes > 0 && account + bytes > m_heap.limit)
+        fail("out of memory: the actor's memory limit of " + std::to_string(m_heap.limit) + " bytes is exceeded " +
+                 what,
+             ErrorKind::Memory);
+    account += bytes;
+}
+
+void Scheduler::retire(ActorRecord& actor)
+{
+    if (!actor.alive)
+        return;
+    actor.alive = false;
+    actor.state.clear();
+    actor.state.shrink_to_fit();
+    actor.lastRender.clear();
+    actor.lastRender.shrink_to_fit();
+    if (m_liveActors > 0)
+        --m_liveActors;
+    if (actor.parent != kNoParent && actor.parent < m_heap.bytesByActor.size())
+        m_heap.bytesByActor[actor.parent] -= actorCost(actor);
 }
 
 void Scheduler::recordEffect(std::string kind, std::string value)
@@ -318,6 +379,9 @@ bool Scheduler::takeMainInbox(Value& out)
 void Scheduler::enqueue(uint32_t receiver, uint64_t time, Value payload)
 {
     ActorRecord& sender = currentActor();
+    // The sender pays for what it has queued until it is delivered, so a send
+    // loop ends in the sender's memory error.
+    charge(sender.id, queuedCost(payload), "(by the messages it has queued and not yet delivered)");
     m_queue.push(Envelope{time, receiver, sender.id, sender.nextSeq++, std::move(payload), m_currentSeq});
 }
 
@@ -327,9 +391,20 @@ Value Scheduler::spawn(uint32_t type)
         fail("unknown actor type " + std::to_string(type));
     const auto& at = m_program->actors[type];
     const uint32_t id = uint32_t(m_actors.size());
+    if (m_liveActors >= m_options.maxActors)
+        fail("actor limit reached: " + std::to_string(m_options.maxActors) +
+             " actors are alive in this run (raise it with --max-actors)");
+    if (id == UINT32_MAX - 1)
+        fail("actor ids are exhausted (4294967294 actors spawned in this run)");
+    const uint32_t parent = m_ctx.empty() ? 0 : m_ctx.back().actor;
     auto rec = std::make_unique<ActorRecord>();
     rec->id = id;
     rec->type = int32_t(type);
+    rec->parent = parent;
+    // The spawner pays for the record while the actor lives, so a spawn loop
+    // ends in the spawner's memory error, not in the host running out.
+    charge(parent, actorCost(*rec), "(by the actors it spawned)");
+    ++m_liveActors;
     rec->rng = Random(m_options.seed, id);
     rec->state.resize(at.stateFields.size());
     m_actors.push_back(std::move(rec));
@@ -360,6 +435,11 @@ void Scheduler::send(const Value& target, const Value& message, int64_t delay)
              std::string(valueTypeName(message.type())));
     if (delay < 0)
         fail("the delay of after() must not be negative, found " + std::to_string(delay));
+    if (uint64_t(delay) > kMaxDelay)
+        fail("the delay of after() must be at most " + std::to_string(kMaxDelay) + " ticks, found " +
+             std::to_string(delay));
+    if (m_now + uint64_t(delay == 0 ? 1 : delay) > kMaxTime)
+        fail("logical time would pass its limit of " + std::to_string(kMaxTime) + " ticks");
     if (target.actorId() >= m_actors.size())
         fail("invalid actor reference");
     const uint64_t time = m_now + uint64_t(delay == 0 ? 1 : delay);
@@ -405,7 +485,8 @@ void Scheduler::emit(const Value& value)
     const int32_t reply = m_replyMessage;
     if (reply < 0 || handlerOf(target.type, uint32_t(reply)) < 0) {
         warn("emit() from " + actorLabel(currentActor().id) + " to " + actorLabel(to) +
-             ", which has no 'on reply' handler: value dropped");
+             ", which has no 'on reply' handler: value dropped",
+             "an emitted value without an 'on reply' handler was dropped");
         return;
     }
     std::vector<Value> args;
@@ -424,8 +505,7 @@ void Scheduler::crash(ActorRecord& actor, const std::string& message)
     emitText(Stream::Error, message + " (" + actorLabel(actor.id) + ", tick " + std::to_string(m_now) + ")\n");
     if (m_options.observer)
         m_options.observer->onCrash(m_currentSeq, actor.id, message);
-    actor.alive = false;
-    actor.state.clear();
+    retire(actor);
     ++m_stats.crashes;
 }
 
@@ -510,7 +590,8 @@ void Scheduler::deliver(Envelope env)
     const auto& msg = asMessage(env.payload);
     ev.message = int32_t(msg.message);
     if (!actor.alive) {
-        warn("message " + m_program->messages[msg.message].name + " to stopped " + actorLabel(actor.id) + " dropped");
+        warn("message " + m_program->messages[msg.message].name + " to stopped " + actorLabel(actor.id) + " dropped",
+             "a message to a stopped actor was dropped");
         report(DeliveryEvent::Outcome::Dropped);
         return;
     }
@@ -518,7 +599,8 @@ void Scheduler::deliver(Envelope env)
     const int32_t handler = handlerOf(actor.type, msg.message);
     if (handler < 0) {
         warn(actorLabel(actor.id) + " has no handler for message " + m_program->messages[msg.message].name +
-             ": dropped");
+                 ": dropped",
+             "a message without a handler was dropped");
         report(DeliveryEvent::Outcome::Dropped);
         return;
     }
@@ -536,8 +618,7 @@ void Scheduler::deliver(Envelope env)
     if (m_stats.crashes != crashesBefore && !actor.alive)
         m_world->restartHandler(actor.id);
     if (actor.stopRequested && actor.alive) {
-        actor.alive = false;
-        actor.state.clear();
+        retire(actor);
         if (m_options.observer)
             m_options.observer->onStopped(seq, actor.id);
     }
@@ -605,6 +686,8 @@ bool Scheduler::step()
     // key fields stay intact for the heap's comparisons.
     Envelope env = std::move(m_queue.top());
     m_queue.pop();
+    if (env.sender != kOutsideSender && env.sender < m_heap.bytesByActor.size())
+        m_heap.bytesByActor[env.sender] -= queuedCost(env.payload);
     m_now = env.time;
     deliver(std::move(env));
     if (m_world->unflushed())
@@ -675,6 +758,7 @@ RunStats Scheduler::finish()
             m_options.observer->onCrash(m_currentSeq, 0, text);
         m_failed = true;
     }
+    flushHeldWarnings();
     m_over = true;
     m_stats.exitCode = m_failed ? 1 : 0;
     m_stats.finalTime = m_now;

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -43,7 +44,9 @@ struct RunOptions {
     uint64_t maxMessages = 1'000'000;  ///< deliveries before the run is cut off
     uint64_t fuel = 100'000'000;       ///< instructions per handler / main segment
     uint32_t maxCallDepth = 2'000;     ///< frames on one stack
-    int64_t memoryLimit = 256ll << 20; ///< bytes of heap per actor
+    int64_t memoryLimit = 256ll << 20; ///< bytes of heap per actor, including the actors it
+                                       ///< spawned (while alive) and its messages still queued
+    uint32_t maxActors = 2'000'000;    ///< live actors in the whole run (main included)
     /// The effect boundary for outside input (env(), read_line()). The
     /// defaults read nothing; the CLI installs real ones. Every answer is
     /// recorded in RunStats::effects.
@@ -103,6 +106,10 @@ struct RunStats {
 /// Sender id of messages that come from outside the program (UI events
 /// injected with Scheduler::injectMessage()).
 inline constexpr uint32_t kOutsideSender = 0xFFFFFFFFu;
+/// Longest delay of after() (2^48 ticks), and the last logical time a message
+/// may be stamped with (2^62): far beyond any real run, far from overflowing.
+inline constexpr uint64_t kMaxDelay = uint64_t(1) << 48;
+inline constexpr uint64_t kMaxTime = uint64_t(1) << 62;
 
 /// One delivery as an observer sees it, after the receiver handled it.
 struct DeliveryEvent {
@@ -169,10 +176,17 @@ public:
     virtual void onStatement(const StatementEvent& event) = 0;
 };
 
+/// Spawned by nobody (the main program), or unknown (restored from an image
+/// that predates ActorRecord::parent).
+inline constexpr uint32_t kNoParent = 0xFFFFFFFFu;
+
 /// One actor (id 0 is the main program, type -1).
 struct ActorRecord {
     uint32_t id = 0;
     int32_t type = -1;
+    /// Whose spawn() made it: that actor's memory account carries this
+    /// record (Scheduler::actorCost) while the actor is alive.
+    uint32_t parent = kNoParent;
     std::vector<Value> state;
     Random rng;
     uint64_t nextSeq = 0;   ///< the sender's own sequence counter
@@ -266,7 +280,12 @@ public:
     /// Pops the next value emitted to the main program, if one has arrived.
     bool takeMainInbox(Value& out);
     void output(std::string text);
-    void warn(std::string text);
+    /// An engine warning (stderr, RunStats::warnings, the observer). Warnings
+    /// of one `kind` (default: the text itself) are shown kWarningsShown times;
+    /// the rest are counted and summed up when the run ends ("... and 1234567
+    /// more like it"), so a storm of them costs neither memory nor output.
+    void warn(std::string text, std::string_view kind = {});
+    static constexpr uint64_t kWarningsShown = 100;
     std::optional<std::string> env(std::string_view name);
     std::optional<std::string> readLine();
     /// "FILE:LINE:COL" of a function's instruction.
@@ -332,6 +351,15 @@ private:
     class ContextGuard;
 
     void enqueue(uint32_t receiver, uint64_t time, Value payload);
+    /// Bytes an actor's record costs its spawner while it is alive.
+    int64_t actorCost(const ActorRecord& a) const;
+    /// Bytes a queued message costs its sender until it is delivered.
+    static int64_t queuedCost(const Value& payload);
+    /// The actor stopped or crashed: its record stops costing its spawner.
+    void retire(ActorRecord& actor);
+    /// Adds `bytes` to actor `who`'s account, or fails with the running
+    /// actor's memory error when that would pass the limit (`what` says why).
+    void charge(uint32_t who, int64_t bytes, const char* what);
     // --- for WorldBridge ---------------------------------------------------------
     /// Queues `payload` (already charged to `receiver`) from outside at now + 1.
     void enqueueOutside(uint32_t receiver, Value payload);
@@ -381,6 +409,12 @@ private:
     bool m_started = false;
     bool m_over = false;
     bool m_serving = false;    ///< a server was opened (RunOptions::servingLiftsMessageLimit)
+    uint32_t m_liveActors = 1; ///< alive actors, main included (RunOptions::maxActors)
+    /// Repeated warnings: how many of each kind were printed and held back
+    /// (after kWarningsShown of one kind, the rest are counted and summed up).
+    std::map<std::string, uint64_t> m_warningCounts;
+    uint64_t m_warningsHeld = 0;
+    void flushHeldWarnings();
     uint64_t m_currentSeq = 0; ///< delivery being handled (0: top-level code)
     uint64_t m_outsideSeq = 0; ///< sequence of messages from outside (UI events)
     RunStats m_stats;

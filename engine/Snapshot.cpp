@@ -16,16 +16,21 @@ namespace aeroflow::engine {
 namespace {
 
 constexpr std::array<char, 8> kMagic = {'\x89', 'A', 'F', 'S', '\r', '\n', '\x1a', '\n'};
-// Version 1: five sections. Version 2 adds the world section (6), written
-// only when the run has touched the outside world, so every other image
-// stays byte for byte a version-1 image.
-constexpr uint32_t kVersion = 1;
-constexpr uint32_t kVersionWorld = 2;
+// Version 1: five sections. Version 2 added the world section (6). Version 3
+// (written now) has the world section only when the run has touched the
+// outside world, and each actor's parent (whose memory account carries it).
+// All three are read.
+constexpr uint32_t kVersion = 3;
+constexpr uint32_t kOldest = 1;
 constexpr size_t kPage = 4096;
 constexpr size_t kFixedHeader = 80;
 constexpr size_t kSectionEntry = 32;
 constexpr uint32_t kSectionCount = 6; ///< the most sections of any version
-uint32_t sectionsOf(uint32_t version) { return version == kVersionWorld ? 6 : 5; }
+/// Section count a version allows (version 3: 5, or 6 with the world).
+bool sectionCountFits(uint32_t version, uint32_t count)
+{
+    return version == 1 ? count == 5 : version == 2 ? count == 6 : (count == 5 || count == 6);
+}
 constexpr uint64_t kFlagSource = 1;
 
 // A 64-bit checksum in four independent lanes (the structure of xxHash64), so
@@ -98,8 +103,8 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
     // The world section's presence is known only after the objects are
     // written; room for six entries is cheap to decide up front.
     const bool world = SnapshotIo::touchesWorld(scheduler);
-    const uint32_t version = world ? kVersionWorld : kVersion;
-    const uint32_t count = sectionsOf(version);
+    const uint32_t version = kVersion;
+    const uint32_t count = world ? 6 : 5;
     const size_t headerBytes = kFixedHeader + count * kSectionEntry + 8;
 
     // One buffer, sized up front from the heap the run holds, so a large
@@ -161,6 +166,7 @@ struct Parsed {
     SnapshotInfo info;
     std::array<std::string_view, kSectionCount + 1> sections{}; ///< by SectionKind
     std::array<uint64_t, kSectionCount + 1> checksums{};
+    uint32_t count = 0; ///< sections present (1..count)
 };
 
 std::expected<Parsed, std::string> parse(std::string_view image)
@@ -175,11 +181,10 @@ std::expected<Parsed, std::string> parse(std::string_view image)
     p.info.version = r.u32();
     if (r.failed)
         return bad("truncated header");
-    if (p.info.version != kVersion && p.info.version != kVersionWorld)
+    if (p.info.version < kOldest || p.info.version > kVersion)
         return std::unexpected("unsupported snapshot version " + std::to_string(p.info.version) +
-                               " (this engine reads versions " + std::to_string(kVersion) + " and " +
-                               std::to_string(kVersionWorld) + ")");
-    const uint32_t expected = sectionsOf(p.info.version);
+                               " (this engine reads versions " + std::to_string(kOldest) + " to " +
+                               std::to_string(kVersion) + ")");
     const uint32_t headerBytes = r.u32();
     const uint64_t fileSize = r.u64();
     p.info.programHash = r.u64();
@@ -192,8 +197,9 @@ std::expected<Parsed, std::string> parse(std::string_view image)
     const uint64_t flags = r.u64();
     if (r.failed)
         return bad("truncated header");
-    if (count != expected || headerBytes != kFixedHeader + count * kSectionEntry + 8)
+    if (!sectionCountFits(p.info.version, count) || headerBytes != kFixedHeader + count * kSectionEntry + 8)
         return bad("unexpected section table");
+    p.count = count;
     if (image.size() < headerBytes)
         return bad("truncated header");
     if (fileSize != image.size())
@@ -265,7 +271,7 @@ std::expected<std::unique_ptr<Scheduler>, std::string> restoreSnapshot(
     const Parsed& p = *parsed;
     if (verify) {
         static constexpr const char* names[] = {"", "source", "objects", "actors", "queue", "main", "world"};
-        for (size_t k = 1; k <= sectionsOf(p.info.version); ++k)
+        for (size_t k = 1; k <= p.count; ++k)
             if (snapshotChecksum(p.sections[k]) != p.checksums[k])
                 return std::unexpected(std::string("snapshot is damaged: checksum mismatch in the ") + names[k] +
                                        " section");
@@ -286,7 +292,7 @@ std::expected<std::unique_ptr<Scheduler>, std::string> restoreSnapshot(
         return std::unexpected("the snapshot belongs to a different program (program hash differs)");
     options.seed = p.info.seed;
     auto scheduler = std::make_unique<Scheduler>(std::move(program), std::move(options), std::move(output));
-    auto loaded = SnapshotIo::load(*scheduler, p.sections[size_t(SectionKind::Objects)],
+    auto loaded = SnapshotIo::load(*scheduler, p.info.version, p.sections[size_t(SectionKind::Objects)],
                                    p.sections[size_t(SectionKind::Actors)], p.sections[size_t(SectionKind::Queue)],
                                    p.sections[size_t(SectionKind::Main)],
                                    p.sections[size_t(SectionKind::World)]);

@@ -598,6 +598,7 @@ SnapshotSections SnapshotIo::save(const Scheduler& s, std::string& image)
     for (const auto& a : s.m_actors) {
         aw.u32(a->id);
         aw.u32(uint32_t(a->type));
+        aw.u32(a->parent);
         aw.u8(uint8_t((a->alive ? 1 : 0) | (a->stopRequested ? 2 : 0) | (a->hasRendered ? 4 : 0)));
         aw.u64(a->nextSeq);
         for (uint64_t x : a->rng.state())
@@ -674,7 +675,7 @@ SnapshotSections SnapshotIo::save(const Scheduler& s, std::string& image)
     return out;
 }
 
-std::expected<void, std::string> SnapshotIo::load(Scheduler& s, std::string_view objectsSec,
+std::expected<void, std::string> SnapshotIo::load(Scheduler& s, uint32_t version, std::string_view objectsSec,
                                                   std::string_view actorsSec, std::string_view queueSec,
                                                   std::string_view mainSec, std::string_view worldSec)
 {
@@ -693,7 +694,7 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, std::string_view
     if (ar.failed || actorCount == 0 || actorCount > actorsSec.size())
         return bad("bad actor count");
     struct ActorHead {
-        uint32_t id, type;
+        uint32_t id, type, parent;
         uint8_t flags;
         uint64_t nextSeq;
         std::array<uint64_t, 4> rng;
@@ -714,6 +715,9 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, std::string_view
             ActorHead h;
             h.id = r.u32();
             h.type = r.u32();
+            h.parent = version >= 3 ? r.u32() : kNoParent;
+            if (h.parent != kNoParent && h.parent >= actorCount)
+                return bad("actor " + std::to_string(i) + " has an unknown parent");
             h.flags = r.u8();
             h.nextSeq = r.u64();
             for (auto& x : h.rng)
@@ -765,7 +769,10 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, std::string_view
         r.u32();
         for (uint32_t i = 0; i < actorCount; ++i) {
             const ActorHead& h = heads[i];
-            r.u32(), r.u32(), r.u8(), r.u64();
+            r.u32(), r.u32();
+            if (version >= 3)
+                r.u32();
+            r.u8(), r.u64();
             for (int k = 0; k < 4; ++k)
                 r.u64();
             r.i64();
@@ -773,6 +780,7 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, std::string_view
             auto rec = std::make_unique<ActorRecord>();
             rec->id = h.id;
             rec->type = int32_t(h.type);
+            rec->parent = h.parent;
             rec->alive = h.flags & 1;
             rec->stopRequested = h.flags & 2;
             rec->hasRendered = h.flags & 4;
@@ -956,6 +964,9 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, std::string_view
             return bad("trailing bytes after the world record");
     }
 
+    s.m_liveActors = 0;
+    for (const auto& a : s.m_actors)
+        s.m_liveActors += a->alive ? 1 : 0;
     // Memory accounting exactly as it was.
     s.m_heap.bytesByActor.assign(actorCount, 0);
     for (uint32_t i = 0; i < actorCount; ++i)

@@ -141,10 +141,11 @@ public:
         return n;
     }
     /// Fills a freshly constructed (not started) scheduler from sections.
-    /// `world` is empty for a version-1 image.
-    static std::expected<void, std::string> load(Scheduler& s, std::string_view objects, std::string_view actors,
-                                                 std::string_view queue, std::string_view main,
-                                                 std::string_view world);
+    /// `version` is the image's (actor parents from 3 on); `world` is empty
+    /// when the image has no world section.
+    static std::expected<void, std::string> load(Scheduler& s, uint32_t version, std::string_view objects,
+                                                 std::string_view actors, std::string_view queue,
+                                                 std::string_view main, std::string_view world);
     static uint64_t seed(const Scheduler& s) { return s.m_options.seed; }
     static uint64_t queued(const Scheduler& s) { return s.m_queue.size(); }
     /// The run has touched the outside world: its image needs section 6.

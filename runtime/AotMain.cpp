@@ -44,7 +44,9 @@ const char* const kHelp =
     "  --max-messages N   stop the run after N message deliveries (default 1000000)\n"
     "  --fuel N           instructions per handler before it is stopped (default 100000000)\n"
     "  --max-depth N      call depth limit (default 2000)\n"
-    "  --memory-limit N   bytes of heap per actor (default 268435456)\n"
+    "  --memory-limit N   bytes per actor: its heap, the actors it spawned while they\n"
+    "                     live, its messages not yet delivered (default 268435456)\n"
+    "  --max-actors N     live actors in the whole run (default 2000000)\n"
     "  --log-hash         print the message-log hash to stderr at the end\n"
     "  --interpret        ignore the native code (the bytecode interpreter only)\n";
 
@@ -121,6 +123,12 @@ int main(int argc, char** argv)
             if (v == 0 || v > uint64_t(INT64_MAX))
                 return usage(self, "--memory-limit needs a positive integer");
             options.memoryLimit = int64_t(v);
+        } else if (a == "--max-actors") {
+            if (!value("an integer from 1 to 1000000000"))
+                return 2;
+            if (v == 0 || v > 1'000'000'000)
+                return usage(self, "--max-actors needs an integer from 1 to 1000000000");
+            options.maxActors = uint32_t(v);
         } else {
             return usage(self, "unknown option '" + std::string(a) + "'");
         }
