@@ -63,6 +63,8 @@ AEROFLOW_DEPS=(
     libc++-19-dev-wasm32
     libc++abi-19-dev-wasm32
     libclang-rt-19-dev-wasm32
+    # libFuzzer and the sanitizers' runtimes for clang-19 (tests/fuzz, docs/TESTING.md)
+    libclang-rt-19-dev
     # peer and harness of the Studio start-up benchmark (bench/editor_startup.sh)
     gedit
     xdotool
