@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -327,11 +328,30 @@ def bench_http(args, bins, workdir, results):
                 sum(out[k][name][-1]["requests"] for k, _ in ENDPOINTS))
 
 
-def wsload(args, bins, mode, port, extra, seconds):
+def wsload(args, bins, mode, port, extra, seconds, meter=None):
+    """Runs aeroflow-bench-wsload; `meter` (a CpuMeter) spans its measurement window."""
     argv = ["taskset", "-c", str(args.client_cpu), bins["wsload"], mode, f"ws://127.0.0.1:{port}/",
             "--warmup", str(args.warmup), "--duration", str(seconds)] + extra
-    out, _ = run_client(argv, args.warmup + seconds + 120)
-    return json.loads(out.strip().splitlines()[-1])
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    timer = threading.Timer(args.warmup + seconds + 120, proc.kill)
+    timer.start()
+    errors, server_cpu = [], None
+    for line in proc.stderr:  # stdout holds one short line: no deadlock
+        if line.startswith("wsload: measuring") and meter:
+            meter.start()
+        elif line.startswith("wsload: measured") and meter:
+            server_cpu = meter.stop()
+        else:
+            errors.append(line.strip())
+    out = proc.stdout.read()
+    proc.wait()
+    timer.cancel()
+    if proc.returncode != 0:
+        raise RuntimeError(f"wsload {mode} failed ({proc.returncode}): {' | '.join(errors[-3:]) or out.strip()}")
+    r = json.loads(out.strip().splitlines()[-1])
+    if meter:
+        r["server_cpu"] = server_cpu if server_cpu is not None else float("nan")
+    return r
 
 
 def bench_ws(args, bins, workdir, results, key, servers, mode, extra):
@@ -341,16 +361,13 @@ def bench_ws(args, bins, workdir, results, key, servers, mode, extra):
             server = make()
             port = server.start()
             meter = CpuMeter(server.proc.pid)
-            meter.start()
             try:
-                r = wsload(args, bins, mode, port, extra, args.duration)
+                r = wsload(args, bins, mode, port, extra, args.duration, meter)
             except RuntimeError as e:
                 results.setdefault("problems", []).append(f"{key}: {name}: {e}")
                 log(f"  !! {key} rep {rep + 1} {name}: {e}")
                 stop_checked(server, results, f"{key}: {name}")
                 continue
-            # The meter spans connecting and warming up too; the client's own window is in r.
-            r["server_cpu"] = meter.stop()
             out.setdefault(name, []).append(r)
             if mode == "broadcast":
                 log(f"  broadcast rep {rep + 1} {name:18} {r['delivered_per_s']:10.0f} msg/s delivered"
@@ -457,9 +474,10 @@ def report(args, results):
             for name, rs in rows_by.items():
                 rows.append([name, f"{med(rs, 'rps'):,.0f}", f"{med(rs, 'p50_ms'):.3f}", f"{med(rs, 'p99_ms'):.3f}",
                              ratio(med(rs, "rps"), go), ratio(med(rs, "rps"), ngx), f"{med(rs, 'server_cpu'):.2f}",
+                             f"{statistics.median(r['server_cpu'] / r['rps'] * 1e6 for r in rs):.1f}",
                              " / ".join(f"{r['rps']:,.0f}" for r in rs),
                              sum(r["non2xx"] + r["socket_errors"] for r in rs)])
-            table(["server", "req/s", "p50 ms", "p99 ms", "vs Go", "vs nginx", "server CPU", "req/s per repeat",
+            table(["server", "req/s", "p50 ms", "p99 ms", "vs Go", "vs nginx", "server CPU", "CPU us/req", "req/s per repeat",
                    "errors"], rows)
             if "AeroFlow" in rows_by and go:
                 a = rows_by["AeroFlow"]
@@ -486,9 +504,10 @@ def report(args, results):
             rows.append([name, f"{med(rs, 'delivered_per_s'):,.0f}", f"{med(rs, 'sent_per_s'):,.0f}",
                          f"{med(rs, 'rtt_p50_us') / 1000:.2f}", f"{med(rs, 'rtt_p99_us') / 1000:.2f}",
                          ratio(med(rs, "delivered_per_s"), node), f"{med(rs, 'server_cpu'):.2f}",
+                         f"{statistics.median(r['server_cpu'] / r['delivered_per_s'] * 1e6 for r in rs):.2f}",
                          f"{med(rs, 'client_cpu'):.2f}", " / ".join(f"{r['delivered_per_s']:,.0f}" for r in rs)])
         table(["server", "delivered msg/s", "in msg/s", "rtt p50 ms", "rtt p99 ms", "vs Node", "server CPU",
-               "client CPU", "delivered per repeat"], rows)
+               "CPU us/msg", "client CPU", "delivered per repeat"], rows)
         if "AeroFlow" in bc and node:
             a = med(bc["AeroFlow"], "delivered_per_s")
             goals.append(f"WebSocket broadcast ahead of Node + ws: {'MET' if a > node else 'MISSED'} "

@@ -604,7 +604,12 @@ int main(int argc, char** argv)
         measureTo = w.to;
         auto startCpu = std::make_shared<net::steady_timer>(ioc);
         startCpu->expires_at(Steady::time_point(std::chrono::microseconds(w.from)));
-        startCpu->async_wait([&, startCpu](const error_code&) { cpuAtStart = cpuSeconds(); });
+        startCpu->async_wait([&, startCpu](const error_code&) {
+            cpuAtStart = cpuSeconds();
+            std::fprintf(stderr, "wsload: measuring\n"); // run.py samples the server's CPU time here
+            startCpu->expires_at(Steady::time_point(std::chrono::microseconds(w.to)));
+            startCpu->async_wait([startCpu](const error_code&) { std::fprintf(stderr, "wsload: measured\n"); });
+        });
         timer.expires_at(Steady::time_point(std::chrono::microseconds(w.to + 200000)));
         timer.async_wait([&](const error_code&) { finish(); });
     };
@@ -670,7 +675,7 @@ int main(int argc, char** argv)
         return 1;
     }
     double seconds = double(measureTo - measureFrom) / 1e6;
-    double cpu = seconds > 0 ? (cpuAtEnd - cpuAtStart) / (seconds + 0.2) : 0;
+    double cpu = seconds > 0 ? (cpuAtEnd - cpuAtStart) / (seconds + 0.2) : 0; // finish() runs 0.2 s after the window
     if (broadcastMode) {
         auto& r = broadcast.rttUs;
         double p50 = percentile(r, 0.50), p99 = percentile(r, 0.99);
