@@ -520,10 +520,10 @@ def report(args, results):
             rows.append([name, f"{med(rs, 'ticks_per_s'):.1f}", f"{med(rs, 'latency_p50_ms'):.2f}",
                          f"{med(rs, 'latency_p99_ms'):.2f}", f"{med(rs, 'latency_max_ms'):.2f}",
                          f"{med(rs, 'spread_p50_us'):,.0f}", f"{med(rs, 'spread_p99_us'):,.0f}",
-                         f"{med(rs, 'frames_per_s'):,.0f}", f"{med(rs, 'server_cpu'):.2f}",
+                         f"{med(rs, 'frames_per_s'):,.0f}", f"{med(rs, 'frame_bytes'):,.0f}", f"{med(rs, 'server_cpu'):.2f}",
                          " / ".join(f"{r['latency_p99_ms']:.2f}" for r in rs)])
         table(["server", "ticks/s", "latency p50 ms", "p99 ms", "max ms", "spread p50 us", "spread p99 us",
-               "frames/s", "server CPU", "p99 per repeat"], rows)
+               "frames/s", "frame bytes", "server CPU", "p99 per repeat"], rows)
         print("(latency = arrival wall clock - the tick's t, which is whole ms from now(): up to 1 ms high;"
               " spread = first to last player receiving one tick)")
         if "AeroFlow" in room:

@@ -425,7 +425,7 @@ struct Broadcast final : Mode {
 struct Room final : Mode {
     const Options& o;
     Window window;
-    uint64_t unparsed = 0;
+    uint64_t unparsed = 0, payloadBytes = 0, payloads = 0;
     /// Every tick whose first arrival is in the window counts, with all its arrivals
     /// (also those just after the window): a tick is a unit.
     struct TickSeen {
@@ -468,6 +468,8 @@ struct Room final : Mode {
             it = ticks.emplace(tick, TickSeen{}).first;
             it->second.latencyMs.reserve(std::size_t(o.players));
         }
+        payloadBytes += payload.size();
+        ++payloads;
         TickSeen& s = it->second;
         s.first = std::min(s.first, arrival);
         s.last = std::max(s.last, arrival);
@@ -706,10 +708,12 @@ int main(int argc, char** argv)
     std::printf("{\"ok\":%s,\"mode\":\"room\",\"players\":%d,\"move_hz\":%.1f,\"seconds\":%.3f,\"frames_per_s\":%.1f,"
                 "\"ticks\":%zu,\"ticks_per_s\":%.2f,\"tick_span\":%lld,\"partial_ticks\":%llu,\"unparsed\":%llu,"
                 "\"latency_p50_ms\":%.3f,\"latency_p99_ms\":%.3f,\"latency_max_ms\":%.3f,"
-                "\"spread_p50_us\":%.1f,\"spread_p99_us\":%.1f,\"spread_max_us\":%.1f,\"client_cpu\":%.3f}\n",
+                "\"spread_p50_us\":%.1f,\"spread_p99_us\":%.1f,\"spread_max_us\":%.1f,\"client_cpu\":%.3f,"
+                "\"frame_bytes\":%.0f}\n",
                 frames > 0 ? "true" : "false", n, o.moveHz, seconds, double(frames) / seconds,
                 room.ticks.size(), double(room.ticks.size()) / seconds,
                 (long long)(room.ticks.empty() ? 0 : maxTick - minTick + 1), (unsigned long long)partial,
-                (unsigned long long)room.unparsed, lp50, lp99, lmax, sp50, sp99, smax, cpu);
+                (unsigned long long)room.unparsed, lp50, lp99, lmax, sp50, sp99, smax, cpu,
+                room.payloads ? double(room.payloadBytes) / double(room.payloads) : 0.0);
     return frames > 0 ? 0 : 1;
 }
