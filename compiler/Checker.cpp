@@ -358,8 +358,13 @@ void Checker::collectImport(ImportStmt* s)
 Binding* Checker::resolveName(Name name, SourceRange range, IdentExpr* ident)
 {
     Binding* b = lookup(name);
-    if (!b && m_fn && m_fn->fn != m_main && name < m_hoistedGlobals.size())
+    if (!b && m_fn && m_fn->fn != m_main && name < m_hoistedGlobals.size()) {
         b = m_hoistedGlobals[name]; // functions and actors may read later top-level `let`s
+        // Its type is not known yet: remember the read (checkGlobalReadEarly).
+        if (b && std::none_of(m_earlyGlobalReads.begin(), m_earlyGlobalReads.end(),
+                [&](const auto& r) { return r.first == b; }))
+            m_earlyGlobalReads.emplace_back(b, range);
+    }
     if (!b)
         return nullptr;
     if (m_symbols && b->symbol >= 0)
@@ -527,6 +532,9 @@ void Checker::checkActor(ActorDecl* a)
             else if (!m_types.assignable(t, it))
                 error(sd.init->range, "field '" + nameText(sd.name) + "' is declared " + typeName(t)
                         + " but initialised with " + typeName(it));
+            else
+                keepEffects(t, it, sd.init, "field '" + nameText(sd.name) + "'",
+                    "declare it '" + nameText(sd.name) + ": " + typeName(it) + "'");
         }
         Binding* b = newBinding(BindingKind::State, sd.name, sd.nameRange, t, sd.isMutable);
         b->index = i;
@@ -704,6 +712,9 @@ void Checker::checkLet(LetStmt* s)
     if (s->typeAnn && s->init && !m_types.assignable(declared, init))
         error(s->init->range, "cannot initialise '" + nameText(s->name) + "' of type " + typeName(declared)
                 + " with a value of type " + typeName(init));
+    else if (s->typeAnn && s->init)
+        keepEffects(declared, init, s->init, "'" + nameText(s->name) + "'",
+            "declare it '" + nameText(s->name) + ": " + typeName(init) + "'");
     TypeId type = s->typeAnn ? declared : init;
     if (!s->typeAnn && m_types.kind(init) == TypeKind::Nil) {
         if (!s->isMutable)
@@ -724,6 +735,7 @@ void Checker::checkLet(LetStmt* s)
         b->owner = nullptr;
         b->type = type;
         b->isMutable = s->isMutable;
+        checkGlobalReadEarly(b, type);
     } else {
         b = newBinding(BindingKind::Local, s->name, s->nameRange, type, s->isMutable);
     }
@@ -827,14 +839,17 @@ void Checker::checkAssign(AssignStmt* s)
         error(s->target->range, why);
         return;
     }
+    const std::string what = s->target->kind == ExprKind::Ident
+        ? "'" + nameText(as<IdentExpr>(s->target)->name) + "'"
+        : "this element";
     if (s->op == AssignOp::Set) {
-        if (!m_types.assignable(target, value)) {
-            const std::string what = s->target->kind == ExprKind::Ident
-                ? "'" + nameText(as<IdentExpr>(s->target)->name) + "'"
-                : "this element";
+        if (!m_types.assignable(target, value))
             error(s->value->range, "cannot assign a value of type " + typeName(value) + " to " + what + " of type "
                     + typeName(target));
-        }
+        else
+            keepEffects(target, value, s->value, what,
+                s->target->kind == ExprKind::Ident ? "declare it with the type " + typeName(value)
+                                                   : "declare the collection with elements of type " + typeName(value));
         return;
     }
     // Compound assignment: the operation's operand rules apply.
@@ -849,6 +864,8 @@ void Checker::checkAssign(AssignStmt* s)
     if (!numeric && !concat && !listAppend)
         error(s->range, "compound assignment needs numbers (or a string/list on the left of '+='), found "
                 + typeName(target) + " and " + typeName(value));
+    else if (listAppend)
+        keepEffects(target, value, s->value, what, "declare it with the type " + typeName(value));
     else if (m_types.kind(target) == TypeKind::Int && m_types.kind(value) == TypeKind::Float)
         error(s->value->range, "cannot store a float result in int variable; convert with int()");
 }
@@ -894,6 +911,9 @@ void Checker::checkReturn(ReturnStmt* s)
     if (m_fn->hasReturnType && !m_types.assignable(m_fn->returnType, t))
         error(s->value ? s->value->range : s->range, "function '" + nameText(m_fn->fn->name) + "' returns "
                 + typeName(m_fn->returnType) + ", not " + typeName(t));
+    else if (s->value)
+        keepEffects(m_fn->hasReturnType ? m_fn->returnType : TypeTable::kAny, t, s->value,
+            "the result of '" + nameText(m_fn->fn->name) + "'", "declare '-> " + typeName(t) + "'");
 }
 
 TypeId Checker::resolveType(TypeExpr* t)
@@ -937,6 +957,30 @@ TypeId Checker::resolveType(TypeExpr* t)
         return argCount(2) ? m_types.map(arg(0), arg(1)) : m_types.map(TypeTable::kAny, TypeTable::kAny);
     if (n == "Result" || n == "result")
         return argCount(2) ? m_types.result(arg(0), arg(1)) : m_types.result(TypeTable::kAny, TypeTable::kAny);
+    if (n == "function" || n == "Function") {
+        // `function[env, io]`: a function value whose calls may use those
+        // effects. An actor of that name keeps it.
+        Binding* b = lookup(t->name);
+        if (!b || b->kind != BindingKind::Actor) {
+            EffectSet effects = 0;
+            for (TypeExpr* a : t->args) {
+                const std::string e = nameText(a->name);
+                if (!a->args.empty())
+                    error(a->range, "an effect takes no type arguments");
+                if (e == "env")
+                    effects |= EffectSet(Effect::Env);
+                else if (e == "io")
+                    effects |= EffectSet(Effect::Io);
+                else if (e == "http" || e == "net")
+                    effects |= EffectSet(Effect::Http);
+                else if (e == "clock")
+                    effects |= EffectSet(Effect::Clock);
+                else
+                    error(a->range, "unknown effect '" + e + "' in a function type (expected env, io, http or clock)");
+            }
+            return m_types.function(effects);
+        }
+    }
     if (Binding* b = lookup(t->name)) {
         if (m_symbols && b->symbol >= 0)
             m_symbols->addRef(t->range, b->symbol);

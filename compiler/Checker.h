@@ -100,6 +100,27 @@ private:
 
     // effects
     bool requireEffect(uint8_t builtinEffect, SourceRange where, std::string_view what);
+
+    // effects carried by function values (CheckerEffects.cpp)
+    /// The type of `fn` used as a value: `function[its uses]`.
+    TypeId functionValueType(FnDecl* fn, SourceRange where);
+    /// Reports a value of type `from` stored where its type is `to` when `to`
+    /// would forget effects of functions in it. `place` names where it goes
+    /// ("parameter 'f' of 'apply'"); `fix` says what to write instead.
+    void keepEffects(TypeId to, TypeId from, const Expr* value, const std::string& place, const std::string& fix = {});
+    /// A call through a function value: the effects of its type must be
+    /// declared, and its arguments go to parameters of unknown type.
+    void checkValueCall(CallExpr* e, TypeId calleeType, const std::string& what, SourceRange where);
+    /// Arguments of a builtin or UI element: they keep no function types.
+    void keepEffectsInBuiltinArgs(CallExpr* e, std::string_view name);
+    /// Message arguments go to every handler of the message.
+    void keepEffectsInMessageArgs(CallExpr* e, uint32_t messageId);
+    /// The parameter type of the message's first handler when it carries
+    /// effects (a message pattern binds it), else `any`.
+    TypeId messageParamType(uint32_t messageId, uint32_t param);
+    /// A top-level `let` whose value carries effects must come before the
+    /// functions and actors that read it (they see its type only then).
+    void checkGlobalReadEarly(const Binding* global, TypeId type);
     bool inActorCode() const;
     bool inPure() const { return m_fn && m_fn->fn && m_fn->fn->isPure; }
 
@@ -130,6 +151,9 @@ private:
     FnContext* m_fn = nullptr;
     FnDecl* m_main = nullptr;
     bool m_atTopLevel = false; // checking a statement directly in main's body
+    /// Top-level `let`s read by a function or actor before their declaration
+    /// was checked (their type was not known then), with the first read.
+    std::vector<std::pair<const Binding*, SourceRange>> m_earlyGlobalReads;
 
     // Well-known names
     Name m_nOk = 0, m_nErr = 0, m_nModel = 0, m_nReply = 0, m_nBind = 0, m_nUnderscore = 0;

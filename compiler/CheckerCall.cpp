@@ -29,16 +29,7 @@ std::string arityText(int minArgs, int maxArgs)
 
 std::string effectList(EffectSet s)
 {
-    std::string out;
-    if (s & EffectSet(Effect::Env))
-        out += "env";
-    if (s & EffectSet(Effect::Io))
-        out += out.empty() ? "io" : ", io";
-    if (s & EffectSet(Effect::Http))
-        out += out.empty() ? "http" : ", http";
-    if (s & EffectSet(Effect::Clock))
-        out += out.empty() ? "clock" : ", clock";
-    return out;
+    return effectNames(s);
 }
 
 } // namespace
@@ -136,6 +127,7 @@ TypeId Checker::checkBuiltinCall(CallExpr* e, const BuiltinInfo& info, SourceRan
         return builtinResultType(uint8_t(info.result), e);
     }
     requireEffect(uint8_t(info.effect), nameRange, "'" + name + "'");
+    keepEffectsInBuiltinArgs(e, name);
     switch (info.id) {
     case BuiltinId::Emit:
         if (m_fn->fn->fnKind == FnKind::Main)
@@ -200,9 +192,14 @@ TypeId Checker::checkFunctionCall(CallExpr* e, FnDecl* fn, SourceRange nameRange
     } else {
         const Signature& sig = signature(fn);
         for (uint32_t i = 0; i < e->args.size(); ++i) {
-            if (!m_types.assignable(sig.params[i], e->args[i]->type))
+            if (!m_types.assignable(sig.params[i], e->args[i]->type)) {
                 error(e->args[i]->range, "argument " + std::to_string(i + 1) + " of '" + name + "' must be "
                         + typeName(sig.params[i]) + ", found " + typeName(e->args[i]->type));
+                continue;
+            }
+            const std::string p = nameText(fn->params[i].name);
+            keepEffects(sig.params[i], e->args[i]->type, e->args[i], "parameter '" + p + "' of '" + name + "'",
+                "declare it '" + p + ": " + typeName(e->args[i]->type) + "'");
         }
     }
     if (inPure() && !fn->isPure)
@@ -241,6 +238,7 @@ TypeId Checker::checkMessageArgs(CallExpr* e, uint32_t messageId, SourceRange na
                 error(e->args[i]->range, "argument " + std::to_string(i + 1) + " of message '" + nameText(m.name)
                         + "' must be " + typeName(sig.params[i]) + ", found " + typeName(e->args[i]->type));
     }
+    keepEffectsInMessageArgs(e, messageId);
     return m_types.message();
 }
 
@@ -332,6 +330,7 @@ TypeId Checker::checkCall(CallExpr* e)
                         + "' cannot call a function value (it may have effects)");
             for (Expr* a : e->args)
                 checkExpr(a);
+            checkValueCall(e, ct, "'" + n + "'", id->range);
             return TypeTable::kAny;
         }
         }
@@ -364,8 +363,10 @@ TypeId Checker::checkCall(CallExpr* e)
             if (b && b->kind == BindingKind::AgentModel) {
                 obj->binding = b;
                 e->callKind = CallKind::AgentModel;
-                for (Expr* a : e->args)
+                for (Expr* a : e->args) {
                     checkExpr(a);
+                    keepEffects(TypeTable::kAny, a->type, a, "model.run (it keeps no function types)");
+                }
                 if (nameText(f->field) != "run")
                     error(f->fieldRange, "an agent's model has one operation: model.run(input)");
                 else if (e->args.size() != 1)
@@ -393,6 +394,10 @@ TypeId Checker::checkCall(CallExpr* e)
     if (k != TypeKind::Any && k != TypeKind::Function)
         error(callee->range, "this value is not a function (it is " + typeName(ct) + ")");
     e->callKind = CallKind::Value;
+    if (inPure())
+        error(callee->range, "pure function '" + nameText(m_fn->fn->name)
+                + "' cannot call a function value (it may have effects)");
+    checkValueCall(e, ct, "this function value", callee->range);
     return TypeTable::kAny;
 }
 
@@ -435,6 +440,8 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
     case TypeKind::Any: {
         if (!isAnyMethodName(name))
             error(f->fieldRange, "unknown method '" + name + "'");
+        for (Expr* a : e->args)
+            keepEffects(TypeTable::kAny, a->type, a, "method '" + name + "' of a value of unknown type");
         // A mutating method on a value of unknown type still needs a mutable place.
         bool mutates = false;
         for (const auto& m : allMethods())
@@ -466,6 +473,29 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
         if (!isAssignablePlace(f->object, why))
             error(f->object->range, "'" + name + "' changes its receiver, but " + why);
     }
+    // Arguments the method keeps (stores, or may return) go to the receiver's
+    // element type; the others are only compared or are not functions.
+    auto keeps = [&](uint32_t arg, TypeId slot) {
+        if (arg < e->args.size())
+            keepEffects(slot, e->args[arg]->type, e->args[arg], "'" + name + "' on a " + typeName(rt),
+                "declare the receiver with elements of type " + typeName(e->args[arg]->type));
+    };
+    switch (m->id) {
+    case MethodId::ListPush: keeps(0, t.arg0); break;
+    case MethodId::ListInsert: keeps(1, t.arg0); break;
+    case MethodId::MapGet: keeps(1, t.arg1); break;
+    case MethodId::ResultUnwrapOr: keeps(0, t.arg0); break;
+    case MethodId::ListContains:
+    case MethodId::ListIndexOf:
+        break;
+    case MethodId::ListSum:
+        keepEffects(TypeTable::kAny, rt, f->object, "'sum'");
+        break;
+    default:
+        for (Expr* a : e->args)
+            keepEffects(TypeTable::kAny, a->type, a, "method '" + name + "'");
+        break;
+    }
     switch (m->id) {
     case MethodId::ListPop:
     case MethodId::ListFirst:
@@ -485,6 +515,9 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
         return m_types.list(t.arg1);
     case MethodId::ResultUnwrap:
         return t.arg0;
+    case MethodId::ResultUnwrapOr:
+        // The Ok value or the default: keep the effects of either.
+        return m_types.effectsOf(t.arg0) ? t.arg0 : builtinResultType(uint8_t(m->result), nullptr);
     case MethodId::StrSplit:
         return m_types.list(m_types.string());
     default:

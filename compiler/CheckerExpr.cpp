@@ -106,12 +106,12 @@ TypeId Checker::checkExpr(Expr* e)
         bool first = true;
         for (Expr* item : l->items) {
             const TypeId it = checkExpr(item);
-            if (first)
-                elem = it;
-            else if (elem != it)
-                elem = (m_types.isNumeric(elem) && m_types.isNumeric(it)) ? m_types.floating() : TypeTable::kAny;
+            elem = first ? it : m_types.join(elem, it);
             first = false;
         }
+        for (Expr* item : l->items)
+            keepEffects(elem, item->type, item, "this list (its items have different types)",
+                "keep functions with effects in a list of their own");
         t = m_types.list(elem);
         break;
     }
@@ -121,10 +121,17 @@ TypeId Checker::checkExpr(Expr* e)
         std::unordered_set<std::string_view> seen; // lookup only, never iterated
         for (uint32_t i = 0; i < m->values.size(); ++i) {
             const TypeId vt = checkExpr(m->values[i]);
-            value = i == 0 ? vt : (value == vt ? value : TypeTable::kAny);
+            // Values of different types make `any` (ints and floats too),
+            // except functions, which keep the union of their effects.
+            value = i == 0 || value == vt ? vt
+                : m_types.effectsOf(value) || m_types.effectsOf(vt) ? m_types.join(value, vt)
+                                                                    : TypeTable::kAny;
             if (!seen.insert(m->keys[i].key).second)
                 error(m->keys[i].keyRange, "duplicate key '" + std::string(m->keys[i].key) + "' in map");
         }
+        for (Expr* v : m->values)
+            keepEffects(value, v->type, v, "this map (its values have different types)",
+                "keep functions with effects in a map of their own");
         // `{}` has no keys yet, so it fits any map type.
         t = m->values.empty() ? m_types.map(TypeTable::kAny, TypeTable::kAny) : m_types.map(m_types.string(), value);
         break;
@@ -208,7 +215,8 @@ TypeId Checker::checkIdent(IdentExpr* e, bool asCallee)
     case BindingKind::State:
         return b->type;
     case BindingKind::Function:
-        return m_types.function();
+        // Its calls are checked by name; as a value it carries its effects.
+        return asCallee ? m_types.function(b->fn->uses) : functionValueType(b->fn, e->range);
     case BindingKind::Actor:
         if (!asCallee)
             error(e->range, "'" + n + "' is an actor type; create one with spawn(" + n + ")");
@@ -292,6 +300,12 @@ TypeId Checker::checkBinary(BinaryExpr* e)
         }
         if ((numL || anyL) && (numR || anyR))
             return arithmetic();
+        if (kl == TypeKind::List && kr == TypeKind::List && (m_types.effectsOf(l) || m_types.effectsOf(r))) {
+            const TypeId joined = m_types.join(l, r);
+            keepEffects(joined, l, e->lhs, "this concatenation (its lists have different element types)");
+            keepEffects(joined, r, e->rhs, "this concatenation (its lists have different element types)");
+            return joined;
+        }
         if ((kl == TypeKind::List || anyL) && (kr == TypeKind::List || anyR))
             return kl == TypeKind::List ? l : r;
         if ((kl == TypeKind::Tensor || anyL) && (kr == TypeKind::Tensor || anyR))
@@ -491,8 +505,8 @@ void Checker::checkPattern(Pattern* p, TypeId subject)
         if (p->args.size() != m.arity && !(p->args.empty() && m.arity == 0))
             error(p->range, "message '" + n + "' has " + plural(m.arity, "argument") + ", the pattern has "
                     + std::to_string(p->args.size()));
-        for (Pattern* sub : p->args)
-            checkPattern(sub, TypeTable::kAny);
+        for (uint32_t i = 0; i < p->args.size(); ++i)
+            checkPattern(p->args[i], messageParamType(p->message, i));
         return;
     }
     }
@@ -514,9 +528,14 @@ TypeId Checker::checkMatch(MatchExpr* e)
         else if (arm.value)
             t = checkExpr(arm.value);
         popScope();
-        result = first ? t : (result == t ? result : TypeTable::kAny);
+        result = first || result == t ? t
+            : m_types.effectsOf(result) || m_types.effectsOf(t) ? m_types.join(result, t)
+                                                                : TypeTable::kAny;
         first = false;
     }
+    for (const MatchArm& arm : e->arms)
+        if (arm.value)
+            keepEffects(result, arm.value->type, arm.value, "this match (its arms give different types)");
     // Arms after a catch-all can never run.
     for (uint32_t i = 0; i + 1 < e->arms.size(); ++i) {
         const PatternKind k = e->arms[i].pattern->kind;
@@ -571,8 +590,10 @@ TypeId Checker::checkUi(UiExpr* e)
             list += (list.empty() ? "" : ", ") + std::string(el);
         error(e->elementRange, "unknown UI element '" + n + "' (expected " + list + ", or a screen)");
     }
-    for (Expr* a : e->args)
+    for (Expr* a : e->args) {
         checkExpr(a);
+        keepEffects(TypeTable::kAny, a->type, a, "UI element '" + n + "' (it keeps no function types)");
+    }
     for (UiProp& p : e->props) {
         if (p.key == m_nBind) {
             checkExpr(p.value);
@@ -583,6 +604,7 @@ TypeId Checker::checkUi(UiExpr* e)
             continue;
         }
         checkExpr(p.value);
+        keepEffects(TypeTable::kAny, p.value->type, p.value, "UI element '" + n + "' (it keeps no function types)");
     }
     for (Expr* c : e->children)
         checkExpr(c);

@@ -21,12 +21,13 @@ TypeTable::TypeTable()
 
 TypeId TypeTable::intern(const Type& t)
 {
-    std::string key(sizeof(t.kind) + 2 * sizeof(TypeId) + sizeof(t.actor), '\0');
+    std::string key(sizeof(t.kind) + 2 * sizeof(TypeId) + sizeof(t.actor) + sizeof(t.effects), '\0');
     char* p = key.data();
     std::memcpy(p, &t.kind, sizeof(t.kind));
     std::memcpy(p + sizeof(t.kind), &t.arg0, sizeof(TypeId));
     std::memcpy(p + sizeof(t.kind) + sizeof(TypeId), &t.arg1, sizeof(TypeId));
     std::memcpy(p + sizeof(t.kind) + 2 * sizeof(TypeId), &t.actor, sizeof(t.actor));
+    std::memcpy(p + sizeof(t.kind) + 2 * sizeof(TypeId) + sizeof(t.actor), &t.effects, sizeof(t.effects));
     auto [it, inserted] = m_index.try_emplace(std::move(key), static_cast<TypeId>(m_types.size()));
     if (inserted)
         m_types.push_back(t);
@@ -38,6 +39,62 @@ TypeId TypeTable::map(TypeId key, TypeId value) { return intern({TypeKind::Map, 
 TypeId TypeTable::result(TypeId ok, TypeId err) { return intern({TypeKind::Result, ok, err, nullptr}); }
 TypeId TypeTable::actor(const ActorDecl* decl) { return intern({TypeKind::Actor, 0, 0, decl}); }
 TypeId TypeTable::model() { return m_model ? m_model : (m_model = intern({TypeKind::Model})); }
+TypeId TypeTable::function(EffectSet effects)
+{
+    return effects ? intern({TypeKind::Function, 0, 0, nullptr, effects}) : m_function;
+}
+
+EffectSet TypeTable::effectsOf(TypeId id) const
+{
+    const Type& t = m_types[id];
+    switch (t.kind) {
+    case TypeKind::Function: return t.effects;
+    case TypeKind::List: return effectsOf(t.arg0);
+    case TypeKind::Map:
+    case TypeKind::Result: return EffectSet(effectsOf(t.arg0) | effectsOf(t.arg1));
+    default: return 0;
+    }
+}
+
+EffectSet TypeTable::lostEffects(TypeId to, TypeId from) const
+{
+    const EffectSet held = effectsOf(from);
+    if (!held || to == from)
+        return 0;
+    const Type& a = m_types[to];
+    const Type& b = m_types[from];
+    if (a.kind != b.kind)
+        return held; // `any` (or a mismatch reported on its own)
+    switch (a.kind) {
+    case TypeKind::Function: return EffectSet(b.effects & ~a.effects);
+    case TypeKind::List: return lostEffects(a.arg0, b.arg0);
+    case TypeKind::Map:
+    case TypeKind::Result: return EffectSet(lostEffects(a.arg0, b.arg0) | lostEffects(a.arg1, b.arg1));
+    default: return 0;
+    }
+}
+
+TypeId TypeTable::join(TypeId a, TypeId b)
+{
+    if (a == b)
+        return a;
+    if (isNumeric(a) && isNumeric(b))
+        return m_float;
+    // Copies: interning below may grow m_types.
+    const Type ta = m_types[a];
+    const Type tb = m_types[b];
+    // Only functions with effects are joined structurally; everything else
+    // keeps the checker's long-standing rule (different types give `any`).
+    if (ta.kind != tb.kind || !(effectsOf(a) | effectsOf(b)))
+        return kAny;
+    switch (ta.kind) {
+    case TypeKind::Function: return function(EffectSet(ta.effects | tb.effects));
+    case TypeKind::List: return list(join(ta.arg0, tb.arg0));
+    case TypeKind::Map: return map(join(ta.arg0, tb.arg0), join(ta.arg1, tb.arg1));
+    case TypeKind::Result: return result(join(ta.arg0, tb.arg0), join(ta.arg1, tb.arg1));
+    default: return kAny;
+    }
+}
 
 bool TypeTable::assignable(TypeId to, TypeId from) const
 {
@@ -91,11 +148,21 @@ std::string TypeTable::name(TypeId id, const Interner& names) const
     case TypeKind::Result: return "Result[" + name(t.arg0, names) + ", " + name(t.arg1, names) + "]";
     case TypeKind::Actor: return t.actor ? std::string(names.text(t.actor->name)) : "actor";
     case TypeKind::Message: return "message";
-    case TypeKind::Function: return "function";
+    case TypeKind::Function: return t.effects ? "function[" + effectNames(t.effects) + "]" : "function";
     case TypeKind::Ui: return "ui";
     case TypeKind::Model: return "model";
     }
     return "any";
+}
+
+std::string effectNames(EffectSet effects)
+{
+    std::string out;
+    for (auto [bit, word] : {std::pair{Effect::Env, "env"}, std::pair{Effect::Io, "io"},
+             std::pair{Effect::Http, "http"}, std::pair{Effect::Clock, "clock"}})
+        if (effects & EffectSet(bit))
+            out += (out.empty() ? "" : ", ") + std::string(word);
+    return out;
 }
 
 } // namespace aeroflow::compiler
