@@ -108,6 +108,9 @@ def wait_port(port, deadline):
     return False
 
 
+RUNNING = []  # servers started and not stopped yet: main() stops them whatever happens
+
+
 class Server:
     """One server process, pinned, with its stderr in a file."""
 
@@ -124,6 +127,7 @@ class Server:
         env = dict(os.environ, **(self.env or {}))
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=self.errfile, env=env, cwd=os.path.dirname(self.stderr_path))
+        RUNNING.append(self)
         deadline = time.monotonic() + timeout
         if self.port is not None:  # nginx: a port of ours, polled
             if not wait_port(self.port, deadline):
@@ -153,6 +157,7 @@ class Server:
             rc = None
         self.errfile.close()
         self.proc = None
+        RUNNING.remove(self)
         return rc
 
     def stderr_tail(self):
@@ -603,6 +608,9 @@ def main():
             verify_sessions(args, bins, workdir, results)
         results["load_after"] = loadavg()
     finally:
+        for server in list(RUNNING):
+            log(f"stopping {server.name}, left running by an error")
+            server.stop(timeout=10)
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     report(args, results)
