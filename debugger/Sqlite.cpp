@@ -119,7 +119,9 @@ Database::~Database()
 bool Database::open(const std::string& path, Mode mode)
 {
     close();
-    const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int flags = mode == Mode::ReadOnly    ? SQLITE_OPEN_READONLY
+                      : mode == Mode::ReadWrite ? SQLITE_OPEN_READWRITE
+                                                : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     // NOMUTEX: every connection is used by one thread at a time.
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -57,7 +57,8 @@ private:
 
 class Database {
 public:
-    enum class Mode { ReadOnly, ReadWriteCreate };
+    /// ReadWrite opens an existing file only (never creates one).
+    enum class Mode { ReadOnly, ReadWriteCreate, ReadWrite };
     Database() = default;
     Database(Database&& o) noexcept : m_db(o.m_db) { o.m_db = nullptr; }
     Database& operator=(Database&& o) noexcept;

@@ -5,6 +5,8 @@
 
 #include "TraceSchema.h"
 
+#include <sqlite3.h>
+
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -107,6 +109,42 @@ uint64_t fileSize(const std::string& path)
     return total;
 }
 
+// A writer killed in the middle of a rollback-journal transaction leaves a
+// hot journal next to the file (the recorder switching a new trace to WAL
+// mode writes the header that way; a Studio bookmark too). The committed
+// state is the file with that journal rolled back, and SQLite rolls it back
+// only on a connection that may write: a read-only one fails every read
+// with SQLITE_READONLY_ROLLBACK ("attempt to write a readonly database").
+// WAL leftovers (-wal, -shm) need no such help: a read-only connection
+// rebuilds the WAL index in the -shm file (or in its own memory).
+bool needsWriterRecovery(Database& db)
+{
+    Statement probe = db.prepare("SELECT count(*) FROM sqlite_master");
+    if (probe.valid() && probe.step())
+        return false;
+    return (db.lastErrorCode() & 0xff) == SQLITE_READONLY;
+}
+
+// Lets SQLite finish what the dead writer left: a read-write connection that
+// reads the schema rolls a hot journal back (restoring the last commit, as
+// any SQLite connection that may write does on open) and changes nothing
+// else. It does not checkpoint a WAL on close, so the file keeps its mode.
+Result<void> recoverInterruptedWrite(const std::string& path)
+{
+    auto fail = [&](const std::string& why) {
+        return std::unexpected("trace '" + path + "': the recording was interrupted in the middle of a write and " +
+                               "needs recovery, which needs write access to the file and its folder: " + why);
+    };
+    Database rw;
+    if (!rw.open(path, Database::Mode::ReadWrite))
+        return fail(rw.lastError());
+    sqlite3_db_config(rw.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    Statement probe = rw.prepare("SELECT count(*) FROM sqlite_master");
+    if (!probe.valid() || !probe.step())
+        return fail(rw.lastError());
+    return {};
+}
+
 } // namespace
 
 TraceMessage readMessageRow(const Statement& st)
@@ -152,6 +190,13 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path)
     }
     if (!r->m_db.open(path, Database::Mode::ReadOnly))
         return std::unexpected("trace '" + path + "': cannot open: " + r->m_db.lastError());
+    if (needsWriterRecovery(r->m_db)) {
+        r->m_db.close();
+        if (auto rec = recoverInterruptedWrite(path); !rec)
+            return std::unexpected(rec.error());
+        if (!r->m_db.open(path, Database::Mode::ReadOnly))
+            return std::unexpected("trace '" + path + "': cannot open: " + r->m_db.lastError());
+    }
     if (auto v = r->validate(); !v)
         return std::unexpected(v.error());
     return r;

@@ -1,6 +1,10 @@
 // kill -9 during recording, in a loop at random moments: the trace left
 // behind always opens, passes PRAGMA integrity_check, has contiguous seqs,
-// and holds at least every batch the recorder had reported committed.
+// and holds at least every batch the recorder had reported committed. And,
+// deterministically, the two states a killed writer can leave (a WAL with
+// its -shm, a hot rollback journal) open read-only.
+
+#include "TraceTestSupport.h"
 
 #include "ReplaySession.h"
 #include "Replayer.h"
@@ -8,6 +12,7 @@
 #include "TraceReader.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -38,6 +43,8 @@ class TestRecordKill : public QObject {
 private slots:
     void killNineNeverLeavesAnUnreadableTrace_data();
     void killNineNeverLeavesAnUnreadableTrace();
+    void readOnlyOpenAfterTheWriterDied();
+    void hotJournalWithoutWriteAccessIsAClearError();
 };
 
 void TestRecordKill::killNineNeverLeavesAnUnreadableTrace_data()
@@ -128,6 +135,111 @@ void TestRecordKill::killNineNeverLeavesAnUnreadableTrace()
           static_cast<unsigned long long>(most));
     QVERIFY(opened >= 9);
     QVERIFY(most > 0);
+}
+
+namespace {
+
+/// Copies `from` and its -wal, -shm and -journal files (those that exist) to
+/// `to`: taken while a writer holds the file open, the copy is what the
+/// writer would leave if it were killed at that moment (no process holds it).
+bool copyWithSideFiles(const QString& from, const QString& to)
+{
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        QFile::remove(to + QLatin1String(suffix));
+        if (QFile::exists(from + QLatin1String(suffix)) && !QFile::copy(from + QLatin1String(suffix), to + QLatin1String(suffix)))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void TestRecordKill::readOnlyOpenAfterTheWriterDied()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString base = dir.filePath(QStringLiteral("base.aftrace"));
+    const char* program = "actor P { on Ping(k) { if k < 200 { send(self, Ping(k + 1)) } } }\n"
+                          "send(spawn(P), Ping(0))\n";
+    QVERIFY(tracetest::record("p.aefl", program, base.toStdString()).ok);
+    const uint64_t messages = (*TraceReader::open(base.toStdString()))->info().messages;
+    QVERIFY(messages > 100);
+
+    // 1. Killed in WAL mode: the last commits are only in -wal, its index in -shm.
+    const QString walWriter = dir.filePath(QStringLiteral("wal_writer.aftrace"));
+    const QString wal = dir.filePath(QStringLiteral("wal.aftrace"));
+    QVERIFY(QFile::copy(base, walWriter));
+    {
+        Database w;
+        QVERIFY(w.open(walWriter.toStdString(), Database::Mode::ReadWrite));
+        QVERIFY(w.exec("PRAGMA journal_mode=WAL"));
+        QVERIFY(w.exec("CREATE TABLE extra(x); INSERT INTO extra VALUES (1)"));
+        QVERIFY(QFile::exists(walWriter + QLatin1String("-wal")) && QFile::exists(walWriter + QLatin1String("-shm")));
+        QVERIFY(copyWithSideFiles(walWriter, wal));
+    }
+    {
+        auto r = TraceReader::open(wal.toStdString());
+        QVERIFY2(r, r ? "" : r.error().c_str());
+        QCOMPARE((*r)->info().messages, messages);
+        QCOMPARE((*r)->database().scalar("SELECT count(*) FROM extra"), int64_t(1)); // the WAL's commit is there
+    }
+
+    // 2. Killed inside a rollback-journal transaction (as when the recorder
+    //    switches a new trace to WAL mode): a hot journal next to a file
+    //    holding part of the uncommitted transaction.
+    const QString journalWriter = dir.filePath(QStringLiteral("journal_writer.aftrace"));
+    const QString hot = dir.filePath(QStringLiteral("hot.aftrace"));
+    QVERIFY(QFile::copy(base, journalWriter));
+    {
+        Database w;
+        QVERIFY(w.open(journalWriter.toStdString(), Database::Mode::ReadWrite));
+        QVERIFY(w.exec("PRAGMA cache_size=1")); // the transaction spills into the file before it commits
+        QVERIFY(w.exec("BEGIN; CREATE TABLE spill(x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+                       "WHERE i < 300) INSERT INTO spill SELECT zeroblob(4000) FROM c;"));
+        QVERIFY(QFile::exists(journalWriter + QLatin1String("-journal")));
+        QVERIFY(copyWithSideFiles(journalWriter, hot));
+        QVERIFY(w.exec("ROLLBACK"));
+    }
+    QVERIFY(QFileInfo(hot).size() > QFileInfo(base).size()); // the copy holds the spilled pages
+    {
+        auto r = TraceReader::open(hot.toStdString());
+        QVERIFY2(r, r ? "" : r.error().c_str());
+        QCOMPARE((*r)->info().messages, messages);
+        Database& db = (*r)->database();
+        QCOMPARE(db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'spill'"), int64_t(0)); // rolled back
+        Statement check = db.prepare("PRAGMA integrity_check");
+        QVERIFY(check.valid() && check.step());
+        QCOMPARE(check.columnText(0), std::string("ok"));
+    }
+    QVERIFY(!QFile::exists(hot + QLatin1String("-journal")));
+}
+
+void TestRecordKill::hotJournalWithoutWriteAccessIsAClearError()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString base = dir.filePath(QStringLiteral("base.aftrace"));
+    QVERIFY(tracetest::record("p.aefl", "actor P { on Ping { } }\nsend(spawn(P), Ping)\n", base.toStdString()).ok);
+    const QString writer = dir.filePath(QStringLiteral("writer.aftrace"));
+    const QString locked = dir.filePath(QStringLiteral("locked.aftrace"));
+    QVERIFY(QFile::copy(base, writer));
+    {
+        Database w;
+        QVERIFY(w.open(writer.toStdString(), Database::Mode::ReadWrite));
+        QVERIFY(w.exec("PRAGMA cache_size=1"));
+        QVERIFY(w.exec("BEGIN; CREATE TABLE spill(x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+                       "WHERE i < 300) INSERT INTO spill SELECT zeroblob(4000) FROM c;"));
+        QVERIFY(copyWithSideFiles(writer, locked));
+        QVERIFY(w.exec("ROLLBACK"));
+    }
+    QVERIFY(QFile::exists(locked + QLatin1String("-journal")));
+    QFile::setPermissions(locked, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    QFile probe(locked);
+    if (probe.open(QIODevice::ReadWrite))
+        QSKIP("running with rights that ignore file permissions (root)");
+    auto r = TraceReader::open(locked.toStdString());
+    QVERIFY(!r);
+    QVERIFY2(r.error().find("needs recovery") != std::string::npos, r.error().c_str());
 }
 
 QTEST_GUILESS_MAIN(TestRecordKill)
