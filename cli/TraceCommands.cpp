@@ -40,6 +40,8 @@ const char* const kReplayHelp =
     "                     session too: its requests, frames, calls and timers come\n"
     "                     from TRACE, nothing touches the network)\n"
     "\n"
+    "With --verify the inputs taken, crashes, actors and exit status are compared too.\n"
+    "\n"
     "A trace whose schema version this build does not read, or whose stored source no\n"
     "longer compiles to the recorded program hash, is refused.\n"
     "\n"

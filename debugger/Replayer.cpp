@@ -8,6 +8,7 @@
 #include "ReplaySession.h"
 #include "TraceSchema.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace aeroflow::debugger {
@@ -21,31 +22,38 @@ std::string hex(uint64_t v)
     return buf;
 }
 
-const char* outcomeName(uint8_t o)
-{
-    switch (TraceOutcome(o)) {
-    case TraceOutcome::Handled: return "handled";
-    case TraceOutcome::Dropped: return "dropped";
-    case TraceOutcome::Crashed: return "crashed";
-    }
-    return "?";
-}
+// Recorded text quoted in a divergence message is shortened to this many
+// bytes (with its size): a damaged or forged row may hold megabytes.
+constexpr size_t kQuoteBytes = 200;
 
-/// Compares the re-executed events with the recorded rows, in order.
+/// Compares the re-executed events with the recorded rows, in order: the
+/// messages, outputs, effects and crashes tables in their order, actors by
+/// id as they are spawned (ids are given in spawn order), stops and the exit
+/// status at the end.
 class VerifyObserver final : public engine::RunObserver {
 public:
     VerifyObserver(TraceReader& trace, const compiler::Program& program)
         : m_trace(trace), m_program(program), m_names(PayloadNames::fromProgram(program))
     {
-        m_messages = trace.database().prepare(std::string("SELECT ") + kMessageColumnsSql +
-                                              " FROM messages ORDER BY seq");
-        m_outputs = trace.database().prepare("SELECT seq, stream, text FROM outputs ORDER BY rowid");
+        Database& db = trace.database();
+        m_messages = db.prepare(std::string("SELECT ") + kMessageColumnsSql + " FROM messages ORDER BY seq");
+        m_outputs = db.prepare("SELECT seq, stream, text FROM outputs ORDER BY rowid");
+        m_effects = db.prepare("SELECT seq, kind, value FROM effects ORDER BY rowid");
+        m_crashes = db.prepare("SELECT seq, actor, error FROM crashes ORDER BY rowid");
+        m_actors = db.prepare("SELECT actor_id, type, name, spawned_by, spawned_at_seq FROM actors ORDER BY actor_id");
+        if (valid())
+            checkMainActor();
     }
 
-    bool valid() const { return m_messages.valid() && m_outputs.valid(); }
+    bool valid() const
+    {
+        return m_messages.valid() && m_outputs.valid() && m_effects.valid() && m_crashes.valid() && m_actors.valid();
+    }
     const std::optional<Divergence>& divergence() const { return m_divergence; }
     uint64_t outputsChecked() const { return m_outputsChecked; }
-    void stopCheckingOutputs() { m_checkOutputs = false; }
+    /// Stops comparing events: a replay cut off before the recording's end
+    /// may see events (a deadlock report, say) that the recording never reached.
+    void stopChecking() { m_checking = false; }
     void setError(std::string e) { m_error = std::move(e); }
     const std::string& error() const { return m_error; }
 
@@ -61,18 +69,22 @@ public:
             return;
         }
         const TraceMessage r = readMessageRow(m_messages);
+        // Ids as stored (64-bit): the row type's narrower fields would hide
+        // a damaged id behind a valid-looking one.
+        const int64_t receiver = m_messages.columnInt(3);
+        const int64_t seq = m_messages.columnInt(0);
         const int64_t sender = e.sender == engine::kOutsideSender ? kTraceOutsideSender : int64_t(e.sender);
         const std::optional<int64_t> handler = e.message >= 0 ? std::optional<int64_t>(e.message) : std::nullopt;
         m_payload.clear();
         if (e.payload)
             encodePayload(m_payload, *e.payload, e.message >= 0, &m_program);
         std::string what;
-        if (r.seq != e.seq)
-            what = "order: recorded seq " + std::to_string(r.seq) + ", replayed seq " + std::to_string(e.seq);
+        if (seq != int64_t(e.seq))
+            what = "order: recorded seq " + std::to_string(seq) + ", replayed seq " + std::to_string(e.seq);
         else if (r.tick != e.time)
-            what = "tick: recorded " + std::to_string(r.tick) + ", replayed " + std::to_string(e.time);
-        else if (r.receiver != e.receiver)
-            what = "receiver: recorded " + std::to_string(r.receiver) + ", replayed " + std::to_string(e.receiver);
+            what = "tick: recorded " + std::to_string(int64_t(r.tick)) + ", replayed " + std::to_string(e.time);
+        else if (receiver != int64_t(e.receiver))
+            what = "receiver: recorded " + std::to_string(receiver) + ", replayed " + std::to_string(e.receiver);
         else if (r.sender != sender)
             what = "sender: recorded " + std::to_string(r.sender) + ", replayed " + std::to_string(sender);
         else if (r.handler != handler)
@@ -80,39 +92,114 @@ public:
         else if (r.payload != m_payload)
             what = "payload: recorded " + show(r.handler, r.payload) + ", replayed " + show(handler, m_payload);
         else if (r.causeSeq != e.causeSeq)
-            what = "cause: recorded seq " + std::to_string(r.causeSeq) + ", replayed seq " + std::to_string(e.causeSeq);
-        else if (r.outcome != uint8_t(e.outcome))
-            what = std::string("outcome: recorded ") + outcomeName(r.outcome) + ", replayed " +
-                   outcomeName(uint8_t(e.outcome));
+            what = "cause: recorded seq " + std::to_string(int64_t(r.causeSeq)) + ", replayed seq " +
+                   std::to_string(e.causeSeq);
+        else if (m_messages.columnInt(8) != int64_t(e.outcome))
+            what = std::string("outcome: recorded ") + outcomeName(m_messages.columnInt(8)) + ", replayed " +
+                   outcomeName(int64_t(e.outcome));
         else if (r.stateHash != e.stateHash)
             what = "state hash of the receiver after handling: recorded " + hex(r.stateHash) + ", replayed " +
                    hex(e.stateHash);
         if (!what.empty())
-            diverge(e.seq, e.time, e.receiver, std::move(what));
+            diverge(e.seq, e.time, receiver, std::move(what));
         m_lastSeq = e.seq;
         m_lastTick = e.time;
     }
 
     void onOutput(uint64_t seq, engine::Stream stream, std::string_view text) override
     {
-        if (m_divergence || !m_error.empty() || !m_checkOutputs)
+        if (m_divergence || !m_error.empty() || !m_checking)
             return;
         if (!m_outputs.step()) {
             if (!m_outputs.ok())
                 m_error = "trace '" + m_trace.path() + "': cannot read outputs: " + m_trace.database().lastError();
             else
-                diverge(seq, m_lastTick, 0, "output: the re-executed run has " + show(uint8_t(stream), text) +
+                diverge(seq, m_lastTick, 0, "output: the re-executed run has " + showOutput(int64_t(stream), text) +
                                                 " that the recording does not have");
             return;
         }
         ++m_outputsChecked;
-        const uint64_t rs = uint64_t(m_outputs.columnInt(0));
-        const uint8_t rstream = uint8_t(m_outputs.columnInt(1));
+        const int64_t rs = m_outputs.columnInt(0);
+        const int64_t rstream = m_outputs.columnInt(1);
         const std::string rtext = m_outputs.columnText(2);
-        if (rs != seq || rstream != uint8_t(stream) || rtext != text)
-            diverge(seq, m_lastTick, 0, "output: recorded " + show(rstream, rtext) + " (seq " + std::to_string(rs) +
-                                            "), replayed " + show(uint8_t(stream), text) + " (seq " +
+        if (rs != int64_t(seq) || rstream != int64_t(stream) || rtext != text)
+            diverge(seq, m_lastTick, 0, "output: recorded " + showOutput(rstream, rtext) + " (seq " + std::to_string(rs) +
+                                            "), replayed " + showOutput(int64_t(stream), text) + " (seq " +
                                             std::to_string(seq) + ")");
+    }
+
+    void onEffect(uint64_t seq, std::string_view kind, std::string_view value) override
+    {
+        if (m_divergence || !m_error.empty() || !m_checking)
+            return;
+        if (!m_effects.step()) {
+            if (!m_effects.ok())
+                m_error = "trace '" + m_trace.path() + "': cannot read effects: " + m_trace.database().lastError();
+            else
+                diverge(seq, 0, 0, "effect: the re-executed run takes " + showEffect(kind, value) +
+                                       " that the recording does not have");
+            return;
+        }
+        const int64_t rs = m_effects.columnInt(0);
+        const std::string rkind = m_effects.columnText(1);
+        const std::string_view rvalue = m_effects.columnBlob(2);
+        if (rs != int64_t(seq) || rkind != kind || rvalue != value)
+            diverge(seq, 0, 0, "effect: recorded " + showEffect(rkind, rvalue) + " (after seq " + std::to_string(rs) +
+                                   "), replayed " + showEffect(kind, value) + " (after seq " + std::to_string(seq) + ")");
+    }
+
+    void onCrash(uint64_t seq, uint32_t actor, std::string_view error) override
+    {
+        if (m_divergence || !m_error.empty() || !m_checking)
+            return;
+        if (!m_crashes.step()) {
+            if (!m_crashes.ok())
+                m_error = "trace '" + m_trace.path() + "': cannot read crashes: " + m_trace.database().lastError();
+            else
+                diverge(seq, 0, actor, "crash: the re-executed run has a crash of actor " + std::to_string(actor) +
+                                           " (" + quote(error) + ") that the recording does not have");
+            return;
+        }
+        const int64_t rs = m_crashes.columnInt(0);
+        const int64_t ractor = m_crashes.columnInt(1);
+        const std::string rerror = m_crashes.columnText(2);
+        if (rs != int64_t(seq) || ractor != int64_t(actor) || rerror != error)
+            diverge(seq, 0, actor, "crash: recorded actor " + std::to_string(ractor) + " at seq " + std::to_string(rs) +
+                                       " (" + quote(rerror) + "), replayed actor " + std::to_string(actor) +
+                                       " at seq " + std::to_string(seq) + " (" + quote(error) + ")");
+    }
+
+    void onSpawn(uint64_t seq, uint32_t actor, uint32_t type, uint32_t parent) override
+    {
+        if (m_divergence || !m_error.empty() || !m_checking)
+            return;
+        // As the recorder names and types them.
+        const bool typed = type < m_program.actors.size();
+        const std::string name = (typed ? m_program.actors[type].name : std::string("actor")) + "#" +
+                                 std::to_string(actor);
+        const std::string replayed = "actor " + std::to_string(actor) + " " + name + " of type " +
+                                     std::to_string(typed ? int64_t(type) : -1) + " spawned by " +
+                                     std::to_string(parent) + " at seq " + std::to_string(seq);
+        if (!m_actors.step()) {
+            if (!m_actors.ok())
+                m_error = "trace '" + m_trace.path() + "': cannot read actors: " + m_trace.database().lastError();
+            else
+                diverge(seq, 0, 0, "actors: the re-executed run spawns " + replayed +
+                                       " that the recording does not have");
+            return;
+        }
+        const bool same = m_actors.columnInt(0) == int64_t(actor) &&
+                          m_actors.columnInt(1) == (typed ? int64_t(type) : -1) && m_actors.columnText(2) == name &&
+                          !m_actors.isNull(3) && m_actors.columnInt(3) == int64_t(parent) &&
+                          m_actors.columnInt(4) == int64_t(seq);
+        if (!same)
+            diverge(seq, 0, 0, "actors: recorded " + recordedActor() + ", replayed " + replayed);
+    }
+
+    void onStopped(uint64_t seq, uint32_t actor) override
+    {
+        if (m_checking)
+            m_stops.emplace_back(int64_t(actor), int64_t(seq));
     }
 
     /// Every recorded output up to `seq` must have been re-printed.
@@ -122,17 +209,100 @@ public:
             return;
         if (m_outputs.step() && uint64_t(m_outputs.columnInt(0)) <= seq)
             diverge(uint64_t(m_outputs.columnInt(0)), m_lastTick, 0,
-                    "output: the recording has " + show(uint8_t(m_outputs.columnInt(1)), m_outputs.columnText(2)) +
+                    "output: the recording has " + showOutput(m_outputs.columnInt(1), m_outputs.columnText(2)) +
                         " that the re-executed run does not");
     }
 
-    void diverge(uint64_t seq, uint64_t tick, uint32_t actor, std::string what)
+    /// After a replay to the recording's end: nothing recorded may be left
+    /// over, the stops must match and so must the exit status.
+    void checkRestComplete(const TraceInfo& info, int exitCode)
+    {
+        if (m_divergence || !m_error.empty())
+            return;
+        if (m_effects.step())
+            return diverge(uint64_t(m_effects.columnInt(0)), 0, 0,
+                           "effect: the recording has " + showEffect(m_effects.columnText(1), m_effects.columnBlob(2)) +
+                               " that the re-executed run never takes");
+        if (m_crashes.step())
+            return diverge(uint64_t(m_crashes.columnInt(0)), 0, m_crashes.columnInt(1),
+                           "crash: the recording has a crash of actor " + std::to_string(m_crashes.columnInt(1)) +
+                               " (" + quote(m_crashes.columnText(2)) + ") that the re-executed run does not");
+        if (m_actors.step())
+            return diverge(uint64_t(std::max<int64_t>(0, m_actors.columnInt(4))), 0, 0,
+                           "actors: the recording has " + recordedActor() + " that the re-executed run never spawns");
+        if (!m_effects.ok() || !m_crashes.ok() || !m_actors.ok())
+            return setError("trace '" + m_trace.path() + "': cannot read the recording: " + m_trace.database().lastError());
+        if (!checkStops())
+            return;
+        if (info.complete && info.exitCode != exitCode)
+            diverge(info.messages, 0, 0,
+                    "exit status: recorded " + (info.exitCode ? std::to_string(*info.exitCode) : std::string("none")) +
+                        ", replayed " + std::to_string(exitCode));
+    }
+
+    void diverge(uint64_t seq, uint64_t tick, int64_t actor, std::string what)
     {
         if (!m_divergence)
             m_divergence = Divergence{seq, tick, actor, {}, std::move(what)};
     }
 
 private:
+    /// The main program's row: actor 0, untyped, named main, spawned by no one at seq 0.
+    void checkMainActor()
+    {
+        if (!m_actors.step()) {
+            if (!m_actors.ok())
+                m_error = "trace '" + m_trace.path() + "': cannot read actors: " + m_trace.database().lastError();
+            else
+                diverge(0, 0, 0, "actors: the recording has no main program (actor 0)");
+            return;
+        }
+        if (m_actors.columnInt(0) != 0 || m_actors.columnInt(1) != -1 || m_actors.columnText(2) != "main" ||
+            !m_actors.isNull(3) || m_actors.columnInt(4) != 0)
+            diverge(0, 0, 0, "actors: recorded " + recordedActor() + " as the main program, replayed actor 0 \"main\"");
+    }
+
+    /// The actors row m_actors is on, printed.
+    std::string recordedActor() const
+    {
+        return "actor " + std::to_string(m_actors.columnInt(0)) + " " + quote(m_actors.columnText(2)) + " of type " +
+               std::to_string(m_actors.columnInt(1)) + " spawned by " +
+               (m_actors.isNull(3) ? std::string("none") : std::to_string(m_actors.columnInt(3))) + " at seq " +
+               std::to_string(m_actors.columnInt(4));
+    }
+
+    bool checkStops()
+    {
+        std::sort(m_stops.begin(), m_stops.end());
+        Statement st = m_trace.database().prepare(
+            "SELECT actor_id, stopped_at_seq FROM actors WHERE stopped_at_seq IS NOT NULL ORDER BY actor_id");
+        size_t i = 0;
+        while (st.valid() && st.step()) {
+            const std::pair<int64_t, int64_t> recorded{st.columnInt(0), st.columnInt(1)};
+            if (i >= m_stops.size() || m_stops[i] != recorded) {
+                diverge(uint64_t(std::max<int64_t>(0, recorded.second)), 0, recorded.first,
+                        "actors: the recording has actor " + std::to_string(recorded.first) + " stopped after seq " +
+                            std::to_string(recorded.second) + "; the re-executed run " +
+                            (i < m_stops.size() && m_stops[i].first == recorded.first
+                                 ? "stops it after seq " + std::to_string(m_stops[i].second)
+                                 : std::string("does not stop it")));
+                return false;
+            }
+            ++i;
+        }
+        if (!st.valid() || !st.ok()) {
+            setError("trace '" + m_trace.path() + "': cannot read actors: " + m_trace.database().lastError());
+            return false;
+        }
+        if (i < m_stops.size()) {
+            diverge(uint64_t(m_stops[i].second), 0, m_stops[i].first,
+                    "actors: the re-executed run stops actor " + std::to_string(m_stops[i].first) + " after seq " +
+                        std::to_string(m_stops[i].second) + "; the recording does not");
+            return false;
+        }
+        return true;
+    }
+
     std::string messageName(std::optional<int64_t> id) const
     {
         if (!id)
@@ -143,10 +313,10 @@ private:
     std::string show(std::optional<int64_t> handler, std::string_view bytes) const
     {
         auto v = decodeRowPayload(handler, bytes);
-        return v ? formatPayload(*v, m_names, true) : "<" + v.error() + ">";
+        return v ? clipText(formatPayload(*v, m_names, true), kQuoteBytes) : "<" + v.error() + ">";
     }
     /// Program output quoted; output to the world decoded ("respond #3 200 \"ok\"").
-    static std::string show(uint8_t stream, std::string_view text)
+    static std::string showOutput(int64_t stream, std::string_view text)
     {
         if (stream != kTraceWorldStream)
             return quote(text);
@@ -157,29 +327,45 @@ private:
         if (o->kind == engine::OutputEvent::Kind::Respond)
             s += " " + std::to_string(o->status);
         if (!o->method.empty())
-            s += " " + o->method + " " + o->url;
+            s += " " + clipText(o->method, kQuoteBytes) + " " + clipText(o->url, kQuoteBytes);
         if (!o->body.empty())
-            s += " " + quote(o->body.size() > 200 ? o->body.substr(0, 200) + "…" : o->body);
+            s += " " + quote(o->body);
         return s;
+    }
+    /// An input: its kind and value (the size of an input from the world).
+    static std::string showEffect(std::string_view kind, std::string_view value)
+    {
+        if (engine::inputKindFromName(kind))
+            return clipText(kind, kQuoteBytes) + " (" + std::to_string(value.size()) + " bytes)";
+        return clipText(kind, kQuoteBytes) + " " + quote(value);
     }
     static std::string quote(std::string_view text)
     {
-        std::string s(text);
-        while (!s.empty() && s.back() == '\n')
-            s.pop_back();
-        return "\"" + s + "\"";
+        while (!text.empty() && text.back() == '\n')
+            text.remove_suffix(1);
+        return "\"" + clipText(text, kQuoteBytes) + "\"";
+    }
+    static const char* outcomeName(int64_t o)
+    {
+        switch (o) {
+        case int64_t(TraceOutcome::Handled): return "handled";
+        case int64_t(TraceOutcome::Dropped): return "dropped";
+        case int64_t(TraceOutcome::Crashed): return "crashed";
+        }
+        return "?";
     }
 
     TraceReader& m_trace;
     const compiler::Program& m_program;
     PayloadNames m_names;
-    Statement m_messages, m_outputs;
+    Statement m_messages, m_outputs, m_effects, m_crashes, m_actors;
     std::string m_payload;
+    std::vector<std::pair<int64_t, int64_t>> m_stops; ///< (actor, seq) replayed
     std::optional<Divergence> m_divergence;
     std::string m_error;
     uint64_t m_outputsChecked = 0;
     uint64_t m_lastSeq = 0, m_lastTick = 0;
-    bool m_checkOutputs = true;
+    bool m_checking = true;
 };
 
 /// Tells two observers everything, in order (verification and re-recording).
@@ -236,6 +422,12 @@ Result<ReplayReport> replayTrace(TraceReader& trace, std::shared_ptr<const compi
         verifier = std::make_unique<VerifyObserver>(trace, *program);
         if (!verifier->valid())
             return std::unexpected("trace '" + trace.path() + "': cannot read messages: " + trace.database().lastError());
+        // A batch holds the events of its deliveries and ends with the last
+        // one's row, so a cut-off recording holds every event up to its last
+        // message. The top-level code's events travel with the first
+        // message: without one, they may never have been committed.
+        if (!info.complete && info.messages == 0)
+            verifier->stopChecking();
     }
     std::unique_ptr<Recorder> recorder;
     if (!options.recordTo.empty()) {
@@ -276,13 +468,15 @@ Result<ReplayReport> replayTrace(TraceReader& trace, std::shared_ptr<const compi
                                   " messages; the recording has " + std::to_string(info.messages));
     }
     if (verifier && !toTheEnd)
-        verifier->stopCheckingOutputs(); // finish() may report a deadlock the cut-off recording never reached
+        verifier->stopChecking(); // finish() may report a deadlock the cut-off recording never reached
     report.stats = s.finish();
     if (recorder && !recorder->finish(report.stats))
         return std::unexpected(recorder->error());
     if (verifier) {
-        if (toTheEnd)
+        if (toTheEnd) {
             verifier->checkOutputsComplete(UINT64_MAX);
+            verifier->checkRestComplete(info, report.stats.exitCode);
+        }
         if (!verifier->error().empty())
             return std::unexpected(verifier->error());
         report.outputsChecked = verifier->outputsChecked();
@@ -292,13 +486,18 @@ Result<ReplayReport> replayTrace(TraceReader& trace, std::shared_ptr<const compi
             if (d.tick == 0 && d.seq > 0)
                 if (auto t = trace.tickOf(std::min(d.seq, info.messages)))
                     d.tick = *t;
-            if (auto m = trace.message(d.seq); m && *m && d.actor == 0)
-                d.actor = (*m)->receiver;
+            Database& db = trace.database();
+            if (d.actor == 0 && d.seq > 0) {
+                Statement st = db.prepare("SELECT receiver FROM messages WHERE seq = ?");
+                st.bind(1, int64_t(std::min<uint64_t>(d.seq, INT64_MAX)));
+                if (st.valid() && st.step())
+                    d.actor = st.columnInt(0);
+            }
             d.actorName = d.actor == 0 ? "main" : "actor " + std::to_string(d.actor);
-            if (auto actors = trace.actors())
-                for (const auto& a : *actors)
-                    if (a.id == d.actor)
-                        d.actorName = a.name;
+            Statement name = db.prepare("SELECT name FROM actors WHERE actor_id = ?");
+            name.bind(1, d.actor);
+            if (name.valid() && name.step())
+                d.actorName = clipText(name.columnText(0), kQuoteBytes);
         }
     }
     return report;

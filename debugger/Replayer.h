@@ -1,8 +1,11 @@
 #pragma once
 // `aeroflow replay`: re-executes a recorded run from its source, seed and
 // recorded inputs, and with `verify` compares every delivery (order, sender,
-// receiver, message, payload bytes, cause, outcome, receiver state hash) and
-// every output line with the recording, stopping at the first divergence.
+// receiver, message, payload bytes, cause, outcome, receiver state hash),
+// every output line, every input taken (effects), every crash, every spawned
+// and stopped actor, and the exit status with the recording, stopping at the
+// first divergence. Recorded texts quoted in a divergence are shortened
+// (clipText), so a forged 40 MB line gives a one-line message.
 
 #include "TraceReader.h"
 
@@ -21,7 +24,9 @@ namespace aeroflow::debugger {
 struct Divergence {
     uint64_t seq = 0;     ///< the delivery (or the one whose handler wrote the output)
     uint64_t tick = 0;
-    uint32_t actor = 0;   ///< the receiver
+    /// The receiver as recorded: an id of the trace, which a damaged or
+    /// forged row may set to any 64-bit value.
+    int64_t actor = 0;
     std::string actorName;
     std::string what;     ///< "payload: recorded Ping(3), replayed Ping(4)"
 };

@@ -147,6 +147,16 @@ Result<void> recoverInterruptedWrite(const std::string& path)
 
 } // namespace
 
+std::string clipText(std::string_view text, size_t maxBytes)
+{
+    if (text.size() <= maxBytes)
+        return std::string(text);
+    size_t cut = maxBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut; // not inside a UTF-8 sequence
+    return std::string(text.substr(0, cut)) + "… (" + std::to_string(text.size()) + " bytes)";
+}
+
 TraceMessage readMessageRow(const Statement& st)
 {
     TraceMessage m;

@@ -157,6 +157,11 @@ void markTraceChecked(const std::string& path);
 /// seq, tick, sender, receiver, handler, payload, cause_seq, state_hash, outcome.
 TraceMessage readMessageRow(const Statement& st);
 
+/// `text` if it has at most `maxBytes` bytes; else its first bytes (cut at a
+/// UTF-8 character boundary) and "… (N bytes)" with its whole size, so a
+/// message that quotes recorded text stays readable whatever was recorded.
+std::string clipText(std::string_view text, size_t maxBytes);
+
 /// The columns selected for TraceMessage rows.
 inline constexpr const char* kMessageColumnsSql =
     "seq, tick, sender, receiver, handler, payload, cause_seq, state_hash, outcome";

@@ -66,6 +66,27 @@ Cli runCli(const QStringList& args)
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
+// A run with every side table filled: spawns, a stop, a crash, inputs.
+const char* kSideProgram = R"(
+actor Worker {
+    state n = 0
+    on Work(k) {
+        n += k
+        if k == 3 { let z = 0; print(1 / z) }
+    }
+    on Quit { stop() }
+}
+actor Asker { on Ask(name) uses env { emit(env(name)) } }
+let w = spawn(Worker)
+let w2 = spawn(Worker)
+send(w, Work(1))
+send(w2, Quit)
+send(w, Work(3))
+let a = spawn(Asker)
+send(a, Ask("AEROFLOW_TEST_VALUE"))
+print("got", recv())
+)";
+
 const char* kEnvProgram = R"(
 actor Asker { on Ask(name) uses env { emit(env(name)) } }
 let a = spawn(Asker)
@@ -89,6 +110,10 @@ private slots:
     void refusesChangedProgramOrSchema();
     void replayToTick();
     void cliReplayInfoQueryExportSnapshot();
+    void forgedSideTablesAndExitStatusAreCaught_data();
+    void forgedSideTablesAndExitStatusAreCaught();
+    void longRecordedTextsAreShortenedInDivergences();
+    void wideIdsAreComparedAndPrintedWhole();
 
 private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
@@ -167,7 +192,7 @@ void TestReplay::perturbedPayloadIsCaughtAtItsSeq()
     QVERIFY2(report, report ? "" : report.error().c_str());
     QVERIFY(report->divergence);
     QCOMPARE(report->divergence->seq, uint64_t(17));
-    QCOMPARE(report->divergence->actor, (*m)->receiver);
+    QCOMPARE(report->divergence->actor, int64_t((*m)->receiver));
     QCOMPARE(report->divergence->tick, (*m)->tick);
     QVERIFY2(report->divergence->what.find("payload: recorded") == 0, report->divergence->what.c_str());
 }
@@ -382,6 +407,93 @@ void TestReplay::cliReplayInfoQueryExportSnapshot()
     c = runCli({QStringLiteral("info"), path("nothing.aftrace")});
     QCOMPARE(c.exitCode, 1);
     QVERIFY(c.err.contains(QLatin1String("no such file")));
+}
+
+void TestReplay::forgedSideTablesAndExitStatusAreCaught_data()
+{
+    QTest::addColumn<QString>("forgery");
+    QTest::addColumn<QString>("expected"); // the start of Divergence::what
+    QTest::newRow("crash text") << "UPDATE crashes SET error = 'forged'" << "crash: recorded actor 1";
+    QTest::newRow("crash actor") << "UPDATE crashes SET actor = 2" << "crash: recorded actor 2";
+    QTest::newRow("crash removed") << "DELETE FROM crashes" << "crash: the re-executed run has a crash of actor 1";
+    QTest::newRow("crash added") << "INSERT INTO crashes VALUES (1, 2, 'extra')" << "crash: the recording has a crash";
+    QTest::newRow("effect seq") << "UPDATE effects SET seq = seq + 1" << "effect: recorded env:AEROFLOW_TEST_VALUE";
+    QTest::newRow("effect added") << "INSERT INTO effects VALUES (2, 'env:X', 'y')"
+                                  << "effect: the recording has env:X \"y\"";
+    QTest::newRow("actor name") << "UPDATE actors SET name = 'Evil#1' WHERE actor_id = 1" << "actors: recorded actor 1";
+    QTest::newRow("actor parent") << "UPDATE actors SET spawned_by = 2 WHERE actor_id = 1" << "actors: recorded actor 1";
+    QTest::newRow("actor added") << "INSERT INTO actors VALUES (99, 0, 'Worker#99', 0, 1, NULL)"
+                                 << "actors: the recording has actor 99";
+    QTest::newRow("main forged") << "UPDATE actors SET type = 0 WHERE actor_id = 0" << "actors: recorded actor 0";
+    QTest::newRow("stop removed") << "UPDATE actors SET stopped_at_seq = NULL WHERE actor_id = 2"
+                                  << "actors: the re-executed run stops actor 2";
+    QTest::newRow("stop added") << "UPDATE actors SET stopped_at_seq = 1 WHERE actor_id = 1"
+                                << "actors: the recording has actor 1 stopped after seq 1";
+    QTest::newRow("exit code") << "UPDATE meta SET value = '7' WHERE key = 'exit_code'" << "exit status: recorded 7";
+    QTest::newRow("exit code removed") << "DELETE FROM meta WHERE key = 'exit_code'" << "exit status: recorded none";
+}
+
+void TestReplay::forgedSideTablesAndExitStatusAreCaught()
+{
+    QFETCH(QString, forgery);
+    QFETCH(QString, expected);
+    const QString original = path("side.aftrace");
+    if (!QFile::exists(original)) {
+        tracetest::RecordOptions o;
+        o.env = [](std::string_view) -> std::optional<std::string> { return std::string("v"); };
+        auto r = tracetest::record("side.aefl", kSideProgram, original.toStdString(), o);
+        QVERIFY2(r.ok, r.error.c_str());
+        auto clean = verify(original.toStdString());
+        QVERIFY2(clean && !clean->divergence, clean ? (clean->divergence ? clean->divergence->what.c_str() : "")
+                                                    : clean.error().c_str());
+    }
+    const QString copy = path(QStringLiteral("side_%1.aftrace").arg(QTest::currentDataTag()).replace(' ', '_'));
+    QFile::remove(copy);
+    QVERIFY(QFile::copy(original, copy));
+    sql(copy.toStdString(), forgery.toStdString());
+    auto report = verify(copy.toStdString());
+    QVERIFY2(report, report ? "" : report.error().c_str());
+    QVERIFY2(report->divergence, qPrintable("not caught: " + forgery));
+    QVERIFY2(report->divergence->what.find(expected.toStdString()) == 0, report->divergence->what.c_str());
+}
+
+void TestReplay::longRecordedTextsAreShortenedInDivergences()
+{
+    const std::string trace = path("long.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(2), trace).ok);
+    sql(trace, "UPDATE outputs SET text = printf('%.*c', 3000000, 'x') || char(10) WHERE rowid = 1");
+    auto report = verify(trace);
+    QVERIFY(report && report->divergence);
+    const std::string& what = report->divergence->what;
+    QVERIFY2(what.size() < 1000, qPrintable(QString::number(what.size()) + " bytes"));
+    QVERIFY2(what.find("… (3000000 bytes)") != std::string::npos, what.c_str());
+    // Through the command too: one short line on stderr.
+    const Cli c = runCli({QStringLiteral("replay"), QString::fromStdString(trace), QStringLiteral("--verify")});
+    QCOMPARE(c.exitCode, 1);
+    QVERIFY2(c.err.size() < 1000, qPrintable(c.err.left(300)));
+}
+
+void TestReplay::wideIdsAreComparedAndPrintedWhole()
+{
+    const std::string trace = path("wide.aftrace").toStdString();
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(3), trace).ok);
+    auto reader = TraceReader::open(trace);
+    QVERIFY(reader);
+    auto m = (*reader)->message(9);
+    QVERIFY(m && *m);
+    const int64_t receiver = (*m)->receiver;
+    reader = std::unexpected(std::string("closed"));
+    // 2^32 more: the same id once cut to 32 bits.
+    const int64_t forged = receiver + (int64_t(1) << 32);
+    sql(trace, "UPDATE messages SET receiver = " + std::to_string(forged) + " WHERE seq = 9");
+    auto report = verify(trace);
+    QVERIFY2(report, report ? "" : report.error().c_str());
+    QVERIFY(report->divergence);
+    QCOMPARE(report->divergence->seq, uint64_t(9));
+    QCOMPARE(report->divergence->actor, forged);
+    QCOMPARE(report->divergence->what, "receiver: recorded " + std::to_string(forged) + ", replayed " +
+                                           std::to_string(receiver));
+    QCOMPARE(report->divergence->actorName, "actor " + std::to_string(forged));
 }
 
 QTEST_GUILESS_MAIN(TestReplay)
