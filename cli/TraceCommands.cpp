@@ -40,7 +40,8 @@ const char* const kReplayHelp =
     "                     session too: its requests, frames, calls and timers come\n"
     "                     from TRACE, nothing touches the network)\n"
     "\n"
-    "With --verify the inputs taken, crashes, actors and exit status are compared too.\n"
+    "With --verify the inputs taken, crashes, actors and exit status are compared too,\n"
+    "and the whole file is checked for damage first.\n"
     "\n"
     "A trace whose schema version this build does not read, or whose stored source no\n"
     "longer compiles to the recorded program hash, is refused.\n"
@@ -89,14 +90,18 @@ const char* const kQueryHelp =
     "Exit status: 0 on success, 1 when the trace is unreadable or the query fails,\n"
     "2 on usage errors.\n";
 
-const char* const kInfoSynopsis = "info TRACE";
+const char* const kInfoSynopsis = "info TRACE [--check]";
 const char* const kInfoHelp =
     "Print a summary of a trace.\n"
     "\n"
-    "Program, seed, duration in ticks, message, actor and crash counts, file size and\n"
-    "checkpoints.\n"
+    "Program, seed, duration in ticks, message, actor and crash counts, file size,\n"
+    "checkpoints and whether the file was checked for damage.\n"
     "\n"
-    "Exit status: 0 on success, 1 when the trace is unreadable, 2 on usage errors.\n";
+    "  --check            check the whole file for damage (PRAGMA quick_check), however\n"
+    "                     large; without it, files over 16 MiB are not checked\n"
+    "\n"
+    "Exit status: 0 on success, 1 when the trace is unreadable or damaged, 2 on usage\n"
+    "errors.\n";
 
 namespace {
 
@@ -191,6 +196,17 @@ bool hasFlag(const Parsed& p, const std::string& name)
     return std::find(p.flags.begin(), p.flags.end(), name) != p.flags.end();
 }
 
+/// Says plainly when the file was too large to be checked for damage on open.
+void noteUnchecked(const char* command, const debugger::TraceReader& trace)
+{
+    if (trace.integrityChecked())
+        return;
+    std::cerr << "aeroflow " << command << ": note: '" << trace.path() << "' (" << humanBytes(trace.info().fileBytes)
+              << ") is over " << (debugger::TraceReader::kIntegrityCheckLimit >> 20)
+              << " MiB and was not checked for damage; 'aeroflow info --check " << trace.path()
+              << "' checks it\n";
+}
+
 } // namespace
 
 std::unique_ptr<debugger::Recorder> openRecorder(const std::string& path,
@@ -224,11 +240,17 @@ int replayCommand(const std::vector<std::string>& args)
     auto trace = debugger::TraceReader::open(p->trace);
     if (!trace)
         return failure("replay", trace.error());
+    debugger::ReplayOptions options;
+    options.verify = hasFlag(*p, "--verify");
+    // Verification reads the whole recording anyway: check all of it.
+    if (options.verify && !(*trace)->integrityChecked()) {
+        if (auto c = (*trace)->checkIntegrity(); !c)
+            return failure("replay", c.error());
+    }
+    noteUnchecked("replay", **trace);
     auto program = debugger::compileTraceProgram(**trace);
     if (!program)
         return failure("replay", program.error());
-    debugger::ReplayOptions options;
-    options.verify = hasFlag(*p, "--verify");
     if (auto out = option(*p, "--record"))
         options.recordTo = *out;
     if (toTick) {
@@ -284,6 +306,7 @@ int snapshotCommand(const std::vector<std::string>& args)
     auto tt = debugger::TimeTravel::open(p->trace);
     if (!tt)
         return failure("snapshot", tt.error());
+    noteUnchecked("snapshot", (*tt)->trace());
     if (auto r = (*tt)->seekTick(tick); !r)
         return failure("snapshot", r.error());
     auto source = (*tt)->trace().sourceText();
@@ -322,6 +345,7 @@ int exportCommand(const std::vector<std::string>& args)
     auto trace = debugger::TraceReader::open(p->trace);
     if (!trace)
         return failure("export", trace.error());
+    noteUnchecked("export", **trace);
     std::string error;
     auto write = [&](std::ostream& o) {
         auto r = debugger::exportTrace(**trace, *format, o);
@@ -362,7 +386,7 @@ int queryCommand(const std::vector<std::string>& args)
 int infoCommand(const std::vector<std::string>& args)
 {
     int status = 0;
-    auto p = parse("info", args, {}, {}, status);
+    auto p = parse("info", args, {}, {"--check"}, status);
     if (!p)
         return status;
     if (!p->positional.empty())
@@ -370,6 +394,9 @@ int infoCommand(const std::vector<std::string>& args)
     auto trace = debugger::TraceReader::open(p->trace);
     if (!trace)
         return failure("info", trace.error());
+    if (hasFlag(*p, "--check") && !(*trace)->integrityChecked())
+        if (auto c = (*trace)->checkIntegrity(); !c)
+            return failure("info", c.error());
     const debugger::TraceInfo& i = (*trace)->info();
     auto row = [](const char* label, const std::string& value) {
         std::cout << label << std::string(14 - std::string_view(label).size(), ' ') << value << "\n";
@@ -389,6 +416,10 @@ int infoCommand(const std::vector<std::string>& args)
                             (i.checkpoints ? " (every ~" + std::to_string(i.messages / i.checkpoints) + " messages)" : ""));
     if (i.exitCode)
         row("exit code:", std::to_string(*i.exitCode));
+    row("integrity:", (*trace)->integrityChecked()
+                          ? std::string("ok (PRAGMA quick_check)")
+                          : "not checked (over " + std::to_string(debugger::TraceReader::kIntegrityCheckLimit >> 20) +
+                                " MiB; --check checks it, ~10 ms per MiB)");
     return 0;
 }
 

@@ -18,9 +18,6 @@ namespace aeroflow::debugger {
 namespace {
 
 constexpr std::string_view kSqliteMagic("SQLite format 3\0", 16);
-// Below this size `open` runs PRAGMA quick_check (~10 ms per MiB); above it, damage
-// shows up as an error from the query that meets it.
-constexpr uint64_t kQuickCheckLimit = 16ull << 20;
 
 bool parseU64(std::string_view s, uint64_t& out)
 {
@@ -244,14 +241,13 @@ Result<void> TraceReader::validate()
         "('sources','actor_types','message_types','actors','messages','outputs','effects','crashes','checkpoints')");
     if (!tables.valid() || !tables.step() || tables.columnInt(0) != 9)
         return std::unexpected("trace '" + m_path + "': damaged trace (tables are missing)");
-    const FileStamp stamp = stampOf(m_path);
-    if (fileSize(m_path) <= kQuickCheckLimit && !alreadyChecked(m_path, stamp)) {
-        Statement check = m_db.prepare("PRAGMA quick_check");
-        if (!check.valid() || !check.step() || check.columnText(0) != "ok")
-            return std::unexpected("trace '" + m_path + "': the file is damaged (integrity check failed" +
-                                   (check.valid() && check.ok() ? ": " + check.columnText(0) : ": " + m_db.lastError()) + ")");
-        rememberChecked(m_path, stamp);
-    }
+    // Below the limit the check costs at most ~160 ms; above it, it is left
+    // to checkIntegrity() and the file says it was not checked.
+    if (alreadyChecked(m_path, stampOf(m_path)))
+        m_integrityChecked = true;
+    else if (fileSize(m_path) <= kIntegrityCheckLimit)
+        if (auto c = checkIntegrity(); !c)
+            return c;
     m_tickBySeq = m_db.prepare("SELECT tick FROM messages WHERE seq = ?", true);
     m_messageBySeq = m_db.prepare(std::string("SELECT ") + kMessageColumnsSql + " FROM messages WHERE seq = ?", true);
     if (!m_tickBySeq.valid() || !m_messageBySeq.valid())
@@ -275,6 +271,19 @@ Result<void> TraceReader::validate()
     if (!info)
         return std::unexpected(info.error());
     m_info = *info;
+    return {};
+}
+
+Result<void> TraceReader::checkIntegrity()
+{
+    const FileStamp stamp = stampOf(m_path);
+    Statement check = m_db.prepare("PRAGMA quick_check");
+    if (!check.valid() || !check.step() || check.columnText(0) != "ok")
+        return std::unexpected("trace '" + m_path + "': the file is damaged (integrity check failed" +
+                               (check.valid() && check.ok() ? ": " + clipText(check.columnText(0), 400)
+                                                            : ": " + m_db.lastError()) + ")");
+    rememberChecked(m_path, stamp);
+    m_integrityChecked = true;
     return {};
 }
 

@@ -130,6 +130,17 @@ public:
     /// top-level code (cause 0); at most `maxLength` entries.
     Result<std::vector<uint64_t>> causalChain(uint64_t seq, size_t maxLength = 10'000);
 
+    /// Whether the file was checked for damage (PRAGMA quick_check) when it
+    /// opened, or by checkIntegrity(). Files up to kIntegrityCheckLimit are
+    /// checked on open (once per process and file version); larger ones are
+    /// not, since the check reads the whole file (~10 ms per MiB): callers say
+    /// so, or call checkIntegrity() where the whole file is read anyway.
+    bool integrityChecked() const { return m_integrityChecked; }
+    /// Runs PRAGMA quick_check over the whole file now, whatever its size;
+    /// an error says what is damaged.
+    Result<void> checkIntegrity();
+    static constexpr uint64_t kIntegrityCheckLimit = 16ull << 20;
+
     Database& database() { return m_db; }
 
 private:
@@ -144,6 +155,7 @@ private:
     PayloadNames m_names;
     Statement m_tickBySeq;
     Statement m_messageBySeq;
+    bool m_integrityChecked = false;
 };
 
 /// Records that the trace at `path`, as it is on disk now, is sound, so that
