@@ -57,11 +57,14 @@ const char* const kSnapshotHelp =
     "The state is the one after the last message of logical time TICK; the program's\n"
     "source is embedded, so `aeroflow resume FILE.afs` continues the run from there.\n"
     "\n"
-    "  --at TICK          the logical time\n"
+    "  --at TICK          the logical time (up to the tick of the last recorded message)\n"
     "  --out FILE.afs     where to write the snapshot\n"
     "\n"
-    "Exit status: 0 on success, 1 when the trace is unreadable or the file cannot be\n"
-    "written, 2 on usage errors.\n";
+    "The state is rebuilt from the nearest checkpoint of the trace; a damaged\n"
+    "checkpoint is skipped for an earlier one (or the start), with a warning.\n"
+    "\n"
+    "Exit status: 0 on success, 1 when the trace is unreadable, TICK is past the end\n"
+    "of the recording or the file cannot be written, 2 on usage errors.\n";
 
 const char* const kExportSynopsis = "export TRACE [OPTIONS]";
 const char* const kExportHelp =
@@ -307,6 +310,13 @@ int snapshotCommand(const std::vector<std::string>& args)
     if (!tt)
         return failure("snapshot", tt.error());
     noteUnchecked("snapshot", (*tt)->trace());
+    const debugger::TraceInfo& info = (*tt)->trace().info();
+    if (tick > info.finalTick)
+        return failure("snapshot", "tick " + std::to_string(tick) + " is past the end of the recording: it ends at tick " +
+                                       std::to_string(info.finalTick) + " (seq " + std::to_string(info.messages) + ", " +
+                                       (info.complete ? "the end of the run" : "where the recording was cut off") +
+                                       "); give --at 0.." + std::to_string(info.finalTick));
+    (*tt)->setWarningHandler([](const std::string& w) { std::cerr << "aeroflow snapshot: warning: " << w << "\n"; });
     if (auto r = (*tt)->seekTick(tick); !r)
         return failure("snapshot", r.error());
     auto source = (*tt)->trace().sourceText();

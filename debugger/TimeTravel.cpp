@@ -48,18 +48,47 @@ Result<void> TimeTravel::restoreAt(uint64_t checkpointSeq)
     return {};
 }
 
+Result<void> TimeTravel::restoreUsable(uint64_t checkpointSeq)
+{
+    uint64_t base = checkpointSeq;
+    for (;;) {
+        auto r = restoreAt(base);
+        if (r || base == 0)
+            return r;
+        // A checkpoint only saves time: the recorded messages before it
+        // rebuild the same state, so an earlier one (or the start) will do.
+        m_badCheckpoints.push_back(base);
+        auto earlier = m_trace->checkpointAtOrBefore(base - 1);
+        if (!earlier)
+            return std::unexpected(earlier.error());
+        const uint64_t next = *earlier ? (*earlier)->seq : 0;
+        if (m_warn)
+            m_warn("checkpoint at seq " + std::to_string(base) + " cannot be used (" + clipText(r.error(), 300) +
+                   "); " + (next ? "restoring the checkpoint at seq " + std::to_string(next) + " instead"
+                                 : std::string("re-executing from the start instead")));
+        base = next;
+    }
+}
+
 Result<void> TimeTravel::seek(uint64_t seq)
 {
     seq = std::min(seq, end());
     auto cp = m_trace->checkpointAtOrBefore(seq);
     if (!cp)
         return std::unexpected(cp.error());
-    const uint64_t base = *cp ? (*cp)->seq : 0;
+    uint64_t base = *cp ? (*cp)->seq : 0;
+    // Known damaged ones are passed over at once.
+    while (base > 0 && std::find(m_badCheckpoints.begin(), m_badCheckpoints.end(), base) != m_badCheckpoints.end()) {
+        auto earlier = m_trace->checkpointAtOrBefore(base - 1);
+        if (!earlier)
+            return std::unexpected(earlier.error());
+        base = *earlier ? (*earlier)->seq : 0;
+    }
     const uint64_t pos = m_session ? m_session->position() : 0;
     // Going forward from here is cheaper than from the checkpoint when the
     // checkpoint is no closer.
     if (!m_session || seq < pos || base > pos) {
-        if (auto r = restoreAt(base); !r)
+        if (auto r = restoreUsable(base); !r)
             return r;
     }
     while (m_session->position() < seq) {

@@ -14,6 +14,7 @@
 #include "ReplaySession.h"
 #include "TraceReader.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -151,7 +152,10 @@ public:
     uint64_t end() const { return m_trace->info().messages; }
 
     uint64_t position() const;
-    /// Positions after delivery `seq` (clamped to end()).
+    /// Positions after delivery `seq` (clamped to end()). A checkpoint that
+    /// cannot be restored (damaged image, wrong position) is skipped for the
+    /// previous one, or for re-execution from the start; the warning handler
+    /// is told, and later seeks do not try it again.
     Result<void> seek(uint64_t seq);
     /// Positions after the last message with tick <= `tick`.
     Result<void> seekTick(uint64_t tick);
@@ -159,6 +163,9 @@ public:
     Result<void> stepBack();
     /// The live scheduler at position() (for snapshots and inspection).
     const engine::Scheduler& scheduler() const { return m_session->scheduler(); }
+    /// Receives warnings (a damaged checkpoint skipped), on the calling
+    /// thread; none are reported while it is empty.
+    void setWarningHandler(std::function<void(const std::string&)> handler) { m_warn = std::move(handler); }
 
     /// State at the current position / at `seq`.
     ActorState state(uint32_t actor) const;
@@ -190,6 +197,9 @@ public:
 private:
     TimeTravel() = default;
     Result<void> restoreAt(uint64_t checkpointSeq);
+    /// Restores the checkpoint at `checkpointSeq`, or the nearest earlier one
+    /// that can be restored, or the start (seq 0).
+    Result<void> restoreUsable(uint64_t checkpointSeq);
     Result<std::optional<BreakHit>> search(const Breakpoint& bp, bool forward);
     /// Re-executes delivery `seq` watching for bp's line in bp.function.
     Result<bool> runsLine(const Breakpoint& bp, uint64_t seq);
@@ -197,6 +207,8 @@ private:
     std::unique_ptr<TraceReader> m_trace;
     std::shared_ptr<const compiler::Program> m_program;
     std::unique_ptr<ReplaySession> m_session;
+    std::function<void(const std::string&)> m_warn;
+    std::vector<uint64_t> m_badCheckpoints; ///< seqs of checkpoints that failed to restore
 };
 
 } // namespace aeroflow::debugger

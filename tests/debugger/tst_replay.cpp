@@ -114,6 +114,8 @@ private slots:
     void forgedSideTablesAndExitStatusAreCaught();
     void longRecordedTextsAreShortenedInDivergences();
     void wideIdsAreComparedAndPrintedWhole();
+    void snapshotPastTheEndSaysWhereTheRecordingEnds();
+    void snapshotFallsBackPastADamagedCheckpoint();
     void largeDamagedTraceIsCheckedOrSaysItWasNot();
 
 private:
@@ -495,6 +497,54 @@ void TestReplay::wideIdsAreComparedAndPrintedWhole()
     QCOMPARE(report->divergence->what, "receiver: recorded " + std::to_string(forged) + ", replayed " +
                                            std::to_string(receiver));
     QCOMPARE(report->divergence->actorName, "actor " + std::to_string(forged));
+}
+
+void TestReplay::snapshotPastTheEndSaysWhereTheRecordingEnds()
+{
+    const QString trace = path("end.aftrace");
+    const QString example = QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples/counter.aefl");
+    QVERIFY(tracetest::record(example.toStdString(), readText(example), trace.toStdString()).ok);
+    auto reader = TraceReader::open(trace.toStdString());
+    QVERIFY(reader);
+    const uint64_t last = (*reader)->info().finalTick;
+    const QString afs = path("end.afs");
+    Cli c = runCli({QStringLiteral("snapshot"), trace, QStringLiteral("--at"), QString::number(last + 1000),
+                    QStringLiteral("--out"), afs});
+    QCOMPARE(c.exitCode, 1);
+    QVERIFY2(c.err.contains(QStringLiteral("past the end of the recording: it ends at tick %1").arg(last)),
+             qPrintable(c.err));
+    QVERIFY(!QFile::exists(afs));
+    c = runCli({QStringLiteral("snapshot"), trace, QStringLiteral("--at"), QString::number(last), QStringLiteral("--out"),
+                afs});
+    QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+}
+
+void TestReplay::snapshotFallsBackPastADamagedCheckpoint()
+{
+    const QString clean = path("cp_clean.aftrace"), damaged = path("cp_damaged.aftrace");
+    tracetest::RecordOptions o;
+    o.recorder.minCheckpointInterval = 2;
+    o.recorder.maxCheckpointInterval = 2;
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(4), clean.toStdString(), o).ok);
+    QVERIFY(QFile::copy(clean, damaged));
+    auto reader = TraceReader::open(clean.toStdString());
+    QVERIFY(reader);
+    const uint64_t tick = (*reader)->info().finalTick;
+    const uint64_t lastCheckpoint = uint64_t((*reader)->database().scalar("SELECT max(seq) FROM checkpoints"));
+    reader = std::unexpected(std::string("closed"));
+    QVERIFY(lastCheckpoint > 2);
+    sql(damaged.toStdString(),
+        "UPDATE checkpoints SET snapshot = substr(snapshot, 1, 40) WHERE seq = " + std::to_string(lastCheckpoint));
+    const QString want = path("cp_clean.afs"), got = path("cp_damaged.afs");
+    Cli c = runCli({QStringLiteral("snapshot"), clean, QStringLiteral("--at"), QString::number(tick),
+                    QStringLiteral("--out"), want});
+    QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+    c = runCli({QStringLiteral("snapshot"), damaged, QStringLiteral("--at"), QString::number(tick),
+                QStringLiteral("--out"), got});
+    QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+    QVERIFY2(c.err.contains(QStringLiteral("warning: checkpoint at seq %1 cannot be used").arg(lastCheckpoint)),
+             qPrintable(c.err));
+    QCOMPARE(readText(got), readText(want)); // the same state, rebuilt from an earlier checkpoint
 }
 
 void TestReplay::largeDamagedTraceIsCheckedOrSaysItWasNot()

@@ -4,6 +4,7 @@
 
 #include "TraceTestSupport.h"
 
+#include "Sqlite.h"
 #include "TimeTravel.h"
 
 #include <QTemporaryDir>
@@ -55,6 +56,7 @@ private slots:
     void stepAndSeekByTick();
     void stateDiffAndLastChange();
     void breakpointsContinueAndReverse();
+    void damagedCheckpointsFallBackToEarlierOnes();
 
 private:
     std::unique_ptr<TimeTravel> open(const std::string& name, const std::string& src, tracetest::Recording& rec,
@@ -279,6 +281,63 @@ void TestTimeTravel::breakpointsContinueAndReverse()
     }
     std::reverse(condBackward.begin(), condBackward.end());
     QCOMPARE(condBackward, condForward);
+}
+
+void TestTimeTravel::damagedCheckpointsFallBackToEarlierOnes()
+{
+    tracetest::Recording rec;
+    QVERIFY(open("damaged", kBank, rec, 0, 8));
+    const std::string trace = m_dir.filePath(QStringLiteral("damaged.aftrace")).toStdString();
+    std::vector<uint64_t> seqs;
+    {
+        Database db;
+        QVERIFY(db.open(trace, Database::Mode::ReadWriteCreate));
+        Statement st = db.prepare("SELECT seq FROM checkpoints ORDER BY seq");
+        while (st.step())
+            seqs.push_back(uint64_t(st.columnInt(0)));
+        QVERIFY(seqs.size() >= 4);
+        // The last one cut in half, the one before it not an image at all.
+        const std::string last = std::to_string(seqs.back()), before = std::to_string(seqs[seqs.size() - 2]);
+        QVERIFY(db.exec("UPDATE checkpoints SET snapshot = substr(snapshot, 1, length(snapshot) / 2) WHERE seq = " + last));
+        QVERIFY(db.exec("UPDATE checkpoints SET snapshot = x'00010203' WHERE seq = " + before));
+    }
+    auto tt = TimeTravel::open(trace);
+    QVERIFY2(tt, tt ? "" : tt.error().c_str());
+    std::vector<std::string> warnings;
+    (*tt)->setWarningHandler([&](const std::string& w) { warnings.push_back(w); });
+    const uint64_t n = (*tt)->end();
+    QVERIFY(n > seqs.back());
+    auto r = (*tt)->seek(n);
+    QVERIFY2(r, r ? "" : r.error().c_str());
+    QCOMPARE(tracetest::allHashes((*tt)->scheduler()), rec.hashes[n]);
+    QCOMPARE(warnings.size(), size_t(2));
+    QVERIFY2(warnings[0].find("checkpoint at seq " + std::to_string(seqs.back()) + " cannot be used") == 0,
+             warnings[0].c_str());
+    QVERIFY2(warnings[1].find("restoring the checkpoint at seq " + std::to_string(seqs[seqs.size() - 3])) !=
+                 std::string::npos,
+             warnings[1].c_str());
+    // Known damaged checkpoints are not tried again, and every position
+    // still has the state of the original run.
+    for (uint64_t t = n + 1; t-- > 0;) {
+        QVERIFY((*tt)->seek(t));
+        QCOMPARE(tracetest::allHashes((*tt)->scheduler()), rec.hashes[t]);
+    }
+    QCOMPARE(warnings.size(), size_t(2));
+
+    // Every checkpoint damaged: re-execution from the start.
+    {
+        Database db;
+        QVERIFY(db.open(trace, Database::Mode::ReadWriteCreate));
+        QVERIFY(db.exec("UPDATE checkpoints SET snapshot = x'00'"));
+    }
+    tt = TimeTravel::open(trace);
+    QVERIFY(tt);
+    warnings.clear();
+    (*tt)->setWarningHandler([&](const std::string& w) { warnings.push_back(w); });
+    QVERIFY((*tt)->seek(n));
+    QCOMPARE(tracetest::allHashes((*tt)->scheduler()), rec.hashes[n]);
+    QCOMPARE(warnings.size(), seqs.size());
+    QVERIFY2(warnings.back().find("re-executing from the start instead") != std::string::npos, warnings.back().c_str());
 }
 
 QTEST_GUILESS_MAIN(TestTimeTravel)
