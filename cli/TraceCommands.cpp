@@ -80,7 +80,7 @@ const char* const kExportHelp =
     "Exit status: 0 on success, 1 when the trace is unreadable or FILE cannot be\n"
     "written, 2 on usage errors.\n";
 
-const char* const kQuerySynopsis = "query TRACE SQL";
+const char* const kQuerySynopsis = "query TRACE SQL [OPTIONS]";
 const char* const kQueryHelp =
     "Run one read-only SQL query on a trace and print the result as a table.\n"
     "docs/TRACE_SCHEMA.md describes the tables; for example:\n"
@@ -88,10 +88,15 @@ const char* const kQueryHelp =
     "  aeroflow query run.aftrace \"SELECT receiver, count(*) FROM messages GROUP BY 1\"\n"
     "  aeroflow query run.aftrace \"SELECT * FROM messages_named WHERE seq <= 10\"\n"
     "\n"
-    "The trace is opened read-only: statements that would change it are refused.\n"
+    "  --timeout SECONDS  stop a query that runs longer (default 30; 0: no limit)\n"
     "\n"
-    "Exit status: 0 on success, 1 when the trace is unreadable or the query fails,\n"
-    "2 on usage errors.\n";
+    "The trace is opened read-only: statements that would change it are refused, and\n"
+    "so are ATTACH, pragmas that set anything and functions that are not SQLite's own\n"
+    "(fts3_tokenizer, load_extension). At most 100,000 rows and 32 MiB of text are\n"
+    "printed; the last line says when more was left out.\n"
+    "\n"
+    "Exit status: 0 on success, 1 when the trace is unreadable, the query fails, is\n"
+    "refused or runs out of time, 2 on usage errors.\n";
 
 const char* const kInfoSynopsis = "info TRACE [--check]";
 const char* const kInfoHelp =
@@ -376,20 +381,30 @@ int exportCommand(const std::vector<std::string>& args)
 int queryCommand(const std::vector<std::string>& args)
 {
     int status = 0;
-    auto p = parse("query", args, {}, {}, status);
+    auto p = parse("query", args, {"--timeout"}, {}, status);
     if (!p)
         return status;
     if (p->positional.size() != 1)
         return usage("query", p->positional.empty() ? "no SQL statement" : "give the SQL as one argument (quote it)");
+    debugger::QueryLimits limits;
+    if (auto t = option(*p, "--timeout")) {
+        uint64_t seconds = 0;
+        if (!parseU64(*t, seconds) || seconds > 1'000'000)
+            return usage("query", "--timeout needs a whole number of seconds (0: no limit)");
+        limits.timeoutSeconds = double(seconds);
+    }
     auto trace = debugger::TraceReader::open(p->trace);
     if (!trace)
         return failure("query", trace.error());
-    auto table = debugger::runQuery(**trace, p->positional[0]);
+    noteUnchecked("query", **trace);
+    auto table = debugger::runQuery(**trace, p->positional[0], limits);
     if (!table)
         return failure("query", table.error());
     std::cout << debugger::formatTable(*table);
-    std::cout << "(" << table->rows.size() << (table->rows.size() == 1 ? " row" : " rows")
-              << (table->truncated ? ", more not shown" : "") << ")\n";
+    std::cout << "(" << table->rows.size() << (table->rows.size() == 1 ? " row" : " rows");
+    if (table->truncated)
+        std::cout << "; stopped at " << table->why << ": the rest is not shown (add LIMIT or narrow the query)";
+    std::cout << ")\n";
     return 0;
 }
 

@@ -117,6 +117,7 @@ private slots:
     void snapshotPastTheEndSaysWhereTheRecordingEnds();
     void snapshotFallsBackPastADamagedCheckpoint();
     void largeDamagedTraceIsCheckedOrSaysItWasNot();
+    void cliQueryIsHeldToReading();
 
 private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
@@ -589,6 +590,31 @@ void TestReplay::largeDamagedTraceIsCheckedOrSaysItWasNot()
     c = runCli({QStringLiteral("snapshot"), trace, QStringLiteral("--at"), QStringLiteral("1"), QStringLiteral("--out"),
                 path("large.afs")});
     QVERIFY2(c.err.contains(QLatin1String("was not checked for damage")), qPrintable(c.err));
+}
+
+void TestReplay::cliQueryIsHeldToReading()
+{
+    const QString trace = path("query.aftrace");
+    QVERIFY(tracetest::record("gen.aefl", tracetest::generateProgram(1), trace.toStdString()).ok);
+    Cli c = runCli({QStringLiteral("query"), trace, QStringLiteral("SELECT fts3_tokenizer('simple')")});
+    QCOMPARE(c.exitCode, 1);
+    QVERIFY2(c.err.contains(QLatin1String("function 'fts3_tokenizer' is not allowed")), qPrintable(c.err));
+    // An endless recursive query is stopped by the time limit (it never ends
+    // on its own: the test waits for the limit, not for a duration).
+    c = runCli({QStringLiteral("query"), trace,
+                QStringLiteral("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"),
+                QStringLiteral("--timeout"), QStringLiteral("1")});
+    QCOMPARE(c.exitCode, 1);
+    QVERIFY2(c.err.contains(QLatin1String("ran longer than 1 s")), qPrintable(c.err));
+    c = runCli({QStringLiteral("query"), trace, QStringLiteral("SELECT count(*) FROM messages"), QStringLiteral("--timeout"),
+                QStringLiteral("soon")});
+    QCOMPARE(c.exitCode, 2);
+    c = runCli({QStringLiteral("query"), trace,
+                QStringLiteral("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c")});
+    QCOMPARE(c.exitCode, 0);
+    QVERIFY2(c.out.endsWith(QLatin1String("(100000 rows; stopped at more than 100000 rows: the rest is not shown "
+                                          "(add LIMIT or narrow the query))\n")),
+             qPrintable(c.out.right(200)));
 }
 
 QTEST_GUILESS_MAIN(TestReplay)

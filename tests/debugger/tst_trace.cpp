@@ -62,6 +62,7 @@ private slots:
     void unwritableLocationIsAClearError();
     void fullDiskStopsCleanlyAndKeepsCommittedBatches();
     void queriesAreReadOnly();
+    void queriesAreHeldToReading();
     void exportsChromeJsonCsv();
     void seqAtTickAndCausalChain();
 
@@ -265,6 +266,61 @@ void TestTrace::queriesAreReadOnly()
     auto count = runQuery(**t, "SELECT count(*) FROM messages");
     QVERIFY(count);
     QCOMPARE(count->rows[0][0], std::to_string((*t)->info().messages));
+}
+
+void TestTrace::queriesAreHeldToReading()
+{
+    const QString p = path("guard.aftrace");
+    QVERIFY(tracetest::record("pp.aefl", kPingPong, p.toStdString()).ok);
+    auto t = TraceReader::open(p.toStdString());
+    QVERIFY(t);
+    // Refused by what they are, before they run, with a message that says so.
+    const std::pair<const char*, const char*> refused[] = {
+        {"SELECT fts3_tokenizer('simple')", "function 'fts3_tokenizer' is not allowed"},
+        {"SELECT load_extension('x')", "function 'load_extension' is not allowed"},
+        {"ATTACH 'other.db' AS other", "ATTACH is not allowed"},
+        {"PRAGMA user_version", "PRAGMA user_version is not allowed"},
+        {"PRAGMA journal_mode", "PRAGMA journal_mode is not allowed"},
+    };
+    for (const auto& [sql, why] : refused) {
+        auto r = runQuery(**t, sql);
+        QVERIFY2(!r, sql);
+        QVERIFY2(r.error().find(why) != std::string::npos, r.error().c_str());
+    }
+    // What reading needs still works: views, JSON, windows, recursion, schema pragmas.
+    for (const char* sql :
+         {"SELECT * FROM messages_named LIMIT 3", "SELECT json_extract('{\"a\":1}', '$.a')",
+          "SELECT seq, lag(tick) OVER (ORDER BY seq) FROM messages LIMIT 3", "PRAGMA table_info(messages)",
+          "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5) SELECT sum(x) FROM c"}) {
+        auto r = runQuery(**t, sql);
+        QVERIFY2(r, r ? sql : r.error().c_str());
+        QVERIFY2(!r->rows.empty(), sql);
+    }
+    // Bounded in time, rows and bytes.
+    QueryLimits limits;
+    limits.timeoutSeconds = 0.2;
+    auto endless =
+        runQuery(**t, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c", limits);
+    QVERIFY(!endless);
+    QVERIFY2(endless.error().find("ran longer than 0.2 s") != std::string::npos, endless.error().c_str());
+    limits = {};
+    limits.maxRows = 10;
+    auto rows = runQuery(**t, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c", limits);
+    QVERIFY(rows);
+    QCOMPARE(rows->rows.size(), size_t(10));
+    QVERIFY(rows->truncated);
+    QCOMPARE(rows->why, std::string("more than 10 rows"));
+    limits = {};
+    limits.maxBytes = 1000;
+    auto bytes = runQuery(**t, "SELECT printf('%.*c', 5000, 'x'), 'next'", limits);
+    QVERIFY(bytes);
+    QVERIFY(bytes->truncated);
+    QCOMPARE(bytes->why, std::string("more than 1000 bytes of text"));
+    QVERIFY2(bytes->rows[0][0].ends_with("… (5000 bytes)"), bytes->rows[0][0].c_str());
+    QVERIFY(bytes->rows[0][0].size() < 1100);
+    // The guard is gone afterwards: the reader's own queries work as before.
+    QVERIFY((*t)->message(1));
+    QVERIFY(runQuery(**t, "SELECT count(*) FROM messages"));
 }
 
 void TestTrace::exportsChromeJsonCsv()
