@@ -1,4 +1,6 @@
-// Reading a run's traffic with the outside world (see TraceWorld.h).
+// Reading a run's traffic with the outside world (see TraceWorld.h): ranges,
+// samples and single rows. The searches that join rows (deliveries,
+// exchanges, stepping) are in TraceWorldSearch.cpp.
 //
 // Invariants the queries rely on, and what happens when a trace breaks them:
 //  - effects and outputs are appended in seq order, so seq never decreases
@@ -15,6 +17,7 @@
 #include "TraceWorld.h"
 
 #include "TraceSchema.h"
+#include "TraceWorldRow.h"
 
 #include <algorithm>
 #include <array>
@@ -40,16 +43,6 @@ std::string worldKindsSql()
     return s;
 }
 
-int64_t bindable(uint64_t v)
-{
-    return int64_t(std::min<uint64_t>(v, uint64_t(INT64_MAX)));
-}
-
-uint64_t saturatingAdd(uint64_t a, uint64_t b)
-{
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 /// Bodies and fields cut to what the caller asked for.
 template <typename Event> void trim(Event& e, uint64_t& bodyBytes, const WorldReadOptions& o)
 {
@@ -62,10 +55,11 @@ template <typename Event> void trim(Event& e, uint64_t& bodyBytes, const WorldRe
 
 constexpr size_t kMaxSamples = 4096;
 constexpr size_t kSampleDecodeBytes = 4096;
-/// Rowid windows a navigation step looks through before giving up.
-constexpr int kStepWindows = 8;
 
 } // namespace
+
+using world::bindable;
+using world::saturatingAdd;
 
 bool isWorldInputKind(std::string_view kind)
 {
@@ -87,29 +81,6 @@ std::optional<uint64_t> HttpExchange::latencyUs() const
         return done->event.latencyUs;
     return std::nullopt;
 }
-
-/// One row as read, its bytes valid until the statement steps again.
-struct TraceWorld::RawRow {
-    uint64_t row = 0, seq = 0;
-    std::string_view kind;
-    uint64_t bytes = 0;
-    bool hasValue = false;
-    std::string_view value;
-
-    /// Columns: rowid, seq, kind (or anything), length, value-or-NULL.
-    static RawRow from(const Statement& st)
-    {
-        RawRow r;
-        r.row = uint64_t(std::max<int64_t>(0, st.columnInt(0)));
-        r.seq = uint64_t(std::max<int64_t>(0, st.columnInt(1)));
-        r.kind = st.columnBlob(2);
-        r.bytes = uint64_t(std::max<int64_t>(0, st.columnInt(3)));
-        r.hasValue = !st.isNull(4);
-        if (r.hasValue)
-            r.value = st.columnBlob(4);
-        return r;
-    }
-};
 
 Result<std::unique_ptr<TraceWorld>> TraceWorld::open(TraceReader& reader)
 {
@@ -364,6 +335,11 @@ template <typename Row> Result<void> TraceWorld::resolveTicks(std::vector<Row>& 
     }
     return {};
 }
+
+// The exchange searches (TraceWorldSearch.cpp) resolve ticks too.
+template Result<void> TraceWorld::resolveTicks(std::vector<WorldInput>&, uint64_t);
+template Result<void> TraceWorld::resolveTicks(std::vector<WorldOutput>&, uint64_t);
+template Result<void> TraceWorld::resolveTicks(std::vector<WorldSample>&, uint64_t);
 
 Result<void> TraceWorld::resolveDeliveries(std::vector<WorldInput>& rows)
 {
@@ -668,287 +644,6 @@ Result<std::optional<WorldOutput>> TraceWorld::output(uint64_t row, const WorldR
     if (auto r = resolveTicks(one, 0); !r)
         return std::unexpected(r.error());
     return std::move(one.front());
-}
-
-Result<std::optional<uint64_t>> TraceWorld::deliveryOf(const WorldInput& in)
-{
-    if (!m_hasLinks || !in.error.empty())
-        return std::optional<uint64_t>{};
-    auto upper = m_reader.seqAtTick(in.tick);
-    if (!upper)
-        return std::unexpected(upper.error());
-    m_linksIn.reset();
-    m_linksIn.bind(1, bindable(saturatingAdd(in.seq, 1)));
-    m_linksIn.bind(2, bindable(std::min(*upper, m_lastSeq)));
-    m_linksIn.bind(3, bindable(kExchangeScanRows));
-    std::optional<uint64_t> found;
-    while (m_linksIn.step())
-        if (uint64_t(m_linksIn.columnInt(1)) == in.effectRow) {
-            found = uint64_t(m_linksIn.columnInt(0));
-            break;
-        }
-    const bool ok = m_linksIn.ok();
-    m_linksIn.reset();
-    if (!ok)
-        return std::unexpected(fail("cannot read input_links"));
-    if (!found)
-        return found;
-    // The link must name a delivery from outside.
-    auto m = m_reader.message(*found);
-    if (!m)
-        return std::unexpected(m.error());
-    if (!*m || (*m)->sender != kTraceOutsideSender)
-        return std::optional<uint64_t>{};
-    return found;
-}
-
-Result<std::optional<uint64_t>> TraceWorld::inputOfDelivery(uint64_t seq)
-{
-    if (!m_hasLinks || seq == 0 || seq > m_lastSeq)
-        return std::optional<uint64_t>{};
-    m_linkOf.reset();
-    m_linkOf.bind(1, bindable(seq));
-    std::optional<uint64_t> effect;
-    if (m_linkOf.step())
-        effect = uint64_t(std::max<int64_t>(0, m_linkOf.columnInt(0)));
-    const bool ok = m_linkOf.ok();
-    m_linkOf.reset();
-    if (!ok)
-        return std::unexpected(fail("cannot read input_links"));
-    if (!effect || *effect == 0 || *effect > m_effectsMaxRow)
-        return std::optional<uint64_t>{};
-    // Only a world input that arrived before the delivery counts.
-    auto in = input(*effect, WorldReadOptions{1, 0, 0});
-    if (!in)
-        return std::unexpected(in.error());
-    if (!*in || (*in)->seq >= seq)
-        return std::optional<uint64_t>{};
-    return effect;
-}
-
-Result<std::optional<WorldInput>> TraceWorld::findDone(const WorldInput& request, bool& cut)
-{
-    // request_done comes after the request, within the scan window.
-    Statement& st = m_effectRows;
-    st.reset();
-    const uint64_t windowEnd = saturatingAdd(request.effectRow, saturatingAdd(kExchangeScanRows, 1));
-    st.bind(1, bindable(saturatingAdd(request.effectRow, 1)));
-    st.bind(2, bindable(windowEnd));
-    st.bind(3, 1024); // request_done carries no body
-    st.bind(4, bindable(kExchangeScanRows));
-    std::optional<WorldInput> found;
-    while (st.step()) {
-        const RawRow raw = RawRow::from(st);
-        if (raw.kind != engine::inputKindName(InputEvent::Kind::RequestDone))
-            continue;
-        WorldInput in = decodeInputRow(raw, WorldReadOptions{});
-        if (in.error.empty() && in.event.id == request.event.id) {
-            found = std::move(in);
-            break;
-        }
-    }
-    const bool ok = st.ok();
-    st.reset();
-    if (!ok)
-        return std::unexpected(fail("cannot read effects"));
-    if (found) {
-        std::vector<WorldInput> one{std::move(*found)};
-        if (auto r = resolveTicks(one, 1); !r)
-            return std::unexpected(r.error());
-        return std::move(one.front());
-    }
-    cut = cut || windowEnd <= m_effectsMaxRow;
-    return found;
-}
-
-Result<std::optional<WorldOutput>> TraceWorld::findResponse(const WorldInput& request,
-                                                            const WorldReadOptions& options, bool& cut)
-{
-    // The answer is sent during the request's delivery or later (or while
-    // the request is injected: 404, 503), so from the request's seq on.
-    auto from = firstRowAtOrAfter(true, request.seq);
-    if (!from)
-        return std::unexpected(from.error());
-    Statement& st = m_outputRows;
-    st.reset();
-    const uint64_t windowEnd = saturatingAdd(*from, kExchangeScanRows);
-    st.bind(1, bindable(*from));
-    st.bind(2, bindable(windowEnd));
-    st.bind(3, bindable(std::min(options.maxDecodeBytes, kInlineBytes)));
-    st.bind(4, bindable(kExchangeScanRows));
-    std::optional<WorldOutput> found;
-    size_t budget = options.decodeBudget;
-    while (st.step()) {
-        RawRow raw = RawRow::from(st);
-        fetchLarge(raw, true, options, budget);
-        WorldOutput out = decodeOutputRow(raw, options);
-        if (out.error.empty() && out.event.kind == OutputEvent::Kind::Respond && out.event.id == request.event.id) {
-            found = std::move(out);
-            break;
-        }
-    }
-    const bool ok = st.ok();
-    st.reset();
-    m_outputValue.reset();
-    if (!ok)
-        return std::unexpected(fail("cannot read outputs"));
-    if (found) {
-        std::vector<WorldOutput> one{std::move(*found)};
-        if (auto r = resolveTicks(one, 0); !r)
-            return std::unexpected(r.error());
-        return std::move(one.front());
-    }
-    cut = cut || windowEnd <= m_outputsMaxRow;
-    return found;
-}
-
-Result<std::optional<HttpExchange>> TraceWorld::exchange(uint64_t effectRow, const WorldReadOptions& options)
-{
-    auto in = input(effectRow, options);
-    if (!in)
-        return std::unexpected(in.error());
-    if (!*in || (*in)->event.kind != InputEvent::Kind::HttpRequest)
-        return std::optional<HttpExchange>{};
-    HttpExchange x;
-    x.request = std::move(**in);
-    if (!x.request.error.empty())
-        return x; // no id to pair by
-    auto done = findDone(x.request, x.searchCut);
-    if (!done)
-        return std::unexpected(done.error());
-    x.done = std::move(*done);
-    auto response = findResponse(x.request, options, x.searchCut);
-    if (!response)
-        return std::unexpected(response.error());
-    x.response = std::move(*response);
-    return x;
-}
-
-Result<std::optional<uint64_t>> TraceWorld::requestOf(uint64_t id, uint64_t seq)
-{
-    auto end = firstRowAtOrAfter(false, saturatingAdd(seq, 1));
-    if (!end)
-        return std::unexpected(end.error());
-    Statement& st = m_effectRowsBack;
-    st.reset();
-    st.bind(1, bindable(*end > kExchangeScanRows ? *end - kExchangeScanRows : 1));
-    st.bind(2, bindable(*end));
-    WorldReadOptions o;
-    o.maxRows = 1;
-    o.maxDecodeBytes = 64 << 20;
-    o.decodeBudget = 256 << 20;
-    o.withFields = false;
-    st.bind(3, bindable(kInlineBytes));
-    st.bind(4, bindable(kExchangeScanRows));
-    std::optional<uint64_t> request;
-    size_t budget = o.decodeBudget;
-    while (st.step()) {
-        RawRow raw = RawRow::from(st);
-        if (raw.kind != engine::inputKindName(InputEvent::Kind::HttpRequest))
-            continue;
-        fetchLarge(raw, false, o, budget);
-        const WorldInput in = decodeInputRow(raw, o);
-        if (in.error.empty() && in.event.id == id) {
-            request = in.effectRow;
-            break;
-        }
-    }
-    const bool ok = st.ok();
-    st.reset();
-    m_effectValue.reset();
-    if (!ok)
-        return std::unexpected(fail("cannot read effects"));
-    return request;
-}
-
-Result<std::optional<HttpExchange>> TraceWorld::exchangeOfResponse(uint64_t row, const WorldReadOptions& options)
-{
-    auto out = output(row, options);
-    if (!out)
-        return std::unexpected(out.error());
-    if (!*out || !(*out)->error.empty() || (*out)->event.kind != OutputEvent::Kind::Respond)
-        return std::optional<HttpExchange>{};
-    // The request arrived at or before the delivery that answered it.
-    auto request = requestOf((*out)->event.id, (*out)->seq);
-    if (!request)
-        return std::unexpected(request.error());
-    if (!*request)
-        return std::optional<HttpExchange>{};
-    return exchange(**request, options);
-}
-
-Result<std::optional<uint64_t>> TraceWorld::stepInput(uint64_t effectRow, bool forward)
-{
-    Statement& st = forward ? m_effectRows : m_effectRowsBack;
-    uint64_t lo = forward ? saturatingAdd(effectRow, 1) : (effectRow > kExchangeScanRows ? effectRow - kExchangeScanRows : 1);
-    uint64_t hi = forward ? saturatingAdd(lo, kExchangeScanRows) : effectRow;
-    for (int window = 0; window < kStepWindows && lo < hi && lo <= m_effectsMaxRow; ++window) {
-        st.reset();
-        st.bind(1, bindable(lo));
-        st.bind(2, bindable(hi));
-        st.bind(3, 0); // only the row's position is needed
-        st.bind(4, 1);
-        if (st.step()) {
-            const auto row = uint64_t(std::max<int64_t>(0, st.columnInt(0)));
-            st.reset();
-            return std::optional<uint64_t>(row);
-        }
-        if (!st.ok())
-            return std::unexpected(fail("cannot read effects"));
-        if (forward) {
-            lo = hi;
-            hi = saturatingAdd(lo, kExchangeScanRows);
-        } else {
-            hi = lo;
-            lo = lo > kExchangeScanRows ? lo - kExchangeScanRows : 1;
-        }
-    }
-    st.reset();
-    return std::optional<uint64_t>{};
-}
-
-Result<std::optional<uint64_t>> TraceWorld::stepOutput(uint64_t row, bool forward)
-{
-    Statement& st = forward ? m_outputRows : m_outputRowsBack;
-    uint64_t lo = forward ? saturatingAdd(row, 1) : (row > kExchangeScanRows ? row - kExchangeScanRows : 1);
-    uint64_t hi = forward ? saturatingAdd(lo, kExchangeScanRows) : row;
-    for (int window = 0; window < kStepWindows && lo < hi && lo <= m_outputsMaxRow; ++window) {
-        st.reset();
-        st.bind(1, bindable(lo));
-        st.bind(2, bindable(hi));
-        st.bind(3, 0);
-        st.bind(4, 1);
-        if (st.step()) {
-            const auto found = uint64_t(std::max<int64_t>(0, st.columnInt(0)));
-            st.reset();
-            return std::optional<uint64_t>(found);
-        }
-        if (!st.ok())
-            return std::unexpected(fail("cannot read outputs"));
-        if (forward) {
-            lo = hi;
-            hi = saturatingAdd(lo, kExchangeScanRows);
-        } else {
-            hi = lo;
-            lo = lo > kExchangeScanRows ? lo - kExchangeScanRows : 1;
-        }
-    }
-    st.reset();
-    return std::optional<uint64_t>{};
-}
-
-Result<std::optional<uint64_t>> TraceWorld::inputNearSeq(uint64_t seq, bool forward)
-{
-    if (forward) {
-        auto first = firstRowAtOrAfter(false, seq);
-        if (!first)
-            return std::unexpected(first.error());
-        return stepInput(*first - 1, true);
-    }
-    auto end = firstRowAtOrAfter(false, saturatingAdd(seq, 1));
-    if (!end)
-        return std::unexpected(end.error());
-    return stepInput(*end, false);
 }
 
 } // namespace aeroflow::debugger
