@@ -42,6 +42,17 @@ TimelinePalette TimelinePalette::fromColors(const QHash<QString, QColor>& colors
     pick(p.changed, "changed");
     pick(p.changedText, "changedText");
     pick(p.dimmed, "dimmed");
+    pick(p.worldBackground, "worldBackground");
+    pick(p.worldHttp, "worldHttp");
+    pick(p.worldWebSocket, "worldWebSocket");
+    pick(p.worldCall, "worldCall");
+    pick(p.worldTimer, "worldTimer");
+    pick(p.worldRun, "worldRun");
+    pick(p.worldOk, "worldOk");
+    pick(p.worldClientError, "worldClientError");
+    pick(p.worldServerError, "worldServerError");
+    pick(p.worldVanished, "worldVanished");
+    pick(p.worldArrow, "worldArrow");
     for (size_t i = 0; i < p.types.size(); ++i) {
         const QByteArray key = "type" + QByteArray::number(static_cast<int>(i));
         pick(p.types[i], key.constData());
@@ -77,6 +88,17 @@ TimelinePalette TimelinePalette::fromPalette(const QPalette& app)
     p.changed = QColor(0xff, 0xf3, 0xc4);
     p.changedText = app.color(QPalette::Text);
     p.dimmed = app.color(QPalette::PlaceholderText);
+    p.worldBackground = app.color(QPalette::AlternateBase);
+    p.worldHttp = QColor(0x2b, 0x8c, 0xbe);
+    p.worldWebSocket = QColor(0x88, 0x56, 0xa7);
+    p.worldCall = QColor(0x0f, 0x9d, 0x8a);
+    p.worldTimer = QColor(0xb0, 0x8a, 0x1e);
+    p.worldRun = app.color(QPalette::PlaceholderText);
+    p.worldOk = QColor(0x2e, 0x9e, 0x44);
+    p.worldClientError = QColor(0xe0, 0x8a, 0x00);
+    p.worldServerError = p.crash;
+    p.worldVanished = app.color(QPalette::PlaceholderText);
+    p.worldArrow = app.color(QPalette::Link);
     p.types = {QColor(0x4e79a7), QColor(0xf28e2b), QColor(0x59a14f), QColor(0xe15759),
                QColor(0x76b7b2), QColor(0xedc948), QColor(0xb07aa1), QColor(0xff9da7)};
     return p;

@@ -22,6 +22,11 @@ struct TimelinePalette {
     QColor minimapBackground, minimapWindow;
     QColor graphNode, graphNodeBorder, graphEdge, graphActive;
     QColor changed, changedText, dimmed;
+    /// The outside-world lane: its background, a colour per kind of input
+    /// (HTTP, WebSocket, outbound calls, timers, shutdown / halt), responses
+    /// by status, a client that vanished, and the arrows to and from it.
+    QColor worldBackground, worldHttp, worldWebSocket, worldCall, worldTimer, worldRun;
+    QColor worldOk, worldClientError, worldServerError, worldVanished, worldArrow;
     /// Colours for actor types (lanes, graph nodes), cycled by type index.
     std::array<QColor, 8> types;
 

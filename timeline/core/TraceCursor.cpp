@@ -6,7 +6,10 @@
 
 namespace aeroflow::timeline {
 
-TraceCursor::TraceCursor(QObject* parent) : QObject(parent) {}
+TraceCursor::TraceCursor(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<OutsideRef>();
+}
 
 TraceCursor::~TraceCursor() = default;
 
@@ -40,6 +43,7 @@ void TraceCursor::close()
     m_seq = m_tick = m_endSeq = m_endTick = 0;
     m_actor = -1;
     m_message = 0;
+    m_outside = {};
     Q_EMIT closed();
 }
 
@@ -109,7 +113,23 @@ void TraceCursor::selectMessage(uint64_t seq)
     if (seq == m_message)
         return;
     m_message = seq;
+    if (seq != 0 && !m_outside.isNull()) {
+        m_outside = {};
+        Q_EMIT outsideSelected(m_outside);
+    }
     Q_EMIT messageSelected(m_message);
+}
+
+void TraceCursor::selectOutside(OutsideRef ref)
+{
+    if (ref == m_outside)
+        return;
+    m_outside = ref;
+    if (!ref.isNull() && m_message != 0) {
+        m_message = 0;
+        Q_EMIT messageSelected(0);
+    }
+    Q_EMIT outsideSelected(m_outside);
 }
 
 } // namespace aeroflow::timeline

@@ -19,6 +19,15 @@ class TraceReader;
 
 namespace aeroflow::timeline {
 
+/// An input from or an output to the outside world, by its row in the trace
+/// (effects rowid for inputs, outputs rowid for outputs); row 0: none.
+struct OutsideRef {
+    bool output = false;
+    uint64_t row = 0;
+    bool isNull() const { return row == 0; }
+    bool operator==(const OutsideRef&) const = default;
+};
+
 class TraceCursor : public QObject {
     Q_OBJECT
 public:
@@ -45,6 +54,10 @@ public:
     int64_t selectedActor() const { return m_actor; }
     /// 0: none.
     uint64_t selectedMessage() const { return m_message; }
+    /// The selected input or output of the outside world (null: none). A
+    /// selection is a message or an outside event, never both: selecting
+    /// one clears the other.
+    OutsideRef selectedOutside() const { return m_outside; }
 
     /// The tick of delivery `seq` / the position reached at `tick` (the last
     /// delivery with tick <= `tick`); both clamp to the trace.
@@ -59,6 +72,8 @@ public Q_SLOTS:
     void selectActor(int64_t actor);
     /// Selects a message without moving the cursor (0 clears).
     void selectMessage(uint64_t seq);
+    /// Selects an outside event without moving the cursor (a null ref clears).
+    void selectOutside(aeroflow::timeline::OutsideRef ref);
 
 Q_SIGNALS:
     void opened();
@@ -67,6 +82,7 @@ Q_SIGNALS:
     void positionChanged(uint64_t seq, uint64_t tick);
     void actorSelected(int64_t actor);
     void messageSelected(uint64_t seq);
+    void outsideSelected(aeroflow::timeline::OutsideRef ref);
 
 private:
     QString m_path;
@@ -74,6 +90,9 @@ private:
     uint64_t m_seq = 0, m_tick = 0, m_endSeq = 0, m_endTick = 0;
     int64_t m_actor = -1;
     uint64_t m_message = 0;
+    OutsideRef m_outside;
 };
 
 } // namespace aeroflow::timeline
+
+Q_DECLARE_METATYPE(aeroflow::timeline::OutsideRef)

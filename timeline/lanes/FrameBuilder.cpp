@@ -1,5 +1,7 @@
 #include "FrameBuilder.h"
 
+#include "TraceSchema.h"
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -54,7 +56,7 @@ debugger::Result<std::unique_ptr<FrameBuilder>> FrameBuilder::open(
         true);
     b->m_point = db.prepare("SELECT tick, receiver, cause_seq FROM messages WHERE seq = ?", true);
     b->m_outputAt = db.prepare("SELECT rowid, seq FROM outputs WHERE rowid >= ? ORDER BY rowid LIMIT 1", true);
-    b->m_outputs = db.prepare("SELECT seq FROM outputs WHERE rowid >= ? ORDER BY rowid", true);
+    b->m_outputs = db.prepare("SELECT seq, stream FROM outputs WHERE rowid >= ? ORDER BY rowid", true);
     b->m_laneForward
         = db.prepare("SELECT seq FROM messages WHERE seq > ? AND seq <= ? AND receiver = ? ORDER BY seq LIMIT 1", true);
     b->m_laneBackward = db.prepare(
@@ -64,6 +66,8 @@ debugger::Result<std::unique_ptr<FrameBuilder>> FrameBuilder::open(
     if (!b->m_rows.valid() || !b->m_point.valid() || !b->m_outputAt.valid() || !b->m_outputs.valid()
         || !b->m_laneForward.valid() || !b->m_laneBackward.valid() || !b->m_effect.valid())
         return std::unexpected("cannot read the trace's messages: " + db.lastError());
+    if (auto world = WorldFrameBuilder::open(*b->m_reader))
+        b->m_world = std::move(*world);
     if (auto crashes = b->m_reader->crashes()) {
         b->m_crashes = std::move(*crashes);
         if (b->m_crashes.size() > kMaxCrashes)
@@ -85,15 +89,23 @@ FrameList FrameBuilder::build(const FrameRequest& request)
     out.lanes = request.lanes;
     std::sort(out.lanes.begin(), out.lanes.end());
     out.lanes.erase(std::unique(out.lanes.begin(), out.lanes.end()), out.lanes.end());
-    const TimelineViewport& vp = request.viewport;
+    buildLanes(out);
+    if (request.world && m_world)
+        buildWorld(out);
+    return out;
+}
+
+void FrameBuilder::buildLanes(FrameList& out)
+{
+    const TimelineViewport& vp = out.viewport;
     if (m_lastSeq == 0 || vp.endTick() < 0 || vp.startTick > double(m_lastTick) + 1)
-        return out;
+        return;
     const auto t0 = uint64_t(std::max(0.0, std::floor(vp.startTick)));
     const auto t1 = uint64_t(std::max(0.0, std::min(double(m_lastTick), std::floor(vp.endTick()))));
     auto before = t0 == 0 ? debugger::Result<uint64_t>(0) : m_reader->seqAtTick(t0 - 1);
     auto last = m_reader->seqAtTick(t1);
     if (!before || !last || *last <= *before)
-        return out;
+        return;
     out.firstSeq = *before + 1;
     out.lastSeq = std::min(*last, m_lastSeq);
 
@@ -127,7 +139,38 @@ FrameList FrameBuilder::build(const FrameRequest& request)
             && std::binary_search(out.lanes.begin(), out.lanes.end(), c.actor))
             out.events.push_back({ FrameEvent::Kind::Crash, c.seq, double(m_crashTicks[i]) + 0.5, c.actor });
     }
-    return out;
+}
+
+void FrameBuilder::buildWorld(FrameList& out)
+{
+    // Deliveries the arrows point at: a prepared slice, else (a folded or
+    // off-range delivery on a prepared lane) the middle of its tick.
+    std::vector<std::pair<uint64_t, uint32_t>> bySeq; // seq -> index into out.slices
+    bySeq.reserve(out.slices.size());
+    for (size_t i = 0; i < out.slices.size(); ++i)
+        bySeq.emplace_back(out.slices[i].seq, uint32_t(i));
+    std::sort(bySeq.begin(), bySeq.end());
+    size_t lookups = 0;
+    using Spot = WorldFrameBuilder::DeliverySpot;
+    auto deliveryAt = [&](uint64_t seq) -> std::optional<Spot> {
+        auto it = std::lower_bound(bySeq.begin(), bySeq.end(), std::pair<uint64_t, uint32_t> { seq, 0 });
+        if (it != bySeq.end() && it->first == seq) {
+            const FrameSlice& s = out.slices[it->second];
+            return Spot { s.tick0, s.tick1, s.actor };
+        }
+        if (lookups++ >= kMaxCauseLookups)
+            return std::nullopt;
+        m_point.reset();
+        m_point.bind(1, int64_t(std::min<uint64_t>(seq, INT64_MAX)));
+        if (!m_point.step())
+            return std::nullopt;
+        const int64_t recv = m_point.columnInt(1);
+        if (recv < 0 || !std::binary_search(out.lanes.begin(), out.lanes.end(), uint32_t(recv)))
+            return std::nullopt;
+        const auto tick = double(m_point.columnInt(0));
+        return Spot { tick, tick + 1, uint32_t(recv) };
+    };
+    m_world->build(out.world, out.viewport, m_lastTick, deliveryAt);
 }
 
 void FrameBuilder::buildDirect(FrameList& out, uint64_t first, uint64_t last, std::vector<LaneAcc>& acc, bool slices)
@@ -262,6 +305,8 @@ void FrameBuilder::addOutputs(FrameList& out, uint64_t first, uint64_t last, con
         const auto seq = uint64_t(m_outputs.columnInt(0));
         if (seq > last)
             break;
+        if (m_outputs.columnInt(1) == debugger::kTraceWorldStream)
+            continue; // sent to the outside world (its lane shows it), not printed
         // out.slices is in seq order here (sorted by lane later).
         auto it = std::lower_bound(
             out.slices.begin(), out.slices.end(), seq, [](const FrameSlice& s, uint64_t q) { return s.seq < q; });

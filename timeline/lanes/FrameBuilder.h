@@ -14,6 +14,7 @@
 #include "DensityPyramid.h"
 #include "FrameList.h"
 #include "TraceReader.h"
+#include "WorldFrameBuilder.h"
 
 #include <memory>
 #include <optional>
@@ -46,6 +47,11 @@ public:
     /// Receiver of `seq`, if it exists.
     std::optional<uint32_t> receiverOf(uint64_t seq);
 
+    /// The outside world: null when the trace cannot say (a SQLite error).
+    WorldFrameBuilder* world() { return m_world.get(); }
+    /// The trace has inputs from or outputs to the outside world.
+    bool hasWorld() const { return m_world && m_world->hasWorld(); }
+
     debugger::TraceReader& reader() { return *m_reader; }
 
 private:
@@ -58,6 +64,8 @@ private:
         FrameBuilder* b;
         ~LockRelease() { b->releaseLocks(); }
     };
+    void buildLanes(FrameList& out);
+    void buildWorld(FrameList& out);
     void buildDirect(FrameList& out, uint64_t first, uint64_t last, std::vector<LaneAcc>& acc, bool slices);
     void buildAggregate(FrameList& out, std::vector<LaneAcc>& acc);
     void sample(FrameList& out, uint64_t first, uint64_t last, std::vector<LaneAcc>& acc);
@@ -65,6 +73,7 @@ private:
     uint64_t firstOutputRowAtOrAfter(uint64_t seq);
 
     std::unique_ptr<debugger::TraceReader> m_reader;
+    std::unique_ptr<WorldFrameBuilder> m_world;
     std::shared_ptr<const DensityPyramid> m_pyramid;
     uint64_t m_lastSeq = 0, m_lastTick = 0;
     uint64_t m_directLimit = FrameList::kDirectLimit;

@@ -13,6 +13,7 @@ TimelineDataSource::TimelineDataSource(QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<std::shared_ptr<const FrameList>>();
+    qRegisterMetaType<OutsideRef>();
 }
 
 TimelineDataSource::~TimelineDataSource()
@@ -34,6 +35,7 @@ bool TimelineDataSource::open(const QString& tracePath, QString* error, uint64_t
     }
     if (withReader && !withReader((*builder)->reader(), error))
         return false;
+    m_hasWorld = (*builder)->hasWorld();
     m_pyramid = std::make_shared<DensityPyramid>((*builder)->lastSeq(), bucketSize);
     (*builder)->setPyramid(m_pyramid);
     m_stop = false;
@@ -58,6 +60,7 @@ void TimelineDataSource::close()
     if (m_pyramidThread.joinable())
         m_pyramidThread.join();
     m_pyramid.reset();
+    m_hasWorld = false;
 }
 
 void TimelineDataSource::requestFrame(const FrameRequest& request)
@@ -73,9 +76,84 @@ void TimelineDataSource::requestNavigation(Navigation kind, uint64_t seq, uint32
 {
     {
         std::lock_guard lock(m_mutex);
-        m_navigation.push_back({ kind, seq, actor });
+        m_navigation.push_back({ kind, seq, actor, {} });
     }
     m_wake.notify_all();
+}
+
+void TimelineDataSource::requestOutsideNavigation(Navigation kind, OutsideRef from, uint64_t seq)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_navigation.push_back({ kind, seq, 0, from });
+    }
+    m_wake.notify_all();
+}
+
+void TimelineDataSource::answerOutside(FrameBuilder& builder, const NavRequest& nav)
+{
+    OutsideRef to;
+    uint64_t seq = 0, fromSeq = 0;
+    WorldFrameBuilder* wb = builder.world();
+    debugger::TraceWorld* world = wb ? &wb->world() : nullptr;
+    auto positionOf = [&](OutsideRef ref) -> uint64_t {
+        if (ref.output) {
+            auto o = world->output(ref.row);
+            return o && *o ? (*o)->seq : 0;
+        }
+        auto i = world->input(ref.row);
+        return i && *i ? (*i)->seq : 0;
+    };
+    if (world) {
+        switch (nav.kind) {
+        case Navigation::NextOutside:
+        case Navigation::PreviousOutside: {
+            const bool forward = nav.kind == Navigation::NextOutside;
+            debugger::Result<std::optional<uint64_t>> r = std::optional<uint64_t>();
+            if (nav.outside.isNull())
+                r = world->inputNearSeq(forward ? nav.seq + 1 : nav.seq, forward);
+            else if (nav.outside.output)
+                r = world->stepOutput(nav.outside.row, forward);
+            else
+                r = world->stepInput(nav.outside.row, forward);
+            if (r && *r) {
+                to = { nav.outside.output, **r };
+                seq = positionOf(to);
+            }
+            break;
+        }
+        case Navigation::Cause: { // a delivery from outside: its input
+            fromSeq = nav.seq;
+            auto r = world->inputOfDelivery(nav.seq);
+            if (r && *r) {
+                to = { false, **r };
+                seq = positionOf(to);
+            }
+            break;
+        }
+        case Navigation::DeliveryOf: {
+            // An input: the delivery it queued; an output: the one that sent it.
+            uint64_t delivered = 0;
+            if (nav.outside.output) {
+                auto out = world->output(nav.outside.row);
+                delivered = out && *out ? (*out)->seq : 0;
+            } else {
+                auto in = world->input(nav.outside.row);
+                delivered = in && *in ? (*in)->deliveredSeq.value_or(0) : 0;
+            }
+            QMetaObject::invokeMethod(
+                this, [this, from = nav.seq, delivered] { Q_EMIT navigated(Navigation::DeliveryOf, from, delivered); },
+                Qt::QueuedConnection);
+            return;
+        }
+        default:
+            break;
+        }
+    }
+    const Navigation kind = nav.kind;
+    QMetaObject::invokeMethod(
+        this, [this, kind, fromSeq, to, seq] { Q_EMIT outsideNavigated(kind, fromSeq, to, seq); },
+        Qt::QueuedConnection);
 }
 
 bool TimelineDataSource::waitForPyramid(int timeoutMs)
@@ -106,6 +184,12 @@ void TimelineDataSource::frameLoop(std::unique_ptr<FrameBuilder> builder)
                 m_pending.reset();
             }
         }
+        if (nav
+            && (nav->kind == Navigation::NextOutside || nav->kind == Navigation::PreviousOutside
+                || nav->kind == Navigation::DeliveryOf)) {
+            answerOutside(*builder, *nav);
+            continue;
+        }
         if (nav) {
             std::optional<uint64_t> answer;
             switch (nav->kind) {
@@ -117,9 +201,15 @@ void TimelineDataSource::frameLoop(std::unique_ptr<FrameBuilder> builder)
                 break;
             case Navigation::Cause:
                 answer = builder->causeOf(nav->seq);
+                if (!answer && builder->hasWorld()) {
+                    answerOutside(*builder, *nav); // from outside: its input
+                    continue;
+                }
                 break;
             case Navigation::FirstEffect:
                 answer = builder->firstEffectOf(nav->seq);
+                break;
+            default:
                 break;
             }
             const Navigation kind = nav->kind;

@@ -12,6 +12,7 @@
 
 #include "DensityPyramid.h"
 #include "FrameList.h"
+#include "TraceCursor.h"
 
 #include <QObject>
 #include <QString>
@@ -34,7 +35,10 @@ class FrameBuilder;
 class TimelineDataSource : public QObject {
     Q_OBJECT
 public:
-    enum class Navigation { NextOnLane, PreviousOnLane, Cause, FirstEffect };
+    /// Cause of a delivery from outside answers with the input that queued
+    /// it (outsideNavigated). The outside kinds step through inputs or
+    /// outputs (as the `from` ref is one) or follow an input to its delivery.
+    enum class Navigation { NextOnLane, PreviousOnLane, Cause, FirstEffect, NextOutside, PreviousOutside, DeliveryOf };
     Q_ENUM(Navigation)
 
     explicit TimelineDataSource(QObject* parent = nullptr);
@@ -55,6 +59,13 @@ public:
     /// Asks a navigation question about `seq` (and `actor` for lanes);
     /// the answer arrives as navigated().
     void requestNavigation(Navigation kind, uint64_t seq, uint32_t actor = 0);
+    /// Asks an outside-world question about `from` (NextOutside,
+    /// PreviousOutside: the next / previous event of its half, or the first
+    /// input after delivery `seq` / the last at or before it when `from` is
+    /// null; DeliveryOf: the delivery an input queued, answered by navigated()).
+    void requestOutsideNavigation(Navigation kind, OutsideRef from, uint64_t seq);
+    /// The trace has inputs from or outputs to the outside world (known once open).
+    bool hasWorld() const { return m_hasWorld; }
 
     std::shared_ptr<const DensityPyramid> pyramid() const { return m_pyramid; }
     /// Blocks until the pyramid is complete or `timeoutMs` passed (tests, bench).
@@ -64,6 +75,10 @@ Q_SIGNALS:
     void frameReady(std::shared_ptr<const aeroflow::timeline::FrameList> frame);
     /// `seq` 0: no answer (nothing there).
     void navigated(aeroflow::timeline::TimelineDataSource::Navigation kind, uint64_t from, uint64_t seq);
+    /// An outside event `to` (null: none) that arrived after / was sent
+    /// during delivery `seq`; `fromSeq` is the message asked about (Cause), 0 otherwise.
+    void outsideNavigated(aeroflow::timeline::TimelineDataSource::Navigation kind, uint64_t fromSeq,
+        aeroflow::timeline::OutsideRef to, uint64_t seq);
     void pyramidProgress(uint64_t readyBuckets, uint64_t totalBuckets);
     void failed(const QString& message);
 
@@ -72,11 +87,14 @@ private:
         Navigation kind;
         uint64_t seq;
         uint32_t actor;
+        OutsideRef outside;
     };
+    void answerOutside(FrameBuilder& builder, const NavRequest& nav);
     void frameLoop(std::unique_ptr<FrameBuilder> builder);
     void pyramidLoop(std::string path);
 
     std::shared_ptr<DensityPyramid> m_pyramid;
+    bool m_hasWorld = false;
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::optional<FrameRequest> m_pending;

@@ -39,6 +39,7 @@ TimelineView::TimelineView(QWidget* parent)
     });
     connect(&m_source, &TimelineDataSource::frameReady, this, &TimelineView::onFrame);
     connect(&m_source, &TimelineDataSource::navigated, this, &TimelineView::onNavigated);
+    connect(&m_source, &TimelineDataSource::outsideNavigated, this, &TimelineView::onOutsideNavigated);
     connect(&m_source, &TimelineDataSource::pyramidProgress, this, &TimelineView::onPyramidProgress);
     connect(&m_source, &TimelineDataSource::failed, this, [this](const QString& message) {
         m_error = message;
@@ -72,6 +73,7 @@ void TimelineView::setCursor(TraceCursor* cursor)
         connect(cursor, &TraceCursor::closed, this, &TimelineView::closeTrace),
         connect(cursor, &TraceCursor::positionChanged, this, [this] { update(); }),
         connect(cursor, &TraceCursor::messageSelected, this, [this] { update(); }),
+        connect(cursor, &TraceCursor::outsideSelected, this, [this] { update(); }),
         connect(cursor, &TraceCursor::actorSelected, this, [this] { update(); }),
         connect(cursor, &TraceCursor::extentChanged, this, [this] { update(); }),
     };
@@ -100,6 +102,8 @@ void TimelineView::openTrace()
         return;
     }
     m_firstRequestOfTrace = m_nextRequest;
+    m_world = m_source.hasWorld();
+    m_outsideLane = false;
     m_error.clear();
     reloadBookmarks();
     relayout();
@@ -113,6 +117,8 @@ void TimelineView::closeTrace()
     m_overview = {};
     m_bookmarks.clear();
     m_handlerNames.clear();
+    m_world = false;
+    m_outsideLane = false;
     if (m_lanes.actorCount() > 0)
         m_lanes.clear();
     update();
@@ -134,10 +140,17 @@ QRect TimelineView::axisRect() const
     return QRect(m_layout.labelWidth, kMinimapHeight, width() - m_layout.labelWidth - kScrollWidth, kAxisHeight);
 }
 
+QRect TimelineView::outsideRect() const
+{
+    if (!m_world)
+        return {};
+    return QRect(0, kMinimapHeight + kAxisHeight, width() - kScrollWidth, OutsideTrack::height(m_layout.rowHeight));
+}
+
 void TimelineView::relayout()
 {
-    m_layout.area
-        = QRect(0, kMinimapHeight + kAxisHeight, width() - kScrollWidth, height() - kMinimapHeight - kAxisHeight);
+    const int top = kMinimapHeight + kAxisHeight + outsideRect().height();
+    m_layout.area = QRect(0, top, width() - kScrollWidth, height() - top);
     m_layout.rows = m_lanes.rows();
     m_scroll->setGeometry(width() - kScrollWidth, m_layout.area.top(), kScrollWidth, m_layout.area.height());
     m_scroll->setRange(0, std::max(0, m_layout.contentHeight() - m_layout.area.height()));
@@ -163,7 +176,9 @@ void TimelineView::resizeEvent(QResizeEvent*)
 
 void TimelineView::zoomToFit()
 {
-    const double end = m_cursor && m_cursor->isOpen() ? double(m_cursor->endTick()) + 1 : 1;
+    // Inputs that arrive after the last delivery (a shutdown, the halt) are
+    // stamped one tick later: the outside lane shows that tick too.
+    const double end = m_cursor && m_cursor->isOpen() ? double(m_cursor->endTick()) + (m_world ? 2 : 1) : 1;
     setViewport(TimelineViewport::fit(0, end, std::max(1, m_layout.plot().width())));
 }
 
@@ -179,7 +194,7 @@ void TimelineView::setLaneFilter(const QString& text)
 
 void TimelineView::setViewport(TimelineViewport vp)
 {
-    const double end = m_cursor && m_cursor->isOpen() ? double(m_cursor->endTick()) + 1 : 1;
+    const double end = m_cursor && m_cursor->isOpen() ? double(m_cursor->endTick()) + (m_world ? 2 : 1) : 1;
     vp.width = std::max(1, m_layout.plot().width());
     vp.ticksPerPixel
         = std::clamp(vp.ticksPerPixel, kMinTicksPerPixel, std::max(kMinTicksPerPixel, end * 1.5 / vp.width));
@@ -234,6 +249,7 @@ void TimelineView::requestFrame()
     FrameRequest r;
     r.id = m_nextRequest++;
     r.viewport = m_viewport;
+    r.world = m_world;
     // The lanes on screen, plus a few rows around them for small scrolls.
     const int first = std::max(0, m_layout.firstVisibleRow() - 8);
     const int last = std::min(int(m_layout.rows.size()) - 1, m_layout.lastVisibleRow() + 8);
@@ -273,6 +289,31 @@ QString TimelineView::handlerName(int64_t handler) const
         return QStringLiteral("(emit)");
     return size_t(handler) < m_handlerNames.size() ? QString::fromStdString(m_handlerNames[size_t(handler)])
                                                    : QStringLiteral("#%1").arg(handler);
+}
+
+OutsideTrack::Context TimelineView::outsideContext() const
+{
+    OutsideTrack::Context c;
+    c.band = outsideRect();
+    c.labelWidth = m_layout.labelWidth;
+    c.layout = &m_layout;
+    c.frame = m_frame.get();
+    c.viewport = m_viewport;
+    c.palette = &m_palette;
+    c.selected = m_cursor ? m_cursor->selectedOutside() : OutsideRef {};
+    c.selectedMessage = m_cursor ? m_cursor->selectedMessage() : 0;
+    c.laneSelected = m_outsideLane;
+    return c;
+}
+
+std::optional<QPoint> TimelineView::outsideMarkPosition(OutsideRef ref) const
+{
+    if (!m_world)
+        return std::nullopt;
+    auto pos = OutsideTrack::markPosition(outsideContext(), ref);
+    if (!pos)
+        return std::nullopt;
+    return pos->toPoint();
 }
 
 LaneTrack::Context TimelineView::trackContext() const
@@ -322,8 +363,15 @@ void TimelineView::paintEvent(QPaintEvent*)
         p, mini, m_overview, m_viewport, double(m_cursor->tick()) + (m_cursor->seq() == 0 ? 0.0 : 1.0), m_palette);
     TimeAxisTrack::paint(p, axis, m_viewport, m_palette, m_bookmarks, cx);
     LaneTrack::paint(p, trackContext());
-    // Bookmarks and the cursor across the lanes.
-    const QRect plot = m_layout.plot();
+    if (m_world) {
+        const OutsideTrack::Context oc = outsideContext();
+        OutsideTrack::paint(p, oc);
+        OutsideTrack::paintArrows(p, oc);
+    }
+    // Bookmarks and the cursor across the lanes (and the outside lane).
+    QRect plot = m_layout.plot();
+    if (m_world)
+        plot.setTop(outsideRect().top());
     p.setClipRect(plot);
     for (const Bookmark& b : m_bookmarks) {
         const double x = plot.left() + m_viewport.x(double(b.tick) + 1);

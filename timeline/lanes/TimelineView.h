@@ -9,9 +9,17 @@
 // view's TimelineDataSource (own threads, own connections). Painting never
 // touches SQLite.
 //
+// A trace with inputs from outside gets the outside-world lane above the
+// actor lanes (OutsideTrack): clicking one of its marks selects that input or
+// output (TraceCursor::selectOutside) and moves the cursor to where it
+// happened.
+//
 // Keys: W/S zoom in/out, A/D pan, [ / ] cause / first effect of the selected
-// message, . / , next / previous message on the selected lane, Home/End the
-// start / end of the run, Ctrl+B bookmark at the cursor, F zoom to fit.
+// message (from a delivery from outside, [ goes to its input; from an input,
+// ] to its delivery; from a response, [ to the delivery that sent it),
+// . / , next / previous message on the selected lane (or input / output on
+// the outside lane), Home/End the start / end of the run, Ctrl+B bookmark at
+// the cursor, F zoom to fit.
 // Mouse: wheel (with or without Ctrl) zooms around the pointer, Shift+wheel
 // scrolls lanes, drag pans, click selects a slice, drag on the axis scrubs
 // the cursor, click/drag on the minimap moves the view, click a group header
@@ -22,6 +30,7 @@
 #include "LaneModel.h"
 #include "LaneTrack.h"
 #include "MinimapTrack.h"
+#include "OutsideTrack.h"
 #include "TimelineDataSource.h"
 #include "TimelinePalette.h"
 #include "TimelineTrack.h"
@@ -75,6 +84,14 @@ public:
     std::shared_ptr<const FrameList> frame() const { return m_frame; }
     /// Where the slice of `seq` is drawn (widget coordinates), if on screen.
     std::optional<QPoint> slicePosition(uint64_t seq) const;
+    /// The trace has an outside world: the outside lane is shown.
+    bool hasOutsideLane() const { return m_world; }
+    /// The outside lane (label column included); empty without one.
+    QRect outsideRect() const;
+    /// Where the mark of an outside event is drawn, if on its own on screen.
+    std::optional<QPoint> outsideMarkPosition(OutsideRef ref) const;
+    /// The outside lane has the keyboard (`.` `,` step its events).
+    bool outsideLaneSelected() const { return m_outsideLane; }
     /// The last error (opening, bookmarks), empty when none.
     QString errorString() const { return m_error; }
 
@@ -103,6 +120,10 @@ private:
     void requestFrame();
     void onFrame(std::shared_ptr<const FrameList> frame);
     void onNavigated(TimelineDataSource::Navigation kind, uint64_t from, uint64_t seq);
+    void onOutsideNavigated(TimelineDataSource::Navigation kind, uint64_t fromSeq, OutsideRef to, uint64_t seq);
+    void selectOutside(OutsideRef ref, uint64_t seq);
+    OutsideTrack::Context outsideContext() const;
+    QString outsideTooltip(QPoint pos) const;
     void onPyramidProgress();
     void setViewport(TimelineViewport vp);
     void zoom(double factor, double anchorX);
@@ -133,6 +154,8 @@ private:
     uint64_t m_nextRequest = 1;
     uint64_t m_firstRequestOfTrace = 1; ///< frames from before the last open are stale
     bool m_framePending = false;
+    bool m_world = false; ///< the trace has an outside world: its lane is shown
+    bool m_outsideLane = false; ///< the outside lane is the selected lane
     Drag m_drag = Drag::None;
     QPoint m_pressPos, m_lastPos;
     int m_pressRow = -1;

@@ -48,10 +48,20 @@ void TimelineView::keyPressEvent(QKeyEvent* event)
         zoomToFit();
         break;
     case Qt::Key_BracketLeft:
-        navigate(TimelineDataSource::Navigation::Cause);
+        if (const OutsideRef ref = m_cursor->selectedOutside(); !ref.isNull()) {
+            if (ref.output) // a response: the delivery that sent it
+                m_source.requestOutsideNavigation(TimelineDataSource::Navigation::DeliveryOf, ref, 0);
+        } else {
+            navigate(TimelineDataSource::Navigation::Cause);
+        }
         break;
     case Qt::Key_BracketRight:
-        navigate(TimelineDataSource::Navigation::FirstEffect);
+        if (const OutsideRef ref = m_cursor->selectedOutside(); !ref.isNull()) {
+            if (!ref.output) // an input: the delivery it queued
+                m_source.requestOutsideNavigation(TimelineDataSource::Navigation::DeliveryOf, ref, 0);
+        } else {
+            navigate(TimelineDataSource::Navigation::FirstEffect);
+        }
         break;
     case Qt::Key_Period:
         navigate(TimelineDataSource::Navigation::NextOnLane);
@@ -89,6 +99,13 @@ void TimelineView::navigate(TimelineDataSource::Navigation kind)
 {
     using N = TimelineDataSource::Navigation;
     const uint64_t selected = m_cursor->selectedMessage();
+    if ((kind == N::NextOnLane || kind == N::PreviousOnLane) && m_outsideLane) {
+        // The outside lane: the next / previous event of the selected one's
+        // half, or the first input after (last at or before) the cursor.
+        m_source.requestOutsideNavigation(
+            kind == N::NextOnLane ? N::NextOutside : N::PreviousOutside, m_cursor->selectedOutside(), m_cursor->seq());
+        return;
+    }
     if (kind == N::NextOnLane || kind == N::PreviousOnLane) {
         // The selected lane: the selected actor, else the selected message's receiver.
         int64_t actor = m_cursor->selectedActor();
@@ -115,8 +132,68 @@ void TimelineView::onNavigated(TimelineDataSource::Navigation, uint64_t from, ui
     selectSeq(seq);
 }
 
+void TimelineView::onOutsideNavigated(TimelineDataSource::Navigation, uint64_t fromSeq, OutsideRef to, uint64_t seq)
+{
+    if (!m_cursor || to.isNull())
+        return;
+    // Ignore an answer about a message that is no longer selected.
+    if (fromSeq != 0 && m_cursor->selectedMessage() != fromSeq)
+        return;
+    selectOutside(to, seq);
+}
+
+void TimelineView::selectOutside(OutsideRef ref, uint64_t seq)
+{
+    m_outsideLane = true;
+    m_cursor->selectActor(-1);
+    m_cursor->selectOutside(ref);
+    m_cursor->setSeq(seq);
+    // An output sits in the tick of the delivery that sent it; an input in
+    // the next one (where it was stamped).
+    ensureTickVisible(m_cursor->tick() + (ref.output ? 0 : 1));
+    update();
+}
+
+QString TimelineView::outsideTooltip(QPoint pos) const
+{
+    if (!m_world || !outsideRect().contains(pos))
+        return {};
+    const OutsideTrack::Context c = outsideContext();
+    if (const FrameWorldMark* m = OutsideTrack::markAt(c, pos)) {
+        QString text = QString::fromStdString(m->label);
+        if (m->id != 0)
+            text += tr(" (#%1)").arg(m->id);
+        if (m->flags & FrameWorldMark::TimedOut)
+            text += tr("\n504 sent: the program did not answer in time");
+        if (m->flags & FrameWorldMark::Vanished)
+            text += tr("\nthe client was gone when the answer left");
+        text += m->output ? tr("\nsent during delivery #%1").arg(m->seq)
+                          : tr("\narrived after delivery #%1, tick %2").arg(m->seq).arg(qulonglong(m->tick0));
+        if (m->deliveredSeq != 0)
+            text += tr("\ndelivered as #%1").arg(m->deliveredSeq);
+        return text + tr("\nclick for details");
+    }
+    if (const FrameWorldDensity* d = OutsideTrack::densityAt(c, pos)) {
+        QString text = tr("%1%2 %3, ticks %4–%5")
+                           .arg(d->estimated ? QStringLiteral("~") : QString())
+                           .arg(d->count)
+                           .arg(d->output ? tr("sent out") : tr("inputs"))
+                           .arg(qulonglong(d->tick0))
+                           .arg(qulonglong(std::ceil(d->tick1) - 1));
+        if (d->alerts > 0)
+            text += tr("\n%1%2 failed (5xx, timed out, vanished or damaged)")
+                        .arg(d->estimated ? QStringLiteral("~") : QString())
+                        .arg(d->alerts);
+        return text + tr("\nzoom in (W) to see them one by one");
+    }
+    return pos.x() < m_layout.labelWidth
+        ? tr("Inputs from outside (HTTP, WebSocket, call answers, timers) and what the program sent out")
+        : QString();
+}
+
 void TimelineView::selectSeq(uint64_t seq)
 {
+    m_outsideLane = false;
     m_cursor->selectMessage(seq);
     m_cursor->setSeq(seq);
     ensureTickVisible(m_cursor->tick());
@@ -159,6 +236,14 @@ void TimelineView::mousePressEvent(QMouseEvent* event)
         }
         m_drag = Drag::Scrub;
         mouseMoveEvent(event);
+    } else if (outsideRect().contains(pos)) {
+        if (pos.x() < m_layout.labelWidth) {
+            m_outsideLane = true;
+            m_cursor->selectActor(-1);
+            update();
+        } else {
+            m_drag = Drag::Pan;
+        }
     } else if (m_layout.area.contains(pos) && pos.x() < m_layout.labelWidth) {
         m_drag = Drag::Label;
         m_pressRow = m_layout.rowAt(pos.y());
@@ -207,7 +292,15 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
     m_drag = Drag::None;
     if (!m_cursor || !m_cursor->isOpen() || event->button() != Qt::LeftButton)
         return;
-    if (drag == Drag::Pan && !m_moved) {
+    if (drag == Drag::Pan && !m_moved && outsideRect().contains(pos)) {
+        if (const FrameWorldMark* m = OutsideTrack::markAt(outsideContext(), pos))
+            selectOutside({ m->output, m->row }, m->seq);
+        else {
+            m_outsideLane = true;
+            update();
+        }
+    } else if (drag == Drag::Pan && !m_moved) {
+        m_outsideLane = false;
         if (const FrameSlice* s = LaneTrack::sliceAt(trackContext(), pos)) {
             m_cursor->selectActor(s->actor);
             selectSeq(s->seq);
@@ -221,11 +314,13 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
         const LaneModel::Row& from = m_layout.rows[size_t(m_pressRow)];
         const LaneModel::Row& to = m_layout.rows[size_t(row)];
         if (!m_moved || row == m_pressRow) {
-            if (from.group) // click a header: collapse / expand
+            if (from.group) { // click a header: collapse / expand
                 m_lanes.setCollapsed(
                     from.groupRow, !m_lanes.index(from.groupRow, 0).data(LaneModel::CollapsedRole).toBool());
-            else
+            } else {
+                m_outsideLane = false;
                 m_cursor->selectActor(from.actor);
+            }
         } else if (from.group && to.group) {
             m_lanes.moveGroup(from.groupRow, to.groupRow);
         } else if (!from.group && !to.group && from.groupRow == to.groupRow) {
@@ -243,8 +338,9 @@ bool TimelineView::event(QEvent* event)
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const LaneTrack::Context c = trackContext();
-        QString text;
-        if (const FrameSlice* s = LaneTrack::sliceAt(c, help->pos())) {
+        QString text = outsideTooltip(help->pos());
+        if (!text.isEmpty()) {
+        } else if (const FrameSlice* s = LaneTrack::sliceAt(c, help->pos())) {
             text = tr("#%1 %2 → %3\ntick %4, cause #%5%6")
                        .arg(s->seq)
                        .arg(handlerName(s->handler))
