@@ -12,6 +12,7 @@
 #include "TimelineView.h"
 #include "TraceCursor.h"
 
+#include <QAction>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -45,6 +46,12 @@ TimeTravelViews::TimeTravelViews(QWidget* window)
     m_table->setCursor(m_cursor);
     connect(m_cursor, &timeline::TraceCursor::positionChanged, this,
         [this](uint64_t seq, uint64_t) { onCursorMoved(seq); });
+    // Selecting an input or output of the outside world shows its details:
+    // bring the explorer's tab forward unless the user closed the dock.
+    connect(m_cursor, &timeline::TraceCursor::outsideSelected, this, [this](timeline::OutsideRef ref) {
+        if (!ref.isNull() && m_explorerDock->toggleViewAction()->isChecked())
+            m_explorerDock->raise();
+    });
 }
 
 TimeTravelViews::~TimeTravelViews() = default;
