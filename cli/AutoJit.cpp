@@ -27,7 +27,12 @@ void AutoJit::afterStep(engine::Scheduler& scheduler)
         m_started = true;
         // The program is immutable once compiled; the engine only reads it too.
         m_thread = std::thread([this] {
-            auto compiled = NativeJit::compile(*m_program, m_optLevel);
+            // A small program compiles whole here; a larger one per function,
+            // in the background, as the engine first enters each: the run
+            // never waits for LLVM.
+            JitPolicy policy;
+            policy.background = true;
+            auto compiled = NativeJit::compile(*m_program, m_optLevel, policy);
             if (compiled)
                 m_native = std::move(*compiled);
             else
@@ -54,8 +59,11 @@ std::string AutoJit::report() const
         return "interpreter only (the run ended while the JIT compiled)";
     if (!m_native)
         return "interpreter only (JIT unavailable: " + m_error + ")";
-    return "native code (JIT -O" + std::to_string(m_optLevel) + ", " + std::to_string(m_native->stats().functions) +
-           " functions) from delivery " + std::to_string(m_installedAt);
+    // "JIT -ON: k of n functions compiled ...; interpreted: ..."
+    std::string details = m_native->report();
+    details = details.substr(details.find(": ") + 2);
+    return "native code (JIT -O" + std::to_string(m_optLevel) + ") from delivery " + std::to_string(m_installedAt) +
+           ": " + details;
 }
 
 } // namespace aeroflow::cli

@@ -2,9 +2,11 @@
 // `aeroflow run` without --jit / --no-jit: the JIT where it pays. A run
 // starts on the interpreter (no libLLVM to load: short programs finish in
 // milliseconds); once it has delivered `after` messages it is a long run, so
-// the plug-in is loaded and the program compiled on a background thread, and
-// the native code is installed at the first step boundary after it is ready
-// (Scheduler::setNative). Native and interpreted runs are identical, so
+// the plug-in is loaded on a background thread, which compiles a small
+// program whole, and the native code is installed at the first step boundary
+// after it is ready (Scheduler::setNative). A larger program is compiled per
+// function, on NativeJit's background thread, as the engine enters each
+// function; the interpreter runs them meanwhile. Native and interpreted runs are identical, so
 // where the switch happens changes the speed only, never the output, trace
 // or message-log hash (tests/cli checks that).
 

@@ -30,8 +30,11 @@ enum class NativeStatus : int32_t {
 /// `context` is the running Vm (opaque to native code).
 using NativeEntry = int32_t (*)(void* context, Fiber* fiber, uint32_t entryPc);
 
-/// Entry points by function index. Implementations are immutable while a run
-/// uses them.
+/// Entry points by function index. The engine asks each time it enters a
+/// frame, on its own thread; an implementation may compile on demand, so an
+/// answer may change from nullptr (interpret it, this time) to an entry
+/// during a run, never back. Either answer gives the same run: native and
+/// interpreted execution agree bit for bit.
 class NativeCode {
 public:
     virtual ~NativeCode() = default;

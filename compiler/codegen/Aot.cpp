@@ -6,8 +6,10 @@
 #include "Aot.h"
 
 #include "FunctionLowering.h"
+#include "FunctionPlan.h"
 #include "Pipeline.h"
 #include "Program.h"
+#include "PureLowering.h"
 
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/IR/Constants.h>
@@ -115,16 +117,51 @@ std::expected<AotObject, std::string> emitObject(const compiler::Program& progra
     llvm::Module module(program.sourceName.empty() ? "aeroflow" : program.sourceName, context);
     module.setDataLayout(tm->createDataLayout());
     module.setTargetTriple(triple);
-    const RuntimeDecls runtime = declareRuntime(module);
+    auto pure = std::make_shared<const PureSet>(PureSet{findPureFunctions(program)});
+    const RuntimeDecls runtime = declareRuntime(module, CallTarget::Direct, pure);
+    const JitLimits& limits = options.limits;
     std::vector<llvm::Function*> functions(program.functions.size(), nullptr);
     for (uint32_t i = 0; i < program.functions.size(); ++i) {
-        functions[i] = lowerFunction(module, runtime, program, i, options.layout, out.stats, error);
-        if (!functions[i])
+        if (std::string invalid = validateFunction(program, i); !invalid.empty())
+            return std::unexpected(invalid);
+        const compiler::Function& fn = program.functions[i];
+        if (fn.code.size() > limits.maxFunctionInstructions) {
+            ++out.stats.tooLarge; // a null entry: the runtime interprets it
+            lowerInterpreterStub(module, runtime, i);
+            continue;
+        }
+        // Regions keep every LLVM function small, as in the JIT; a big
+        // function is not optimised (optnone), so one module's time stays
+        // in proportion to the program.
+        const bool optimise = options.optLevel > 0 && fn.code.size() <= limits.maxOptimisedInstructions;
+        const FunctionPlan plan = planFunction(fn, limits.maxRegionInstructions);
+        for (uint32_t r = 0; r < plan.regions.size(); ++r)
+            if (!lowerRegion(module, runtime, program, i, plan, r, options.layout, optimise, out.stats, error))
+                return std::unexpected(error);
+        if (plan.regions.size() > 1 && !lowerDispatcher(module, i, plan, optimise, error))
             return std::unexpected(error);
-        // Reached only through the entry table: lets the optimiser see every caller.
-        functions[i]->setLinkage(llvm::GlobalValue::InternalLinkage);
+        functions[i] = nativeFunction(module, i);
+        if (pure->pure[i]) {
+            if (!lowerPure(module, program, i, options.layout, error))
+                return std::unexpected(error);
+            ++out.stats.pureFunctions;
+        }
         ++out.stats.functions;
+        out.stats.regions += uint32_t(plan.regions.size());
+        out.stats.unoptimised += options.optLevel > 0 && !optimise ? 1 : 0;
     }
+    // A pure call of a function over the size limit has no pure version to
+    // call: emit those too (they are small: PureQualify bounds them).
+    for (uint32_t i = 0; i < program.functions.size(); ++i) {
+        llvm::Function* f = module.getFunction("af_pure_" + std::to_string(i));
+        if (f && f->isDeclaration() && !lowerPure(module, program, i, options.layout, error))
+            return std::unexpected(error);
+    }
+    // Reached only through the entry table: lets the optimiser see every caller.
+    for (llvm::Function& f : module.functions())
+        if (!f.isDeclaration() && f.getName().starts_with("af_"))
+            f.setLinkage(llvm::GlobalValue::InternalLinkage);
+    out.stats.largestModuleInstructions = module.getInstructionCount();
     defineTables(module, program, options, functions);
     out.stats.lowerMs = msSince(t0);
 
@@ -139,13 +176,12 @@ std::expected<AotObject, std::string> emitObject(const compiler::Program& progra
     out.stats.optimizeMs = msSince(t1);
 
     const auto t2 = std::chrono::steady_clock::now();
-    llvm::SmallVector<char, 0> buffer;
-    llvm::raw_svector_ostream os(buffer);
-    llvm::legacy::PassManager passes;
-    if (tm->addPassesToEmitFile(passes, os, nullptr, llvm::CodeGenFileType::ObjectFile))
-        return std::unexpected("LLVM cannot emit an object file for " + triple);
-    passes.run(module);
-    out.bytes.assign(buffer.begin(), buffer.end());
+    auto object = emitObjectCode(module, *tm);
+    if (!object)
+        return std::unexpected(object.error());
+    out.bytes = std::move(*object);
+    out.stats.codeBytes = out.bytes.size();
+    out.stats.modules = 1;
     out.stats.codegenMs = msSince(t2);
     return out;
 }

@@ -30,6 +30,9 @@ struct AotOptions {
     ValueLayout layout;                  ///< the engine's (the same on every target)
     std::string sourceName;              ///< as the program was compiled (error positions)
     std::string sourceText;              ///< embedded; the runtime compiles it again
+    /// As for the JIT; a function over maxFunctionInstructions gets a null
+    /// entry (the runtime interprets it), maxCodeBytes does not apply.
+    JitLimits limits;
 };
 
 struct AotObject {

@@ -1,24 +1,30 @@
-// Bytecode -> LLVM IR for one function (docs/CODEGEN.md "Lowering").
+// Bytecode -> LLVM IR for one region of a function (docs/CODEGEN.md "Lowering").
 //
 // The frame's registers stay in the fiber's register file (Values in
 // memory), so every instruction is a few loads and stores on R plus, off the
 // fast path, a call to af_exec, which runs the instruction exactly as the
-// interpreter does. Blocks: a block starts at pc 0, at each jump target, after
-// each jump, call or return, and at each CALLBUILTIN (recv() re-runs it on
-// resumption). A block of n instructions charges n fuel on entry; when fewer
-// than n + 1 are left it hands the frame to the interpreter at its first pc,
-// which runs out of fuel at exactly the instruction the interpreter alone
-// would have. Blocks end after calls, so a callee sees the interpreter's fuel.
-// A CALL of a function with a pure-tier version (PureLowering.h) first tries
-// that version, which needs no frame, register file or helper.
+// interpreter does. Blocks come from the plan (FunctionPlan.h): a block of n
+// instructions charges n fuel on entry; when fewer than n + 1 are left it
+// hands the frame to the interpreter at its first pc, which runs out of fuel
+// at exactly the instruction the interpreter alone would have. Blocks end
+// after calls, so a callee sees the interpreter's fuel. A CALL of a function
+// with a pure-tier version (PureLowering.h) first tries that version, which
+// needs no frame, register file or helper.
+//
+// Size matters as much as speed here (LLVM's time grows with the IR): every
+// way out of the function goes through one exit block (one epilogue), every
+// fuel shortfall through one hand-over block, and instructions without a
+// fast path call their helper in line.
 
 #include "FunctionLowering.h"
 
+#include "FunctionPlan.h"
 #include "Program.h"
 #include "PureLowering.h"
 
 #include <llvm/IR/BasicBlock.h>
 #include <llvm/IR/Function.h>
+#include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/Module.h>
@@ -26,6 +32,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <vector>
 
 namespace aeroflow::codegen {
@@ -36,45 +43,44 @@ namespace {
 
 constexpr int32_t kContinue = 0, kReturned = 3, kInterpret = 4, kJump = 5, kCallDone = 6;
 
-bool isBranch(Op op)
-{
-    switch (op) {
-    case Op::JMP:
-    case Op::JMPIF:
-    case Op::JMPIFNOT:
-    case Op::FORPREP:
-    case Op::FORLOOP:
-    case Op::ITERPREP:
-    case Op::ITERNEXT: return true;
-    default: return false;
-    }
-}
-
-bool isCallLike(Op op)
-{
-    return op == Op::CALL || op == Op::CALLVALUE || op == Op::CALLBUILTIN || op == Op::CALLMETHOD || op == Op::SPAWN;
-}
-
-bool endsFlow(Op op)
-{
-    return op == Op::RETURN || op == Op::RETURNNIL || op == Op::HALT || op == Op::MATCHFAIL || op == Op::CALLMODEL;
-}
-
 uint64_t packInstr(const compiler::Instr& in)
 {
     return uint64_t(uint8_t(in.op)) | (uint64_t(in.a) << 16) | (uint64_t(in.b) << 32) | (uint64_t(in.c) << 48);
 }
 
+llvm::FunctionType* entryType(llvm::LLVMContext& ctx)
+{
+    auto* ptr = llvm::PointerType::get(ctx, 0);
+    return llvm::FunctionType::get(llvm::Type::getInt32Ty(ctx), {ptr, ptr, llvm::Type::getInt32Ty(ctx)}, false);
+}
+
+/// Declares (or finds) `name` with the entry signature.
+llvm::Function* entryFunction(llvm::Module& module, const std::string& name)
+{
+    if (llvm::Function* f = module.getFunction(name))
+        return f;
+    auto* f = llvm::Function::Create(entryType(module.getContext()), llvm::Function::ExternalLinkage, name, module);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    return f;
+}
+
+void markNotOptimised(llvm::Function* f)
+{
+    f->addFnAttr(llvm::Attribute::OptimizeNone);
+    f->addFnAttr(llvm::Attribute::NoInline);
+}
+
 class Lowering {
 public:
     Lowering(llvm::Module& m, const RuntimeDecls& rt, const compiler::Program& p, uint32_t index,
-             const ValueLayout& layout, CompileStats& stats)
+             const FunctionPlan& plan, uint32_t region, const ValueLayout& layout, CompileStats& stats)
         : m_module(m), m_ctx(m.getContext()), m_b(m_ctx), m_rt(rt), m_program(p), m_fn(p.functions[index]),
-          m_layout(layout), m_stats(stats)
+          m_index(index), m_plan(plan), m_begin(plan.regions[region].begin), m_end(plan.regions[region].end),
+          m_region(region), m_layout(layout), m_stats(stats)
     {
     }
 
-    llvm::Function* run(uint32_t index, std::string& error);
+    llvm::Function* run(bool optimise, std::string& error);
 
 private:
     llvm::Type* i8() { return m_b.getInt8Ty(); }
@@ -86,27 +92,35 @@ private:
     llvm::ConstantInt* c64(uint64_t v) { return m_b.getInt64(v); }
     llvm::BasicBlock* newBlock(const char* name) { return llvm::BasicBlock::Create(m_ctx, name, m_func); }
 
-    llvm::Value* regs() { return m_b.CreateLoad(ptr(), m_rSlot, "R"); }
-    llvm::Value* slot(uint32_t r)
+    /// R of this block: the register file moves only in calls, and a call
+    /// ends its block, so one load of Rslot per block serves it all.
+    llvm::Value* regs() { return m_R; }
+    void reloadRegs() { m_R = m_b.CreateLoad(ptr(), m_rSlot, "R"); }
+    llvm::Value* offset(llvm::Value* base, uint64_t bytes)
     {
-        return m_b.CreateConstInBoundsGEP1_64(i8(), regs(), uint64_t(r) * m_layout.valueSize);
+        return bytes == 0 ? base : m_b.CreateConstInBoundsGEP1_64(i8(), base, bytes);
     }
-    llvm::Value* tagOf(uint32_t r)
-    {
-        return m_b.CreateLoad(i8(), m_b.CreateConstInBoundsGEP1_64(i8(), slot(r), m_layout.tagOffset), "tag");
-    }
+    llvm::Value* slot(uint32_t r) { return offset(regs(), uint64_t(r) * m_layout.valueSize); }
+    llvm::Value* tagOf(uint32_t r) { return m_b.CreateLoad(i8(), offset(slot(r), m_layout.tagOffset), "tag"); }
     llvm::Value* payloadOf(uint32_t r)
     {
-        return m_b.CreateLoad(i64(), m_b.CreateConstInBoundsGEP1_64(i8(), slot(r), m_layout.payloadOffset), "pay");
+        return m_b.CreateLoad(i64(), offset(slot(r), m_layout.payloadOffset), "pay");
     }
     llvm::Value* isObject(llvm::Value* tag)
     {
         return m_b.CreateAnd(m_b.CreateICmpUGE(tag, c8(m_layout.tagFirstObject)),
                              m_b.CreateICmpNE(tag, c8(m_layout.tagActor)));
     }
-    /// R[r] := a non-object value (releasing the old one if it was an object).
-    void storeScalar(uint32_t r, llvm::Value* tag, llvm::Value* payload)
+    /// R[r] := a non-object value (releasing the old one if it was an
+    /// object; `oldIsScalar`: the caller has checked it is not).
+    void storeScalar(uint32_t r, llvm::Value* tag, llvm::Value* payload, bool oldIsScalar = false)
     {
+        if (oldIsScalar) {
+            llvm::Value* s = slot(r);
+            m_b.CreateStore(tag, offset(s, m_layout.tagOffset));
+            m_b.CreateStore(payload, offset(s, m_layout.payloadOffset));
+            return;
+        }
         llvm::BasicBlock* rel = newBlock("release");
         llvm::BasicBlock* store = newBlock("store");
         m_b.CreateCondBr(isObject(tagOf(r)), rel, store);
@@ -115,35 +129,48 @@ private:
         m_b.CreateBr(store);
         m_b.SetInsertPoint(store);
         llvm::Value* s = slot(r);
-        m_b.CreateStore(tag, m_b.CreateConstInBoundsGEP1_64(i8(), s, m_layout.tagOffset));
-        m_b.CreateStore(payload, m_b.CreateConstInBoundsGEP1_64(i8(), s, m_layout.payloadOffset));
+        m_b.CreateStore(tag, offset(s, m_layout.tagOffset));
+        m_b.CreateStore(payload, offset(s, m_layout.payloadOffset));
     }
     llvm::Value* callExec(const compiler::Instr& in, uint32_t pc)
     {
         return m_b.CreateCall(m_rt.exec, {m_vm, m_fiber, regs(), c64(packInstr(in)), c32(pc)}, "st");
     }
-    /// st != 0: return it; else continue in a fresh block (returned).
-    void returnUnless(llvm::Value* st, int32_t expected, llvm::BasicBlock* next)
+    /// Leaves the function with status `st` (through the one exit block).
+    void exitWith(llvm::Value* st)
     {
-        llvm::BasicBlock* out = newBlock("out");
-        m_b.CreateCondBr(m_b.CreateICmpEQ(st, c32(uint32_t(expected))), next, out);
-        m_b.SetInsertPoint(out);
-        m_b.CreateRet(st);
+        m_exitPhi->addIncoming(st, m_b.GetInsertBlock());
+        m_b.CreateBr(m_exit);
     }
-    /// The generic path of `in`, then on to `next`.
+    /// st == expected: on to `next`; else leave with st.
+    void continueIf(llvm::Value* st, int32_t expected, llvm::BasicBlock* next)
+    {
+        m_exitPhi->addIncoming(st, m_b.GetInsertBlock());
+        m_b.CreateCondBr(m_b.CreateICmpEQ(st, c32(uint32_t(expected))), next, m_exit);
+    }
+    /// The generic path of `in` (af_exec), then on to `next`.
     void slowPath(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* next)
     {
-        returnUnless(callExec(in, pc), kContinue, next);
+        continueIf(callExec(in, pc), kContinue, next);
     }
 
-    void findBlocks();
+    void emitFrame();
     void emitBlockEntry(uint32_t pc);
     void emitDirectCall(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* cont);
+    llvm::Value* emitCalleeCall(uint32_t callee, llvm::BasicBlock* interp);
     void emitPureCall(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* slow, llvm::BasicBlock* cont);
     bool isPure(uint32_t function) const { return m_rt.pure && m_rt.pure->pure[function]; }
     void emitInstr(uint32_t pc);
     bool emitFast(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* slow, llvm::BasicBlock* next);
+    /// The block of leader `pc`: in this region its own, else one that
+    /// leaves with -1 - pc (the dispatcher continues there).
+    llvm::BasicBlock* blockAt(uint32_t pc);
+    /// The block of pc + 1 when it starts one, else null.
     llvm::BasicBlock* blockAfter(uint32_t pc);
+    llvm::BasicBlock* target(uint32_t pc, const compiler::Instr& in)
+    {
+        return blockAt(uint32_t(int64_t(pc) + 1 + in.sbc()));
+    }
 
     llvm::Module& m_module;
     llvm::LLVMContext& m_ctx;
@@ -151,139 +178,120 @@ private:
     const RuntimeDecls& m_rt;
     const compiler::Program& m_program;
     const compiler::Function& m_fn;
+    uint32_t m_index;
+    const FunctionPlan& m_plan;
+    uint32_t m_begin, m_end, m_region;
     const ValueLayout& m_layout;
     CompileStats& m_stats;
     llvm::Function* m_func = nullptr;
     llvm::Value* m_vm = nullptr;
     llvm::Value* m_fiber = nullptr;
     llvm::Value* m_rSlot = nullptr;
+    llvm::Value* m_R = nullptr; ///< Rslot loaded at the start of the current block
     llvm::Value* m_pureState = nullptr; ///< PureState of pure calls (register need, af_call_room's answers)
-    std::vector<llvm::BasicBlock*> m_blocks; ///< per pc: the block starting there, or null
-    std::vector<uint32_t> m_blockLen;        ///< per block start: its instruction count
-    std::vector<uint32_t> m_resumePoints;
+    llvm::BasicBlock* m_exit = nullptr; ///< `ret` of m_exitPhi
+    llvm::PHINode* m_exitPhi = nullptr;
+    llvm::BasicBlock* m_handOver = nullptr; ///< af_interpret_at(m_handOverPc), then the exit
+    llvm::PHINode* m_handOverPc = nullptr;
+    std::vector<llvm::BasicBlock*> m_blocks; ///< per pc - m_begin: the block starting there, or null
+    std::unordered_map<uint32_t, llvm::BasicBlock*> m_gotos; ///< pcs of other regions
 };
 
-void Lowering::findBlocks()
+llvm::BasicBlock* Lowering::blockAt(uint32_t pc)
 {
-    const auto& code = m_fn.code;
-    const size_t n = code.size();
-    std::vector<uint8_t> leader(n + 1, 0);
-    leader[0] = 1;
-    m_resumePoints.push_back(0);
-    for (size_t pc = 0; pc < n; ++pc) {
-        const auto& in = code[pc];
-        if (isBranch(in.op)) {
-            leader[size_t(int64_t(pc) + 1 + in.sbc())] = 1;
-            leader[pc + 1] = 1;
-        }
-        if (endsFlow(in.op))
-            leader[pc + 1] = 1;
-        if (isCallLike(in.op)) {
-            leader[pc + 1] = 1;
-            if (pc + 1 < n)
-                m_resumePoints.push_back(uint32_t(pc + 1));
-        }
-        if (in.op == Op::CALLBUILTIN && pc > 0) {
-            leader[pc] = 1;
-            m_resumePoints.push_back(uint32_t(pc));
-        }
+    if (pc >= m_begin && pc < m_end)
+        return m_blocks[pc - m_begin];
+    llvm::BasicBlock*& stub = m_gotos[pc];
+    if (!stub) {
+        stub = newBlock("goto");
+        m_exitPhi->addIncoming(c32(uint32_t(-1 - int64_t(pc))), stub);
+        llvm::BranchInst::Create(m_exit, stub);
     }
-    std::sort(m_resumePoints.begin(), m_resumePoints.end());
-    m_resumePoints.erase(std::unique(m_resumePoints.begin(), m_resumePoints.end()), m_resumePoints.end());
-    m_blocks.assign(n, nullptr);
-    m_blockLen.assign(n, 0);
-    uint32_t start = 0;
-    for (size_t pc = 0; pc < n; ++pc) {
-        if (leader[pc]) {
-            start = uint32_t(pc);
-            m_blocks[pc] = newBlock("pc");
-        }
-        ++m_blockLen[start];
-    }
+    return stub;
 }
 
 llvm::BasicBlock* Lowering::blockAfter(uint32_t pc)
 {
     // Every function ends with a return, so pc + 1 is in range after any
     // instruction that can fall through.
-    return pc + 1 < m_blocks.size() ? m_blocks[pc + 1] : nullptr;
+    if (pc + 1 >= m_fn.code.size())
+        return nullptr;
+    return m_plan.leader[pc + 1] ? blockAt(pc + 1) : nullptr;
+}
+
+/// The entry: R, the exit and hand-over blocks, the switch over the pcs
+/// where this region may be entered (any other pc: the interpreter).
+void Lowering::emitFrame()
+{
+    m_vm = m_func->getArg(0);
+    m_fiber = m_func->getArg(1);
+    llvm::Value* entryPc = m_func->getArg(2);
+    llvm::BasicBlock* entry = newBlock("entry");
+    m_exit = newBlock("exit");
+    m_b.SetInsertPoint(m_exit);
+    m_exitPhi = m_b.CreatePHI(i32(), 16, "status");
+    m_b.CreateRet(m_exitPhi);
+    m_handOver = newBlock("interpret");
+    m_b.SetInsertPoint(m_handOver);
+    m_handOverPc = m_b.CreatePHI(i32(), 16, "pc");
+    exitWith(m_b.CreateCall(m_rt.interpretAt, {m_fiber, m_handOverPc}));
+
+    m_b.SetInsertPoint(entry);
+    m_rSlot = m_b.CreateAlloca(ptr(), nullptr, "Rslot");
+    m_b.CreateStore(m_b.CreateCall(m_rt.frameRegs, {m_fiber}), m_rSlot);
+    const auto& code = m_fn.code;
+    if (std::any_of(code.begin() + m_begin, code.begin() + m_end,
+                    [&](const auto& in) { return in.op == Op::CALL && isPure(in.bc()); }))
+        m_pureState = m_b.CreateAlloca(pureStateType(m_ctx), nullptr, "purestate");
+    m_blocks.assign(m_end - m_begin, nullptr);
+    for (uint32_t pc = m_begin; pc < m_end; ++pc)
+        if (m_plan.leader[pc])
+            m_blocks[pc - m_begin] = newBlock("pc");
+    const auto& entries = m_plan.regions[m_region].entries;
+    m_handOverPc->addIncoming(entryPc, entry);
+    auto* sw = m_b.CreateSwitch(entryPc, m_handOver, unsigned(entries.size()));
+    for (uint32_t pc : entries)
+        sw->addCase(c32(pc), blockAt(pc));
 }
 
 void Lowering::emitBlockEntry(uint32_t pc)
 {
     // Fuel: charge the whole block, or let the interpreter run it.
-    const uint32_t len = m_blockLen[pc];
-    llvm::Value* fuelPtr = m_b.CreateConstInBoundsGEP1_64(i8(), m_fiber, m_layout.fiberFuelOffset);
+    const uint32_t len = m_plan.blockLen[pc];
+    llvm::Value* fuelPtr = offset(m_fiber, m_layout.fiberFuelOffset);
     llvm::Value* fuel = m_b.CreateLoad(i64(), fuelPtr, "fuel");
-    llvm::BasicBlock* bail = newBlock("nofuel");
     llvm::BasicBlock* body = newBlock("body");
-    m_b.CreateCondBr(m_b.CreateICmpULE(fuel, c64(len)), bail, body);
-    m_b.SetInsertPoint(bail);
-    m_b.CreateRet(m_b.CreateCall(m_rt.interpretAt, {m_fiber, c32(pc)}));
+    m_handOverPc->addIncoming(c32(pc), m_b.GetInsertBlock());
+    m_b.CreateCondBr(m_b.CreateICmpULE(fuel, c64(len)), m_handOver, body);
     m_b.SetInsertPoint(body);
     m_b.CreateStore(m_b.CreateSub(fuel, c64(len)), fuelPtr);
+    reloadRegs();
 }
 
-llvm::Function* Lowering::run(uint32_t index, std::string& error)
+llvm::Function* Lowering::run(bool optimise, std::string& error)
 {
-    const auto& code = m_fn.code;
-    if (code.empty() || (code.back().op != Op::RETURN && code.back().op != Op::RETURNNIL)) {
-        error = "function '" + m_fn.name + "' does not end with a return";
+    m_func = entryFunction(m_module, m_plan.regions.size() == 1 ? nativeName(m_index) : regionName(m_index, m_region));
+    if (!m_func->empty()) {
+        error = "function '" + m_fn.name + "': region " + std::to_string(m_region) + " emitted twice";
         return nullptr;
     }
-    for (size_t pc = 0; pc < code.size(); ++pc) {
-        const auto& in = code[pc];
-        if (unsigned(in.op) >= unsigned(Op::Count)) {
-            error = "function '" + m_fn.name + "': invalid opcode at pc " + std::to_string(pc);
-            return nullptr;
-        }
-        if (isBranch(in.op)) {
-            const int64_t target = int64_t(pc) + 1 + in.sbc();
-            if (target < 0 || target >= int64_t(code.size())) {
-                error = "function '" + m_fn.name + "': jump out of range at pc " + std::to_string(pc);
-                return nullptr;
-            }
-        }
-        if (in.op == Op::CALL && in.bc() >= m_program.functions.size()) {
-            error = "function '" + m_fn.name + "': call of an unknown function at pc " + std::to_string(pc);
-            return nullptr;
-        }
-        if (in.op == Op::LOADK && in.bc() >= m_fn.constants.size()) {
-            error = "function '" + m_fn.name + "': unknown constant at pc " + std::to_string(pc);
-            return nullptr;
-        }
-        // Register and other table ranges: compiler::verifyProgram (the CLI runs it first).
-    }
-    m_func = nativeFunction(m_module, index);
-    m_vm = m_func->getArg(0);
-    m_fiber = m_func->getArg(1);
-    llvm::Value* entryPc = m_func->getArg(2);
-    llvm::BasicBlock* entry = newBlock("entry");
-    m_b.SetInsertPoint(entry);
-    m_rSlot = m_b.CreateAlloca(ptr(), nullptr, "Rslot");
-    m_b.CreateStore(m_b.CreateCall(m_rt.frameRegs, {m_fiber}), m_rSlot);
-    if (std::any_of(code.begin(), code.end(), [&](const auto& in) { return in.op == Op::CALL && isPure(in.bc()); }))
-        m_pureState = m_b.CreateAlloca(pureStateType(m_ctx), nullptr, "purestate");
-    findBlocks();
-    llvm::BasicBlock* other = newBlock("otherpc");
-    auto* sw = m_b.CreateSwitch(entryPc, other, unsigned(m_resumePoints.size()));
-    for (uint32_t pc : m_resumePoints)
-        sw->addCase(c32(pc), m_blocks[pc]);
-    m_b.SetInsertPoint(other);
-    m_b.CreateRet(m_b.CreateCall(m_rt.interpretAt, {m_fiber, entryPc}));
-
-    for (uint32_t pc = 0; pc < code.size(); ++pc) {
-        if (m_blocks[pc]) {
-            if (pc > 0 && m_b.GetInsertBlock()->getTerminator() == nullptr)
-                m_b.CreateBr(m_blocks[pc]);
-            m_b.SetInsertPoint(m_blocks[pc]);
+    if (m_plan.regions.size() > 1)
+        m_func->addFnAttr(llvm::Attribute::NoInline); // regions exist to keep LLVM functions small
+    if (!optimise)
+        markNotOptimised(m_func);
+    emitFrame();
+    for (uint32_t pc = m_begin; pc < m_end; ++pc) {
+        if (m_plan.leader[pc]) {
+            if (pc > m_begin && m_b.GetInsertBlock()->getTerminator() == nullptr)
+                m_b.CreateBr(m_blocks[pc - m_begin]);
+            m_b.SetInsertPoint(m_blocks[pc - m_begin]);
             emitBlockEntry(pc);
         }
         emitInstr(pc);
         ++m_stats.instructions;
     }
     if (m_b.GetInsertBlock()->getTerminator() == nullptr)
-        m_b.CreateUnreachable();
+        m_b.CreateBr(blockAt(m_end)); // falls through into the next region
     std::string problems;
     llvm::raw_string_ostream os(problems);
     if (llvm::verifyFunction(*m_func, &os)) {
@@ -300,7 +308,7 @@ void Lowering::emitInstr(uint32_t pc)
     llvm::BasicBlock* next = blockAfter(pc);
     const bool nextIsLeader = next != nullptr;
     switch (in.op) {
-    case Op::JMP: m_b.CreateBr(m_blocks[size_t(int64_t(pc) + 1 + in.sbc())]); return;
+    case Op::JMP: m_b.CreateBr(target(pc, in)); return;
     case Op::JMPIF:
     case Op::JMPIFNOT: {
         llvm::Value* tag = tagOf(in.a);
@@ -308,11 +316,11 @@ void Lowering::emitInstr(uint32_t pc)
         llvm::Value* falsy = m_b.CreateOr(m_b.CreateICmpEQ(tag, c8(m_layout.tagNil)),
                                           m_b.CreateAnd(m_b.CreateICmpEQ(tag, c8(m_layout.tagBool)),
                                                         m_b.CreateICmpEQ(low, c8(0))));
-        llvm::BasicBlock* target = m_blocks[size_t(int64_t(pc) + 1 + in.sbc())];
+        llvm::BasicBlock* to = target(pc, in);
         if (in.op == Op::JMPIF)
-            m_b.CreateCondBr(falsy, next, target);
+            m_b.CreateCondBr(falsy, next, to);
         else
-            m_b.CreateCondBr(falsy, target, next);
+            m_b.CreateCondBr(falsy, to, next);
         ++m_stats.inlinedInstructions;
         return;
     }
@@ -332,7 +340,7 @@ void Lowering::emitInstr(uint32_t pc)
         m_b.CreateCondBr(more, loop, next);
         m_b.SetInsertPoint(loop);
         storeScalar(in.a + 3u, c8(m_layout.tagInt), sum);
-        m_b.CreateBr(m_blocks[size_t(int64_t(pc) + 1 + in.sbc())]);
+        m_b.CreateBr(target(pc, in));
         ++m_stats.inlinedInstructions;
         return;
     }
@@ -340,52 +348,67 @@ void Lowering::emitInstr(uint32_t pc)
     case Op::ITERPREP:
     case Op::ITERNEXT: {
         llvm::Value* st = callExec(in, pc);
-        llvm::BasicBlock* target = m_blocks[size_t(int64_t(pc) + 1 + in.sbc())];
         llvm::BasicBlock* notTaken = newBlock("nottaken");
-        m_b.CreateCondBr(m_b.CreateICmpEQ(st, c32(kJump)), target, notTaken);
+        m_b.CreateCondBr(m_b.CreateICmpEQ(st, c32(kJump)), target(pc, in), notTaken);
         m_b.SetInsertPoint(notTaken);
-        returnUnless(st, kContinue, next);
+        continueIf(st, kContinue, next);
         return;
     }
     case Op::RETURN:
-    case Op::RETURNNIL:
-        m_b.CreateRet(m_b.CreateCall(m_rt.ret, {m_vm, m_fiber, regs(), c64(packInstr(in))}));
-        return;
+    case Op::RETURNNIL: exitWith(m_b.CreateCall(m_rt.ret, {m_vm, m_fiber, regs(), c64(packInstr(in))})); return;
     case Op::HALT:
     case Op::MATCHFAIL:
-    case Op::CALLMODEL: m_b.CreateRet(callExec(in, pc)); return;
+    case Op::CALLMODEL: exitWith(callExec(in, pc)); return;
     default: break;
     }
     llvm::BasicBlock* cont = nextIsLeader ? next : newBlock("next");
     if (in.op == Op::CALL) {
         emitDirectCall(in, pc, cont);
-        if (!nextIsLeader)
-            m_b.SetInsertPoint(cont);
-        return;
-    }
-    if (isCallLike(in.op)) {
+    } else if (isCallLike(in.op)) {
+        // The callee may grow (move) the register file: reload R after.
         llvm::BasicBlock* reload = newBlock("reload");
-        returnUnless(callExec(in, pc), kContinue, reload);
+        continueIf(callExec(in, pc), kContinue, reload);
         m_b.SetInsertPoint(reload);
         m_b.CreateStore(m_b.CreateCall(m_rt.frameRegs, {m_fiber}), m_rSlot);
         m_b.CreateBr(cont);
-        if (!nextIsLeader)
-            m_b.SetInsertPoint(cont);
-        return;
+    } else {
+        llvm::BasicBlock* slow = newBlock("slow");
+        if (!emitFast(in, pc, slow, cont)) {
+            slow->eraseFromParent(); // nothing inline: the helper, here
+            slowPath(in, pc, cont);
+        } else {
+            ++m_stats.inlinedInstructions;
+            if (slow->use_empty()) {
+                slow->eraseFromParent(); // the fast path has no way out
+            } else {
+                m_b.SetInsertPoint(slow);
+                slowPath(in, pc, cont);
+            }
+        }
     }
-    llvm::BasicBlock* slow = newBlock("slow");
-    if (emitFast(in, pc, slow, cont))
-        ++m_stats.inlinedInstructions;
-    else
-        m_b.CreateBr(slow);
-    m_b.SetInsertPoint(slow);
-    slowPath(in, pc, cont);
     if (!nextIsLeader)
         m_b.SetInsertPoint(cont);
 }
 
+/// The native code of `callee` after af_call_push has pushed its frame:
+/// returns its status; branches to `interp` instead when it has none yet
+/// (CallTarget::Table).
+llvm::Value* Lowering::emitCalleeCall(uint32_t callee, llvm::BasicBlock* interp)
+{
+    if (!m_rt.entries)
+        return m_b.CreateCall(nativeFunction(m_module, callee), {m_vm, m_fiber, c32(0)}, "callee");
+    llvm::Value* at = m_b.CreateConstInBoundsGEP1_64(ptr(), m_rt.entries, callee);
+    llvm::LoadInst* code = m_b.CreateAlignedLoad(ptr(), at, llvm::Align(8), "code");
+    code->setAtomic(llvm::AtomicOrdering::Acquire);
+    llvm::BasicBlock* call = newBlock("callcode");
+    m_b.CreateCondBr(m_b.CreateIsNull(code), interp, call);
+    m_b.SetInsertPoint(call);
+    return m_b.CreateCall(entryType(m_ctx), code, {m_vm, m_fiber, c32(0)}, "callee");
+}
+
 /// CALL of a known function: the runtime pushes the frame, the callee's
-/// native code is called directly (no lookup, no dispatch).
+/// native code is called directly (no lookup, no dispatch); without native
+/// code yet, af_finish_frame runs it (and asks for its code).
 void Lowering::emitDirectCall(const compiler::Instr& in, uint32_t pc, llvm::BasicBlock* cont)
 {
     if (isPure(in.bc())) {
@@ -396,24 +419,20 @@ void Lowering::emitDirectCall(const compiler::Instr& in, uint32_t pc, llvm::Basi
     llvm::Value* st = m_b.CreateCall(m_rt.callPush, {m_vm, m_fiber, regs(), c64(packInstr(in)), c32(pc)}, "push");
     llvm::BasicBlock* native = newBlock("callnative");
     llvm::BasicBlock* reload = newBlock("reload");
-    llvm::BasicBlock* out = newBlock("out");
-    auto* sw = m_b.CreateSwitch(st, out, 2);
+    llvm::BasicBlock* interp = newBlock("calleeinterp");
+    m_exitPhi->addIncoming(st, m_b.GetInsertBlock());
+    auto* sw = m_b.CreateSwitch(st, m_exit, 2);
     sw->addCase(c32(kContinue), native);
     sw->addCase(c32(kCallDone), reload);
-    m_b.SetInsertPoint(out);
-    m_b.CreateRet(st);
 
     m_b.SetInsertPoint(native);
-    llvm::Value* r = m_b.CreateCall(nativeFunction(m_module, in.bc()), {m_vm, m_fiber, c32(0)}, "callee");
-    llvm::BasicBlock* interp = newBlock("calleeinterp");
-    llvm::BasicBlock* failed = newBlock("calleeout");
-    auto* sw2 = m_b.CreateSwitch(r, failed, 2);
+    llvm::Value* r = emitCalleeCall(in.bc(), interp);
+    m_exitPhi->addIncoming(r, m_b.GetInsertBlock());
+    auto* sw2 = m_b.CreateSwitch(r, m_exit, 2);
     sw2->addCase(c32(kReturned), reload);
     sw2->addCase(c32(kInterpret), interp);
-    m_b.SetInsertPoint(failed);
-    m_b.CreateRet(r);
     m_b.SetInsertPoint(interp);
-    returnUnless(m_b.CreateCall(m_rt.finishFrame, {m_vm, m_fiber}), kContinue, reload);
+    continueIf(m_b.CreateCall(m_rt.finishFrame, {m_vm, m_fiber}), kContinue, reload);
 
     m_b.SetInsertPoint(reload);
     m_b.CreateStore(m_b.CreateCall(m_rt.frameRegs, {m_fiber}), m_rSlot);
@@ -436,7 +455,7 @@ void Lowering::emitPureCall(const compiler::Instr& in, uint32_t pc, llvm::BasicB
     m_b.CreateCondBr(m_b.CreateICmpSGT(room, c32(0)), args, slow);
     m_b.SetInsertPoint(args);
     // The fuel as the callee would find it (this block has charged its own).
-    llvm::Value* fuelPtr = m_b.CreateConstInBoundsGEP1_64(i8(), m_fiber, m_layout.fiberFuelOffset);
+    llvm::Value* fuelPtr = offset(m_fiber, m_layout.fiberFuelOffset);
     llvm::Value* fuel = m_b.CreateLoad(i64(), fuelPtr, "fuel");
     std::vector<llvm::Value*> tags, payloads;
     llvm::Value* scalar = m_b.getTrue();
@@ -461,8 +480,8 @@ void Lowering::emitPureCall(const compiler::Instr& in, uint32_t pc, llvm::BasicB
     sw->addCase(c8(kPureAbortInterpret), interp);
     m_b.SetInsertPoint(interp);
     llvm::BasicBlock* reload = newBlock("pure.reload");
-    returnUnless(m_b.CreateCall(m_rt.callInterpreted, {m_vm, m_fiber, regs(), c64(packInstr(in)), c32(pc)}),
-                 kContinue, reload);
+    continueIf(m_b.CreateCall(m_rt.callInterpreted, {m_vm, m_fiber, regs(), c64(packInstr(in)), c32(pc)}),
+               kContinue, reload);
     m_b.SetInsertPoint(reload);
     m_b.CreateStore(m_b.CreateCall(m_rt.frameRegs, {m_fiber}), m_rSlot);
     m_b.CreateBr(cont);
@@ -477,7 +496,10 @@ void Lowering::emitPureCall(const compiler::Instr& in, uint32_t pc, llvm::BasicB
     m_b.CreateStore(m_b.CreateCall(m_rt.pureGrow, {m_fiber, c32(m_fn.numRegs), need}), m_rSlot);
     m_b.CreateBr(store);
     m_b.SetInsertPoint(store);
+    llvm::Value* before = m_R;
+    reloadRegs(); // af_pure_grow may have moved the register file (here only: not on the abort paths)
     storeScalar(in.a, tag, payload);
+    m_R = before;
     m_b.CreateStore(m_b.CreateExtractValue(r, 2), fuelPtr);
     m_b.CreateBr(cont);
 }
@@ -497,6 +519,10 @@ bool Lowering::emitFast(const compiler::Instr& in, uint32_t /*pc*/, llvm::BasicB
     };
     auto asDouble = [&](llvm::Value* bits) { return m_b.CreateBitCast(bits, m_b.getDoubleTy()); };
     auto asBits = [&](llvm::Value* d) { return m_b.CreateBitCast(d, i64()); };
+    // After the guards of an arithmetic or compare op its operands hold
+    // scalars: a destination that is one of them needs no release.
+    const bool unary = in.op == Op::ADDI || in.op == Op::NEG || in.op == Op::NOT || in.op == Op::MOVE;
+    const bool destIsOperand = in.a == in.b || (!unary && in.a == in.c);
     switch (in.op) {
     case Op::NOP: m_b.CreateBr(next); return true;
     case Op::LOADI: storeScalar(in.a, intTag(), c64(uint64_t(int64_t(in.sbc())))); break;
@@ -520,7 +546,7 @@ bool Lowering::emitFast(const compiler::Instr& in, uint32_t /*pc*/, llvm::BasicB
         llvm::Value* tag = tagOf(in.b);
         guard(m_b.CreateNot(isObject(tag)));
         llvm::Value* payload = payloadOf(in.b);
-        storeScalar(in.a, tag, payload);
+        storeScalar(in.a, tag, payload, destIsOperand);
         break;
     }
     case Op::ADD:
@@ -535,7 +561,7 @@ bool Lowering::emitFast(const compiler::Instr& in, uint32_t /*pc*/, llvm::BasicB
                                            : llvm::Intrinsic::smul_with_overflow;
         llvm::Value* res = m_b.CreateBinaryIntrinsic(id, payloadOf(in.b), payloadOf(in.c));
         guard(m_b.CreateNot(m_b.CreateExtractValue(res, 1)));
-        storeScalar(in.a, intTag(), m_b.CreateExtractValue(res, 0));
+        storeScalar(in.a, intTag(), m_b.CreateExtractValue(res, 0), destIsOperand);
         m_b.CreateBr(next);
         m_b.SetInsertPoint(notInts);
         guard(bothTag(m_layout.tagFloat));
@@ -543,37 +569,36 @@ bool Lowering::emitFast(const compiler::Instr& in, uint32_t /*pc*/, llvm::BasicB
         llvm::Value* y = asDouble(payloadOf(in.c));
         llvm::Value* r = in.op == Op::ADD ? m_b.CreateFAdd(x, y) : in.op == Op::SUB ? m_b.CreateFSub(x, y)
                                                                                     : m_b.CreateFMul(x, y);
-        storeScalar(in.a, c8(m_layout.tagFloat), asBits(r));
+        storeScalar(in.a, c8(m_layout.tagFloat), asBits(r), destIsOperand);
         break;
     }
     case Op::DIV:
     case Op::MOD: {
         // Ints only; zero, INT64_MIN / -1 and % -1 take the generic path.
-        guard(bothTag(m_layout.tagInt));
+        // (Payloads are read before the tags are known: any Value has one.)
         llvm::Value* x = payloadOf(in.b);
         llvm::Value* y = payloadOf(in.c);
         llvm::Value* ok = m_b.CreateAnd(m_b.CreateICmpNE(y, c64(0)), m_b.CreateICmpNE(y, c64(uint64_t(-1))));
-        guard(ok);
-        storeScalar(in.a, intTag(), in.op == Op::DIV ? m_b.CreateSDiv(x, y) : m_b.CreateSRem(x, y));
+        guard(m_b.CreateAnd(bothTag(m_layout.tagInt), ok));
+        storeScalar(in.a, intTag(), in.op == Op::DIV ? m_b.CreateSDiv(x, y) : m_b.CreateSRem(x, y), destIsOperand);
         break;
     }
     case Op::ADDI: {
-        guard(m_b.CreateICmpEQ(tagOf(in.b), intTag()));
         llvm::Value* res = m_b.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, payloadOf(in.b),
                                                      c64(uint64_t(int64_t(in.sc()))));
-        guard(m_b.CreateNot(m_b.CreateExtractValue(res, 1)));
-        storeScalar(in.a, intTag(), m_b.CreateExtractValue(res, 0));
+        guard(m_b.CreateAnd(m_b.CreateICmpEQ(tagOf(in.b), intTag()), m_b.CreateNot(m_b.CreateExtractValue(res, 1))));
+        storeScalar(in.a, intTag(), m_b.CreateExtractValue(res, 0), destIsOperand);
         break;
     }
     case Op::NEG: {
         guard(m_b.CreateICmpEQ(tagOf(in.b), c8(m_layout.tagFloat)));
-        storeScalar(in.a, c8(m_layout.tagFloat), asBits(m_b.CreateFNeg(asDouble(payloadOf(in.b)))));
+        storeScalar(in.a, c8(m_layout.tagFloat), asBits(m_b.CreateFNeg(asDouble(payloadOf(in.b)))), destIsOperand);
         break;
     }
     case Op::NOT: {
         guard(m_b.CreateICmpEQ(tagOf(in.b), c8(m_layout.tagBool)));
         llvm::Value* low = m_b.CreateTrunc(payloadOf(in.b), i8());
-        storeScalar(in.a, c8(m_layout.tagBool), m_b.CreateZExt(m_b.CreateICmpEQ(low, c8(0)), i64()));
+        storeScalar(in.a, c8(m_layout.tagBool), m_b.CreateZExt(m_b.CreateICmpEQ(low, c8(0)), i64()), destIsOperand);
         break;
     }
     case Op::EQ:
@@ -596,7 +621,7 @@ bool Lowering::emitFast(const compiler::Instr& in, uint32_t /*pc*/, llvm::BasicB
         m_b.CreateCondBr(bothTag(m_layout.tagInt), ints, notInts);
         m_b.SetInsertPoint(ints);
         storeScalar(in.a, c8(m_layout.tagBool),
-                    m_b.CreateZExt(m_b.CreateICmp(ip, payloadOf(in.b), payloadOf(in.c)), i64()));
+                    m_b.CreateZExt(m_b.CreateICmp(ip, payloadOf(in.b), payloadOf(in.c)), i64()), destIsOperand);
         m_b.CreateBr(next);
         m_b.SetInsertPoint(notInts);
         if (fp == llvm::CmpInst::BAD_FCMP_PREDICATE) {
@@ -605,7 +630,8 @@ bool Lowering::emitFast(const compiler::Instr& in, uint32_t /*pc*/, llvm::BasicB
         }
         guard(bothTag(m_layout.tagFloat));
         storeScalar(in.a, c8(m_layout.tagBool),
-                    m_b.CreateZExt(m_b.CreateFCmp(fp, asDouble(payloadOf(in.b)), asDouble(payloadOf(in.c))), i64()));
+                    m_b.CreateZExt(m_b.CreateFCmp(fp, asDouble(payloadOf(in.b)), asDouble(payloadOf(in.c))), i64()),
+                    destIsOperand);
         break;
     }
     default: return false;
@@ -616,7 +642,7 @@ bool Lowering::emitFast(const compiler::Instr& in, uint32_t /*pc*/, llvm::BasicB
 
 } // namespace
 
-RuntimeDecls declareRuntime(llvm::Module& module)
+RuntimeDecls declareRuntime(llvm::Module& module, CallTarget calls, std::shared_ptr<const PureSet> pure)
 {
     llvm::LLVMContext& ctx = module.getContext();
     auto* i32 = llvm::Type::getInt32Ty(ctx);
@@ -639,37 +665,105 @@ RuntimeDecls declareRuntime(llvm::Module& module)
     d.callRoom = declare("af_call_room", llvm::FunctionType::get(i32, {ptr, ptr, i32, ptr}, false));
     d.pureGrow = declare("af_pure_grow", llvm::FunctionType::get(ptr, {ptr, i32, i64}, false));
     d.callInterpreted = declare("af_call_interpreted", llvm::FunctionType::get(i32, {ptr, ptr, ptr, i64, i32}, false));
-    d.pure = std::make_shared<PureSet>();
+    if (calls == CallTarget::Table)
+        d.entries = new llvm::GlobalVariable(module, ptr, false, llvm::GlobalValue::ExternalLinkage, nullptr,
+                                             "af_native_entries");
+    d.pure = std::move(pure);
     return d;
+}
+
+std::string nativeName(uint32_t index) { return "af_fn_" + std::to_string(index); }
+
+std::string regionName(uint32_t index, uint32_t region)
+{
+    return "af_fn_" + std::to_string(index) + "." + std::to_string(region);
 }
 
 llvm::Function* nativeFunction(llvm::Module& module, uint32_t index)
 {
-    const std::string name = "af_fn_" + std::to_string(index);
-    if (llvm::Function* f = module.getFunction(name))
-        return f;
-    llvm::LLVMContext& ctx = module.getContext();
-    auto* ptr = llvm::PointerType::get(ctx, 0);
-    auto* i32 = llvm::Type::getInt32Ty(ctx);
-    auto* type = llvm::FunctionType::get(i32, {ptr, ptr, i32}, false);
-    auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module);
-    f->addFnAttr(llvm::Attribute::NoUnwind);
+    return entryFunction(module, nativeName(index));
+}
+
+llvm::Function* lowerRegion(llvm::Module& module, const RuntimeDecls& runtime, const compiler::Program& program,
+                            uint32_t index, const FunctionPlan& plan, uint32_t region, const ValueLayout& layout,
+                            bool optimise, CompileStats& stats, std::string& error)
+{
+    Lowering lowering(module, runtime, program, index, plan, region, layout, stats);
+    return lowering.run(optimise, error);
+}
+
+llvm::Function* lowerInterpreterStub(llvm::Module& module, const RuntimeDecls& runtime, uint32_t index)
+{
+    llvm::Function* f = nativeFunction(module, index);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(module.getContext(), "entry", f));
+    b.CreateRet(b.CreateCall(runtime.interpretAt, {f->getArg(1), f->getArg(2)}));
     return f;
 }
 
-llvm::Function* lowerFunction(llvm::Module& module, const RuntimeDecls& runtime, const compiler::Program& program,
-                              uint32_t index, const ValueLayout& layout, CompileStats& stats, std::string& error)
+llvm::Function* lowerDispatcher(llvm::Module& module, uint32_t index, const FunctionPlan& plan, bool optimise,
+                                std::string& error)
 {
-    if (runtime.pure && runtime.pure->program != &program) {
-        runtime.pure->program = &program;
-        runtime.pure->pure = findPureFunctions(program);
+    // dispatch(pc): call the region holding pc (a binary search over the
+    // region starts); while it answers -1 - next, dispatch(next).
+    llvm::LLVMContext& ctx = module.getContext();
+    llvm::Function* f = nativeFunction(module, index);
+    if (!f->empty()) {
+        error = "function " + std::to_string(index) + ": dispatcher emitted twice";
+        return nullptr;
     }
-    Lowering lowering(module, runtime, program, index, layout, stats);
-    llvm::Function* f = lowering.run(index, error);
-    if (f && runtime.pure && runtime.pure->pure[index]) {
-        if (!lowerPure(module, program, index, layout, error))
-            return nullptr;
-        ++stats.pureFunctions;
+    if (!optimise)
+        markNotOptimised(f);
+    llvm::IRBuilder<> b(ctx);
+    auto* i32 = b.getInt32Ty();
+    llvm::BasicBlock* entry = llvm::BasicBlock::Create(ctx, "entry", f);
+    llvm::BasicBlock* dispatch = llvm::BasicBlock::Create(ctx, "dispatch", f);
+    llvm::BasicBlock* check = llvm::BasicBlock::Create(ctx, "check", f);
+    llvm::BasicBlock* again = llvm::BasicBlock::Create(ctx, "again", f);
+    llvm::BasicBlock* done = llvm::BasicBlock::Create(ctx, "done", f);
+    b.SetInsertPoint(entry);
+    b.CreateBr(dispatch);
+    b.SetInsertPoint(check);
+    llvm::PHINode* st = b.CreatePHI(i32, unsigned(plan.regions.size()), "st");
+    b.CreateCondBr(b.CreateICmpSLT(st, b.getInt32(0)), again, done);
+    b.SetInsertPoint(done);
+    b.CreateRet(st);
+    b.SetInsertPoint(dispatch);
+    llvm::PHINode* pc = b.CreatePHI(i32, 2, "pc");
+    pc->addIncoming(f->getArg(2), entry);
+    b.SetInsertPoint(again);
+    llvm::Value* next = b.CreateSub(b.getInt32(uint32_t(-1)), st, "next");
+    pc->addIncoming(next, again);
+    b.CreateBr(dispatch);
+
+    std::vector<std::pair<uint32_t, uint32_t>> work{{0, uint32_t(plan.regions.size() - 1)}};
+    std::vector<llvm::BasicBlock*> at{dispatch};
+    while (!work.empty()) {
+        const auto [lo, hi] = work.back();
+        llvm::BasicBlock* here = at.back();
+        work.pop_back();
+        at.pop_back();
+        b.SetInsertPoint(here);
+        if (lo == hi) {
+            llvm::Function* region = entryFunction(module, regionName(index, lo));
+            st->addIncoming(b.CreateCall(region, {f->getArg(0), f->getArg(1), pc}), here);
+            b.CreateBr(check);
+            continue;
+        }
+        const uint32_t mid = lo + (hi - lo + 1) / 2;
+        llvm::BasicBlock* low = llvm::BasicBlock::Create(ctx, "low", f);
+        llvm::BasicBlock* high = llvm::BasicBlock::Create(ctx, "high", f);
+        b.CreateCondBr(b.CreateICmpULT(pc, b.getInt32(plan.regions[mid].begin)), low, high);
+        work.push_back({lo, mid - 1});
+        at.push_back(low);
+        work.push_back({mid, hi});
+        at.push_back(high);
+    }
+    std::string problems;
+    llvm::raw_string_ostream os(problems);
+    if (llvm::verifyFunction(*f, &os)) {
+        error = "function " + std::to_string(index) + ": invalid dispatcher IR: " + os.str();
+        f->deleteBody();
+        return nullptr;
     }
     return f;
 }

@@ -1,7 +1,13 @@
 #pragma once
-// Private to aeroflow_codegen (LLVM types): lowers one bytecode function to
-// one LLVM function `i32 (ptr vm, ptr fiber, i32 entryPc)`. See
-// docs/CODEGEN.md for the block structure, fuel and the fast paths.
+// Private to aeroflow_codegen (LLVM types): lowers bytecode functions to LLVM
+// functions `i32 (ptr vm, ptr fiber, i32 entryPc)`. See docs/CODEGEN.md for
+// the block structure, fuel, the fast paths and regions.
+//
+// A function whose plan (FunctionPlan.h) has one region becomes af_fn_N
+// itself. A longer one becomes one LLVM function per region, af_fn_N.R
+// (never inlined: that would rebuild the long function), and af_fn_N, a
+// dispatcher that calls the region holding the entry pc; a region returns
+// a NativeStatus, or -1 - pc to continue at a pc of another region.
 
 #include "Jit.h"
 
@@ -10,6 +16,7 @@
 
 namespace llvm {
 class Function;
+class GlobalVariable;
 class Module;
 }
 
@@ -19,7 +26,14 @@ struct Program;
 
 namespace aeroflow::codegen {
 
+struct FunctionPlan;
 struct PureSet;
+
+/// How a CALL of a known function reaches the callee's native code.
+enum class CallTarget {
+    Direct, ///< a direct call of af_fn_N (AOT: every function is in the module)
+    Table,  ///< through af_native_entries[N], null while N has no native code (JIT)
+};
 
 /// The runtime helpers, declared in one module.
 struct RuntimeDecls {
@@ -33,20 +47,38 @@ struct RuntimeDecls {
     llvm::Function* callRoom = nullptr;    ///< i32 af_call_room(ptr vm, ptr fiber, i32 callerRegs, ptr out)
     llvm::Function* pureGrow = nullptr;    ///< ptr af_pure_grow(ptr fiber, i32 callerRegs, i64 need)
     llvm::Function* callInterpreted = nullptr; ///< i32 af_call_interpreted(ptr vm, ptr fiber, ptr R, i64 instr, i32 pc)
-    /// The pure-tier functions of the program being lowered (PureLowering.h),
-    /// computed by the first lowerFunction of a program.
-    std::shared_ptr<PureSet> pure;
+    /// CallTarget::Table: the entry table (an array of code pointers, read
+    /// with acquire loads: the JIT publishes entries while code runs).
+    llvm::GlobalVariable* entries = nullptr;
+    /// The pure-tier functions of the program (PureLowering.h).
+    std::shared_ptr<const PureSet> pure;
 };
 
-RuntimeDecls declareRuntime(llvm::Module& module);
+/// Declares the helpers (and, for CallTarget::Table, the entry table) in `module`.
+RuntimeDecls declareRuntime(llvm::Module& module, CallTarget calls, std::shared_ptr<const PureSet> pure);
+
+/// Symbol names: af_fn_N and its regions af_fn_N.R.
+std::string nativeName(uint32_t index);
+std::string regionName(uint32_t index, uint32_t region);
 
 /// The LLVM function of bytecode function `index` (declared on first use).
 llvm::Function* nativeFunction(llvm::Module& module, uint32_t index);
 
-/// Emits function `index` as `name` into `module`, and its pure version
-/// af_pure_N when it qualifies (PureLowering.h). Counts into `stats`.
-/// Returns the function, or nullptr with `error` set.
-llvm::Function* lowerFunction(llvm::Module& module, const RuntimeDecls& runtime, const compiler::Program& program,
-                              uint32_t index, const ValueLayout& layout, CompileStats& stats, std::string& error);
+/// Emits region `region` of function `index`: af_fn_N when the plan has one
+/// region, else af_fn_N.R. `optimise` false marks it optnone (big functions
+/// are not worth the optimiser's time). Counts into `stats`. Returns the
+/// function, or nullptr with `error` set.
+llvm::Function* lowerRegion(llvm::Module& module, const RuntimeDecls& runtime, const compiler::Program& program,
+                            uint32_t index, const FunctionPlan& plan, uint32_t region, const ValueLayout& layout,
+                            bool optimise, CompileStats& stats, std::string& error);
+
+/// Emits af_fn_N as the dispatcher of a plan with several regions (they may
+/// be defined in other modules). Returns nullptr with `error` set on failure.
+llvm::Function* lowerDispatcher(llvm::Module& module, uint32_t index, const FunctionPlan& plan, bool optimise,
+                                std::string& error);
+
+/// Emits af_fn_N as a function that hands every entry to the interpreter
+/// (AOT: a function over the size limit still has a symbol for direct calls).
+llvm::Function* lowerInterpreterStub(llvm::Module& module, const RuntimeDecls& runtime, uint32_t index);
 
 } // namespace aeroflow::codegen

@@ -1,8 +1,11 @@
 #include "Pipeline.h"
 
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/CodeGen.h>
+#include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
 namespace aeroflow::codegen {
@@ -34,6 +37,17 @@ llvm::CodeGenOptLevel codeGenLevel(int level)
            : level == 1 ? llvm::CodeGenOptLevel::Less
            : level == 2 ? llvm::CodeGenOptLevel::Default
                         : llvm::CodeGenOptLevel::Aggressive;
+}
+
+std::expected<std::string, std::string> emitObjectCode(llvm::Module& module, llvm::TargetMachine& tm)
+{
+    llvm::SmallVector<char, 0> buffer;
+    llvm::raw_svector_ostream os(buffer);
+    llvm::legacy::PassManager passes;
+    if (tm.addPassesToEmitFile(passes, os, nullptr, llvm::CodeGenFileType::ObjectFile))
+        return std::unexpected("LLVM cannot emit an object file for " + tm.getTargetTriple().str());
+    passes.run(module);
+    return std::string(buffer.begin(), buffer.end());
 }
 
 } // namespace aeroflow::codegen

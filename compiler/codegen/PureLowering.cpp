@@ -564,7 +564,10 @@ llvm::Function* pureFunction(llvm::Module& module, const compiler::Program& prog
         params.push_back(i64);
     }
     auto* type = llvm::FunctionType::get(pureResultType(ctx), params, false);
-    auto* f = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, module);
+    // External, so that the JIT's modules (one per function) link to each
+    // other; the AOT object makes every definition internal afterwards.
+    auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module);
+    f->setDSOLocal(true);
     f->setCallingConv(llvm::CallingConv::Fast);
     f->addFnAttr(llvm::Attribute::NoUnwind);
     return f;

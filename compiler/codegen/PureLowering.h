@@ -49,9 +49,8 @@ inline bool isPureBranch(compiler::Op op)
     return op == Op::JMP || op == Op::JMPIF || op == Op::JMPIFNOT || op == Op::FORPREP || op == Op::FORLOOP;
 }
 
-/// Which functions of one program qualify, computed once per module.
+/// Which functions of one program qualify (computed once per program).
 struct PureSet {
-    const compiler::Program* program = nullptr;
     std::vector<uint8_t> pure; ///< per function index: 1 = has af_pure_N
 };
 
@@ -71,8 +70,7 @@ llvm::StructType* pureStateType(llvm::LLVMContext& ctx);
 /// `{ i8 tag, i64 payload, i64 fuel }`: the result of af_pure_N.
 llvm::StructType* pureResultType(llvm::LLVMContext& ctx);
 
-/// af_pure_N of function `index` (declared, internal and fastcc, on first
-/// use); with `intArgs`, af_purei_N: the version for int arguments only,
+/// af_pure_N of function `index` (declared, fastcc, on first use); with `intArgs`, af_purei_N: the version for int arguments only,
 /// which takes their payloads alone (i64 p0, ...), its tags being known.
 llvm::Function* pureFunction(llvm::Module& module, const compiler::Program& program, uint32_t index,
                              bool intArgs = false);

@@ -11,10 +11,13 @@ using compiler::Op;
 
 namespace {
 
-// Bounds that keep the pure version of a function cheap to compile.
+// Bounds that keep the pure version of a function cheap to compile: it is
+// one LLVM function in SSA form (no regions), compiled with the first
+// function that calls it, and mem2reg's and the register allocator's time
+// grow with registers times blocks.
 constexpr uint32_t kMaxPureRegs = 1024;
 constexpr uint32_t kMaxPureArity = 64;
-constexpr size_t kMaxPureCode = 20000;
+constexpr size_t kMaxPureCode = 1000;
 
 
 /// Is `fn` made of scalar instructions only, with every operand in range?

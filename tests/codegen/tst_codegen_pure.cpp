@@ -124,7 +124,7 @@ void TestCodegenPure::fibRunsOnThePureTier()
             const std::string name = prefix + std::to_string(fib);
             const std::string body = functionBody((*jit)->ir(), name);
             QVERIFY2(!body.empty(), (*jit)->ir().c_str());
-            QVERIFY2(body.find("internal fastcc") != std::string::npos, body.c_str());
+            QVERIFY2(body.find(" fastcc ") != std::string::npos, body.c_str());
             QVERIFY2(body.find("call fastcc { i8, i64, i64 } @af_purei_" + std::to_string(fib) + "(") !=
                          std::string::npos,
                      body.c_str());
