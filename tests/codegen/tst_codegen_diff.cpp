@@ -2,7 +2,10 @@
 // interpreter and under the JIT with the same limits; the captured runs
 // (TraceCapture.h) must be identical. Limits vary by seed so that fuel,
 // call depth, overflow and division errors all happen somewhere, at varying
-// places, and the suite checks that each did.
+// places, and the suite checks that each did. Each program also runs with
+// its functions split into small regions and compiled on first call (on the
+// engine thread, or for every fourth seed on the background thread while the
+// interpreter runs them): where native code takes over must never show.
 
 #include "ProgramGen.h"
 #include "TraceCapture.h"
@@ -32,6 +35,7 @@ void TestCodegenDiff::randomPrograms()
 {
     constexpr uint64_t kSeeds = 80;
     int compiled = 0, fuelErrors = 0, depthErrors = 0, overflowErrors = 0, divisionErrors = 0, clean = 0;
+    uint64_t splitRegions = 0, splitFunctions = 0;
     for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
         const std::string text = testing::generateProgram(seed);
         auto r = compiler::compile("gen" + std::to_string(seed) + ".aefl", text, {true, false});
@@ -54,16 +58,34 @@ void TestCodegenDiff::randomPrograms()
         options.maxCallDepth = seed % 3 == 0 ? uint32_t(40 + seed) : 2'000;
         options.seed = seed;
         const std::string interpreted = testing::captureRun(r.program, options, nullptr);
-        const std::string native = testing::captureRun(r.program, options, jit->get());
-        if (interpreted != native)
-            QFAIL(qPrintable(QStringLiteral("seed %1 (fuel %2, depth %3, -O%4): JIT run differs\n--- program\n%5\n"
-                                            "--- interpreter\n%6\n--- JIT\n%7")
-                                 .arg(seed)
-                                 .arg(options.fuel)
-                                 .arg(options.maxCallDepth)
-                                 .arg(opt)
-                                 .arg(QString::fromStdString(text), QString::fromStdString(interpreted),
-                                      QString::fromStdString(native))));
+        cli::JitPolicy lazy;
+        lazy.limits.maxRegionInstructions = 1 + uint32_t(seed % 7);
+        lazy.eagerProgramInstructions = 0;
+        lazy.background = seed % 4 == 0;
+        auto split = cli::NativeJit::compile(*r.program, opt, lazy);
+        QVERIFY2(split.has_value(), split ? "" : split.error().c_str());
+        for (const cli::NativeJit* code : {jit->get(), split->get()}) {
+            const std::string native = testing::captureRun(r.program, options, code);
+            if (interpreted != native)
+                QFAIL(qPrintable(QStringLiteral("seed %1 (fuel %2, depth %3, -O%4, %5): JIT run differs\n--- program\n"
+                                                "%6\n--- interpreter\n%7\n--- JIT\n%8")
+                                     .arg(seed)
+                                     .arg(options.fuel)
+                                     .arg(options.maxCallDepth)
+                                     .arg(opt)
+                                     .arg(code == jit->get() ? QStringLiteral("whole")
+                                                             : QStringLiteral("regions of %1, %2")
+                                                                   .arg(lazy.limits.maxRegionInstructions)
+                                                                   .arg(lazy.background ? "background" : "on call"))
+                                     .arg(QString::fromStdString(text), QString::fromStdString(interpreted),
+                                          QString::fromStdString(native))));
+        }
+        // Once the background compiles are done a second run is (mostly)
+        // native: still the same run.
+        (*split)->waitIdle();
+        QCOMPARE(testing::captureRun(r.program, options, split->get()), interpreted);
+        splitRegions += (*split)->stats().regions;
+        splitFunctions += (*split)->stats().functions;
         fuelErrors += interpreted.find("instruction budget exhausted") != std::string::npos;
         depthErrors += interpreted.find("call depth limit") != std::string::npos;
         overflowErrors += interpreted.find("integer overflow") != std::string::npos;
@@ -78,6 +100,9 @@ void TestCodegenDiff::randomPrograms()
     QVERIFY(overflowErrors >= 5);
     QVERIFY(divisionErrors >= 3);
     QVERIFY(clean >= 5);
+    // The split runs did split (many regions per function) and did compile.
+    QVERIFY(splitFunctions > 80);
+    QVERIFY(splitRegions > 5 * splitFunctions);
 }
 
 QTEST_GUILESS_MAIN(TestCodegenDiff)

@@ -1,7 +1,10 @@
 // Every golden run program (tests/run), every example (resources/examples)
 // and every front-end case that compiles (tests/lang): the JIT's run must
 // equal the interpreter's, event for event (output, exit code, delivery log,
-// observer events with payloads and state hashes, crashes).
+// observer events with payloads and state hashes, crashes). The run programs
+// and examples also run "split": every function cut into regions of three
+// instructions (FunctionPlan.h) and compiled on first call, so that jumps,
+// fall-throughs, fuel and resumption across regions meet every program.
 
 #include "TraceCapture.h"
 
@@ -63,12 +66,13 @@ private:
     const engine::NativeCode& m_inner;
 };
 
-void addDir(const QString& dir, const QString& prefix, int optLevel)
+void addDir(const QString& dir, const QString& prefix, int optLevel, bool split = false)
 {
     const QDir d(dir);
     for (const QString& f : d.entryList({QStringLiteral("*.aefl")}, QDir::Files, QDir::Name))
-        QTest::newRow(qPrintable(prefix + f + QStringLiteral(" -O") + QString::number(optLevel)))
-            << d.filePath(f) << optLevel;
+        QTest::newRow(qPrintable(prefix + f + QStringLiteral(" -O") + QString::number(optLevel) +
+                                 (split ? QStringLiteral(" split") : QString())))
+            << d.filePath(f) << optLevel << split;
 }
 
 } // namespace
@@ -85,9 +89,12 @@ void TestCodegenGolden::sameRun_data()
 {
     QTest::addColumn<QString>("path");
     QTest::addColumn<int>("optLevel");
+    QTest::addColumn<bool>("split");
     addDir(QStringLiteral(AEROFLOW_TESTS_DIR "/run"), QStringLiteral("run/"), 0);
+    addDir(QStringLiteral(AEROFLOW_TESTS_DIR "/run"), QStringLiteral("run/"), 0, true);
     addDir(QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples"), QStringLiteral("examples/"), 0);
     addDir(QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples"), QStringLiteral("examples/"), 2);
+    addDir(QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples"), QStringLiteral("examples/"), 2, true);
     addDir(QStringLiteral(AEROFLOW_TESTS_DIR "/lang"), QStringLiteral("lang/"), 0);
 }
 
@@ -95,6 +102,7 @@ void TestCodegenGolden::sameRun()
 {
     QFETCH(QString, path);
     QFETCH(int, optLevel);
+    QFETCH(bool, split);
     const QString source = readAll(path);
     QVERIFY2(QFile::exists(path), qPrintable(path));
     auto r = compiler::compile(QFileInfo(path).fileName().toStdString(), source.toStdString(), {true, false});
@@ -104,9 +112,17 @@ void TestCodegenGolden::sameRun()
         return;
     }
     QVERIFY(compiler::verifyProgram(*r.program).empty());
-    auto jit = cli::NativeJit::compile(*r.program, optLevel);
+    cli::JitPolicy policy;
+    if (split) {
+        policy.limits.maxRegionInstructions = 3;
+        policy.eagerProgramInstructions = 0; // each function on its first call
+    }
+    auto jit = cli::NativeJit::compile(*r.program, optLevel, policy);
     QVERIFY2(jit.has_value(), qPrintable(QString::fromStdString(jit ? std::string() : jit.error())));
-    QCOMPARE((*jit)->stats().functions, uint32_t(r.program->functions.size()));
+    if (!split)
+        QCOMPARE((*jit)->stats().functions, uint32_t(r.program->functions.size()));
+    else
+        QCOMPARE((*jit)->stats().functions, 0u);
     engine::RunOptions options = optionsFor(source);
     if (path.contains(QLatin1String("/lang/"))) {
         options.fuel = 200'000;
@@ -117,6 +133,13 @@ void TestCodegenGolden::sameRun()
     const std::string interpreted = testing::captureRun(r.program, options, nullptr);
     const std::string native = testing::captureRun(r.program, options, &counting);
     QVERIFY(counting.lookups > 0);
+    if (split) {
+        // main at least was compiled on its first call, in regions.
+        const codegen::CompileStats stats = (*jit)->stats();
+        QVERIFY(stats.functions > 0);
+        QVERIFY2(r.program->functions[r.program->mainFunction].code.size() <= 3 || stats.regions > stats.functions,
+                 qPrintable(QString::number(stats.regions)));
+    }
     if (interpreted != native) {
         QFAIL(qPrintable(QStringLiteral("JIT run differs\n--- interpreter\n%1\n--- JIT\n%2")
                              .arg(QString::fromStdString(interpreted), QString::fromStdString(native))));
