@@ -16,9 +16,6 @@ using Kind = FrameWorldMark::Kind;
 constexpr double kCellPixels = 2.0; // folded events merge per cell of this width
 constexpr size_t kMaxArrows = 2000;
 constexpr size_t kLabelBytes = 48;
-/// A range whose span holds more rows than this many times the direct limit
-/// is sampled without trying a direct read (the read would scan them all).
-constexpr size_t kSpanFactor = 16;
 
 std::string cut(std::string s, size_t n = kLabelBytes)
 {
@@ -174,7 +171,10 @@ void WorldFrameBuilder::readInputs(Half& in, Half& out, uint64_t t0, uint64_t t1
         frame.error = span.error();
         return;
     }
-    if (span->size() <= m_directRows * kSpanFactor) {
+    // The span counts rows of every kind, so it bounds the world rows: a
+    // span within the limit is read whole, a larger one sampled (no read
+    // that would be thrown away).
+    if (span->size() <= m_directRows) {
         debugger::WorldReadOptions o;
         o.maxRows = m_directRows;
         o.bodyLimit = 24; // enough for a label
@@ -224,7 +224,7 @@ void WorldFrameBuilder::readInputs(Half& in, Half& out, uint64_t t0, uint64_t t1
             return;
         }
     }
-    auto samples = m_world->sampleInputs(*span, size_t(m_sampleColumns));
+    auto samples = m_world->sampleInputs(*span, m_samples);
     if (!samples) {
         frame.error = samples.error();
         return;
@@ -257,7 +257,7 @@ void WorldFrameBuilder::readOutputs(Half& out, uint64_t t0, uint64_t t1, WorldFr
         return;
     }
     std::set<uint64_t> responded;
-    if (span->size() <= m_directRows * kSpanFactor) {
+    if (span->size() <= m_directRows) {
         debugger::WorldReadOptions o;
         o.maxRows = m_directRows;
         o.bodyLimit = 24;
@@ -309,7 +309,7 @@ void WorldFrameBuilder::readOutputs(Half& out, uint64_t t0, uint64_t t1, WorldFr
             return;
         }
     }
-    auto samples = m_world->sampleOutputs(*span, size_t(m_sampleColumns));
+    auto samples = m_world->sampleOutputs(*span, m_samples);
     if (!samples) {
         frame.error = samples.error();
         return;
@@ -415,6 +415,8 @@ void WorldFrameBuilder::build(
         return;
     const auto t0 = uint64_t(std::max(0.0, std::floor(vp.startTick)));
     const auto t1 = uint64_t(std::max(0.0, std::min(double(end), std::floor(vp.endTick()))));
+    // About one sample per density cell (2 px).
+    m_samples = size_t(std::clamp(vp.width / int(kCellPixels), 200, 1000));
     Half in, outs;
     outs.output = true;
     readInputs(in, outs, t0, t1, out);

@@ -7,8 +7,8 @@
 // holds at most WorldFrame::kDirectRows rows they are read one by one and
 // placed like slices (k events of one tick share it); events narrower than
 // FrameList::kMinSlicePixels fold into density cells of 2 px. A denser range
-// is sampled (about one row per pixel column) and drawn as estimated density,
-// so the cost of a frame does not grow with the traffic.
+// is sampled (about one row per density cell) and drawn as estimated
+// density, so the cost of a frame does not grow with the traffic.
 
 #include "FrameList.h"
 #include "TraceWorld.h"
@@ -53,7 +53,7 @@ private:
 
     std::unique_ptr<debugger::TraceWorld> m_world;
     size_t m_directRows = WorldFrame::kDirectRows;
-    int m_sampleColumns = 1000;
+    size_t m_samples = 1000; ///< rows sampled per half in a dense range (set per frame)
 };
 
 } // namespace aeroflow::timeline
