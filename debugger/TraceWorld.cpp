@@ -131,6 +131,11 @@ Result<void> TraceWorld::prepare()
         "SELECT rowid, seq, 'out', length(text), CASE WHEN length(text) <= ?2 THEN text END FROM outputs "
         "WHERE rowid = ?1 AND stream = 3",
         true);
+    // Stepping: the first world row of [?1, ?2) whose kind is not ?3.
+    const std::string step = "SELECT rowid FROM effects WHERE rowid >= ?1 AND rowid < ?2 AND kind IN (" + kinds
+        + ") AND kind <> ?3 ORDER BY rowid";
+    m_stepRows = db.prepare(step + " LIMIT 1", true);
+    m_stepRowsBack = db.prepare(step + " DESC LIMIT 1", true);
     m_effectValue = db.prepare("SELECT value FROM effects WHERE rowid = ?", true);
     m_outputValue = db.prepare("SELECT text FROM outputs WHERE rowid = ?", true);
     m_sampleEffect = db.prepare(
@@ -143,7 +148,7 @@ Result<void> TraceWorld::prepare()
         true);
     for (const Statement* st : {&m_effectRows, &m_effectRowsBack, &m_outputRows, &m_outputRowsBack, &m_effectSeqAt,
                                 &m_outputSeqAt, &m_effectAt, &m_outputAt, &m_sampleEffect, &m_sampleOutput,
-                                &m_effectValue, &m_outputValue})
+                                &m_effectValue, &m_outputValue, &m_stepRows, &m_stepRowsBack})
         if (!st->valid())
             return std::unexpected(fail("cannot read inputs and outputs"));
     if (m_hasLinks) {

@@ -179,11 +179,13 @@ public:
 
     /// The next (forward) or previous world input strictly after / before
     /// effects row `effectRow`; `effectRow` 0 with forward: the first.
-    Result<std::optional<uint64_t>> stepInput(uint64_t effectRow, bool forward);
+    /// Without `withDone`, request_done inputs are skipped (they are the
+    /// outcome of a request rather than an input of their own).
+    Result<std::optional<uint64_t>> stepInput(uint64_t effectRow, bool forward, bool withDone = true);
     Result<std::optional<uint64_t>> stepOutput(uint64_t row, bool forward);
     /// The first world input that arrived after delivery `seq` or later
     /// (forward), or the last one that arrived at or before it.
-    Result<std::optional<uint64_t>> inputNearSeq(uint64_t seq, bool forward);
+    Result<std::optional<uint64_t>> inputNearSeq(uint64_t seq, bool forward, bool withDone = true);
 
 private:
     explicit TraceWorld(TraceReader& reader) : m_reader(reader) {}
@@ -212,7 +214,7 @@ private:
     uint64_t m_effectsCount = 0, m_outputsCount = 0; ///< rows of the tables (TraceInfo)
     bool m_hasLinks = false, m_hasWorld = false;
     Statement m_effectRows, m_effectRowsBack, m_effectSeqAt, m_effectAt, m_outputRows, m_outputRowsBack,
-        m_outputSeqAt, m_outputAt, m_linksIn, m_linkOf, m_sampleEffect, m_sampleOutput, m_effectValue, m_outputValue;
+        m_outputSeqAt, m_outputAt, m_linksIn, m_linkOf, m_sampleEffect, m_sampleOutput, m_effectValue, m_outputValue, m_stepRows, m_stepRowsBack;
 };
 
 /// Is `kind` (an effects.kind) an input from the outside world?

@@ -230,24 +230,27 @@ Result<std::optional<HttpExchange>> TraceWorld::exchangeOfResponse(uint64_t row,
     return exchange(**request, options);
 }
 
-Result<std::optional<uint64_t>> TraceWorld::stepInput(uint64_t effectRow, bool forward)
+Result<std::optional<uint64_t>> TraceWorld::stepInput(uint64_t effectRow, bool forward, bool withDone)
 {
-    Statement& st = forward ? m_effectRows : m_effectRowsBack;
-    uint64_t lo = forward ? saturatingAdd(effectRow, 1) : (effectRow > kExchangeScanRows ? effectRow - kExchangeScanRows : 1);
+    Statement& st = forward ? m_stepRows : m_stepRowsBack;
+    const std::string_view skip = withDone ? "" : engine::inputKindName(InputEvent::Kind::RequestDone);
+    uint64_t lo = forward ? saturatingAdd(effectRow, 1)
+                          : (effectRow > kExchangeScanRows ? effectRow - kExchangeScanRows : 1);
     uint64_t hi = forward ? saturatingAdd(lo, kExchangeScanRows) : effectRow;
     for (int window = 0; window < kStepWindows && lo < hi && lo <= m_effectsMaxRow; ++window) {
         st.reset();
         st.bind(1, bindable(lo));
         st.bind(2, bindable(hi));
-        st.bind(3, 0); // only the row's position is needed
-        st.bind(4, 1);
+        st.bindText(3, skip);
         if (st.step()) {
             const auto row = uint64_t(std::max<int64_t>(0, st.columnInt(0)));
             st.reset();
             return std::optional<uint64_t>(row);
         }
-        if (!st.ok())
+        if (!st.ok()) {
+            st.reset();
             return std::unexpected(fail("cannot read effects"));
+        }
         if (forward) {
             lo = hi;
             hi = saturatingAdd(lo, kExchangeScanRows);
@@ -290,18 +293,18 @@ Result<std::optional<uint64_t>> TraceWorld::stepOutput(uint64_t row, bool forwar
     return std::optional<uint64_t>{};
 }
 
-Result<std::optional<uint64_t>> TraceWorld::inputNearSeq(uint64_t seq, bool forward)
+Result<std::optional<uint64_t>> TraceWorld::inputNearSeq(uint64_t seq, bool forward, bool withDone)
 {
     if (forward) {
         auto first = firstRowAtOrAfter(false, seq);
         if (!first)
             return std::unexpected(first.error());
-        return stepInput(*first - 1, true);
+        return stepInput(*first - 1, true, withDone);
     }
     auto end = firstRowAtOrAfter(false, saturatingAdd(seq, 1));
     if (!end)
         return std::unexpected(end.error());
-    return stepInput(*end, false);
+    return stepInput(*end, false, withDone);
 }
 
 } // namespace aeroflow::debugger

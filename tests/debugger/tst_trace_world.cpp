@@ -384,6 +384,14 @@ void TestTraceWorld::navigationAndSampling()
         backward.push_back(**r);
     std::reverse(backward.begin(), backward.end());
     QCOMPARE(backward, forward);
+    // Without request_done: every other input, in order.
+    std::vector<uint64_t> shown, expectedShown;
+    for (auto r = o.world->stepInput(0, true, false); r && *r; r = o.world->stepInput(**r, true, false))
+        shown.push_back(**r);
+    for (const WorldInput& in : page->rows)
+        if (in.event.kind != InputEvent::Kind::RequestDone)
+            expectedShown.push_back(in.effectRow);
+    QCOMPARE(shown, expectedShown);
     auto outs = o.world->outputs(0, o.world->lastSeq(), all());
     QVERIFY(outs.has_value());
     size_t n = 0;

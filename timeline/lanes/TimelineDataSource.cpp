@@ -110,12 +110,14 @@ void TimelineDataSource::answerOutside(FrameBuilder& builder, const NavRequest& 
         case Navigation::PreviousOutside: {
             const bool forward = nav.kind == Navigation::NextOutside;
             debugger::Result<std::optional<uint64_t>> r = std::optional<uint64_t>();
+            // request_done inputs are drawn on their response (or as a
+            // timeout among the outputs), not as inputs: steps skip them.
             if (nav.outside.isNull())
-                r = world->inputNearSeq(forward ? nav.seq + 1 : nav.seq, forward);
+                r = world->inputNearSeq(forward ? nav.seq + 1 : nav.seq, forward, false);
             else if (nav.outside.output)
                 r = world->stepOutput(nav.outside.row, forward);
             else
-                r = world->stepInput(nav.outside.row, forward);
+                r = world->stepInput(nav.outside.row, forward, false);
             if (r && *r) {
                 to = { nav.outside.output, **r };
                 seq = positionOf(to);
