@@ -271,7 +271,7 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
     if (stopped) {
         // Paused on purpose (or the trace failed): no deadlock report; the
         // values are freed by the scheduler's destructor.
-        if (rec && !rec->finish(engine::RunStats{}))
+        if (rec && !rec->finishPaused())
             status = 1;
         if (rec && rec->failed())
             std::cerr << "aeroflow " << command << ": " << rec->error() << "\n";

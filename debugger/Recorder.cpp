@@ -287,4 +287,15 @@ bool Recorder::finish(const engine::RunStats& stats)
     return m_writer.close(m_options.buildIndexes) && !failed();
 }
 
+bool Recorder::finishPaused()
+{
+    if (m_finished)
+        return !failed();
+    m_finished = true;
+    m_scheduler = nullptr;
+    if (!failed())
+        flush();
+    return m_writer.close(m_options.buildIndexes) && !failed();
+}
+
 } // namespace aeroflow::debugger

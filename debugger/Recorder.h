@@ -71,6 +71,10 @@ public:
     /// Flushes, writes the end-of-run meta, indexes and closes the file.
     /// False (see error()) when any write failed.
     bool finish(const engine::RunStats& stats);
+    /// The run was paused on purpose (`--stop-at-tick`): flushes and closes
+    /// without marking the trace complete, so it verifies up to its last
+    /// message (the run did not end there).
+    bool finishPaused();
 
     /// Safe to poll between steps: a write failed, the run should stop.
     bool failed() const { return m_writer.failed(); }

@@ -67,15 +67,19 @@ bool TraceWriter::open(const std::string& path, const TraceWriterOptions& option
         return fail("is a directory");
     // A new recording replaces an old trace, with its WAL and shared-memory files.
     const std::string tmp = path + ".new";
-    for (const std::string& p : {path, path + "-wal", path + "-shm", path + "-journal", tmp, tmp + "-journal"})
+    for (const std::string& p : {path, path + "-wal", path + "-shm", path + "-journal", tmp, tmp + "-journal",
+                                 tmp + "-wal", tmp + "-shm"})
         std::filesystem::remove(p, ec);
 
     // 1. Schema, meta and source under a temporary name, in rollback-journal
     //    mode: one atomic commit, then a rename.
     if (!m_db.open(tmp, Database::Mode::ReadWriteCreate))
         return fail(m_db.lastError());
+    // The file is switched to WAL here, before it gets its real name: a kill
+    // after the rename then never leaves a rollback journal that a
+    // read-only reader would have to roll back.
     if (!m_db.exec("PRAGMA page_size=8192") || !createTraceSchema(m_db) || !m_db.exec("BEGIN") ||
-        (initialise && !initialise(m_db)) || !m_db.exec("COMMIT")) {
+        (initialise && !initialise(m_db)) || !m_db.exec("COMMIT") || !m_db.exec("PRAGMA journal_mode=WAL")) {
         const std::string why = m_db.lastError();
         m_db.close();
         std::filesystem::remove(tmp, ec);

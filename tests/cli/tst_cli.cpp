@@ -120,6 +120,7 @@ private slots:
     void snapshotThenResume_data();
     void snapshotThenResume();
     void resumeRejectsBadFiles();
+    void pausedRecordingVerifies();
 
 private:
     QString write(const QString& name, const QByteArray& content);
@@ -505,6 +506,19 @@ void TestCli::snapshotThenResume()
     QCOMPARE(rest.code, full.code);
     QCOMPARE(QString::fromUtf8(first.out + rest.out), QString::fromUtf8(full.out));
     QCOMPARE(QString::fromUtf8(first.err + rest.err), QString::fromUtf8(full.err));
+}
+
+void TestCli::pausedRecordingVerifies()
+{
+    // Regression: `run --stop-at-tick T --record` marked the trace complete
+    // with exit code 0, so `replay --verify` ran past the pause and diverged.
+    const QString trace = m_dir.filePath(QStringLiteral("paused.aftrace"));
+    const Run made = runCli({QStringLiteral("run"), QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples/bank.aefl"),
+                             QStringLiteral("--stop-at-tick"), QStringLiteral("3"), QStringLiteral("--record"), trace});
+    QVERIFY2(made.code == 0, qPrintable(made.describe()));
+    const Run verified = runCli({QStringLiteral("replay"), trace, QStringLiteral("--verify")});
+    QVERIFY2(verified.code == 0, qPrintable(verified.describe()));
+    QVERIFY2(verified.out.contains("cut off"), qPrintable(verified.describe()));
 }
 
 void TestCli::resumeRejectsBadFiles()
