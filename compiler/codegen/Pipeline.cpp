@@ -3,7 +3,9 @@
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
+#include <llvm/IR/PassInstrumentation.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Passes/StandardInstrumentations.h>
 #include <llvm/Support/CodeGen.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -18,7 +20,12 @@ void optimiseModule(llvm::Module& module, int level, llvm::TargetMachine* tm)
     llvm::FunctionAnalysisManager fam;
     llvm::CGSCCAnalysisManager cgam;
     llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder pb(tm);
+    // Functions marked optnone (regions of big functions, FunctionLowering.h)
+    // are skipped by the function passes only with this instrumentation.
+    llvm::PassInstrumentationCallbacks callbacks;
+    llvm::OptNoneInstrumentation optNone(false);
+    optNone.registerCallbacks(callbacks);
+    llvm::PassBuilder pb(tm, llvm::PipelineTuningOptions(), std::nullopt, &callbacks);
     pb.registerModuleAnalyses(mam);
     pb.registerCGSCCAnalyses(cgam);
     pb.registerFunctionAnalyses(fam);
