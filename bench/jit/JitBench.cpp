@@ -3,8 +3,13 @@
 // medians; plus ping-pong throughput and JIT compile latency.
 //
 //   aeroflow-jit-benchmark [--fib N] [--sieve N] [--pingpong N] [--repeat R]
-//                          [--opt 0..3] [--no-peers] [--only kernels|pingpong|compile]
+//                          [--opt 0..3] [--no-peers] [--only kernels|pingpong|compile|scale]
+//                          [--lines N,N,...]
 //
+// `scale`: compile time of one huge function (N lines of `x = x + 1`, the
+// default 1,000 / 2,000 / 4,000 / 20,000, and a 1,500-operator expression)
+// at -O0 and -O2, with the JIT's own counters (LLVM functions, the largest
+// module, machine code).
 // Run times: AeroFlow in this process (engine::runProgram, compile excluded;
 // the JIT's compile time is shown apart); peers as whole processes minus the
 // median start-up of the same peer on a trivial input (N = 1).
@@ -44,6 +49,7 @@ struct Options {
     int opt = 2;
     bool peers = true;
     std::string only;
+    std::vector<uint64_t> scaleLines{1000, 2000, 4000, 20000};
 };
 
 std::string readFile(const fs::path& p)
@@ -235,10 +241,12 @@ void pingpong(const Options& o, const fs::path& benchDir)
 double compileMs(const std::string& name, const std::string& text, int opt, int repeat, uint32_t* functions)
 {
     const auto program = compileOrDie(name, text);
+    cli::JitPolicy whole; // every function, whatever the program's size
+    whole.eagerProgramInstructions = UINT64_MAX;
     std::vector<double> ms;
     for (int i = 0; i < repeat; ++i) {
         bench::Stopwatch sw;
-        auto native = cli::NativeJit::compile(*program, opt);
+        auto native = cli::NativeJit::compile(*program, opt, whole);
         ms.push_back(sw.elapsed().wall * 1000);
         if (!native) {
             std::fprintf(stderr, "aeroflow-jit-benchmark: %s: %s\n", name.c_str(), native.error().c_str());
@@ -271,6 +279,86 @@ void compileLatency(const Options& o, const fs::path& sourceDir)
     std::printf("  %-34s %6u %10.1f %10.1f\n", "generated, 5,000 lines", fns, o0, o2);
 }
 
+/// `lines` lines of `x = x + 1`: one main function of 3 instructions per line.
+std::string incrementLines(uint64_t lines)
+{
+    std::string text = "mut x = 0\n";
+    for (uint64_t i = 0; i < lines; ++i)
+        text += "x = x + 1\n";
+    return text + "print(x)\n";
+}
+
+/// One expression of `operators` additions.
+std::string longExpression(uint64_t operators)
+{
+    std::string text = "mut x = 1\nlet y = x";
+    for (uint64_t i = 0; i < operators; ++i)
+        text += " + x";
+    return text + "\nprint(y)\n";
+}
+
+struct ScaleRow {
+    bench::Sample time; ///< medians, seconds
+    codegen::CompileStats stats;
+};
+
+/// Every function of `program` compiled before the run (as `run --jit` did
+/// before compiling per function), at -O`opt`: medians of `repeat`.
+ScaleRow compileWhole(const compiler::Program& program, int opt, int repeat)
+{
+    cli::JitPolicy policy;
+    policy.eagerProgramInstructions = UINT64_MAX;
+    std::vector<bench::Sample> samples;
+    ScaleRow row;
+    for (int i = 0; i < repeat; ++i) {
+        bench::Stopwatch sw;
+        auto native = cli::NativeJit::compile(program, opt, policy);
+        samples.push_back(sw.elapsed());
+        if (!native) {
+            std::fprintf(stderr, "aeroflow-jit-benchmark: JIT: %s\n", native.error().c_str());
+            std::exit(1);
+        }
+        row.stats = (*native)->stats();
+    }
+    const auto summary = bench::summarize(samples);
+    row.time = {summary.wall.median, summary.cpu.median};
+    return row;
+}
+
+void compileScale(const Options& o)
+{
+    std::printf("\nJIT compile time at scale (every function compiled, on this thread; medians of %d; cpu = this "
+                "thread's CPU time)\n",
+                o.repeat);
+    std::printf("  %-30s %7s %9s %9s %8s %7s %9s %9s %6s %9s %9s %8s\n", "program", "instrs", "-O0 wall", "-O0 cpu",
+                "us/line", "lower%", "-O2 wall", "-O2 cpu", "fns", "largest", "code KiB", "interp");
+    auto row = [&](const std::string& name, const std::string& text, uint64_t lines) {
+        const auto program = compileOrDie(name, text);
+        uint64_t instrs = 0;
+        for (const auto& fn : program->functions)
+            instrs += fn.code.size();
+        std::string out;
+        std::vector<double> interp;
+        for (int i = 0; i < o.repeat; ++i)
+            interp.push_back(runOnce(program, nullptr, out) * 1000);
+        const ScaleRow o0 = compileWhole(*program, 0, o.repeat);
+        const ScaleRow o2 = compileWhole(*program, 2, o.repeat);
+        std::printf("  %-30s %7llu %9.1f %9.1f %8.1f %7.0f %9.1f %9.1f %6u %9llu %9llu %8.1f\n", name.c_str(),
+                    (unsigned long long)instrs, o0.time.wall * 1000, o0.time.cpu * 1000,
+                    o0.time.cpu * 1e6 / double(lines), 100 * o0.stats.lowerMs / std::max(o0.stats.totalMs(), 1e-9),
+                    o2.time.wall * 1000, o2.time.cpu * 1000, o0.stats.regions,
+                    (unsigned long long)o0.stats.largestModuleInstructions,
+                    (unsigned long long)(o0.stats.codeBytes / 1024), median(interp));
+        std::fflush(stdout);
+    };
+    for (uint64_t lines : o.scaleLines)
+        row(std::to_string(lines) + " lines of x = x + 1", incrementLines(lines), lines);
+    row("1,500-operator expression", longExpression(1500), 1);
+    std::printf("  (fns: LLVM functions, one per region; largest: IR instructions of the largest module at -O0;\n"
+                "   us/line: -O0 CPU microseconds per source line; lower%%: -O0 time spent building IR;\n"
+                "   interp: the interpreter's run, ms)\n");
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -296,10 +384,15 @@ int main(int argc, char** argv)
             o.peers = false;
         } else if (a == "--only" && i + 1 < argc) {
             o.only = argv[++i];
+        } else if (a == "--lines" && i + 1 < argc) {
+            o.scaleLines.clear();
+            std::stringstream list(argv[++i]);
+            for (std::string item; std::getline(list, item, ',');)
+                o.scaleLines.push_back(std::strtoull(item.c_str(), nullptr, 10));
         } else {
             std::fprintf(stderr,
                          "usage: aeroflow-jit-benchmark [--fib N] [--sieve N] [--pingpong N] [--repeat R] "
-                         "[--opt 0..3] [--no-peers] [--only kernels|pingpong|compile]\n");
+                         "[--opt 0..3] [--no-peers] [--only kernels|pingpong|compile|scale] [--lines N,N,...]\n");
             return 2;
         }
     }
@@ -319,6 +412,8 @@ int main(int argc, char** argv)
         pingpong(o, benchDir);
     if (o.only.empty() || o.only == "compile")
         compileLatency(o, sourceDir);
+    if (o.only.empty() || o.only == "scale")
+        compileScale(o);
     fs::remove_all(tmp, ec);
     std::printf("\n(load average at the end %s)\n", loadAverage().c_str());
     return 0;
