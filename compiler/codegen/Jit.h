@@ -47,9 +47,11 @@ struct JitLimits {
     /// One LLVM function holds at most this many (longer bytecode functions
     /// are split into regions, FunctionPlan.h).
     uint32_t maxRegionInstructions = 1'000;
-    /// A longer function is compiled as at -O0 whatever the level: the
-    /// optimiser's time would not pay back in a function that size.
-    uint32_t maxOptimisedInstructions = 4'000;
+    /// A longer function is compiled as at -O0 whatever the level: -O2
+    /// costs about 0.5 ms per instruction (-O0 a tenth of that), which a
+    /// function that size, mostly straight-line code, does not pay back.
+    /// (At most a region: optimised code is never split.)
+    uint32_t maxOptimisedInstructions = 1'000;
     /// Machine code (object bytes) all compiled functions may take; once
     /// reached, further functions run on the interpreter.
     uint64_t maxCodeBytes = uint64_t(256) << 20;
