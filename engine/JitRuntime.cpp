@@ -194,8 +194,8 @@ struct JitRuntime {
         case Op::ADD:
             if (R[in.b].isInt() && R[in.c].isInt())
                 R[in.a] = Value::integer(checkedAdd(R[in.b].asInt(), R[in.c].asInt()));
-            else
-                R[in.a] = arith(ArithOp::Add, R[in.b], R[in.c], &program);
+            else // fuel left after this block: above 1, the next instruction surely runs
+                vmops::add(R, in, fn.code[pc + 1], vm.m_sched, vm.m_sched.currentActor(), fiber.fuel > 1, &program);
             break;
         case Op::SUB:
             if (R[in.b].isInt() && R[in.c].isInt())

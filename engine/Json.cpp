@@ -37,10 +37,12 @@ void encodeString(std::string& out, std::string_view s)
     out += '"';
 }
 
-void encode(std::string& out, const Value& v, const compiler::Program* p, int depth)
+// Recursive, but never deeper than 200 levels (a runtime error past them).
+void encode(std::string& out, const Value& v, const compiler::Program* p, int depth, OutputMeter& meter)
 {
     if (depth > 200)
         fail("json.encode(): value nested too deeply");
+    meter.note();
     switch (v.type()) {
     case ValueType::Nil: out += "null"; return;
     case ValueType::Bool: out += v.asBool() ? "true" : "false"; return;
@@ -58,7 +60,7 @@ void encode(std::string& out, const Value& v, const compiler::Program* p, int de
             if (!first)
                 out += ',';
             first = false;
-            encode(out, x, p, depth + 1);
+            encode(out, x, p, depth + 1, meter);
         }
         out += ']';
         return;
@@ -72,7 +74,7 @@ void encode(std::string& out, const Value& v, const compiler::Program* p, int de
             first = false;
             encodeString(out, k);
             out += ':';
-            encode(out, x, p, depth + 1);
+            encode(out, x, p, depth + 1, meter);
         }
         out += '}';
         return;
@@ -283,7 +285,9 @@ uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 std::string jsonEncode(const Value& v, const compiler::Program* program)
 {
     std::string out;
-    encode(out, v, program, 0);
+    OutputMeter meter(out);
+    encode(out, v, program, 0, meter);
+    meter.settle(false);
     return out;
 }
 

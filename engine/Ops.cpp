@@ -5,6 +5,7 @@
 #include "Program.h"
 #include "RuntimeError.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace aeroflow::engine {
@@ -43,6 +44,7 @@ std::string shapeText(const TensorObj& t)
 
 Value newTensor(std::vector<uint32_t> shape, std::vector<double> data)
 {
+    chargeWork(data.size() / 4); // what made the data, and the data
     checkMemory(int64_t(data.size() * sizeof(double)));
     auto* t = new TensorObj;
     t->shape = std::move(shape);
@@ -108,6 +110,18 @@ Value tensorArith(ArithOp op, const Value& a, const Value& b)
 bool concatenable(const Value& v)
 {
     return v.isString() || v.isNumber() || v.isBool() || v.isNil();
+}
+
+/// The capacity of `a + b` as the concatenation always made it: a copy of
+/// the left string (std::string copies get capacity max(15, size)) with the
+/// right appended (libstdc++ grows to max(need, twice the capacity)). A
+/// string extended in place is charged this, so that accounting, memory
+/// errors and snapshots do not depend on whether it was extended or copied.
+size_t concatCapacity(size_t left, size_t right)
+{
+    const size_t copied = left <= 15 ? 15 : left;
+    const size_t need = left + right;
+    return need <= copied ? copied : std::max(need, 2 * copied);
 }
 
 int64_t checkIndex(const Value& i, int64_t size, const char* what)
@@ -183,18 +197,22 @@ Value arith(ArithOp op, const Value& a, const Value& b, const compiler::Program*
     if (a.isNumber() && b.isNumber())
         return Value::number(applyFloat(op, a.toDouble(), b.toDouble()));
     if (op == ArithOp::Add) {
-        if ((a.isString() && concatenable(b)) || (b.isString() && concatenable(a))) {
+        if (concatenates(a, b)) {
+            if (a.isString()) {
+                Value s = a;
+                concatInto(s, b, false, false, program);
+                return s;
+            }
             std::string s = toDisplay(a, program);
-            if (b.isString())
-                s += asString(b).text;
-            else
-                s += toDisplay(b, program);
+            s += asString(b).text;
+            chargeBytes(s.size());
             return makeString(std::move(s));
         }
         if (a.isList() && b.isList()) {
             const auto& x = asList(a).items;
             const auto& y = asList(b).items;
             std::vector<Value> items;
+            chargeWork(x.size() + y.size());
             checkMemory(int64_t((x.size() + y.size()) * sizeof(Value)));
             items.reserve(x.size() + y.size());
             items.insert(items.end(), x.begin(), x.end());
@@ -205,6 +223,37 @@ Value arith(ArithOp op, const Value& a, const Value& b, const compiler::Program*
     if (a.type() == ValueType::Tensor || b.type() == ValueType::Tensor)
         return tensorArith(op, a, b);
     badOperands(op, a, b);
+}
+
+bool concatenates(const Value& a, const Value& b)
+{
+    return (a.isString() && concatenable(b)) || (b.isString() && concatenable(a));
+}
+
+void concatInto(Value& s, const Value& right, bool appendable, bool extend, const compiler::Program* program)
+{
+    const std::string& left = asString(s).text;
+    std::string rightText;
+    if (!right.isString() || right.obj() == s.obj())
+        rightText = right.isString() ? asString(right).text : toDisplay(right, program);
+    const std::string_view more = right.isString() && right.obj() != s.obj() ? std::string_view(asString(right).text)
+                                                                             : std::string_view(rightText);
+    const size_t charged = concatCapacity(left.size(), more.size());
+    appendable = appendable && charged <= UINT32_MAX;
+    chargeBytes(appendable ? more.size() : left.size() + more.size());
+    checkMemory(int64_t(left.size() + more.size()));
+    if (appendable && extend) {
+        static_cast<StringObj*>(s.obj())->appendInPlace(more, charged);
+        return;
+    }
+    std::string out = left;
+    out += more;
+    auto* o = new StringObj(std::move(out));
+    if (o->text.capacity() != charged && charged <= UINT32_MAX) {
+        o->spare = uint32_t(charged); // another standard library grows strings otherwise
+        o->recharge();
+    }
+    s = Value::object(o);
 }
 
 Value negate(const Value& v)
@@ -237,6 +286,7 @@ int order(const Value& a, const Value& b)
         return x < y ? -1 : x > y;
     }
     if (a.isString() && b.isString()) {
+        chargeBytes(std::min(asString(a).text.size(), asString(b).text.size()));
         const int c = asString(a).text.compare(asString(b).text);
         return c < 0 ? -1 : c > 0;
     }
@@ -285,22 +335,29 @@ Value indexValue(const Value& c, const Value& i)
     }
     case ValueType::String: {
         const auto& s = asString(c);
-        return makeString(charAt(s, uint32_t(checkIndex(i, s.chars, "string"))));
+        const auto k = uint32_t(checkIndex(i, s.chars, "string"));
+        if (s.ascii)
+            return makeString(std::string(1, s.text[k]));
+        const size_t at = utf8Offset(s.text, k); // a scan from the start: charged
+        chargeBytes(at);
+        return makeString(charAtByte(s, at));
     }
     case ValueType::Map: {
         if (!i.isString())
             fail("map key must be a string, found " + describeType(i));
-        const auto& m = asMap(c);
-        const int64_t k = m.find(asString(i).text);
-        if (k < 0)
-            fail("map has no key \"" + asString(i).text + "\" (use has() or get())");
-        return m.entries[size_t(k)].second;
+        const std::string& key = asString(i).text;
+        chargeBytes(key.size());
+        const Value* v = asMap(c).lookup(key);
+        if (!v)
+            fail("map has no key \"" + key + "\" (use has() or get())");
+        return *v;
     }
     case ValueType::Tensor: {
         const auto& t = asTensor(c);
         const int64_t k = checkIndex(i, t.shape[0], "tensor");
         if (t.shape.size() == 1)
             return Value::number(t.data[size_t(k)]);
+        chargeWork(t.data.size() / t.shape[0] / 4);
         std::vector<uint32_t> shape(t.shape.begin() + 1, t.shape.end());
         size_t stride = 1;
         for (auto d : shape)
@@ -324,6 +381,7 @@ void setIndexValue(Value& c, const Value& i, Value v)
     case ValueType::Map:
         if (!i.isString())
             fail("map key must be a string, found " + describeType(i));
+        chargeBytes(asString(i).text.size());
         checkMemory(int64_t(asString(i).text.size()) + 48);
         mutableMap(c).set(asString(i).text, std::move(v));
         return;
@@ -335,17 +393,18 @@ Value fieldValue(const Value& m, std::string_view key)
 {
     if (!m.isMap())
         fail("cannot read field '" + std::string(key) + "' of a value of type " + describeType(m));
-    const auto& map = asMap(m);
-    const int64_t k = map.find(key);
-    if (k < 0)
+    chargeBytes(key.size());
+    const Value* v = asMap(m).lookup(key);
+    if (!v)
         fail("map has no key \"" + std::string(key) + "\" (use has() or get())");
-    return map.entries[size_t(k)].second;
+    return *v;
 }
 
 void setFieldValue(Value& m, std::string_view key, Value v)
 {
     if (!m.isMap())
         fail("cannot set field '" + std::string(key) + "' of a value of type " + describeType(m));
+    chargeBytes(key.size());
     checkMemory(int64_t(key.size()) + 48);
     mutableMap(m).set(key, std::move(v));
 }
@@ -369,6 +428,7 @@ Value makeTensor(const Value& shape, const Value& items)
     if (dims.empty() || dims.size() > 4)
         fail("a tensor has 1 to 4 dimensions");
     const auto& xs = asList(items).items;
+    chargeWork(xs.size());
     if (xs.size() != count)
         fail("this tensor needs " + std::to_string(count) + " elements, found " + std::to_string(xs.size()));
     std::vector<double> data;
@@ -388,6 +448,7 @@ Value tensorMatmul(const Value& a, const Value& b)
     if (x.shape.size() != 2 || y.shape.size() != 2 || x.shape[1] != y.shape[0])
         fail("matmul() needs shapes [m, k] and [k, n], found " + shapeText(x) + " and " + shapeText(y));
     const size_t m = x.shape[0], k = x.shape[1], n = y.shape[1];
+    chargeWork(m * n * k / 4);
     std::vector<double> d(m * n, 0.0);
     for (size_t i = 0; i < m; ++i)
         for (size_t j = 0; j < n; ++j) {
@@ -454,6 +515,7 @@ Value tensorShape(const Value& v)
 Value tensorSum(const Value& v)
 {
     const auto& t = needTensor(v, "sum()");
+    chargeWork(t.data.size() / 4);
     double s = 0;
     for (double x : t.data)
         s += x;

@@ -17,6 +17,20 @@ enum class ArithOp : uint8_t { Add, Sub, Mul, Div, Mod };
 enum class CompareOp : uint8_t { Lt, Le, Gt, Ge };
 
 Value arith(ArithOp op, const Value& a, const Value& b, const compiler::Program* program);
+
+/// `s = s + right` for a string `s` and a `right` that concatenates (a
+/// string, number, bool or nil), for ADD into its left operand's register.
+/// `appendable`: the caller knows that `s`'s object has no other holder
+/// that could observe it (or only one the next instruction overwrites with
+/// the result); then only the appended bytes are charged as work, else the
+/// whole copy. `extend`: the caller knows that holder will be overwritten,
+/// so the string may grow in place (amortised O(1) per byte) instead of
+/// being copied. Charges, memory checks and the bytes charged for the
+/// result are the same either way: `extend` changes only the time taken.
+void concatInto(Value& s, const Value& right, bool appendable, bool extend, const compiler::Program* program);
+/// Whether `a + b` concatenates strings (one is a string, the other a
+/// string, number, bool or nil).
+bool concatenates(const Value& a, const Value& b);
 Value negate(const Value& v);
 bool compare(CompareOp op, const Value& a, const Value& b);
 /// Orders two numbers or two strings (for sort, min, max): <0, 0, >0.

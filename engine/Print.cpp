@@ -3,7 +3,10 @@
 #include "Text.h"
 
 #include "Program.h"
+#include "RuntimeError.h"
+#include "WalkStack.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -14,44 +17,34 @@ namespace {
 using compiler::appendQuoted;
 using compiler::isIdentifier;
 
-void append(std::string& out, const Value& v, const compiler::Program* p, bool quoted);
+/// The text a walk writes, charged as it grows (OutputMeter).
+class Output {
+public:
+    explicit Output(std::string& out) : m_out(out), m_meter(out) {}
+    std::string& text() { return m_out; }
+    void note() { m_meter.note(); }
+    void settle(bool checkHeld) { m_meter.settle(checkHeld); }
 
-void appendSeq(std::string& out, const std::vector<Value>& items, const compiler::Program* p)
+private:
+    std::string& m_out;
+    OutputMeter m_meter;
+};
+
+/// A value whose printed form has parts inside it (a frame of the walk).
+bool opens(const Value& v)
 {
-    for (size_t i = 0; i < items.size(); ++i) {
-        if (i)
-            out += ", ";
-        append(out, items[i], p, true);
+    switch (v.type()) {
+    case ValueType::List:
+    case ValueType::Map:
+    case ValueType::Result:
+    case ValueType::UiNode: return true;
+    case ValueType::Message: return !asMessage(v).args.empty();
+    default: return false;
     }
 }
 
-void appendUiInline(std::string& out, const UiNodeObj& n, const compiler::Program* p)
-{
-    out += n.desc ? n.desc->element : "?";
-    out += " {";
-    bool first = true;
-    auto sep = [&] { out += first ? " " : ", "; first = false; };
-    for (const auto& a : n.args) {
-        sep();
-        append(out, a, p, true);
-    }
-    for (size_t i = 0; n.desc && i < n.props.size() && i < n.desc->props.size(); ++i) {
-        sep();
-        const auto& d = n.desc->props[i];
-        out += d.key + ": ";
-        if (d.eventFunction >= 0)
-            out += "<event>";
-        else
-            append(out, n.props[i], p, true);
-    }
-    for (const auto& c : n.children) {
-        sep();
-        append(out, c, p, true);
-    }
-    out += first ? "}" : " }";
-}
-
-void append(std::string& out, const Value& v, const compiler::Program* p, bool quoted)
+/// A value with no parts: written whole.
+void appendLeaf(std::string& out, const Value& v, const compiler::Program* p, bool quoted)
 {
     switch (v.type()) {
     case ValueType::Nil: out += "nil"; return;
@@ -69,28 +62,6 @@ void append(std::string& out, const Value& v, const compiler::Program* p, bool q
         else
             out += asString(v).text;
         return;
-    case ValueType::List:
-        out += '[';
-        appendSeq(out, asList(v).items, p);
-        out += ']';
-        return;
-    case ValueType::Map: {
-        out += '{';
-        bool first = true;
-        for (const auto& [k, x] : asMap(v).entries) {
-            if (!first)
-                out += ", ";
-            first = false;
-            if (isIdentifier(k))
-                out += k;
-            else
-                appendQuoted(out, k);
-            out += ": ";
-            append(out, x, p, true);
-        }
-        out += '}';
-        return;
-    }
     case ValueType::Tensor: {
         const auto& t = asTensor(v);
         out += "tensor[";
@@ -118,18 +89,8 @@ void append(std::string& out, const Value& v, const compiler::Program* p, bool q
     case ValueType::Message: {
         const auto& m = asMessage(v);
         out += p && m.message < p->messages.size() ? p->messages[m.message].name : "message";
-        if (!m.args.empty()) {
-            out += '(';
-            appendSeq(out, m.args, p);
-            out += ')';
-        }
-        return;
+        return; // no arguments (opens() otherwise)
     }
-    case ValueType::Result:
-        out += asResult(v).ok ? "Ok(" : "Err(";
-        append(out, asResult(v).value, p, true);
-        out += ')';
-        return;
     case ValueType::Function: {
         const auto& c = asClosure(v);
         out += "<fn ";
@@ -137,20 +98,155 @@ void append(std::string& out, const Value& v, const compiler::Program* p, bool q
         out += '>';
         return;
     }
-    case ValueType::UiNode: appendUiInline(out, asUiNode(v), p); return;
+    default: return; // containers are frames of the walk
     }
 }
 
-void appendTreeLines(std::string& out, const Value& v, const compiler::Program* p, int depth)
+/// One container being printed.
+struct Frame {
+    const Obj* obj = nullptr;
+    size_t i = 0;                   ///< next child (UI nodes: over args, then props, then children)
+    MapEntries::const_iterator at;  ///< maps: the next entry
+};
+
+/// Writes the opening of `v` and pushes its frame.
+void open(std::string& out, const Value& v, const compiler::Program* p, WalkStack<Frame>& stack)
 {
-    if (v.type() == ValueType::List) {
-        for (const auto& x : asList(v).items)
-            appendTreeLines(out, x, p, depth);
+    switch (v.type()) {
+    case ValueType::List: out += '['; break;
+    case ValueType::Map: out += '{'; break;
+    case ValueType::Message: {
+        const auto& m = asMessage(v);
+        out += p && m.message < p->messages.size() ? p->messages[m.message].name : "message";
+        out += '(';
+        break;
+    }
+    case ValueType::Result: out += asResult(v).ok ? "Ok(" : "Err("; break;
+    case ValueType::UiNode: {
+        const auto& n = asUiNode(v);
+        out += n.desc ? n.desc->element : "?";
+        out += " {";
+        break;
+    }
+    default: return;
+    }
+    Frame& f = stack.push();
+    f.obj = v.obj();
+    if (v.type() == ValueType::Map)
+        f.at = asMap(v).entries.begin();
+}
+
+/// Writes what comes before the frame's next child and returns that child;
+/// at the end writes the closing and returns nullptr.
+const Value* nextChild(std::string& out, Frame& f)
+{
+    switch (f.obj->type) {
+    case ValueType::List: {
+        const auto& xs = static_cast<const ListObj*>(f.obj)->items;
+        if (f.i < xs.size()) {
+            if (f.i)
+                out += ", ";
+            return &xs[f.i++];
+        }
+        out += ']';
+        return nullptr;
+    }
+    case ValueType::Map: {
+        if (f.at == static_cast<const MapObj*>(f.obj)->entries.end()) {
+            out += '}';
+            return nullptr;
+        }
+        const auto& [k, x] = *f.at;
+        ++f.at;
+        if (f.i++)
+            out += ", ";
+        if (isIdentifier(k))
+            out += k;
+        else
+            appendQuoted(out, k);
+        out += ": ";
+        return &x;
+    }
+    case ValueType::Message: {
+        const auto& xs = static_cast<const MessageObj*>(f.obj)->args;
+        if (f.i < xs.size()) {
+            if (f.i)
+                out += ", ";
+            return &xs[f.i++];
+        }
+        out += ')';
+        return nullptr;
+    }
+    case ValueType::Result:
+        if (f.i++ == 0)
+            return &static_cast<const ResultObj*>(f.obj)->value;
+        out += ')';
+        return nullptr;
+    case ValueType::UiNode: {
+        // Args, then the props the description names (an event handler
+        // prints as <event>), then children; " " before the first, ", "
+        // between, and " }" or "}" to close.
+        const auto& n = *static_cast<const UiNodeObj*>(f.obj);
+        const size_t props = n.desc ? std::min(n.props.size(), n.desc->props.size()) : 0;
+        for (;;) {
+            const size_t i = f.i++;
+            const char* sep = i == 0 ? " " : ", ";
+            if (i < n.args.size()) {
+                out += sep;
+                return &n.args[i];
+            }
+            if (i < n.args.size() + props) {
+                const size_t k = i - n.args.size();
+                const auto& d = n.desc->props[k];
+                out += sep;
+                out += d.key + ": ";
+                if (d.eventFunction >= 0) {
+                    out += "<event>";
+                    continue;
+                }
+                return &n.props[k];
+            }
+            if (i < n.args.size() + props + n.children.size()) {
+                out += sep;
+                return &n.children[i - n.args.size() - props];
+            }
+            out += i == 0 ? "}" : " }";
+            return nullptr;
+        }
+    }
+    default: return nullptr;
+    }
+}
+
+void append(Output& o, const Value& root, const compiler::Program* p, bool quoted)
+{
+    std::string& out = o.text();
+    if (!opens(root)) {
+        appendLeaf(out, root, p, quoted);
+        o.note();
         return;
     }
-    out.append(size_t(depth) * 2, ' ');
+    WalkStack<Frame> stack;
+    open(out, root, p, stack);
+    while (!stack.empty()) {
+        const Value* c = nextChild(out, stack.back());
+        if (!c)
+            stack.pop();
+        else if (opens(*c))
+            open(out, *c, p, stack);
+        else
+            appendLeaf(out, *c, p, true); // inside a collection: quoted
+        o.note();
+    }
+}
+
+/// One line of a UI tree: the node (or any other value, inline) at `depth`.
+void appendTreeLine(Output& o, const Value& v, const compiler::Program* p, size_t depth)
+{
+    std::string& out = o.text();
+    out.append(depth * 2, ' ');
     if (v.type() != ValueType::UiNode) {
-        append(out, v, p, true);
+        append(o, v, p, true);
         out += '\n';
         return;
     }
@@ -158,7 +254,7 @@ void appendTreeLines(std::string& out, const Value& v, const compiler::Program* 
     out += n.desc ? n.desc->element : "?";
     for (const auto& a : n.args) {
         out += ' ';
-        append(out, a, p, true);
+        append(o, a, p, true);
     }
     for (size_t i = 0; n.desc && i < n.props.size() && i < n.desc->props.size(); ++i) {
         const auto& d = n.desc->props[i];
@@ -175,15 +271,13 @@ void appendTreeLines(std::string& out, const Value& v, const compiler::Program* 
                 name = p->actors[size_t(n.actorType)].stateFields[size_t(d.bindState)];
             out += name;
             out += ' ';
-            append(out, n.props[i], p, true);
+            append(o, n.props[i], p, true);
             continue;
         }
         out += '=';
-        append(out, n.props[i], p, true);
+        append(o, n.props[i], p, true);
     }
     out += '\n';
-    for (const auto& c : n.children)
-        appendTreeLines(out, c, p, depth + 1);
 }
 
 } // namespace
@@ -204,14 +298,30 @@ std::string formatFloat(double d)
 
 std::string toDisplay(const Value& v, const compiler::Program* program)
 {
-    if (v.isString())
+    if (v.isString()) {
+        chargeBytes(asString(v).text.size());
         return asString(v).text;
+    }
     std::string out;
-    append(out, v, program, false);
+    Output o(out);
+    append(o, v, program, false);
+    o.settle(false);
     return out;
 }
 
-void appendRepr(std::string& out, const Value& v, const compiler::Program* program) { append(out, v, program, true); }
+void appendRepr(std::string& out, const Value& v, const compiler::Program* program)
+{
+    Output o(out);
+    append(o, v, program, true);
+    o.settle(false);
+}
+
+void appendDisplay(std::string& out, const Value& v, const compiler::Program* program)
+{
+    Output o(out);
+    append(o, v, program, false);
+    o.settle(false);
+}
 
 bool isUiTree(const Value& v)
 {
@@ -227,8 +337,28 @@ bool isUiTree(const Value& v)
 
 std::string formatUiTree(const Value& v, const compiler::Program* program)
 {
+    // Pre-order: a node's line, then its children one level deeper; a list
+    // stands for its items at its own level.
     std::string out;
-    appendTreeLines(out, v, program, 0);
+    Output o(out);
+    std::vector<std::pair<const Value*, size_t>> todo{{&v, 0}};
+    while (!todo.empty()) {
+        const auto [x, depth] = todo.back();
+        todo.pop_back();
+        if (x->type() == ValueType::List) {
+            const auto& items = asList(*x).items;
+            for (size_t i = items.size(); i-- > 0;)
+                todo.emplace_back(&items[i], depth);
+            continue;
+        }
+        appendTreeLine(o, *x, program, depth);
+        if (x->type() == ValueType::UiNode) {
+            const auto& children = asUiNode(*x).children;
+            for (size_t i = children.size(); i-- > 0;)
+                todo.emplace_back(&children[i], depth + 1);
+        }
+    }
+    o.settle(false);
     return out;
 }
 

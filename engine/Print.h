@@ -1,7 +1,8 @@
 #pragma once
 // Printed forms of values (docs/LANGUAGE.md §16): what print, str, string
 // concatenation and join produce, and the indented text of UI trees that the
-// command line shows for render.
+// command line shows for render. Every walk is iterative (any depth); inside
+// a handler the text is charged as work while it grows (OutputMeter).
 
 #include "Value.h"
 
@@ -22,6 +23,8 @@ std::string formatFloat(double d);
 std::string toDisplay(const Value& v, const compiler::Program* program);
 /// Appends the quoted form (a string as a literal, everything else as toDisplay).
 void appendRepr(std::string& out, const Value& v, const compiler::Program* program);
+/// Appends the printed form (toDisplay) without building it apart first.
+void appendDisplay(std::string& out, const Value& v, const compiler::Program* program);
 
 /// Whether `v` is a UI node or a non-empty list of them (what a render block yields).
 bool isUiTree(const Value& v);

@@ -172,7 +172,7 @@ private:
         switch (o->type) {
         case ValueType::String: {
             const auto* s = static_cast<const StringObj*>(o);
-            m_w.u64(s->text.capacity());
+            m_w.u64(s->capacity());
             m_w.bytes(s->text);
             break;
         }
@@ -402,7 +402,7 @@ public:
                 Value v;
                 if (!value(r, v))
                     return adopt(o, false);
-                m->entries.emplace_back(withCapacity(key, kcap), std::move(v));
+                m->entries.append(withCapacity(key, kcap), std::move(v));
             }
             break;
         }

@@ -10,9 +10,20 @@ namespace aeroflow::engine {
 namespace {
 thread_local HeapAccount* tl_account = nullptr;
 
-// Maps up to this size are searched linearly; bigger ones too, for now (an
-// index is future work, see docs/ENGINE.md), which keeps them deterministic
-// and simple.
+// Freeing (destroyObject): objects whose count dropped to zero while another
+// object was being destroyed wait here, linked through their `charged`
+// field (their charge is already given back). Both are trivially
+// destructible, so freeing works at any point of a thread's exit.
+thread_local Obj* tl_dying = nullptr;
+thread_local bool tl_freeing = false;
+
+/// Gives `o`'s bytes back to its owner (what ~Obj would do) and zeroes them.
+void uncharge(Obj* o)
+{
+    if (tl_account && o->charged && o->owner < tl_account->bytesByActor.size())
+        tl_account->bytesByActor[o->owner] -= o->charged;
+    o->charged = 0;
+}
 } // namespace
 
 const char* valueTypeName(ValueType type)
@@ -46,6 +57,40 @@ void checkMemory(int64_t extraBytes)
     if (extraBytes < 0 || a->bytesByActor[a->current] + extraBytes > a->limit)
         fail("out of memory: the actor's memory limit of " + std::to_string(a->limit) + " bytes is exceeded",
              ErrorKind::Memory);
+}
+
+constinit thread_local WorkMeter* t_workMeter = nullptr;
+
+void workExhausted(const WorkMeter& meter)
+{
+    fail("work budget exhausted (" + std::to_string(meter.budget) +
+             " units of copying, comparing or printing data in one handler; raise it with --fuel)",
+         ErrorKind::Fuel);
+}
+
+// What objects are charged depends on these sizes (measure()), and so do
+// memory errors and snapshot images: new fields go into padding, not past it.
+#if defined(__GLIBCXX__) && UINTPTR_MAX == UINT64_MAX
+static_assert(sizeof(Obj) == 32 && sizeof(StringObj) == 72 && sizeof(ListObj) == 56);
+#endif
+
+void destroyObject(Obj* o) noexcept
+{
+    if (tl_freeing) {
+        // Inside another object's destructor: queue it, do not recurse.
+        uncharge(o);
+        o->charged = int64_t(reinterpret_cast<intptr_t>(tl_dying));
+        tl_dying = o;
+        return;
+    }
+    tl_freeing = true;
+    delete o;
+    while (Obj* d = tl_dying) {
+        tl_dying = reinterpret_cast<Obj*>(intptr_t(d->charged));
+        d->charged = 0;
+        delete d;
+    }
+    tl_freeing = false;
 }
 
 Obj::Obj(ValueType t) : type(t)
@@ -149,41 +194,43 @@ StringObj::StringObj(std::string s) : Obj(ValueType::String), text(std::move(s))
     recharge();
 }
 
-int64_t MapObj::measure() const
+void StringObj::appendInPlace(std::string_view more, size_t chargedCapacity)
 {
-    int64_t n = int64_t(sizeof(*this) + entries.capacity() * sizeof(entries[0]));
-    for (const auto& e : entries)
-        n += int64_t(e.first.capacity());
-    return n;
+    bool moreAscii = true;
+    for (unsigned char c : more)
+        if (c >= 0x80) {
+            moreAscii = false;
+            break;
+        }
+    text.append(more);
+    chars += moreAscii ? uint32_t(more.size()) : utf8Length(more);
+    ascii = ascii && moreAscii;
+    spare = uint32_t(chargedCapacity);
+    recharge();
 }
 
-int64_t MapObj::find(std::string_view key) const
+namespace {
+/// What a map was charged for besides its entries when they were a plain
+/// vector (sizeof the MapObj of then); kept so that accounting and snapshot
+/// images do not change with the index.
+constexpr int64_t kMapChargedHeader = int64_t(sizeof(Obj) + sizeof(std::vector<MapEntries::Entry>));
+} // namespace
+
+int64_t MapObj::measure() const
 {
-    for (size_t i = 0; i < entries.size(); ++i)
-        if (entries[i].first == key)
-            return int64_t(i);
-    return -1;
+    return kMapChargedHeader + int64_t(entries.capacity() * sizeof(MapEntries::Entry)) + entries.keyBytes();
 }
 
 void MapObj::set(std::string_view key, Value v)
 {
-    const int64_t i = find(key);
-    if (i >= 0) {
-        entries[size_t(i)].second = std::move(v);
-        return;
-    }
-    entries.emplace_back(std::string(key), std::move(v));
-    recharge();
+    if (entries.set(key, std::move(v)))
+        recharge();
 }
 
 bool MapObj::remove(std::string_view key, Value* removed)
 {
-    const int64_t i = find(key);
-    if (i < 0)
+    if (!entries.remove(key, removed))
         return false;
-    if (removed)
-        *removed = std::move(entries[size_t(i)].second);
-    entries.erase(entries.begin() + i);
     recharge();
     return true;
 }
@@ -218,6 +265,7 @@ ListObj& mutableList(Value& v)
 {
     auto* l = static_cast<ListObj*>(v.obj());
     if (l->refs > 1) {
+        chargeWork(l->items.size());
         checkMemory(int64_t(l->items.size() * sizeof(Value)));
         v = Value::object(new ListObj(l->items));
         l = static_cast<ListObj*>(v.obj());
@@ -229,9 +277,9 @@ MapObj& mutableMap(Value& v)
 {
     auto* m = static_cast<MapObj*>(v.obj());
     if (m->refs > 1) {
+        chargeWork(m->entries.size());
         checkMemory(m->charged);
-        auto* c = new MapObj;
-        c->entries = m->entries;
+        auto* c = new MapObj(m->entries);
         c->recharge();
         v = Value::object(c);
         m = c;
@@ -240,82 +288,194 @@ MapObj& mutableMap(Value& v)
 }
 
 namespace {
+
+bool isContainer(const Value& v)
+{
+    switch (v.type()) {
+    case ValueType::List:
+    case ValueType::Map:
+    case ValueType::Message:
+    case ValueType::Result:
+    case ValueType::Function:
+    case ValueType::UiNode: return true;
+    default: return false;
+    }
+}
+
+/// Number of child values of a container.
+size_t childCount(const Obj* o)
+{
+    switch (o->type) {
+    case ValueType::List: return static_cast<const ListObj*>(o)->items.size();
+    case ValueType::Map: return static_cast<const MapObj*>(o)->entries.size();
+    case ValueType::Message: return static_cast<const MessageObj*>(o)->args.size();
+    case ValueType::Result: return 1;
+    case ValueType::Function: return static_cast<const ClosureObj*>(o)->captures.size();
+    case ValueType::UiNode: {
+        const auto* n = static_cast<const UiNodeObj*>(o);
+        return n->args.size() + n->props.size() + n->children.size();
+    }
+    default: return 0;
+    }
+}
+
+/// A container being walked: its children one at a time, in the order of
+/// the printed form (maps: insertion order; UI nodes: args, props, children).
+struct ChildCursor {
+    const Obj* obj = nullptr;
+    size_t index = 0;
+    MapEntries::const_iterator mapAt;
+
+    explicit ChildCursor(const Obj* o) : obj(o)
+    {
+        if (o->type == ValueType::Map)
+            mapAt = static_cast<const MapObj*>(o)->entries.begin();
+    }
+    /// The next child (and for maps its key in `*key`), or nullptr at the end.
+    const Value* next(const std::string** key = nullptr)
+    {
+        switch (obj->type) {
+        case ValueType::List: {
+            const auto& xs = static_cast<const ListObj*>(obj)->items;
+            return index < xs.size() ? &xs[index++] : nullptr;
+        }
+        case ValueType::Map: {
+            const auto& m = static_cast<const MapObj*>(obj)->entries;
+            if (mapAt == m.end())
+                return nullptr;
+            const auto& e = *mapAt;
+            ++mapAt;
+            ++index;
+            if (key)
+                *key = &e.first;
+            return &e.second;
+        }
+        case ValueType::Message: {
+            const auto& xs = static_cast<const MessageObj*>(obj)->args;
+            return index < xs.size() ? &xs[index++] : nullptr;
+        }
+        case ValueType::Result: return index++ == 0 ? &static_cast<const ResultObj*>(obj)->value : nullptr;
+        case ValueType::Function: {
+            const auto& xs = static_cast<const ClosureObj*>(obj)->captures;
+            return index < xs.size() ? &xs[index++] : nullptr;
+        }
+        case ValueType::UiNode: {
+            const auto* n = static_cast<const UiNodeObj*>(obj);
+            size_t i = index++;
+            if (i < n->args.size())
+                return &n->args[i];
+            i -= n->args.size();
+            if (i < n->props.size())
+                return &n->props[i];
+            i -= n->props.size();
+            return i < n->children.size() ? &n->children[i] : nullptr;
+        }
+        default: return nullptr;
+        }
+    }
+};
+
 /// The capacity n push_backs leave in an empty std::vector (libstdc++ doubles
 /// from 1). Copies reserve it up front: one allocation instead of log2(n),
 /// and the same capacity, hence the same bytes charged, as before.
 size_t pushedCapacity(size_t n) { return n == 0 ? 0 : std::bit_ceil(n); }
-} // namespace
 
-Value deepCopy(const Value& v)
+/// deepCopy of what has no children to copy: a tensor's data, or the value itself.
+Value copyLeaf(const Value& v)
 {
-    switch (v.type()) {
-    case ValueType::List: {
-        const auto& l = asList(v);
-        std::vector<Value> items;
-        items.reserve(l.items.size());
-        for (const auto& x : l.items)
-            items.push_back(deepCopy(x));
-        return makeList(std::move(items));
-    }
+    if (v.type() != ValueType::Tensor)
+        return v; // unboxed values and immutable strings
+    const auto& t = asTensor(v);
+    chargeWork(t.data.size() / 4);
+    checkMemory(int64_t(t.data.size() * sizeof(double)));
+    auto* c = new TensorObj;
+    c->shape = t.shape;
+    c->data = t.data;
+    c->recharge();
+    return Value::object(c);
+}
+
+/// One container being copied: its children's copies so far and, for maps
+/// and UI nodes, the object made before its children (as the recursive copy
+/// of before did, so that every object is charged in the same order).
+struct CopyFrame {
+    explicit CopyFrame(const Obj* o) : cursor(o) {}
+    ChildCursor cursor;
+    std::vector<Value> items;
+    Value made;
+};
+
+void beginCopy(CopyFrame& f)
+{
+    const Obj* o = f.cursor.obj;
+    const size_t n = childCount(o);
+    chargeWork(n + 1);
+    switch (o->type) {
+    case ValueType::List: f.items.reserve(n); break; // becomes the list's vector: capacity == size
     case ValueType::Map: {
-        Value out = makeMap();
-        auto* m = static_cast<MapObj*>(out.obj());
-        m->entries.reserve(pushedCapacity(asMap(v).entries.size()));
-        for (const auto& [k, x] : asMap(v).entries)
-            m->entries.emplace_back(k, deepCopy(x));
-        m->recharge();
-        return out;
-    }
-    case ValueType::Tensor: {
-        const auto& t = asTensor(v);
-        checkMemory(int64_t(t.data.size() * sizeof(double)));
-        auto* c = new TensorObj;
-        c->shape = t.shape;
-        c->data = t.data;
-        c->recharge();
-        return Value::object(c);
-    }
-    case ValueType::Message: {
-        const auto& m = asMessage(v);
-        std::vector<Value> args;
-        args.reserve(pushedCapacity(m.args.size()));
-        for (const auto& x : m.args)
-            args.push_back(deepCopy(x));
-        return makeMessage(m.message, std::move(args));
-    }
-    case ValueType::Result: return makeResult(asResult(v).ok, deepCopy(asResult(v).value));
-    case ValueType::Function: {
-        const auto& c = asClosure(v);
-        std::vector<Value> caps;
-        caps.reserve(pushedCapacity(c.captures.size()));
-        for (const auto& x : c.captures)
-            caps.push_back(deepCopy(x));
-        return makeClosure(c.function, std::move(caps));
+        f.made = makeMap();
+        static_cast<MapObj*>(f.made.obj())->entries.reserve(pushedCapacity(n));
+        f.items.reserve(n);
+        break;
     }
     case ValueType::UiNode: {
-        const auto& n = asUiNode(v);
         auto* c = new UiNodeObj;
-        c->desc = n.desc;
-        c->actorType = n.actorType;
-        c->args.reserve(pushedCapacity(n.args.size()));
-        c->props.reserve(pushedCapacity(n.props.size()));
-        c->children.reserve(pushedCapacity(n.children.size()));
-        for (const auto& x : n.args)
-            c->args.push_back(deepCopy(x));
-        for (const auto& x : n.props)
-            c->props.push_back(deepCopy(x));
-        for (const auto& x : n.children)
-            c->children.push_back(deepCopy(x));
-        c->recharge();
-        return Value::object(c);
+        f.made = Value::object(c);
+        const auto* src = static_cast<const UiNodeObj*>(o);
+        c->desc = src->desc;
+        c->actorType = src->actorType;
+        f.items.reserve(n);
+        break;
     }
-    default:
-        return v; // unboxed values and immutable strings
+    case ValueType::Result: break;
+    default: f.items.reserve(pushedCapacity(n)); break; // messages, closures
     }
 }
 
-bool valuesEqual(const Value& a, const Value& b)
+Value finishCopy(CopyFrame& f)
 {
+    const Obj* o = f.cursor.obj;
+    switch (o->type) {
+    case ValueType::List: return makeList(std::move(f.items));
+    case ValueType::Map: {
+        auto* m = static_cast<MapObj*>(f.made.obj());
+        size_t i = 0;
+        for (const auto& [k, x] : static_cast<const MapObj*>(o)->entries) {
+            chargeBytes(k.size());
+            m->entries.append(k, std::move(f.items[i++]));
+        }
+        m->recharge();
+        return std::move(f.made);
+    }
+    case ValueType::Message: return makeMessage(static_cast<const MessageObj*>(o)->message, std::move(f.items));
+    case ValueType::Result: return makeResult(static_cast<const ResultObj*>(o)->ok, std::move(f.items.front()));
+    case ValueType::Function: return makeClosure(static_cast<const ClosureObj*>(o)->function, std::move(f.items));
+    case ValueType::UiNode: {
+        const auto* src = static_cast<const UiNodeObj*>(o);
+        auto* c = static_cast<UiNodeObj*>(f.made.obj());
+        c->args.reserve(pushedCapacity(src->args.size()));
+        c->props.reserve(pushedCapacity(src->props.size()));
+        c->children.reserve(pushedCapacity(src->children.size()));
+        size_t i = 0;
+        for (size_t k = 0; k < src->args.size(); ++k)
+            c->args.push_back(std::move(f.items[i++]));
+        for (size_t k = 0; k < src->props.size(); ++k)
+            c->props.push_back(std::move(f.items[i++]));
+        for (size_t k = 0; k < src->children.size(); ++k)
+            c->children.push_back(std::move(f.items[i++]));
+        c->recharge();
+        return std::move(f.made);
+    }
+    default: return {};
+    }
+}
+
+/// One level of valuesEqual: false when `a` and `b` differ here; pairs of
+/// children still to compare go to `todo`. `work` counts what was visited.
+bool sameShallow(const Value& a, const Value& b, std::vector<std::pair<const Value*, const Value*>>& todo,
+                 uint64_t& work)
+{
+    ++work;
     if (a.isNumber() && b.isNumber()) {
         if (a.isInt() && b.isInt())
             return a.asInt() == b.asInt();
@@ -326,16 +486,24 @@ bool valuesEqual(const Value& a, const Value& b)
     switch (a.type()) {
     case ValueType::Nil: return true;
     case ValueType::Bool: return a.asBool() == b.asBool();
-    case ValueType::String: return a.obj() == b.obj() || asString(a).text == asString(b).text;
+    case ValueType::String: {
+        if (a.obj() == b.obj())
+            return true;
+        const auto& x = asString(a).text;
+        const auto& y = asString(b).text;
+        if (x.size() != y.size())
+            return false;
+        work += x.size() / kWorkBytes;
+        return x == y;
+    }
     case ValueType::Actor: return a.actorId() == b.actorId();
     case ValueType::List: {
         const auto& x = asList(a).items;
         const auto& y = asList(b).items;
         if (x.size() != y.size())
             return false;
-        for (size_t i = 0; i < x.size(); ++i)
-            if (!valuesEqual(x[i], y[i]))
-                return false;
+        for (size_t i = x.size(); i-- > 0;)
+            todo.emplace_back(&x[i], &y[i]);
         return true;
     }
     case ValueType::Map: {
@@ -344,26 +512,120 @@ bool valuesEqual(const Value& a, const Value& b)
         if (x.entries.size() != y.entries.size())
             return false;
         for (const auto& [k, v] : x.entries) {
-            const int64_t j = y.find(k);
-            if (j < 0 || !valuesEqual(v, y.entries[size_t(j)].second))
+            work += k.size() / kWorkBytes;
+            const Value* w = y.lookup(k);
+            if (!w)
                 return false;
+            todo.emplace_back(&v, w);
         }
         return true;
     }
-    case ValueType::Tensor: return asTensor(a).shape == asTensor(b).shape && asTensor(a).data == asTensor(b).data;
+    case ValueType::Tensor:
+        work += asTensor(a).data.size() / 4;
+        return asTensor(a).shape == asTensor(b).shape && asTensor(a).data == asTensor(b).data;
     case ValueType::Message: {
         const auto& x = asMessage(a);
         const auto& y = asMessage(b);
         if (x.message != y.message || x.args.size() != y.args.size())
             return false;
-        for (size_t i = 0; i < x.args.size(); ++i)
-            if (!valuesEqual(x.args[i], y.args[i]))
-                return false;
+        for (size_t i = x.args.size(); i-- > 0;)
+            todo.emplace_back(&x.args[i], &y.args[i]);
         return true;
     }
-    case ValueType::Result: return asResult(a).ok == asResult(b).ok && valuesEqual(asResult(a).value, asResult(b).value);
+    case ValueType::Result:
+        if (asResult(a).ok != asResult(b).ok)
+            return false;
+        todo.emplace_back(&asResult(a).value, &asResult(b).value);
+        return true;
     default: return a.obj() == b.obj(); // functions and UI trees: identity
     }
+}
+
+/// deepCopy of a list, message or closure whose elements need no copying
+/// of their own (scalars, strings): what every message of scalars is.
+bool flatCopy(const Value& v, Value& out)
+{
+    const std::vector<Value>* xs;
+    switch (v.type()) {
+    case ValueType::List: xs = &asList(v).items; break;
+    case ValueType::Message: xs = &asMessage(v).args; break;
+    case ValueType::Function: xs = &asClosure(v).captures; break;
+    default: return false;
+    }
+    for (const auto& x : *xs)
+        if (x.isObject() && !x.isString())
+            return false;
+    chargeWork(xs->size() + 1);
+    switch (v.type()) {
+    case ValueType::List: {
+        std::vector<Value> items(*xs); // capacity == size, as the recursive copy's
+        out = makeList(std::move(items));
+        return true;
+    }
+    case ValueType::Message: {
+        std::vector<Value> args;
+        args.reserve(pushedCapacity(xs->size()));
+        args.insert(args.end(), xs->begin(), xs->end());
+        out = makeMessage(asMessage(v).message, std::move(args));
+        return true;
+    }
+    default: {
+        std::vector<Value> caps;
+        caps.reserve(pushedCapacity(xs->size()));
+        caps.insert(caps.end(), xs->begin(), xs->end());
+        out = makeClosure(asClosure(v).function, std::move(caps));
+        return true;
+    }
+    }
+}
+
+} // namespace
+
+Value deepCopy(const Value& v)
+{
+    if (!isContainer(v))
+        return copyLeaf(v);
+    if (Value flat; flatCopy(v, flat))
+        return flat;
+    // Post-order, as the recursive copy of before: each container is built
+    // once its children are, so objects are made, charged and checked
+    // against the memory limit in the same order. The root's frame lives
+    // here: copying a flat container (a message of scalars) allocates no stack.
+    CopyFrame root(v.obj());
+    beginCopy(root);
+    std::vector<CopyFrame> nested;
+    for (;;) {
+        CopyFrame& f = nested.empty() ? root : nested.back();
+        if (const Value* c = f.cursor.next()) {
+            if (isContainer(*c)) {
+                nested.emplace_back(c->obj()); // `f` is not used past this point
+                beginCopy(nested.back());
+            } else {
+                f.items.push_back(copyLeaf(*c));
+            }
+            continue;
+        }
+        Value done = finishCopy(f);
+        if (nested.empty())
+            return done;
+        nested.pop_back();
+        (nested.empty() ? root : nested.back()).items.push_back(std::move(done));
+    }
+}
+
+bool valuesEqual(const Value& a, const Value& b)
+{
+    std::vector<std::pair<const Value*, const Value*>> todo;
+    uint64_t work = 0;
+    bool same = sameShallow(a, b, todo, work);
+    while (same && !todo.empty()) {
+        const auto [x, y] = todo.back();
+        todo.pop_back();
+        same = sameShallow(*x, *y, todo, work);
+    }
+    if (work > 1)
+        chargeWork(work - 1);
+    return same;
 }
 
 uint32_t utf8Length(std::string_view s)
@@ -392,7 +654,11 @@ std::string charAt(const StringObj& s, uint32_t index)
 {
     if (s.ascii)
         return std::string(1, s.text[index]);
-    const size_t b = utf8Offset(s.text, index);
+    return charAtByte(s, utf8Offset(s.text, index));
+}
+
+std::string charAtByte(const StringObj& s, size_t b)
+{
     size_t e = b + 1;
     while (e < s.text.size() && (static_cast<unsigned char>(s.text[e]) & 0xC0) == 0x80)
         ++e;

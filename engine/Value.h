@@ -8,7 +8,9 @@
 // copied on write. Code that changes a list or map first calls mutableList()
 // / mutableMap(), which copies the object when its reference count is above
 // one, so two holders never observe each other's changes. Reference counts are
-// not atomic: the engine runs one actor at a time on one thread.
+// not atomic: the engine runs one actor at a time on one thread. Freeing is
+// iterative (destroyObject): a value nested a million levels deep is freed
+// without recursion, like every other walk over values in the engine.
 
 #include <bit>
 #include <cstddef>
@@ -123,6 +125,13 @@ private:
 static_assert(sizeof(Value) == 16);
 static_assert(std::endian::native == std::endian::little, "Value::actor packs {id, type} as one word");
 
+} // namespace aeroflow::engine
+
+// Map entries need Value complete.
+#include "MapEntries.h"
+
+namespace aeroflow::engine {
+
 // --- memory accounting --------------------------------------------------------
 
 /// Bytes held by each actor's heap objects. The scheduler installs one per run
@@ -140,6 +149,39 @@ void setCurrentHeapAccount(HeapAccount* account);
 /// by allocating `extraBytes` more.
 void checkMemory(int64_t extraBytes);
 
+// --- work accounting ----------------------------------------------------------
+
+/// Work done inside single operations: elements visited or copied, bytes
+/// copied, compared or printed (kWorkBytes per unit). It is a budget beside
+/// the instruction count, of the same size (RunOptions::fuel), so that one
+/// instruction that copies, compares or prints a large value cannot make a
+/// handler's time unbounded. The Vm installs a meter for each segment it runs
+/// (a handler, an initialiser, the main program between recv()s); outside
+/// them none is installed and nothing is charged, so walks done for the
+/// recorder, snapshots or the Studio never throw. Work is charged by the
+/// code shared by the interpreter and the JIT, so both charge alike.
+struct WorkMeter {
+    uint64_t used = 0;
+    uint64_t budget = UINT64_MAX;
+};
+inline constexpr uint64_t kWorkBytes = 32;
+/// The meter of this thread (set by the Vm), or nullptr.
+extern constinit thread_local WorkMeter* t_workMeter;
+inline WorkMeter* currentWorkMeter() { return t_workMeter; }
+inline void setCurrentWorkMeter(WorkMeter* meter) { t_workMeter = meter; }
+[[noreturn]] void workExhausted(const WorkMeter& meter);
+/// Charges `units` to the installed meter; past its budget, throws the fuel
+/// error (ErrorKind::Fuel).
+inline void chargeWork(uint64_t units)
+{
+    if (WorkMeter* m = t_workMeter) {
+        m->used += units; // cannot wrap: one charge is at most a few times memory's size
+        if (m->used > m->budget) [[unlikely]]
+            workExhausted(*m);
+    }
+}
+inline void chargeBytes(size_t bytes) { if (bytes >= kWorkBytes) chargeWork(bytes / kWorkBytes); }
+
 // --- heap objects -------------------------------------------------------------
 
 struct Obj {
@@ -154,8 +196,17 @@ struct Obj {
     uint32_t refs = 1;
     ValueType type;
     uint32_t owner = 0;
+    /// A word in what would be padding, free for a subclass (StringObj keeps
+    /// its charged capacity here), so that no object grows for it.
+    uint32_t spare = 0;
     int64_t charged = 0;
 };
+
+/// Frees `o`, whose count dropped to zero, and everything only it held,
+/// iteratively: children whose count drops to zero meanwhile wait in a
+/// per-thread list threaded through the dead objects themselves, so the C++
+/// stack stays flat however deep the value was.
+void destroyObject(Obj* o) noexcept;
 
 inline void Value::retain() const
 {
@@ -165,12 +216,19 @@ inline void Value::retain() const
 inline void Value::release()
 {
     if (isObject() && --m_u.obj->refs == 0)
-        delete m_u.obj;
+        destroyObject(m_u.obj);
 }
 
 struct StringObj final : Obj {
     explicit StringObj(std::string s);
-    int64_t measure() const override { return int64_t(sizeof(*this) + text.capacity()); }
+    int64_t measure() const override { return int64_t(sizeof(*this) + capacity()); }
+    /// The capacity this string is charged for and a snapshot records: its
+    /// text's, or for a string extended in place (appendInPlace) the capacity
+    /// the copy that `a + b` used to make would have had.
+    size_t capacity() const { return spare ? spare : text.capacity(); }
+    /// Appends `more` to this unshared string and re-charges it as
+    /// `chargedCapacity` (kept in `spare`; it must fit in 32 bits).
+    void appendInPlace(std::string_view more, size_t chargedCapacity);
     std::string text;
     bool ascii = true;      ///< every byte < 0x80: character index = byte index
     uint32_t chars = 0;     ///< number of UTF-8 characters
@@ -185,14 +243,20 @@ struct ListObj final : Obj {
 
 struct MapObj final : Obj {
     MapObj() : Obj(ValueType::Map) {}
+    /// A copy of `of`'s entries (capacity() == size(), as a copied vector).
+    explicit MapObj(const MapEntries& of) : Obj(ValueType::Map), entries(of) {}
     int64_t measure() const override;
-    /// Index of `key`, or -1.
-    int64_t find(std::string_view key) const;
+    /// Position of `key` in insertion order (an index into `entries`), or -1.
+    int64_t find(std::string_view key) const { return entries.position(key); }
+    /// The value of `key`, or nullptr: O(1) on average.
+    const Value* lookup(std::string_view key) const { return entries.lookup(key); }
+    Value* lookup(std::string_view key) { return entries.lookup(key); }
     /// Adds or replaces; keeps the position of an existing key.
     void set(std::string_view key, Value v);
-    /// Removes `key`; returns false when absent.
+    /// Removes `key`; returns false when absent. O(1) amortised.
     bool remove(std::string_view key, Value* removed = nullptr);
-    std::vector<std::pair<std::string, Value>> entries; ///< insertion order
+    /// Insertion order. Change only the values of entries you reach through it.
+    MapEntries entries;
 };
 
 struct TensorObj final : Obj {
@@ -269,10 +333,11 @@ MapObj& mutableMap(Value& v);
 
 /// A copy that shares nothing mutable with `v`, with every object charged to
 /// the current actor: what a message receiver gets (immutable strings are shared).
+/// Iterative: any depth.
 Value deepCopy(const Value& v);
 
 /// Content equality (§5.4): ints equal floats of the same value, lists and
-/// maps element by element, actor references by identity.
+/// maps element by element, actor references by identity. Iterative: any depth.
 bool valuesEqual(const Value& a, const Value& b);
 
 /// Number of UTF-8 characters in `s` / byte offset of character `index`.
@@ -280,5 +345,37 @@ uint32_t utf8Length(std::string_view s);
 size_t utf8Offset(std::string_view s, uint32_t index);
 /// Character `index` (as a string) of a string value; index must be in range.
 std::string charAt(const StringObj& s, uint32_t index);
+/// The character that starts at byte `offset` of `s` (as a string).
+std::string charAtByte(const StringObj& s, size_t offset);
+
+/// Output a walk builds (printing, JSON), charged as it grows: its bytes as
+/// work and, every kStep bytes, a check that the running actor could hold
+/// it — so that printing a list that holds one big string a thousand times
+/// ends in a memory error rather than taking the host's memory. Only inside
+/// a handler (a work meter installed); elsewhere it never throws.
+class OutputMeter {
+public:
+    explicit OutputMeter(const std::string& out) : m_out(out), m_charged(out.size()) {}
+    void note()
+    {
+        if (m_out.size() - m_charged >= kStep)
+            settle(true);
+    }
+    /// Charges what was written since the last charge (`checkHeld`: and checks memory).
+    void settle(bool checkHeld)
+    {
+        if (m_out.size() > m_charged && currentWorkMeter()) {
+            chargeBytes(m_out.size() - m_charged);
+            if (checkHeld)
+                checkMemory(int64_t(m_out.size()));
+        }
+        m_charged = m_out.size();
+    }
+
+private:
+    static constexpr size_t kStep = 64 * 1024;
+    const std::string& m_out;
+    size_t m_charged;
+};
 
 } // namespace aeroflow::engine

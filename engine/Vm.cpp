@@ -22,6 +22,10 @@ constexpr uint32_t kMaxNesting = 64;
 
 Vm::Vm(Scheduler& scheduler) : m_sched(scheduler), m_program(scheduler.program())
 {
+    // Maps made on this thread from now on hash their keys with a seed of
+    // the run's (lookup only: no order and no result depends on it, only
+    // the layout of each map's index).
+    setMapHashSeed(scheduler.options().seed * 0x9E3779B97F4A7C15ull ^ 0x6D6170736565640Aull);
     m_methodCache.resize(m_program.functions.size());
     for (size_t f = 0; f < m_program.functions.size(); ++f) {
         std::array<int16_t, 5> unknown;
@@ -130,6 +134,15 @@ void Vm::reportStatement(const Fiber& fiber, uint32_t function, uint32_t pc, con
 
 Vm::Status Vm::resume(Fiber& fiber)
 {
+    // Every resume starts a segment (a handler, an initialiser, main up to
+    // its next recv()), as the fuel set before it does: a fresh work budget
+    // of the same size. Nested runs install their own and restore this one.
+    fiber.work = WorkMeter{0, m_sched.options().fuel};
+    struct Segment {
+        WorkMeter* saved = currentWorkMeter();
+        ~Segment() { setCurrentWorkMeter(saved); }
+    } segment;
+    setCurrentWorkMeter(&fiber.work);
     if (m_sched.options().native && !m_sched.options().statementObserver) [[unlikely]]
         return resumeNative(fiber);
     return interpret(fiber, 0);
@@ -273,8 +286,8 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
     L_ADD:
         if (R[in.b].isInt() && R[in.c].isInt())
             R[in.a] = Value::integer(checkedAdd(R[in.b].asInt(), R[in.c].asInt()));
-        else
-            R[in.a] = arith(ArithOp::Add, R[in.b], R[in.c], &m_program);
+        else // observed runs keep `fuel` at 1: never in place there (vmops::add)
+            vmops::add(R, in, code[pc], m_sched, self, fuel > 1, &m_program);
         AF_NEXT();
     L_SUB:
         if (R[in.b].isInt() && R[in.c].isInt())

@@ -41,6 +41,9 @@ struct Fiber {
     std::vector<Value> regs;
     std::vector<Frame> frames;
     Value result;          ///< the returned value once finished
+    /// Work done inside operations in this segment (Value.h, WorkMeter):
+    /// reset by Vm::resume with the same budget as the fuel.
+    WorkMeter work;
 };
 
 /// A runtime error with its source position resolved.

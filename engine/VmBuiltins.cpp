@@ -14,6 +14,7 @@
 #include "WorldBridge.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 
@@ -79,6 +80,7 @@ Value range(Value* a, uint32_t n)
         count = (uint64_t(lo) - uint64_t(hi) - 1) / (uint64_t(0) - uint64_t(step)) + 1;
     if (count > (uint64_t(1) << 40))
         checkMemory(-1);
+    chargeWork(count);
     checkMemory(int64_t(count * sizeof(Value)));
     std::vector<Value> items;
     items.reserve(count);
@@ -90,6 +92,7 @@ Value range(Value* a, uint32_t n)
 
 Value sumOf(const std::vector<Value>& xs)
 {
+    chargeWork(xs.size());
     bool isFloat = false;
     int64_t i = 0;
     double f = 0;
@@ -118,6 +121,7 @@ Value extreme(Value* a, uint32_t n, bool wantMax, const char* what)
     }
     if (count == 0)
         fail(std::string(what) + " of an empty list");
+    chargeWork(count);
     size_t best = 0;
     for (size_t i = 1; i < count; ++i) {
         const int c = order(items[i], items[best]);
@@ -129,6 +133,7 @@ Value extreme(Value* a, uint32_t n, bool wantMax, const char* what)
 
 std::string caseMap(std::string s, bool upper)
 {
+    chargeBytes(s.size());
     for (auto& c : s)
         if (upper && c >= 'a' && c <= 'z')
             c = char(c - 32);
@@ -139,6 +144,7 @@ std::string caseMap(std::string s, bool upper)
 
 std::string trim(const std::string& s)
 {
+    chargeBytes(s.size());
     const char* ws = " \t\n\r\f\v";
     const size_t b = s.find_first_not_of(ws);
     if (b == std::string::npos)
@@ -148,10 +154,22 @@ std::string trim(const std::string& s)
 
 Value split(const StringObj& s, const std::string& sep)
 {
+    chargeBytes(s.text.size());
     std::vector<Value> parts;
     if (sep.empty()) {
-        for (uint32_t i = 0; i < s.chars; ++i)
-            parts.push_back(makeString(charAt(s, i)));
+        chargeWork(s.chars);
+        // One pass over the characters (charAt would rescan from the start);
+        // stray continuation bytes before the first character belong to none.
+        size_t first = 0;
+        while (first < s.text.size() && (static_cast<unsigned char>(s.text[first]) & 0xC0) == 0x80)
+            ++first;
+        for (size_t b = first; b < s.text.size();) {
+            size_t e = b + 1;
+            while (e < s.text.size() && (static_cast<unsigned char>(s.text[e]) & 0xC0) == 0x80)
+                ++e;
+            parts.push_back(makeString(s.text.substr(b, e - b)));
+            b = e;
+        }
         return makeList(std::move(parts));
     }
     size_t pos = 0;
@@ -159,6 +177,7 @@ Value split(const StringObj& s, const std::string& sep)
         const size_t k = s.text.find(sep, pos);
         if (k == std::string::npos)
             break;
+        chargeWork(1);
         parts.push_back(makeString(s.text.substr(pos, k - pos)));
         pos = k + sep.size();
     }
@@ -168,6 +187,7 @@ Value split(const StringObj& s, const std::string& sep)
 
 std::string replaceAll(const std::string& s, const std::string& from, const std::string& to)
 {
+    chargeBytes(s.size());
     if (from.empty())
         return s;
     std::string out;
@@ -179,6 +199,7 @@ std::string replaceAll(const std::string& s, const std::string& from, const std:
         out.append(s, pos, k - pos);
         out += to;
         pos = k + from.size();
+        chargeBytes(to.size());
         checkMemory(int64_t(out.size()));
     }
     out.append(s, pos);
@@ -187,17 +208,25 @@ std::string replaceAll(const std::string& s, const std::string& from, const std:
 
 std::string joinList(const std::vector<Value>& xs, const std::string& sep, const compiler::Program* p)
 {
+    chargeWork(xs.size());
     std::string out;
+    OutputMeter meter(out);
     for (size_t i = 0; i < xs.size(); ++i) {
         if (i)
             out += sep;
-        out += toDisplay(xs[i], p);
+        if (xs[i].isString())
+            out += asString(xs[i]).text; // toDisplay of a string, without the copy
+        else
+            appendDisplay(out, xs[i], p);
+        meter.note();
     }
+    meter.settle(false);
     return out;
 }
 
 bool listContains(const std::vector<Value>& xs, const Value& v)
 {
+    chargeWork(xs.size());
     for (const auto& x : xs)
         if (valuesEqual(x, v))
             return true;
@@ -206,6 +235,7 @@ bool listContains(const std::vector<Value>& xs, const Value& v)
 
 Value sorted(const std::vector<Value>& xs)
 {
+    chargeWork(xs.size() * (std::bit_width(xs.size()) + 1));
     std::vector<Value> out = xs;
     for (size_t i = 1; i < out.size(); ++i)
         order(out[0], out[i]); // throws for mixed kinds before sorting
@@ -213,7 +243,11 @@ Value sorted(const std::vector<Value>& xs)
     return makeList(std::move(out));
 }
 
-Value reversed(const std::vector<Value>& xs) { return makeList(std::vector<Value>(xs.rbegin(), xs.rend())); }
+Value reversed(const std::vector<Value>& xs)
+{
+    chargeWork(xs.size());
+    return makeList(std::vector<Value>(xs.rbegin(), xs.rend()));
+}
 
 int64_t mathRound(const Value& v, BuiltinId id)
 {
@@ -392,6 +426,7 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
         return split(asString(a[0]), needString(a[1], "string.split()"));
     case BuiltinId::StringJoin: return makeString(joinList(needList(a[0], "string.join()"), needString(a[1], "string.join()"), p));
     case BuiltinId::StringContains:
+        chargeBytes(needString(a[0], "string.contains()").size());
         return Value::boolean(needString(a[0], "string.contains()").find(needString(a[1], "string.contains()")) != std::string::npos);
     case BuiltinId::StringReplace:
         return makeString(replaceAll(needString(a[0], "string.replace()"), needString(a[1], "string.replace()"),
@@ -400,8 +435,16 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::ListReverse: return reversed(needList(a[0], "list.reverse()"));
     case BuiltinId::ListContains: return Value::boolean(listContains(needList(a[0], "list.contains()"), a[1]));
     case BuiltinId::JsonEncode: return makeString(jsonEncode(a[0], p));
-    case BuiltinId::JsonDecode: return jsonDecode(needString(a[0], "json.decode()"));
-    case BuiltinId::CryptoSha256: return makeString(sha256Hex(needString(a[0], "crypto.sha256()")));
+    case BuiltinId::JsonDecode: {
+        const std::string& text = needString(a[0], "json.decode()");
+        chargeWork(text.size() / 8);
+        return jsonDecode(text);
+    }
+    case BuiltinId::CryptoSha256: {
+        const std::string& text = needString(a[0], "crypto.sha256()");
+        chargeWork(text.size() / 4);
+        return makeString(sha256Hex(text));
+    }
     case BuiltinId::HttpCore:
     case BuiltinId::CryptoJwt:
     case BuiltinId::UiView: return {}; // published names without meaning yet
@@ -484,6 +527,7 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
             const int64_t size = int64_t(asList(target).items.size());
             if (i < 0 || i > size)
                 fail("insert() index " + std::to_string(i) + " out of range (length " + std::to_string(size) + ")");
+            chargeWork(uint64_t(size - i));
             checkMemory(int64_t(sizeof(Value)) * (size / 2 + 1));
             auto& l = mutableList(target);
             l.items.insert(l.items.begin() + i, args[1]);
@@ -495,6 +539,7 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
             const int64_t size = int64_t(asList(target).items.size());
             if (i < 0 || i >= size)
                 fail("remove_at() index " + std::to_string(i) + " out of range (length " + std::to_string(size) + ")");
+            chargeWork(uint64_t(size - i));
             auto& l = mutableList(target);
             result = std::move(l.items[size_t(i)]);
             l.items.erase(l.items.begin() + i);
@@ -502,7 +547,8 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
         }
         case MethodId::MapRemove: {
             const std::string key = needString(args[0], "remove()");
-            if (asMap(target).find(key) >= 0)
+            chargeBytes(key.size());
+            if (asMap(target).lookup(key))
                 mutableMap(target).remove(key, &result);
             break;
         }
@@ -520,13 +566,20 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
     case MethodId::StrLower: return makeString(caseMap(asString(recv).text, false));
     case MethodId::StrTrim: return makeString(trim(asString(recv).text));
     case MethodId::StrSplit: return split(asString(recv), needString(args[0], "split()"));
-    case MethodId::StrContains: return Value::boolean(asString(recv).text.find(needString(args[0], "contains()")) != std::string::npos);
-    case MethodId::StrStartsWith: return Value::boolean(asString(recv).text.starts_with(needString(args[0], "starts_with()")));
-    case MethodId::StrEndsWith: return Value::boolean(asString(recv).text.ends_with(needString(args[0], "ends_with()")));
+    case MethodId::StrContains:
+        chargeBytes(asString(recv).text.size());
+        return Value::boolean(asString(recv).text.find(needString(args[0], "contains()")) != std::string::npos);
+    case MethodId::StrStartsWith:
+        chargeBytes(needString(args[0], "starts_with()").size());
+        return Value::boolean(asString(recv).text.starts_with(needString(args[0], "starts_with()")));
+    case MethodId::StrEndsWith:
+        chargeBytes(needString(args[0], "ends_with()").size());
+        return Value::boolean(asString(recv).text.ends_with(needString(args[0], "ends_with()")));
     case MethodId::StrReplace:
         return makeString(replaceAll(asString(recv).text, needString(args[0], "replace()"), needString(args[1], "replace()")));
     case MethodId::StrFind: {
         const auto& s = asString(recv);
+        chargeBytes(s.text.size());
         const size_t k = s.text.find(needString(args[0], "find()"));
         if (k == std::string::npos)
             return Value::integer(-1);
@@ -541,13 +594,15 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
         if (len < 0)
             fail("substr() length must not be negative");
         len = std::min<int64_t>(len, int64_t(s.chars) - start);
-        const size_t b = utf8Offset(s.text, uint32_t(start));
-        const size_t e = utf8Offset(s.text, uint32_t(start + len));
+        const size_t b = s.ascii ? size_t(start) : utf8Offset(s.text, uint32_t(start));
+        const size_t e = s.ascii ? size_t(start + len) : utf8Offset(s.text, uint32_t(start + len));
+        chargeBytes(s.ascii ? e - b : e);
         return makeString(s.text.substr(b, e - b));
     }
     case MethodId::ListContains: return Value::boolean(listContains(asList(recv).items, args[0]));
     case MethodId::ListIndexOf: {
         const auto& xs = asList(recv).items;
+        chargeWork(xs.size());
         for (size_t i = 0; i < xs.size(); ++i)
             if (valuesEqual(xs[i], args[0]))
                 return Value::integer(int64_t(i));
@@ -560,6 +615,7 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
         const int64_t e = argc > 1 ? needInt(args[1], "slice()") : size;
         if (b < 0 || b > size || e < b || e > size)
             fail("slice(" + std::to_string(b) + ", " + std::to_string(e) + ") out of range (length " + std::to_string(size) + ")");
+        chargeWork(uint64_t(e - b));
         return makeList(std::vector<Value>(xs.begin() + b, xs.begin() + e));
     }
     case MethodId::ListReverse: return reversed(asList(recv).items);
@@ -575,16 +631,22 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
     }
     case MethodId::MapKeys:
     case MethodId::MapValues: {
+        chargeWork(asMap(recv).entries.size());
         std::vector<Value> out;
         for (const auto& [k, v] : asMap(recv).entries)
             out.push_back(MethodId(cached) == MethodId::MapKeys ? makeString(k) : v);
         return makeList(std::move(out));
     }
-    case MethodId::MapHas: return Value::boolean(asMap(recv).find(needString(args[0], "has()")) >= 0);
+    case MethodId::MapHas: {
+        const std::string& key = needString(args[0], "has()");
+        chargeBytes(key.size());
+        return Value::boolean(asMap(recv).lookup(key) != nullptr);
+    }
     case MethodId::MapGet: {
-        const int64_t k = asMap(recv).find(needString(args[0], "get()"));
-        if (k >= 0)
-            return asMap(recv).entries[size_t(k)].second;
+        const std::string& key = needString(args[0], "get()");
+        chargeBytes(key.size());
+        if (const Value* v = asMap(recv).lookup(key))
+            return *v;
         return argc > 1 ? args[1] : Value();
     }
     case MethodId::TensorShapeM: return tensorShape(recv);

@@ -10,6 +10,7 @@
 #include "Print.h"
 #include "Program.h"
 #include "RuntimeError.h"
+#include "Scheduler.h"
 #include "Value.h"
 #include "Vm.h"
 
@@ -132,14 +133,66 @@ inline Value constantValue(const compiler::Constant& k)
     case ValueType::Tensor: item = Value::number(asTensor(c).data[size_t(i)]); break;
     default: {
         const auto& s = asString(c);
-        // Non-ASCII: the character is re-found from the start (strings are
-        // short in practice; O(n) per step is acceptable here).
-        item = s.ascii ? makeString(std::string(1, s.text[size_t(i)])) : makeString(charAt(s, uint32_t(i)));
+        if (s.ascii) {
+            item = makeString(std::string(1, s.text[size_t(i)]));
+            break;
+        }
+        // Non-ASCII: the character is re-found from the start, a scan that
+        // is charged as work (so a long text costs fuel, not unbounded time).
+        const size_t at = utf8Offset(s.text, uint32_t(i));
+        chargeBytes(at);
+        item = makeString(charAtByte(s, at));
     }
     }
     r[2] = std::move(item);
     r[1] = Value::integer(i + 1);
     return true;
+}
+
+/// The global or state field that `next` (the instruction after an ADD
+/// into R[a]) overwrites with R[a], if it is a SETGLOBAL or SETSTATE of R[a].
+inline const Value* overwrittenBy(const compiler::Instr& next, uint32_t a, Scheduler& sched, const ActorRecord& self)
+{
+    if (next.a != a)
+        return nullptr;
+    if (next.op == compiler::Op::SETGLOBAL)
+        return &sched.global(next.bc());
+    if (next.op == compiler::Op::SETSTATE && next.bc() < self.state.size())
+        return &self.state[next.bc()];
+    return nullptr;
+}
+
+/// ADD when the operands are not two ints. `s = s + x` on a string (ADD
+/// into its left operand's register) appends in place when nothing else
+/// could observe the string: it is unshared and the running actor's, or its
+/// only other holder is the global or state field that the next instruction
+/// (`next`) overwrites with the result — `s = s + x` on a global or a state
+/// field — and `nextRuns` says that instruction will run (enough fuel; not
+/// observed, so no statement stop sees the field in between). Whether the
+/// string is appended to or copied, the result, the work and the bytes
+/// charged are the same (concatInto), so the interpreter and the JIT may
+/// decide `nextRuns` each their own way.
+inline void add(Value* R, compiler::Instr in, const compiler::Instr& next, Scheduler& sched, const ActorRecord& self,
+                bool nextRuns, const compiler::Program* program)
+{
+    Value& left = R[in.b];
+    if (in.a == in.b && left.isString() && concatenates(left, R[in.c])) {
+        const Obj* o = left.obj();
+        const HeapAccount* account = currentHeapAccount();
+        const bool mine = !account || o->owner == account->current;
+        bool appendable = mine && o->refs == 1;
+        bool extend = appendable;
+        if (mine && o->refs == 2) {
+            const Value* holder = overwrittenBy(next, in.a, sched, self);
+            if (holder && holder->isString() && holder->obj() == o) {
+                appendable = true;
+                extend = nextRuns;
+            }
+        }
+        concatInto(left, R[in.c], appendable, extend, program);
+        return;
+    }
+    R[in.a] = arith(ArithOp::Add, R[in.b], R[in.c], program);
 }
 
 /// NOT.
