@@ -1,5 +1,5 @@
 #pragma once
-// The engine benchmarks of aeroflow-benchmark (`interp`, `pingpong`, `spawn`):
+// The engine benchmarks of aeroflow-benchmark (`interp`, `maps`, `pingpong`, `spawn`):
 // AeroFlow programs from bench/programs run through engine::runProgram in
 // this process (and once more per repetition in a fresh process, for the
 // process wall time), side by side with the peers of bench/peers (Lua 5.4,
@@ -16,6 +16,8 @@ struct EngineOptions {
     int repeat = 5;             ///< repetitions; medians and minima are printed
     int64_t fib = 32;           ///< interp: fib(N)
     int64_t sieve = 2'000'000;  ///< interp: primes up to N
+    int64_t keys = 1'000'000;   ///< maps: keys inserted, then looked up
+    int64_t appends = 1'000'000; ///< maps: one-character string appends
     int64_t messages = 10'000'000; ///< pingpong: messages exchanged
     int64_t actors = 1'000'000; ///< spawn: leaves of the skynet tree (a power of 10), idle actors
     bool peers = true;          ///< false: AeroFlow only
@@ -23,6 +25,9 @@ struct EngineOptions {
 };
 
 bool runInterpBench(const EngineOptions& options);
+/// Map inserts and lookups, string appends: AeroFlow next to Lua 5.4 tables
+/// (and table.concat), Python dicts (and +=), LuaJIT.
+bool runMapsBench(const EngineOptions& options);
 bool runPingpongBench(const EngineOptions& options);
 bool runSpawnBench(const EngineOptions& options);
 

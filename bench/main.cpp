@@ -4,6 +4,7 @@
 //   frontend [--lines N] [--repeat R] [--seed S] [--no-lua] [--no-phases]
 //            [--lua INTERPRETER] [--emit-aefl PATH] [--emit-lua PATH]
 //   interp   [--fib N] [--sieve N] [--repeat R] [--no-peers] [--programs DIR]
+//   maps     [--keys N] [--appends N] [--repeat R] [--no-peers] [--programs DIR]
 //   pingpong [--messages N] [--repeat R] [--no-peers] [--programs DIR]
 //   spawn    [--actors N] [--repeat R] [--no-peers] [--programs DIR]
 //
@@ -41,6 +42,8 @@ void printUsage(FILE* out)
                "             equivalent program of the same line count\n"
                "  interp     the interpreter: fib(32) (recursive) and a sieve of primes to 2,000,000,\n"
                "             next to Lua 5.4, LuaJIT and Python 3 running the same programs\n"
+               "  maps       1,000,000 map inserts and lookups, 1,000,000 string appends, next to\n"
+               "             Lua 5.4 tables and table.concat, Python dicts and +=, LuaJIT\n"
                "  pingpong   two actors exchanging 10,000,000 messages (messages/s), next to Erlang\n"
                "             and CAF\n"
                "  spawn      a skynet tree of 1,111,111 actors summing 0..999,999 (time, bytes per\n"
@@ -58,10 +61,12 @@ void printUsage(FILE* out)
                "  --emit-aefl PATH   write the generated AeroFlow program to PATH and exit\n"
                "  --emit-lua PATH    write the generated Lua program to PATH and exit\n"
                "\n"
-               "interp / pingpong / spawn options:\n"
+               "interp / maps / pingpong / spawn options:\n"
                "  --repeat R         repetitions; medians and minima are printed (default 5)\n"
                "  --fib N            interp: fib(N) (default 32)\n"
                "  --sieve N          interp: primes up to N (default 2000000)\n"
+               "  --keys N           maps: keys inserted and looked up (default 1000000)\n"
+               "  --appends N        maps: string appends (default 1000000)\n"
                "  --messages N       pingpong: messages exchanged (default 10000000)\n"
                "  --actors N         spawn: skynet leaves and idle actors, a power of 10 (default 1000000)\n"
                "  --no-peers         AeroFlow only\n"
@@ -180,6 +185,10 @@ int runEngine(const std::string& command, const std::vector<std::string>& args)
             if (!count(2, 1'000'000'000))
                 return kExitUsage;
             options.sieve = n;
+        } else if (a == "--keys" || a == "--appends") {
+            if (!count(1, 100'000'000))
+                return kExitUsage;
+            (a == "--keys" ? options.keys : options.appends) = n;
         } else if (a == "--messages") {
             if (!count(2, 4'000'000'000'000))
                 return kExitUsage;
@@ -208,6 +217,8 @@ int runEngine(const std::string& command, const std::vector<std::string>& args)
     bool ok = false;
     if (command == "interp")
         ok = aeroflow::bench::runInterpBench(options);
+    else if (command == "maps")
+        ok = aeroflow::bench::runMapsBench(options);
     else if (command == "pingpong")
         ok = aeroflow::bench::runPingpongBench(options);
     else
@@ -249,7 +260,7 @@ int main(int argc, char** argv)
         }
         return aeroflow::bench::runSnapshotBench(int(repeat), bytes) ? kExitOk : kExitFailure;
     }
-    if (command == "interp" || command == "pingpong" || command == "spawn")
+    if (command == "interp" || command == "maps" || command == "pingpong" || command == "spawn")
         return runEngine(std::string(command), args);
     if (command == "engine-once" && args.size() == 3) { // internal, see EngineBench.h
         long long n = 0, max = 0;
