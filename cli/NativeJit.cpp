@@ -16,7 +16,7 @@ namespace {
 
 struct Plugin {
     AeroflowJitCreateFn create = nullptr;
-    AeroflowJitCompileFunctionFn compileFunction = nullptr;
+    AeroflowJitCompileFunctionsFn compileFunctions = nullptr;
     AeroflowJitFreeFn free = nullptr;
     AeroflowAotEmitFn emit = nullptr;
     std::string error;
@@ -49,11 +49,11 @@ const Plugin& plugin()
                 continue;
             }
             p.create = reinterpret_cast<AeroflowJitCreateFn>(dlsym(handle, "aeroflow_jit_create"));
-            p.compileFunction =
-                reinterpret_cast<AeroflowJitCompileFunctionFn>(dlsym(handle, "aeroflow_jit_compile_function"));
+            p.compileFunctions =
+                reinterpret_cast<AeroflowJitCompileFunctionsFn>(dlsym(handle, "aeroflow_jit_compile_functions"));
             p.free = reinterpret_cast<AeroflowJitFreeFn>(dlsym(handle, "aeroflow_jit_free"));
             p.emit = reinterpret_cast<AeroflowAotEmitFn>(dlsym(handle, "aeroflow_aot_emit"));
-            if (p.create && p.compileFunction && p.free && p.emit)
+            if (p.create && p.compileFunctions && p.free && p.emit)
                 return p;
             tried += "\n  " + c.string() + ": not an AeroFlow JIT plug-in";
         }
@@ -130,14 +130,17 @@ std::expected<std::unique_ptr<NativeJit>, std::string> NativeJit::compile(const 
     uint64_t total = 0;
     for (const auto& fn : program.functions)
         total += fn.code.size();
-    if (total <= policy.eagerProgramInstructions) {
+    if (total <= policy.eagerProgramInstructions && native->m_count > 0) {
         std::lock_guard compiling(native->m_compiling);
+        std::vector<uint32_t> all(native->m_count);
+        for (uint32_t i = 0; i < native->m_count; ++i)
+            all[i] = i;
+        std::vector<codegen::FunctionResult> results(all.size());
+        p.compileFunctions(jit, all.data(), uint32_t(all.size()), nullptr, results.data());
         for (uint32_t i = 0; i < native->m_count; ++i) {
-            codegen::FunctionResult r;
-            p.compileFunction(jit, i, nullptr, &r);
-            if (r.outcome == codegen::CompileOutcome::Failed)
-                return std::unexpected(r.error);
-            native->record(i, r);
+            if (results[i].outcome == codegen::CompileOutcome::Failed)
+                return std::unexpected(results[i].error);
+            native->record(i, results[i]);
         }
     }
     return native;
@@ -183,7 +186,7 @@ void NativeJit::request(uint32_t function) const
         // and let the queue compile the function after it.
         std::unique_lock compiling(m_compiling, std::try_to_lock);
         if (compiling.owns_lock()) {
-            compileNow(function);
+            compileNow({function});
             return;
         }
     }
@@ -197,11 +200,12 @@ void NativeJit::request(uint32_t function) const
     m_wake.notify_one();
 }
 
-void NativeJit::compileNow(uint32_t function) const
+void NativeJit::compileNow(const std::vector<uint32_t>& functions) const
 {
-    codegen::FunctionResult r;
-    plugin().compileFunction(m_jit, function, &m_stop, &r);
-    record(function, r);
+    std::vector<codegen::FunctionResult> results(functions.size());
+    plugin().compileFunctions(m_jit, functions.data(), uint32_t(functions.size()), &m_stop, results.data());
+    for (size_t i = 0; i < functions.size(); ++i)
+        record(functions[i], results[i]);
 }
 
 void NativeJit::record(uint32_t function, const codegen::FunctionResult& result) const
@@ -235,13 +239,14 @@ void NativeJit::backgroundLoop() const
         m_wake.wait(lock, [&] { return m_stop.load() || !m_queue.empty(); });
         if (m_stop.load())
             break;
-        const uint32_t function = m_queue.front();
-        m_queue.pop_front();
+        // Everything queued so far in one batch (short functions share modules).
+        const std::vector<uint32_t> batch(m_queue.begin(), m_queue.end());
+        m_queue.clear();
         m_busy = true;
         lock.unlock();
         {
             std::lock_guard compiling(m_compiling);
-            compileNow(function);
+            compileNow(batch);
         }
         lock.lock();
         m_busy = false;

@@ -27,6 +27,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace aeroflow::compiler {
 struct Program;
@@ -86,7 +87,7 @@ private:
     NativeJit() = default;
     void request(uint32_t function) const;
     void record(uint32_t function, const codegen::FunctionResult& result) const;
-    void compileNow(uint32_t function) const;
+    void compileNow(const std::vector<uint32_t>& functions) const;
     void backgroundLoop() const;
 
     const compiler::Program* m_program = nullptr;

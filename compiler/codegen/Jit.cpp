@@ -58,6 +58,14 @@ struct Piece {
     std::string object;
 };
 
+/// Objects added to the JIT together or not at all, and the functions
+/// (native entries) and pure-tier versions they define.
+struct Unit {
+    std::vector<Piece> pieces;
+    std::vector<uint32_t> functions;
+    std::vector<uint32_t> pure;
+};
+
 } // namespace
 
 struct Jit::Impl {
@@ -188,149 +196,260 @@ std::expected<std::unique_ptr<Jit>, std::string> Jit::compile(const compiler::Pr
     auto jit = create(program, options);
     if (!jit)
         return jit;
-    for (uint32_t i = 0; i < program.functions.size(); ++i) {
-        FunctionResult r = (*jit)->compileFunction(i);
+    std::vector<uint32_t> all(program.functions.size());
+    for (uint32_t i = 0; i < all.size(); ++i)
+        all[i] = i;
+    for (const FunctionResult& r : (*jit)->compileFunctions(all))
         if (r.outcome == CompileOutcome::Failed)
             return std::unexpected(r.error);
-    }
     return jit;
 }
 
 FunctionResult Jit::compileFunction(uint32_t index, const std::atomic<bool>* cancel)
 {
-    if (index >= m_count)
-        return {CompileOutcome::Failed, "no function " + std::to_string(index)};
+    return compileFunctions({index}, cancel).front();
+}
+
+std::vector<FunctionResult> Jit::compileFunctions(const std::vector<uint32_t>& indices,
+                                                  const std::atomic<bool>* cancel)
+{
     Impl& impl = *m_impl;
     std::lock_guard compiling(impl.compileMutex);
-    if (entry(index))
-        return {CompileOutcome::Native, {}};
     const compiler::Program& program = *impl.program;
-    const compiler::Function& fn = program.functions[index];
     const JitLimits& limits = impl.options.limits;
-    if (fn.code.size() > limits.maxFunctionInstructions) {
-        std::lock_guard lock(m_statsMutex);
-        ++m_stats.tooLarge;
-        return {CompileOutcome::TooLarge, {}};
-    }
-    if (stats().codeBytes >= limits.maxCodeBytes) {
-        std::lock_guard lock(m_statsMutex);
-        ++m_stats.overCodeLimit;
-        return {CompileOutcome::CodeLimit, {}};
-    }
-    auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
-    auto optimised = [&](const compiler::Function& f) {
-        return impl.options.optLevel > 0 && f.code.size() <= limits.maxOptimisedInstructions;
-    };
+    std::vector<FunctionResult> results(indices.size(), FunctionResult{CompileOutcome::Native, {}});
     CompileStats delta;
-    std::vector<Piece> pieces;
-    std::string ir, error;
-    auto failed = [&] {
-        std::lock_guard lock(m_statsMutex);
-        ++m_stats.failed;
-        return FunctionResult{CompileOutcome::Failed, error};
+    auto optimised = [&](uint32_t f) {
+        return impl.options.optLevel > 0 && program.functions[f].code.size() <= limits.maxOptimisedInstructions;
     };
 
-    // The pure-tier versions this function's calls need (and its own, when
-    // it qualifies), with the ones those call in turn.
+    // Which functions to compile; the others are answered now.
+    std::vector<uint32_t> todo;
+    std::unordered_set<uint32_t> seen;
+    const uint64_t bytesBefore = stats().codeBytes;
+    for (size_t k = 0; k < indices.size(); ++k) {
+        const uint32_t f = indices[k];
+        if (f >= m_count)
+            results[k] = {CompileOutcome::Failed, "no function " + std::to_string(f)};
+        else if (entry(f))
+            continue;
+        else if (program.functions[f].code.size() > limits.maxFunctionInstructions)
+            results[k].outcome = CompileOutcome::TooLarge, ++delta.tooLarge;
+        else if (bytesBefore >= limits.maxCodeBytes)
+            results[k].outcome = CompileOutcome::CodeLimit, ++delta.overCodeLimit;
+        else if (seen.insert(f).second)
+            todo.push_back(f);
+    }
+
+    // The pure-tier versions these functions need (their own, when they
+    // qualify, and those their calls reach).
     std::vector<uint32_t> work, pureNew;
     std::unordered_set<uint32_t> wanted;
     auto want = [&](uint32_t g) {
         if (impl.pure->pure[g] && !impl.pureAdded[g] && wanted.insert(g).second)
             work.push_back(g);
     };
-    want(index);
-    for (const auto& in : fn.code)
-        if (in.op == compiler::Op::CALL)
-            want(in.bc());
+    for (uint32_t f : todo) {
+        want(f);
+        for (const auto& in : program.functions[f].code)
+            if (in.op == compiler::Op::CALL)
+                want(in.bc());
+    }
     while (!work.empty()) {
         const uint32_t g = work.back();
         work.pop_back();
-        if (cancelled())
-            return {CompileOutcome::Cancelled, {}};
-        const bool ok = impl.emitModule(
-            "af_pure_" + std::to_string(g), optimised(program.functions[g]),
-            [&](llvm::Module& m, const RuntimeDecls&) { return lowerPure(m, program, g, impl.options.layout, error); },
-            pieces, delta, ir, error);
-        if (!ok)
-            return failed();
         pureNew.push_back(g);
         for (const auto& in : program.functions[g].code)
             if (in.op == compiler::Op::CALL)
                 want(in.bc());
     }
 
-    const bool optimise = optimised(fn);
-    const FunctionPlan plan = planFunction(fn, limits.maxRegionInstructions);
-    for (uint32_t r = 0; r < plan.regions.size(); ++r) {
-        if (cancelled())
-            return {CompileOutcome::Cancelled, {}};
-        const std::string name = plan.regions.size() == 1 ? nativeName(index) : regionName(index, r);
-        const bool ok = impl.emitModule(
-            name, optimise,
-            [&](llvm::Module& m, const RuntimeDecls& rt) {
-                return lowerRegion(m, rt, program, index, plan, r, impl.options.layout, optimise, delta, error) !=
-                       nullptr;
-            },
-            pieces, delta, ir, error);
+    // Lowered and emitted: pure versions and short functions several to a
+    // module (up to a region's worth of bytecode: LLVM's fixed cost per
+    // module is then paid once for many), each long function in its regions.
+    std::string ir, error;
+    std::vector<Unit> units;
+    bool ok = true;
+    auto pack = [&](const std::vector<uint32_t>& items, bool pure, Unit& unit, bool unitPerModule) {
+        for (size_t at = 0; ok && at < items.size();) {
+            const bool optimise = optimised(items[at]);
+            size_t end = at;
+            uint64_t size = 0;
+            while (end < items.size() && optimised(items[end]) == optimise &&
+                   (end == at || size + program.functions[items[end]].code.size() <= limits.maxRegionInstructions))
+                size += program.functions[items[end++]].code.size();
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                ok = false;
+                error.clear();
+                return;
+            }
+            Unit single;
+            Unit& into = unitPerModule ? single : unit;
+            const std::string name = (pure ? "af_pure_" : "af_fn_") + std::to_string(items[at]) + "+" +
+                                     std::to_string(end - at - 1);
+            ok = impl.emitModule(
+                name, optimise,
+                [&](llvm::Module& m, const RuntimeDecls& rt) {
+                    for (size_t i = at; i < end; ++i) {
+                        const uint32_t f = items[i];
+                        if (pure) {
+                            if (!lowerPure(m, program, f, impl.options.layout, error))
+                                return false;
+                            continue;
+                        }
+                        const FunctionPlan plan = planFunction(program.functions[f], limits.maxRegionInstructions);
+                        if (!lowerRegion(m, rt, program, f, plan, 0, impl.options.layout, optimise, delta, error))
+                            return false;
+                    }
+                    return true;
+                },
+                into.pieces, delta, ir, error);
+            for (size_t i = at; i < end; ++i)
+                (pure ? into.pure : into.functions).push_back(items[i]);
+            if (unitPerModule && ok)
+                units.push_back(std::move(single));
+            at = end;
+        }
+    };
+    Unit pureUnit;
+    pack(pureNew, true, pureUnit, false);
+    std::vector<uint32_t> small;
+    for (uint32_t f : todo) {
         if (!ok)
-            return failed();
+            break;
+        if (program.functions[f].code.size() <= limits.maxRegionInstructions) {
+            small.push_back(f);
+            continue;
+        }
+        const bool optimise = optimised(f);
+        const FunctionPlan plan = planFunction(program.functions[f], limits.maxRegionInstructions);
+        Unit unit;
+        unit.functions.push_back(f);
+        for (uint32_t r = 0; ok && r < plan.regions.size(); ++r) {
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                ok = false;
+                error.clear();
+                break;
+            }
+            ok = impl.emitModule(
+                regionName(f, r), optimise,
+                [&](llvm::Module& m, const RuntimeDecls& rt) {
+                    return lowerRegion(m, rt, program, f, plan, r, impl.options.layout, optimise, delta, error) !=
+                           nullptr;
+                },
+                unit.pieces, delta, ir, error);
+        }
+        if (ok)
+            ok = impl.emitModule(
+                nativeName(f), optimise,
+                [&](llvm::Module& m, const RuntimeDecls&) {
+                    return lowerDispatcher(m, f, plan, optimise, error) != nullptr;
+                },
+                unit.pieces, delta, ir, error);
+        if (ok)
+            units.push_back(std::move(unit));
     }
-    if (plan.regions.size() > 1) {
-        const bool ok = impl.emitModule(
-            nativeName(index), optimise,
-            [&](llvm::Module& m, const RuntimeDecls&) {
-                return lowerDispatcher(m, index, plan, optimise, error) != nullptr;
-            },
-            pieces, delta, ir, error);
-        if (!ok)
-            return failed();
+    if (ok)
+        pack(small, false, pureUnit, true);
+    auto answer = [&](uint32_t f, FunctionResult r) {
+        for (size_t k = 0; k < indices.size(); ++k)
+            if (indices[k] == f)
+                results[k] = r;
+    };
+    if (!ok) {
+        // Cancelled (error empty) or an LLVM failure: nothing is added.
+        const CompileOutcome outcome = error.empty() ? CompileOutcome::Cancelled : CompileOutcome::Failed;
+        for (uint32_t f : todo)
+            answer(f, {outcome, error});
+        std::lock_guard lock(m_statsMutex);
+        m_stats.tooLarge += delta.tooLarge;
+        m_stats.overCodeLimit += delta.overCodeLimit;
+        m_stats.failed += outcome == CompileOutcome::Failed ? uint32_t(todo.size()) : 0;
+        return results;
     }
 
+    // Linked: the pure versions always (calls of them need them), then each
+    // unit while the code limit allows; one lookup for all entries.
     const auto t0 = std::chrono::steady_clock::now();
-    uint64_t bytes = 0;
-    for (const Piece& p : pieces)
-        bytes += p.object.size();
-    {
-        std::lock_guard lock(m_statsMutex);
-        if (m_stats.codeBytes + bytes > limits.maxCodeBytes) {
-            ++m_stats.overCodeLimit;
-            return {CompileOutcome::CodeLimit, {}};
-        }
-    }
     llvm::orc::LLJIT& J = *impl.jit;
-    for (Piece& p : pieces) {
-        auto buffer = llvm::MemoryBuffer::getMemBufferCopy(p.object, p.name);
-        std::string().swap(p.object);
-        if (auto err = J.addObjectFile(std::move(buffer))) {
-            error = "JIT: " + errorText(std::move(err));
-            return failed();
+    uint64_t bytes = bytesBefore;
+    std::vector<uint32_t> added;
+    auto add = [&](Unit& unit) -> bool {
+        for (Piece& p : unit.pieces) {
+            auto buffer = llvm::MemoryBuffer::getMemBufferCopy(p.object, p.name);
+            bytes += p.object.size();
+            std::string().swap(p.object);
+            if (auto err = J.addObjectFile(std::move(buffer))) {
+                error = "JIT: " + errorText(std::move(err));
+                return false;
+            }
         }
+        for (uint32_t g : unit.pure)
+            impl.pureAdded[g] = 1;
+        added.insert(added.end(), unit.functions.begin(), unit.functions.end());
+        return true;
+    };
+    ok = add(pureUnit);
+    for (Unit& unit : units) {
+        if (!ok)
+            break;
+        uint64_t size = 0;
+        for (const Piece& p : unit.pieces)
+            size += p.object.size();
+        if (bytes + size > limits.maxCodeBytes) {
+            for (uint32_t f : unit.functions)
+                answer(f, {CompileOutcome::CodeLimit, {}});
+            delta.overCodeLimit += uint32_t(unit.functions.size());
+            continue;
+        }
+        ok = add(unit);
     }
-    for (uint32_t g : pureNew)
-        impl.pureAdded[g] = 1;
-    auto sym = J.lookup(nativeName(index));
-    if (!sym) {
-        error = "JIT: " + errorText(sym.takeError());
-        return failed();
+    llvm::orc::SymbolLookupSet names;
+    for (uint32_t f : added)
+        names.add(J.mangleAndIntern(nativeName(f)));
+    llvm::Expected<llvm::orc::SymbolMap> found =
+        ok ? J.getExecutionSession().lookup(llvm::orc::makeJITDylibSearchOrder(&J.getMainJITDylib()), std::move(names))
+           : llvm::Expected<llvm::orc::SymbolMap>(llvm::orc::SymbolMap());
+    if (ok && !found) {
+        error = "JIT: " + errorText(found.takeError());
+        ok = false;
     }
-    m_entries[index].store(sym->toPtr<NativeFunction>(), std::memory_order_release);
+    uint32_t compiled = 0, unoptimised = 0, regions = 0;
+    for (uint32_t f : added) {
+        if (!ok) {
+            answer(f, {CompileOutcome::Failed, error});
+            ++delta.failed;
+            continue;
+        }
+        m_entries[f].store((*found)[J.mangleAndIntern(nativeName(f))].getAddress().toPtr<NativeFunction>(),
+                           std::memory_order_release);
+        ++compiled;
+        unoptimised += impl.options.optLevel > 0 && !optimised(f) ? 1 : 0;
+        const size_t size = program.functions[f].code.size();
+        regions += size <= limits.maxRegionInstructions ? 1 : uint32_t(planFunction(program.functions[f],
+                                                                                   limits.maxRegionInstructions)
+                                                                           .regions.size());
+    }
     delta.codegenMs += msSince(t0);
 
     std::lock_guard lock(m_statsMutex);
-    m_stats.functions += 1;
+    m_stats.functions += compiled;
     m_stats.instructions += delta.instructions;
     m_stats.inlinedInstructions += delta.inlinedInstructions;
-    m_stats.pureFunctions += uint32_t(pureNew.size());
-    m_stats.regions += uint32_t(plan.regions.size());
+    m_stats.pureFunctions += uint32_t(pureUnit.pure.size());
+    m_stats.regions += regions;
     m_stats.modules += delta.modules;
-    m_stats.unoptimised += impl.options.optLevel > 0 && !optimise ? 1 : 0;
-    m_stats.codeBytes += bytes;
+    m_stats.unoptimised += unoptimised;
+    m_stats.tooLarge += delta.tooLarge;
+    m_stats.overCodeLimit += delta.overCodeLimit;
+    m_stats.failed += delta.failed;
+    m_stats.codeBytes = bytes;
     m_stats.largestModuleInstructions = std::max(m_stats.largestModuleInstructions, delta.largestModuleInstructions);
     m_stats.lowerMs += delta.lowerMs;
     m_stats.optimizeMs += delta.optimizeMs;
     m_stats.codegenMs += delta.codegenMs;
     m_ir += ir;
-    return {CompileOutcome::Native, {}};
+    return results;
 }
 
 } // namespace aeroflow::codegen

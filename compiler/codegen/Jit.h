@@ -132,6 +132,11 @@ public:
     /// Any thread; compiles run one at a time (a second caller waits).
     /// `cancel`, when set, is polled between modules.
     FunctionResult compileFunction(uint32_t index, const std::atomic<bool>* cancel = nullptr);
+    /// compileFunction for several at once: short functions share modules
+    /// (LLVM's fixed cost per module is paid once for many). Results in the
+    /// order of `indices`. A cancelled or failed batch adds nothing.
+    std::vector<FunctionResult> compileFunctions(const std::vector<uint32_t>& indices,
+                                                 const std::atomic<bool>* cancel = nullptr);
 
     /// Native entry of function `index`, or nullptr (interpret it). Any
     /// thread. Inline, like stats() and ir(): callable through the plug-in

@@ -1,5 +1,7 @@
 #include "JitPlugin.h"
 
+#include <algorithm>
+
 extern "C" {
 
 __attribute__((visibility("default"))) bool aeroflow_jit_create(const aeroflow::compiler::Program* program,
@@ -15,11 +17,13 @@ __attribute__((visibility("default"))) bool aeroflow_jit_create(const aeroflow::
     return true;
 }
 
-__attribute__((visibility("default"))) void aeroflow_jit_compile_function(aeroflow::codegen::Jit* jit, uint32_t index,
-                                                                          const std::atomic<bool>* cancel,
-                                                                          aeroflow::codegen::FunctionResult* out)
+__attribute__((visibility("default"))) void aeroflow_jit_compile_functions(aeroflow::codegen::Jit* jit,
+                                                                           const uint32_t* indices, uint32_t count,
+                                                                           const std::atomic<bool>* cancel,
+                                                                           aeroflow::codegen::FunctionResult* out)
 {
-    *out = jit->compileFunction(index, cancel);
+    const auto results = jit->compileFunctions(std::vector<uint32_t>(indices, indices + count), cancel);
+    std::copy(results.begin(), results.end(), out);
 }
 
 __attribute__((visibility("default"))) void aeroflow_jit_free(aeroflow::codegen::Jit* jit)

@@ -17,10 +17,11 @@ extern "C" {
 using AeroflowJitCreateFn = bool (*)(const aeroflow::compiler::Program* program,
                                      const aeroflow::codegen::JitOptions* options, aeroflow::codegen::Jit** out,
                                      std::string* error);
-/// Signature of aeroflow_jit_compile_function: Jit::compileFunction.
-using AeroflowJitCompileFunctionFn = void (*)(aeroflow::codegen::Jit* jit, uint32_t index,
-                                              const std::atomic<bool>* cancel,
-                                              aeroflow::codegen::FunctionResult* out);
+/// Signature of aeroflow_jit_compile_functions: Jit::compileFunctions on
+/// `count` indices; `out` receives `count` results.
+using AeroflowJitCompileFunctionsFn = void (*)(aeroflow::codegen::Jit* jit, const uint32_t* indices, uint32_t count,
+                                               const std::atomic<bool>* cancel,
+                                               aeroflow::codegen::FunctionResult* out);
 /// Signature of aeroflow_jit_free.
 using AeroflowJitFreeFn = void (*)(aeroflow::codegen::Jit* jit);
 /// Signature of aeroflow_aot_emit (`aeroflow build`): fills `out` with the
@@ -31,8 +32,8 @@ using AeroflowAotEmitFn = bool (*)(const aeroflow::compiler::Program* program,
 
 bool aeroflow_jit_create(const aeroflow::compiler::Program* program, const aeroflow::codegen::JitOptions* options,
                          aeroflow::codegen::Jit** out, std::string* error);
-void aeroflow_jit_compile_function(aeroflow::codegen::Jit* jit, uint32_t index, const std::atomic<bool>* cancel,
-                                   aeroflow::codegen::FunctionResult* out);
+void aeroflow_jit_compile_functions(aeroflow::codegen::Jit* jit, const uint32_t* indices, uint32_t count,
+                                    const std::atomic<bool>* cancel, aeroflow::codegen::FunctionResult* out);
 void aeroflow_jit_free(aeroflow::codegen::Jit* jit);
 bool aeroflow_aot_emit(const aeroflow::compiler::Program* program, const aeroflow::codegen::AotOptions* options,
                        aeroflow::codegen::AotObject* out, std::string* error);
