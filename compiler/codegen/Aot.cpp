@@ -136,7 +136,8 @@ std::expected<AotObject, std::string> emitObject(const compiler::Program& progra
         const bool optimise = options.optLevel > 0 && fn.code.size() <= limits.maxOptimisedInstructions;
         const FunctionPlan plan = planFunction(fn, limits.maxRegionInstructions);
         for (uint32_t r = 0; r < plan.regions.size(); ++r)
-            if (!lowerRegion(module, runtime, program, i, plan, r, options.layout, optimise, out.stats, error))
+            if (!lowerRegion(module, runtime, program, i, plan, r, options.layout,
+                             regionStyle(fn, plan, r, options.optLevel, limits), out.stats, error))
                 return std::unexpected(error);
         if (plan.regions.size() > 1 && !lowerDispatcher(module, i, plan, optimise, error))
             return std::unexpected(error);

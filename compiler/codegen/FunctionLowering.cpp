@@ -80,7 +80,7 @@ public:
     {
     }
 
-    llvm::Function* run(bool optimise, std::string& error);
+    llvm::Function* run(RegionStyle style, std::string& error);
 
 private:
     llvm::Type* i8() { return m_b.getInt8Ty(); }
@@ -183,6 +183,7 @@ private:
     uint32_t m_begin, m_end, m_region;
     const ValueLayout& m_layout;
     CompileStats& m_stats;
+    bool m_fastPaths = true; ///< RegionStyle::fastPaths
     llvm::Function* m_func = nullptr;
     llvm::Value* m_vm = nullptr;
     llvm::Value* m_fiber = nullptr;
@@ -268,8 +269,11 @@ void Lowering::emitBlockEntry(uint32_t pc)
     reloadRegs();
 }
 
-llvm::Function* Lowering::run(bool optimise, std::string& error)
+llvm::Function* Lowering::run(RegionStyle style, std::string& error)
 {
+    m_fastPaths = style.fastPaths;
+    if (!m_fastPaths)
+        ++m_stats.compactRegions;
     m_func = entryFunction(m_module, m_plan.regions.size() == 1 ? nativeName(m_index) : regionName(m_index, m_region));
     if (!m_func->empty()) {
         error = "function '" + m_fn.name + "': region " + std::to_string(m_region) + " emitted twice";
@@ -277,7 +281,7 @@ llvm::Function* Lowering::run(bool optimise, std::string& error)
     }
     if (m_plan.regions.size() > 1)
         m_func->addFnAttr(llvm::Attribute::NoInline); // regions exist to keep LLVM functions small
-    if (!optimise)
+    if (!style.optimise)
         markNotOptimised(m_func);
     emitFrame();
     for (uint32_t pc = m_begin; pc < m_end; ++pc) {
@@ -373,7 +377,7 @@ void Lowering::emitInstr(uint32_t pc)
         m_b.CreateBr(cont);
     } else {
         llvm::BasicBlock* slow = newBlock("slow");
-        if (!emitFast(in, pc, slow, cont)) {
+        if (!m_fastPaths || !emitFast(in, pc, slow, cont)) {
             slow->eraseFromParent(); // nothing inline: the helper, here
             slowPath(in, pc, cont);
         } else {
@@ -684,12 +688,19 @@ llvm::Function* nativeFunction(llvm::Module& module, uint32_t index)
     return entryFunction(module, nativeName(index));
 }
 
+RegionStyle regionStyle(const compiler::Function& fn, const FunctionPlan& plan, uint32_t region, int optLevel,
+                        const JitLimits& limits)
+{
+    const bool small = fn.code.size() <= limits.maxOptimisedInstructions;
+    return {optLevel > 0 && small, small || plan.regions[region].inLoop};
+}
+
 llvm::Function* lowerRegion(llvm::Module& module, const RuntimeDecls& runtime, const compiler::Program& program,
                             uint32_t index, const FunctionPlan& plan, uint32_t region, const ValueLayout& layout,
-                            bool optimise, CompileStats& stats, std::string& error)
+                            RegionStyle style, CompileStats& stats, std::string& error)
 {
     Lowering lowering(module, runtime, program, index, plan, region, layout, stats);
-    return lowering.run(optimise, error);
+    return lowering.run(style, error);
 }
 
 llvm::Function* lowerInterpreterStub(llvm::Module& module, const RuntimeDecls& runtime, uint32_t index)

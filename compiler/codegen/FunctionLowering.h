@@ -21,6 +21,7 @@ class Module;
 }
 
 namespace aeroflow::compiler {
+struct Function;
 struct Program;
 }
 
@@ -64,13 +65,28 @@ std::string regionName(uint32_t index, uint32_t region);
 /// The LLVM function of bytecode function `index` (declared on first use).
 llvm::Function* nativeFunction(llvm::Module& module, uint32_t index);
 
+/// How a region is lowered (Jit.cpp and Aot.cpp choose by size).
+struct RegionStyle {
+    /// False: optnone (big functions are not worth the optimiser's time).
+    bool optimise = true;
+    /// False: only jumps and calls inline, every other instruction through
+    /// af_exec: a third of the IR, for straight-line code of big functions
+    /// that runs once per call and is not worth compiling well.
+    bool fastPaths = true;
+};
+
+/// The style of region `region` of `fn` at `optLevel`: a function over
+/// limits.maxOptimisedInstructions is not optimised, and its regions
+/// outside loops lose their fast paths.
+RegionStyle regionStyle(const compiler::Function& fn, const FunctionPlan& plan, uint32_t region, int optLevel,
+                        const JitLimits& limits);
+
 /// Emits region `region` of function `index`: af_fn_N when the plan has one
-/// region, else af_fn_N.R. `optimise` false marks it optnone (big functions
-/// are not worth the optimiser's time). Counts into `stats`. Returns the
-/// function, or nullptr with `error` set.
+/// region, else af_fn_N.R. Counts into `stats`. Returns the function, or
+/// nullptr with `error` set.
 llvm::Function* lowerRegion(llvm::Module& module, const RuntimeDecls& runtime, const compiler::Program& program,
                             uint32_t index, const FunctionPlan& plan, uint32_t region, const ValueLayout& layout,
-                            bool optimise, CompileStats& stats, std::string& error);
+                            RegionStyle style, CompileStats& stats, std::string& error);
 
 /// Emits af_fn_N as the dispatcher of a plan with several regions (they may
 /// be defined in other modules). Returns nullptr with `error` set on failure.

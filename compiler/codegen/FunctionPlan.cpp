@@ -119,6 +119,20 @@ FunctionPlan planFunction(const compiler::Function& fn, uint32_t maxRegion)
     }
     for (uint32_t pc : plan.resumePoints)
         plan.regions[plan.regionOf(pc)].entries.push_back(pc);
+    // Loops: every region from a backward jump's target to the jump (a
+    // difference array keeps it linear however the loops nest).
+    std::vector<int32_t> loopDepth(plan.regions.size() + 1, 0);
+    for (uint32_t pc = 0; pc < n; ++pc) {
+        const auto& in = code[pc];
+        if (isBranch(in.op) && in.sbc() < 0) {
+            ++loopDepth[plan.regionOf(uint32_t(int64_t(pc) + 1 + in.sbc()))];
+            --loopDepth[plan.regionOf(pc) + 1];
+        }
+    }
+    for (size_t r = 0, depth = 0; r < plan.regions.size(); ++r) {
+        depth += size_t(loopDepth[r]);
+        plan.regions[r].inLoop = depth > 0;
+    }
     for (auto& region : plan.regions) {
         std::sort(region.entries.begin(), region.entries.end());
         region.entries.erase(std::unique(region.entries.begin(), region.entries.end()), region.entries.end());

@@ -39,6 +39,9 @@ struct FunctionPlan {
         /// engine's resume points in it, targets of other regions' jumps and
         /// fall-throughs, and `begin`.
         std::vector<uint32_t> entries;
+        /// Lies (partly) between a backward jump and its target: loop code,
+        /// which may run many times per call.
+        bool inLoop = false;
     };
     std::vector<uint8_t> leader;        ///< per pc (size n + 1): a block starts here
     std::vector<uint32_t> blockLen;     ///< per leader pc: instructions in its block

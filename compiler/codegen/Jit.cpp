@@ -298,7 +298,9 @@ std::vector<FunctionResult> Jit::compileFunctions(const std::vector<uint32_t>& i
                             continue;
                         }
                         const FunctionPlan plan = planFunction(program.functions[f], limits.maxRegionInstructions);
-                        if (!lowerRegion(m, rt, program, f, plan, 0, impl.options.layout, optimise, delta, error))
+                        const RegionStyle style =
+                            regionStyle(program.functions[f], plan, 0, impl.options.optLevel, limits);
+                        if (!lowerRegion(m, rt, program, f, plan, 0, impl.options.layout, style, delta, error))
                             return false;
                     }
                     return true;
@@ -334,7 +336,9 @@ std::vector<FunctionResult> Jit::compileFunctions(const std::vector<uint32_t>& i
             ok = impl.emitModule(
                 regionName(f, r), optimise,
                 [&](llvm::Module& m, const RuntimeDecls& rt) {
-                    return lowerRegion(m, rt, program, f, plan, r, impl.options.layout, optimise, delta, error) !=
+                    const RegionStyle style =
+                        regionStyle(program.functions[f], plan, r, impl.options.optLevel, limits);
+                    return lowerRegion(m, rt, program, f, plan, r, impl.options.layout, style, delta, error) !=
                            nullptr;
                 },
                 unit.pieces, delta, ir, error);
@@ -440,6 +444,7 @@ std::vector<FunctionResult> Jit::compileFunctions(const std::vector<uint32_t>& i
     m_stats.regions += regions;
     m_stats.modules += delta.modules;
     m_stats.unoptimised += unoptimised;
+    m_stats.compactRegions += delta.compactRegions;
     m_stats.tooLarge += delta.tooLarge;
     m_stats.overCodeLimit += delta.overCodeLimit;
     m_stats.failed += delta.failed;

@@ -50,6 +50,8 @@ struct JitLimits {
     /// A longer function is compiled as at -O0 whatever the level: -O2
     /// costs about 0.5 ms per instruction (-O0 a tenth of that), which a
     /// function that size, mostly straight-line code, does not pay back.
+    /// Its regions outside loops also do without inline fast paths
+    /// (FunctionLowering.h RegionStyle), which halves the -O0 time again.
     /// (At most a region: optimised code is never split.)
     uint32_t maxOptimisedInstructions = 1'000;
     /// Machine code (object bytes) all compiled functions may take; once
@@ -97,6 +99,7 @@ struct CompileStats {
     uint32_t regions = 0;            ///< LLVM functions of those functions (one per region)
     uint32_t modules = 0;            ///< LLVM modules compiled (each its own context, freed after)
     uint32_t unoptimised = 0;        ///< functions compiled as at -O0 for their size
+    uint32_t compactRegions = 0;     ///< regions without inline fast paths (straight-line code of big functions)
     uint32_t tooLarge = 0;           ///< functions left to the interpreter: maxFunctionInstructions
     uint32_t overCodeLimit = 0;      ///< functions left to the interpreter: maxCodeBytes
     uint32_t failed = 0;             ///< functions LLVM failed on

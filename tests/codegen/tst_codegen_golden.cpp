@@ -3,8 +3,10 @@
 // equal the interpreter's, event for event (output, exit code, delivery log,
 // observer events with payloads and state hashes, crashes). The run programs
 // and examples also run "split": every function cut into regions of three
-// instructions (FunctionPlan.h) and compiled on first call, so that jumps,
-// fall-throughs, fuel and resumption across regions meet every program.
+// instructions (FunctionPlan.h), compiled on first call, and lowered as big
+// functions are (no fast paths outside loops) when over 12 instructions, so
+// that jumps, fall-throughs, fuel and resumption across regions, and the
+// compact lowering, meet every program.
 
 #include "TraceCapture.h"
 
@@ -115,7 +117,8 @@ void TestCodegenGolden::sameRun()
     cli::JitPolicy policy;
     if (split) {
         policy.limits.maxRegionInstructions = 3;
-        policy.eagerProgramInstructions = 0; // each function on its first call
+        policy.limits.maxOptimisedInstructions = 12; // longer functions: big-function style (compact outside loops)
+        policy.eagerProgramInstructions = 0;         // each function on its first call
     }
     auto jit = cli::NativeJit::compile(*r.program, optLevel, policy);
     QVERIFY2(jit.has_value(), qPrintable(QString::fromStdString(jit ? std::string() : jit.error())));

@@ -109,6 +109,7 @@ class TestCodegenScale : public QObject {
 private slots:
     void hugeMainCompilesInTheBackground();
     void compileMemoryDoesNotGrowWithTheFunction();
+    void loopsInBigFunctionsKeepTheirFastPaths();
     void longExpressionCompiles();
     void overTheSizeLimitStaysInterpreted();
     void codeLimitLeavesTheRestInterpreted();
@@ -167,12 +168,32 @@ void TestCodegenScale::compileMemoryDoesNotGrowWithTheFunction()
     const uint32_t region = codegen::JitLimits{}.maxRegionInstructions;
     QCOMPARE(sb.functions, 1u);
     QVERIFY(sb.regions >= 60);
+    QCOMPARE(sb.compactRegions, sb.regions); // straight-line code: no inline fast paths
     QVERIFY2(sb.largestModuleInstructions <= sa.largestModuleInstructions + 64,
              qPrintable(QStringLiteral("%1 vs %2").arg(sb.largestModuleInstructions).arg(sa.largestModuleInstructions)));
     QVERIFY2(sb.largestModuleInstructions < 16ull * region, qPrintable(QString::number(sb.largestModuleInstructions)));
     QVERIFY2(sb.codeBytes < 12 * sa.codeBytes && sb.codeBytes > 8 * sa.codeBytes,
              qPrintable(QStringLiteral("%1 vs %2").arg(sb.codeBytes).arg(sa.codeBytes)));
     QCOMPARE(testing::captureRun(big, {}, b->get()), testing::captureRun(big, {}, nullptr));
+}
+
+void TestCodegenScale::loopsInBigFunctionsKeepTheirFastPaths()
+{
+    // A big function is compiled as at -O0 and its straight-line regions
+    // call helpers for everything but jumps; the region holding a loop keeps
+    // the inline arithmetic.
+    std::string text = incrementLines(3'000);
+    text.insert(text.find("print(x)"), "for i in 0..1000 {\n    x = x + i * 2\n}\n");
+    auto program = compileText(text);
+    QVERIFY(program);
+    auto jit = cli::NativeJit::compile(*program, 2, wholeProgram());
+    QVERIFY(jit);
+    const codegen::CompileStats stats = (*jit)->stats();
+    QCOMPARE(stats.unoptimised, 1u);
+    QVERIFY(stats.regions >= 9);
+    QCOMPARE(stats.compactRegions, stats.regions - 1);
+    QVERIFY(stats.inlinedInstructions > 0);
+    QCOMPARE(testing::captureRun(program, {}, jit->get()), testing::captureRun(program, {}, nullptr));
 }
 
 void TestCodegenScale::longExpressionCompiles()
