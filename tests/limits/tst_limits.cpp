@@ -125,6 +125,7 @@ private slots:
     void initTestCase();
     void shapes_data();
     void shapes();
+    void hugeJitInput();
     void outputsNeverDestroyInputs();
 
 private:
@@ -183,6 +184,29 @@ void TestLimits::shapes()
     QVERIFY2(c.peakKb / 1024 < shape.peakMb,
              qPrintable(QString("peak %1 MiB, bound %2 MiB").arg(c.peakKb / 1024).arg(shape.peakMb)));
     QVERIFY2(c.err.count('\n') <= shape.maxStderrLines, qPrintable(QString("%1 lines on stderr").arg(c.err.count('\n'))));
+}
+
+void TestLimits::hugeJitInput()
+{
+    // 20,000 lines in one function (the main program): the JIT used to take
+    // minutes and gigabytes; it must finish with the interpreter's answer and
+    // bounded memory (the JIT compiles huge functions cheaply or leaves them
+    // to the interpreter: docs/CODEGEN.md).
+    const QString src = m_dir.path() + "/huge.aefl";
+    QFile f(src);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("mut x = 0\n");
+    for (int i = 0; i < 20000; ++i)
+        f.write("x = x + 1\n");
+    f.write("print(x)\n");
+    f.close();
+    for (const char* mode : {"--jit", "--no-jit"}) {
+        const Child c = runChild({kBin, "run", src, mode}, m_dir.path() + "/huge.err");
+        QVERIFY(c.started);
+        QVERIFY2(!c.signalled && c.exit == 0, qPrintable(QString("%1: exit %2 signal %3: %4")
+                                                           .arg(mode).arg(c.exit).arg(c.signal).arg(c.err.left(500))));
+        QVERIFY2(c.peakKb / 1024 < 1500, qPrintable(QString("%1: peak %2 MiB").arg(mode).arg(c.peakKb / 1024)));
+    }
 }
 
 void TestLimits::outputsNeverDestroyInputs()
