@@ -223,7 +223,7 @@ void NativeJit::record(uint32_t function, const codegen::FunctionResult& result)
               " per function";
         break;
     case codegen::CompileOutcome::CodeLimit:
-        why = "the JIT's machine code reached its limit of " + kib(limits.maxCodeBytes);
+        why = "the JIT's code memory reached its limit of " + kib(limits.maxCodeBytes);
         break;
     case codegen::CompileOutcome::Failed: why = "JIT failed: " + result.error; break;
     }
@@ -277,7 +277,7 @@ std::string NativeJit::report() const
     for (uint32_t i = 0; i < m_count; ++i)
         queued += state(i) == State::Queued ? 1 : 0;
     std::string out = "JIT -O" + std::to_string(m_optLevel) + ": " + std::to_string(s.functions) + " of " +
-                      std::to_string(m_count) + " functions compiled (" + kib(s.codeBytes) + " of machine code, " +
+                      std::to_string(m_count) + " functions compiled (" + kib(s.codeBytes) + " of code, " +
                       std::to_string(s.regions) + " LLVM functions)";
     std::lock_guard lock(m_mutex);
     if (!m_interpreted.empty()) {

@@ -58,6 +58,15 @@ struct Piece {
     std::string object;
 };
 
+/// What the linker's memory for one object comes to, at most: JITLink maps
+/// each segment (code, read-only data, data) in whole pages. An estimate
+/// from above, so that the code limit bounds memory, not just object bytes.
+uint64_t footprint(size_t objectBytes)
+{
+    constexpr uint64_t kPage = 4096;
+    return (objectBytes + kPage - 1) / kPage * kPage + 2 * kPage;
+}
+
 /// Objects added to the JIT together or not at all, and the functions
 /// (native entries) and pure-tier versions they define.
 struct Unit {
@@ -381,7 +390,7 @@ std::vector<FunctionResult> Jit::compileFunctions(const std::vector<uint32_t>& i
     auto add = [&](Unit& unit) -> bool {
         for (Piece& p : unit.pieces) {
             auto buffer = llvm::MemoryBuffer::getMemBufferCopy(p.object, p.name);
-            bytes += p.object.size();
+            bytes += footprint(p.object.size());
             std::string().swap(p.object);
             if (auto err = J.addObjectFile(std::move(buffer))) {
                 error = "JIT: " + errorText(std::move(err));
@@ -399,7 +408,7 @@ std::vector<FunctionResult> Jit::compileFunctions(const std::vector<uint32_t>& i
             break;
         uint64_t size = 0;
         for (const Piece& p : unit.pieces)
-            size += p.object.size();
+            size += footprint(p.object.size());
         if (bytes + size > limits.maxCodeBytes) {
             for (uint32_t f : unit.functions)
                 answer(f, {CompileOutcome::CodeLimit, {}});

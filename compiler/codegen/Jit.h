@@ -54,7 +54,7 @@ struct JitLimits {
     /// (FunctionLowering.h RegionStyle), which halves the -O0 time again.
     /// (At most a region: optimised code is never split.)
     uint32_t maxOptimisedInstructions = 1'000;
-    /// Machine code (object bytes) all compiled functions may take; once
+    /// Memory all compiled code may take (CompileStats::codeBytes); once
     /// reached, further functions run on the interpreter.
     uint64_t maxCodeBytes = uint64_t(256) << 20;
 };
@@ -103,7 +103,9 @@ struct CompileStats {
     uint32_t tooLarge = 0;           ///< functions left to the interpreter: maxFunctionInstructions
     uint32_t overCodeLimit = 0;      ///< functions left to the interpreter: maxCodeBytes
     uint32_t failed = 0;             ///< functions LLVM failed on
-    uint64_t codeBytes = 0;          ///< object bytes handed to the linker
+    /// Memory of the code handed to the linker: each object's size in whole
+    /// pages plus two (an estimate from above; JitLimits::maxCodeBytes bounds it)
+    uint64_t codeBytes = 0;
     /// IR instructions of the largest module compiled: what one compile
     /// holds in memory at a time grows with it (bounded by the regions).
     uint64_t largestModuleInstructions = 0;

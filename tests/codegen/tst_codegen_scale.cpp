@@ -260,7 +260,7 @@ void TestCodegenScale::codeLimitLeavesTheRestInterpreted()
     QVERIFY(stats.functions > 0);
     QVERIFY(stats.overCodeLimit > 0);
     QCOMPARE(stats.functions + stats.overCodeLimit, uint32_t(program->functions.size()));
-    QVERIFY((*jit)->report().find("machine code reached its limit") != std::string::npos);
+    QVERIFY((*jit)->report().find("code memory reached its limit") != std::string::npos);
     QCOMPARE(testing::captureRun(program, {}, jit->get()), testing::captureRun(program, {}, nullptr));
 }
 
