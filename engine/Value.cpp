@@ -556,33 +556,25 @@ bool flatCopy(const Value& v, Value& out)
         if (x.isObject() && !x.isString())
             return false;
     chargeWork(xs->size() + 1);
-    switch (v.type()) {
-    case ValueType::List: {
-        std::vector<Value> items(*xs); // capacity == size, as the recursive copy's
-        out = makeList(std::move(items));
+    if (v.type() == ValueType::List) {
+        out = makeList(std::vector<Value>(*xs)); // capacity == size, as the recursive copy's
         return true;
     }
-    case ValueType::Message: {
-        std::vector<Value> args;
-        args.reserve(pushedCapacity(xs->size()));
-        args.insert(args.end(), xs->begin(), xs->end());
-        out = makeMessage(asMessage(v).message, std::move(args));
-        return true;
-    }
-    default: {
-        std::vector<Value> caps;
-        caps.reserve(pushedCapacity(xs->size()));
-        caps.insert(caps.end(), xs->begin(), xs->end());
-        out = makeClosure(asClosure(v).function, std::move(caps));
-        return true;
-    }
-    }
+    std::vector<Value> copy;
+    copy.reserve(pushedCapacity(xs->size()));
+    for (const auto& x : *xs)
+        copy.push_back(x);
+    out = v.type() == ValueType::Message ? makeMessage(asMessage(v).message, std::move(copy))
+                                         : makeClosure(asClosure(v).function, std::move(copy));
+    return true;
 }
 
 } // namespace
 
 Value deepCopy(const Value& v)
 {
+    if (!v.isObject() || v.isString())
+        return v; // unboxed values and immutable strings
     if (!isContainer(v))
         return copyLeaf(v);
     if (Value flat; flatCopy(v, flat))
