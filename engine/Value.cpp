@@ -7,8 +7,9 @@
 
 namespace aeroflow::engine {
 
+constinit thread_local HeapAccount* t_heapAccount = nullptr;
+
 namespace {
-thread_local HeapAccount* tl_account = nullptr;
 
 // Freeing (destroyObject): objects whose count dropped to zero while another
 // object was being destroyed wait here, linked through their `charged`
@@ -20,8 +21,8 @@ thread_local bool tl_freeing = false;
 /// Gives `o`'s bytes back to its owner (what ~Obj would do) and zeroes them.
 void uncharge(Obj* o)
 {
-    if (tl_account && o->charged && o->owner < tl_account->bytesByActor.size())
-        tl_account->bytesByActor[o->owner] -= o->charged;
+    if (t_heapAccount && o->charged && o->owner < t_heapAccount->bytesByActor.size())
+        t_heapAccount->bytesByActor[o->owner] -= o->charged;
     o->charged = 0;
 }
 } // namespace
@@ -46,17 +47,10 @@ const char* valueTypeName(ValueType type)
     return "?";
 }
 
-HeapAccount* currentHeapAccount() { return tl_account; }
-void setCurrentHeapAccount(HeapAccount* account) { tl_account = account; }
-
-void checkMemory(int64_t extraBytes)
+void memoryExhausted(const HeapAccount& a)
 {
-    HeapAccount* a = tl_account;
-    if (!a || a->current >= a->bytesByActor.size())
-        return;
-    if (extraBytes < 0 || a->bytesByActor[a->current] + extraBytes > a->limit)
-        fail("out of memory: the actor's memory limit of " + std::to_string(a->limit) + " bytes is exceeded",
-             ErrorKind::Memory);
+    fail("out of memory: the actor's memory limit of " + std::to_string(a.limit) + " bytes is exceeded",
+         ErrorKind::Memory);
 }
 
 constinit thread_local WorkMeter* t_workMeter = nullptr;
@@ -95,25 +89,24 @@ void destroyObject(Obj* o) noexcept
 
 Obj::Obj(ValueType t) : type(t)
 {
-    if (tl_account)
-        owner = tl_account->current;
+    if (t_heapAccount)
+        owner = t_heapAccount->current;
 }
 
 Obj::~Obj()
 {
-    if (tl_account && charged && owner < tl_account->bytesByActor.size())
-        tl_account->bytesByActor[owner] -= charged;
+    if (t_heapAccount && charged && owner < t_heapAccount->bytesByActor.size())
+        t_heapAccount->bytesByActor[owner] -= charged;
 }
 
-void Obj::recharge()
+void Obj::rechargeAs(int64_t now)
 {
-    const int64_t now = measure();
     const int64_t delta = now - charged;
     charged = now;
-    if (tl_account && delta) {
-        if (owner >= tl_account->bytesByActor.size())
-            tl_account->bytesByActor.resize(owner + 1, 0);
-        tl_account->bytesByActor[owner] += delta;
+    if (t_heapAccount && delta) {
+        if (owner >= t_heapAccount->bytesByActor.size())
+            t_heapAccount->bytesByActor.resize(owner + 1, 0);
+        t_heapAccount->bytesByActor[owner] += delta;
     }
 }
 
@@ -206,7 +199,7 @@ void StringObj::appendInPlace(std::string_view more, size_t chargedCapacity)
     chars += moreAscii ? uint32_t(more.size()) : utf8Length(more);
     ascii = ascii && moreAscii;
     spare = uint32_t(chargedCapacity);
-    recharge();
+    rechargeAs(int64_t(sizeof(*this) + chargedCapacity));
 }
 
 namespace {

@@ -143,11 +143,20 @@ struct HeapAccount {
     int64_t limit = INT64_MAX; ///< per actor; checked by charge()
 };
 /// The account of this thread, or nullptr (then nothing is counted).
-HeapAccount* currentHeapAccount();
-void setCurrentHeapAccount(HeapAccount* account);
+extern constinit thread_local HeapAccount* t_heapAccount;
+inline HeapAccount* currentHeapAccount() { return t_heapAccount; }
+inline void setCurrentHeapAccount(HeapAccount* account) { t_heapAccount = account; }
+[[noreturn]] void memoryExhausted(const HeapAccount& account);
 /// Throws RuntimeError when the running actor would go past its memory limit
 /// by allocating `extraBytes` more.
-void checkMemory(int64_t extraBytes);
+inline void checkMemory(int64_t extraBytes)
+{
+    const HeapAccount* a = t_heapAccount;
+    if (!a || a->current >= a->bytesByActor.size())
+        return;
+    if (extraBytes < 0 || a->bytesByActor[a->current] + extraBytes > a->limit) [[unlikely]]
+        memoryExhausted(*a);
+}
 
 // --- work accounting ----------------------------------------------------------
 
@@ -190,7 +199,9 @@ struct Obj {
     Obj& operator=(const Obj&) = delete;
     virtual ~Obj();
     /// Re-measure after a change of size and charge the difference to the owner.
-    void recharge();
+    void recharge() { rechargeAs(measure()); }
+    /// recharge() when the caller knows what measure() would say.
+    void rechargeAs(int64_t now);
     virtual int64_t measure() const = 0;
 
     uint32_t refs = 1;
