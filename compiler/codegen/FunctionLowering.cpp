@@ -48,28 +48,6 @@ uint64_t packInstr(const compiler::Instr& in)
     return uint64_t(uint8_t(in.op)) | (uint64_t(in.a) << 16) | (uint64_t(in.b) << 32) | (uint64_t(in.c) << 48);
 }
 
-llvm::FunctionType* entryType(llvm::LLVMContext& ctx)
-{
-    auto* ptr = llvm::PointerType::get(ctx, 0);
-    return llvm::FunctionType::get(llvm::Type::getInt32Ty(ctx), {ptr, ptr, llvm::Type::getInt32Ty(ctx)}, false);
-}
-
-/// Declares (or finds) `name` with the entry signature.
-llvm::Function* entryFunction(llvm::Module& module, const std::string& name)
-{
-    if (llvm::Function* f = module.getFunction(name))
-        return f;
-    auto* f = llvm::Function::Create(entryType(module.getContext()), llvm::Function::ExternalLinkage, name, module);
-    f->addFnAttr(llvm::Attribute::NoUnwind);
-    return f;
-}
-
-void markNotOptimised(llvm::Function* f)
-{
-    f->addFnAttr(llvm::Attribute::OptimizeNone);
-    f->addFnAttr(llvm::Attribute::NoInline);
-}
-
 class Lowering {
 public:
     Lowering(llvm::Module& m, const RuntimeDecls& rt, const compiler::Program& p, uint32_t index,
@@ -646,6 +624,27 @@ bool Lowering::emitFast(const compiler::Instr& in, uint32_t /*pc*/, llvm::BasicB
 
 } // namespace
 
+llvm::FunctionType* entryType(llvm::LLVMContext& ctx)
+{
+    auto* ptr = llvm::PointerType::get(ctx, 0);
+    return llvm::FunctionType::get(llvm::Type::getInt32Ty(ctx), {ptr, ptr, llvm::Type::getInt32Ty(ctx)}, false);
+}
+
+llvm::Function* entryFunction(llvm::Module& module, const std::string& name)
+{
+    if (llvm::Function* f = module.getFunction(name))
+        return f;
+    auto* f = llvm::Function::Create(entryType(module.getContext()), llvm::Function::ExternalLinkage, name, module);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    return f;
+}
+
+void markNotOptimised(llvm::Function* f)
+{
+    f->addFnAttr(llvm::Attribute::OptimizeNone);
+    f->addFnAttr(llvm::Attribute::NoInline);
+}
+
 RuntimeDecls declareRuntime(llvm::Module& module, CallTarget calls, std::shared_ptr<const PureSet> pure)
 {
     llvm::LLVMContext& ctx = module.getContext();
@@ -701,82 +700,6 @@ llvm::Function* lowerRegion(llvm::Module& module, const RuntimeDecls& runtime, c
 {
     Lowering lowering(module, runtime, program, index, plan, region, layout, stats);
     return lowering.run(style, error);
-}
-
-llvm::Function* lowerInterpreterStub(llvm::Module& module, const RuntimeDecls& runtime, uint32_t index)
-{
-    llvm::Function* f = nativeFunction(module, index);
-    llvm::IRBuilder<> b(llvm::BasicBlock::Create(module.getContext(), "entry", f));
-    b.CreateRet(b.CreateCall(runtime.interpretAt, {f->getArg(1), f->getArg(2)}));
-    return f;
-}
-
-llvm::Function* lowerDispatcher(llvm::Module& module, uint32_t index, const FunctionPlan& plan, bool optimise,
-                                std::string& error)
-{
-    // dispatch(pc): call the region holding pc (a binary search over the
-    // region starts); while it answers -1 - next, dispatch(next).
-    llvm::LLVMContext& ctx = module.getContext();
-    llvm::Function* f = nativeFunction(module, index);
-    if (!f->empty()) {
-        error = "function " + std::to_string(index) + ": dispatcher emitted twice";
-        return nullptr;
-    }
-    if (!optimise)
-        markNotOptimised(f);
-    llvm::IRBuilder<> b(ctx);
-    auto* i32 = b.getInt32Ty();
-    llvm::BasicBlock* entry = llvm::BasicBlock::Create(ctx, "entry", f);
-    llvm::BasicBlock* dispatch = llvm::BasicBlock::Create(ctx, "dispatch", f);
-    llvm::BasicBlock* check = llvm::BasicBlock::Create(ctx, "check", f);
-    llvm::BasicBlock* again = llvm::BasicBlock::Create(ctx, "again", f);
-    llvm::BasicBlock* done = llvm::BasicBlock::Create(ctx, "done", f);
-    b.SetInsertPoint(entry);
-    b.CreateBr(dispatch);
-    b.SetInsertPoint(check);
-    llvm::PHINode* st = b.CreatePHI(i32, unsigned(plan.regions.size()), "st");
-    b.CreateCondBr(b.CreateICmpSLT(st, b.getInt32(0)), again, done);
-    b.SetInsertPoint(done);
-    b.CreateRet(st);
-    b.SetInsertPoint(dispatch);
-    llvm::PHINode* pc = b.CreatePHI(i32, 2, "pc");
-    pc->addIncoming(f->getArg(2), entry);
-    b.SetInsertPoint(again);
-    llvm::Value* next = b.CreateSub(b.getInt32(uint32_t(-1)), st, "next");
-    pc->addIncoming(next, again);
-    b.CreateBr(dispatch);
-
-    std::vector<std::pair<uint32_t, uint32_t>> work{{0, uint32_t(plan.regions.size() - 1)}};
-    std::vector<llvm::BasicBlock*> at{dispatch};
-    while (!work.empty()) {
-        const auto [lo, hi] = work.back();
-        llvm::BasicBlock* here = at.back();
-        work.pop_back();
-        at.pop_back();
-        b.SetInsertPoint(here);
-        if (lo == hi) {
-            llvm::Function* region = entryFunction(module, regionName(index, lo));
-            st->addIncoming(b.CreateCall(region, {f->getArg(0), f->getArg(1), pc}), here);
-            b.CreateBr(check);
-            continue;
-        }
-        const uint32_t mid = lo + (hi - lo + 1) / 2;
-        llvm::BasicBlock* low = llvm::BasicBlock::Create(ctx, "low", f);
-        llvm::BasicBlock* high = llvm::BasicBlock::Create(ctx, "high", f);
-        b.CreateCondBr(b.CreateICmpULT(pc, b.getInt32(plan.regions[mid].begin)), low, high);
-        work.push_back({lo, mid - 1});
-        at.push_back(low);
-        work.push_back({mid, hi});
-        at.push_back(high);
-    }
-    std::string problems;
-    llvm::raw_string_ostream os(problems);
-    if (llvm::verifyFunction(*f, &os)) {
-        error = "function " + std::to_string(index) + ": invalid dispatcher IR: " + os.str();
-        f->deleteBody();
-        return nullptr;
-    }
-    return f;
 }
 
 } // namespace aeroflow::codegen

@@ -16,7 +16,9 @@
 
 namespace llvm {
 class Function;
+class FunctionType;
 class GlobalVariable;
+class LLVMContext;
 class Module;
 }
 
@@ -57,6 +59,13 @@ struct RuntimeDecls {
 
 /// Declares the helpers (and, for CallTarget::Table, the entry table) in `module`.
 RuntimeDecls declareRuntime(llvm::Module& module, CallTarget calls, std::shared_ptr<const PureSet> pure);
+
+/// `i32 (ptr vm, ptr fiber, i32 entryPc)`, the type of every entry.
+llvm::FunctionType* entryType(llvm::LLVMContext& ctx);
+/// Declares (or finds) `name` with the entry type, nounwind.
+llvm::Function* entryFunction(llvm::Module& module, const std::string& name);
+/// optnone (and noinline, which optnone requires).
+void markNotOptimised(llvm::Function* f);
 
 /// Symbol names: af_fn_N and its regions af_fn_N.R.
 std::string nativeName(uint32_t index);
