@@ -253,7 +253,7 @@ struct Interpreter {
 };
 
 /// One kernel next to its Lua, LuaJIT and Python peers; the goal: AeroFlow's
-/// run within `goal` times Lua 5.4's.
+/// run within `goal` times Lua 5.4's (0: no goal).
 bool interpKernel(const EngineOptions& o, const char* kernel, int64_t n, int64_t expected, double goal = 1.0)
 {
     const std::string file = programPath(o.dir, kernel);
@@ -347,7 +347,7 @@ bool interpKernel(const EngineOptions& o, const char* kernel, int64_t n, int64_t
             ms(r.wall.min), ms(p.wall.median), ms(p.cpu.median), a.wall.median / r.wall.median,
             ap.wall.median / p.wall.median);
     }
-    if (luaRun > 0) {
+    if (luaRun > 0 && goal > 0) {
         const double f = a.wall.median / luaRun;
         if (goal == 1.0)
             std::printf("  goal (faster than Lua 5.4): %s, AeroFlow takes %.2fx Lua's time\n", f < 1 ? "MET" : "MISSED", f);
@@ -390,7 +390,8 @@ bool runMapsBench(const EngineOptions& o)
                 "strcat: N one-character appends to a string in a global, s = s + \"x\" (Lua: a table of parts and\n"
                 "table.concat, its idiom; Python: +=). Columns as for interp; ratios > 1: AeroFlow is slower.\n");
     const int64_t n = o.keys;
-    return interpKernel(o, "mapset", n, n * (n - 1) / 2, 1.5) && interpKernel(o, "strcat", o.appends, o.appends, 1.5);
+    // The goal is the map's (the issue's); appends are compared without one.
+    return interpKernel(o, "mapset", n, n * (n - 1) / 2, 1.5) && interpKernel(o, "strcat", o.appends, o.appends, 0);
 }
 
 // --- pingpong -------------------------------------------------------------------
