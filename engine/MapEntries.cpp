@@ -23,6 +23,7 @@ namespace {
 /// A probe sequence longer than this on insertion means keys that collide
 /// by design (or bad luck): the index is rebuilt with another seed.
 constexpr uint32_t kMaxProbe = 64;
+constexpr uint32_t kMaxReseeds = 3;
 
 inline uint64_t load64(const char* p)
 {
@@ -179,9 +180,12 @@ void MapEntries::indexSlot(uint32_t slot)
     size_t b = bucketOf(m_hashes[slot], mask);
     while (m_index[b] != 0) {
         b = (b + 1) & mask;
-        if (++probes > kMaxProbe) {
+        if (++probes > kMaxProbe && m_reseeds < kMaxReseeds) {
             // Keys that collide under this seed: take another and re-hash
-            // every key (lookup only, so nothing else changes).
+            // every key (lookup only, so nothing else changes). A few times
+            // per size of the index at most, so that keys that collide
+            // under every seed cannot make each insertion a rebuild.
+            ++m_reseeds;
             m_seed = fold(m_seed + 1, 0x2545F4914F6CDD1Dull);
             for (size_t i = 0; i < m_slots.size(); ++i)
                 if (m_hashes[i] != kHole)
@@ -196,6 +200,8 @@ void MapEntries::indexSlot(uint32_t slot)
 void MapEntries::rebuildIndex()
 {
     const size_t buckets = std::bit_ceil(std::max<size_t>(32, 2 * m_slots.capacity()));
+    if (buckets != m_index.size())
+        m_reseeds = 0;
     m_index.assign(buckets, 0);
     const size_t mask = buckets - 1;
     for (size_t i = 0; i < m_slots.size(); ++i) {

@@ -133,6 +133,7 @@ private:
     uint64_t m_seed = 0;
     size_t m_live = 0;
     size_t m_holes = 0;
+    uint32_t m_reseeds = 0; ///< re-hashes for long probe sequences since the index last grew
     /// Positional reads with holes: the last position asked for and its
     /// slot (a cache only; any change of the map resets it).
     mutable size_t m_cursorPosition = SIZE_MAX, m_cursorSlot = 0;

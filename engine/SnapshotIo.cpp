@@ -399,6 +399,8 @@ public:
                 std::string_view key = r.bytes();
                 if (r.failed || kcap < key.size() || kcap > key.size() + (uint64_t(1) << 24))
                     return adopt(o, fail("bad map key"));
+                if (m->entries.lookup(key)) // no map the engine makes has one
+                    return adopt(o, fail("duplicate map key"));
                 Value v;
                 if (!value(r, v))
                     return adopt(o, false);
