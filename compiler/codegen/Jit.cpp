@@ -30,6 +30,7 @@
 
 #include <chrono>
 #include <functional>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace aeroflow::codegen {
@@ -364,10 +365,13 @@ std::vector<FunctionResult> Jit::compileFunctions(const std::vector<uint32_t>& i
     }
     if (ok)
         pack(small, false, pureUnit, true);
-    auto answer = [&](uint32_t f, FunctionResult r) {
-        for (size_t k = 0; k < indices.size(); ++k)
-            if (indices[k] == f)
-                results[k] = r;
+    std::unordered_multimap<uint32_t, size_t> positions; // function -> its places in `indices`
+    for (size_t k = 0; k < indices.size(); ++k)
+        positions.emplace(indices[k], k);
+    auto answer = [&](uint32_t f, const FunctionResult& r) {
+        const auto [first, last] = positions.equal_range(f);
+        for (auto it = first; it != last; ++it)
+            results[it->second] = r;
     };
     if (!ok) {
         // Cancelled (error empty) or an LLVM failure: nothing is added.
