@@ -119,10 +119,38 @@ inline Value constantValue(const compiler::Constant& k)
     r[1] = Value::integer(0);
 }
 
+/// ITERNEXT over a non-ASCII string: R[A+1] holds the character index in
+/// its low 32 bits and that character's byte offset in its high 32 bits
+/// (0: not known — the first step, or a register saved by an engine that
+/// kept only the index), so each step is O(1) instead of a scan from the
+/// start. ASCII strings, lists, maps and tensors keep a plain index.
+[[gnu::noinline]] inline bool iterNextUtf8(Value* r)
+{
+    const auto& s = asString(r[0]);
+    const uint64_t raw = uint64_t(r[1].asInt());
+    const uint32_t i = uint32_t(raw);
+    if (i >= s.chars)
+        return false;
+    size_t at = size_t(raw >> 32);
+    if (at == 0) {
+        at = utf8Offset(s.text, i); // a scan from the start: charged
+        chargeBytes(at);
+    }
+    size_t end = at + 1;
+    while (end < s.text.size() && (static_cast<unsigned char>(s.text[end]) & 0xC0) == 0x80)
+        ++end;
+    r[2] = makeString(s.text.substr(at, end - at));
+    const uint64_t next = end <= UINT32_MAX ? uint64_t(end) << 32 : 0;
+    r[1] = Value::integer(int64_t(next | (i + 1)));
+    return true;
+}
+
 /// ITERNEXT on r[0..2]: true when there is a next item (jump back).
 [[gnu::always_inline]] inline bool iterNext(Value* r)
 {
     const Value& c = r[0];
+    if (c.isString() && !asString(c).ascii)
+        return iterNextUtf8(r);
     const int64_t i = r[1].asInt();
     if (i >= lengthOf(c, "for"))
         return false;
@@ -131,18 +159,7 @@ inline Value constantValue(const compiler::Constant& k)
     case ValueType::List: item = asList(c).items[size_t(i)]; break;
     case ValueType::Map: item = makeString(asMap(c).entries[size_t(i)].first); break;
     case ValueType::Tensor: item = Value::number(asTensor(c).data[size_t(i)]); break;
-    default: {
-        const auto& s = asString(c);
-        if (s.ascii) {
-            item = makeString(std::string(1, s.text[size_t(i)]));
-            break;
-        }
-        // Non-ASCII: the character is re-found from the start, a scan that
-        // is charged as work (so a long text costs fuel, not unbounded time).
-        const size_t at = utf8Offset(s.text, uint32_t(i));
-        chargeBytes(at);
-        item = makeString(charAtByte(s, at));
-    }
+    default: item = makeString(std::string(1, asString(c).text[size_t(i)])); break;
     }
     r[2] = std::move(item);
     r[1] = Value::integer(i + 1);
