@@ -158,6 +158,7 @@ struct DriveOptions {
     bool jitWait = false;                   ///< --jit-wait: switch exactly at jitAfter
     bool verbose = false;                   ///< -v: say how the run executed (stderr)
     AutoJit* autoJit = nullptr;
+    const NativeJit* native = nullptr;       ///< --jit: native code from the start (for -v)
     io::LiveWorldOptions world;             ///< limits of the outside world (serving options)
     bool force = false;                     ///< --force: overwrite an output of another kind
 };
@@ -281,6 +282,8 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
     std::cout.flush();
     if (drive.verbose && drive.autoJit)
         std::cerr << "aeroflow " << command << ": " << drive.autoJit->report() << "\n";
+    if (drive.verbose && drive.native)
+        std::cerr << "aeroflow " << command << ": " << drive.native->report() << "\n";
     if (drive.hasher)
         std::cerr << drive.hasher->summary() << "\n";
     if (rec && !rec->finish(stats)) {
@@ -414,6 +417,7 @@ int runCommand(const std::vector<std::string>& args)
         }
         native = std::move(*compiled);
         options.native = native.get();
+        driveOptions.native = native.get();
     }
     std::unique_ptr<debugger::Recorder> recorder;
     if (!tracePath.empty()) {
@@ -502,6 +506,7 @@ int resumeCommand(const std::vector<std::string>& args)
         }
         native = std::move(*compiled);
         (*restored)->setNative(native.get());
+        driveOptions.native = native.get();
     }
     if (auto reopened = (*restored)->reopenWorld(); !reopened.empty()) {
         std::cerr << "aeroflow resume: " << file << ": " << reopened << "\n";
