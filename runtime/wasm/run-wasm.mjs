@@ -24,11 +24,17 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { Worker, isMainThread, workerData, parentPort } from 'node:worker_threads';
 
 // node:wasi announces itself with an ExperimentalWarning on stderr; the
 // output must be the program's only, so drop warnings before loading it.
 process.removeAllListeners('warning');
+// Node 20's V8 could flush the bytecode of the JS frame below the module
+// while a large module ran, and then crash (SIGSEGV in HandlerTable::
+// LookupRange) when proc_exit unwound through it: keep bytecode. The flag is
+// process-wide, so the worker started below has it too.
+v8.setFlagsFromString('--no-flush-bytecode');
 
 const kUsage = 'usage: node run-wasm.mjs [--dir DIR]... MODULE.wasm [ARGS...]';
 const kAbortStatus = 134; // what a shell reports for SIGABRT
