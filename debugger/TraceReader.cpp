@@ -3,10 +3,12 @@
 
 #include "TraceReader.h"
 
+#include "Scheduler.h"
 #include "TraceSchema.h"
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -290,8 +292,10 @@ Result<void> TraceReader::checkIntegrity()
 Result<TraceInfo> TraceReader::refresh()
 {
     auto info = readInfo();
-    if (info)
+    if (info) {
         m_info = *info;
+        m_extent.reset();
+    }
     return info;
 }
 
@@ -521,9 +525,14 @@ Result<uint64_t> TraceReader::tickOf(uint64_t seq)
 
 Result<uint64_t> TraceReader::seqAtTick(uint64_t tick)
 {
+    return seqAtTick(tick, m_info.messages);
+}
+
+Result<uint64_t> TraceReader::seqAtTick(uint64_t tick, uint64_t lastSeq)
+{
     // Invariant: tick(lo) <= tick (lo = 0 stands for "before the first
     // message"), tick(hi + 1) > tick or hi = last.
-    uint64_t lo = 0, hi = m_info.messages;
+    uint64_t lo = 0, hi = lastSeq;
     while (lo < hi) {
         const uint64_t mid = lo + (hi - lo + 1) / 2;
         auto t = tickOf(mid);
@@ -588,6 +597,242 @@ Result<std::vector<uint64_t>> TraceReader::causalChain(uint64_t seq, size_t maxL
         seq = cause;
     }
     return chain;
+}
+
+} // namespace aeroflow::debugger
+
+// Checks for the views (TraceExtent): what a trace may be sized by.
+
+namespace aeroflow::debugger {
+
+namespace {
+
+// Fewer bytes than one message row can take in the file (a cell holds at
+// least a length and a rowid varint, a record header of ten bytes and a
+// two-byte cell pointer: 14). A last seq beyond file bytes / this is no count.
+constexpr uint64_t kMinMessageRowBytes = 8;
+// Rows detached from the end are followed back this many times at most.
+constexpr int kMaxTailSteps = 16;
+
+std::string num(uint64_t v) { return std::to_string(v); }
+std::string num(int64_t v) { return std::to_string(v); }
+
+/// Drops a UTF-8 sequence cut off at the end of `text`.
+void dropPartialCharacter(std::string& text)
+{
+    size_t lead = text.size();
+    while (lead > 0 && (static_cast<unsigned char>(text[lead - 1]) & 0xC0) == 0x80)
+        --lead;
+    if (lead == 0)
+        return;
+    const auto c = static_cast<unsigned char>(text[lead - 1]);
+    const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (text.size() - (lead - 1) < need)
+        text.resize(lead - 1);
+}
+
+} // namespace
+
+std::string cutText(std::string text, uint64_t wholeBytes, size_t maxBytes)
+{
+    if (wholeBytes <= maxBytes && text.size() <= maxBytes)
+        return text;
+    if (text.size() > maxBytes)
+        text.resize(maxBytes);
+    dropPartialCharacter(text);
+    return text + "…";
+}
+
+std::string damagedTrace(std::string_view what)
+{
+    return "this trace looks damaged: " + std::string(what);
+}
+
+std::string TraceExtent::badActor(uint64_t seq, std::string_view role, int64_t id) const
+{
+    return "message " + num(seq) + " names " + std::string(role) + " " + num(id) + " but the trace has " +
+           num(actors) + (actors == 1 ? " actor" : " actors");
+}
+
+Result<TraceExtent> TraceReader::extent()
+{
+    if (m_extent)
+        return *m_extent;
+    TraceExtent e;
+    auto note = [&](const std::string& what) {
+        if (e.damage.empty())
+            e.damage = damagedTrace(what);
+    };
+    // Actors are numbered 0, 1, 2, … in spawn order: every id is below the count.
+    {
+        Statement st = m_db.prepare("SELECT count(*), min(actor_id), max(actor_id) FROM actors");
+        if (!st.valid() || !st.step())
+            return std::unexpected(fail("cannot read actors"));
+        e.actors = uint64_t(std::max<int64_t>(0, st.columnInt(0)));
+        if (e.actors > 0 && (st.columnInt(1) < 0 || uint64_t(st.columnInt(2)) >= e.actors)) {
+            Statement bad = m_db.prepare("SELECT actor_id FROM actors WHERE actor_id < 0 OR actor_id >= ?1 LIMIT 1");
+            if (bad.valid()) {
+                bad.bind(1, int64_t(std::min<uint64_t>(e.actors, INT64_MAX)));
+                if (bad.step())
+                    note("the actors table lists actor " + num(bad.columnInt(0)) + " but the trace has " +
+                         num(e.actors) + (e.actors == 1 ? " actor" : " actors"));
+            }
+        }
+    }
+    // Messages are numbered 1..N without gaps, so the last seq is their count.
+    Statement last = m_db.prepare("SELECT seq, tick FROM messages ORDER BY seq DESC LIMIT 1");
+    Statement first = m_db.prepare("SELECT seq FROM messages ORDER BY seq LIMIT 1");
+    Statement below = m_db.prepare("SELECT seq, tick FROM messages WHERE seq < ?1 ORDER BY seq DESC LIMIT 1");
+    if (!last.valid() || !first.valid() || !below.valid())
+        return std::unexpected(fail("cannot read messages"));
+    if (first.step() && first.columnInt(0) < 1)
+        note("a message is numbered " + num(first.columnInt(0)) + " (messages are numbered from 1)");
+    int64_t seq = 0, tick = 0;
+    if (last.step()) {
+        seq = last.columnInt(0);
+        tick = last.columnInt(1);
+    } else if (!last.ok()) {
+        return std::unexpected(fail("cannot read messages"));
+    }
+    auto rowBelow = [&](int64_t bound) {
+        below.reset();
+        below.bind(1, bound);
+        if (below.step()) {
+            seq = below.columnInt(0);
+            tick = below.columnInt(1);
+        } else {
+            seq = tick = 0;
+        }
+    };
+    if (seq < 1)
+        seq = tick = 0;
+    // The last row must follow the one before it; a forged number detaches it.
+    for (int step = 0; step < kMaxTailSteps && seq > 1; ++step) {
+        const int64_t at = seq, atTick = tick;
+        rowBelow(at);
+        if (seq == at - 1) {
+            seq = at;
+            tick = atTick;
+            break;
+        }
+        if (seq >= 1)
+            note("message " + num(at) + " follows message " + num(seq) +
+                 " (messages are numbered 1, 2, 3, … without gaps)");
+        else
+            note("the first message is numbered " + num(at) + " (messages are numbered from 1)");
+        if (seq < 1)
+            seq = tick = 0;
+    }
+    // Past the steps above (many rows forged), the file's size bounds it.
+    const uint64_t fileRows = m_info.fileBytes / kMinMessageRowBytes + 1;
+    if (uint64_t(seq) > fileRows) {
+        note("message " + num(seq) + " is numbered past the " + num(fileRows) + " messages a file of " +
+             num(m_info.fileBytes) + " bytes can hold");
+        rowBelow(int64_t(fileRows) + 1);
+    }
+    // Ticks never decrease and stay within what a run can reach.
+    if (seq > 0 && (tick < 0 || uint64_t(tick) > engine::kMaxTime)) {
+        note("message " + num(seq) + " is at tick " + num(tick) + ", past the last tick a run can reach (" +
+             num(engine::kMaxTime) + ")");
+        // Ticks never decrease along seq: the rows at sane ticks are a prefix.
+        // Position p is good when the last row at or before it is.
+        int64_t lo = 0, hi = seq - 1;
+        while (lo < hi) {
+            const int64_t mid = lo + (hi - lo + 1) / 2;
+            rowBelow(mid + 1);
+            if (seq < 1 || (tick >= 0 && uint64_t(tick) <= engine::kMaxTime))
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        rowBelow(lo + 1);
+        if (seq < 1)
+            seq = tick = 0;
+    }
+    if (seq > 1) {
+        const int64_t at = seq, atTick = tick;
+        rowBelow(at);
+        if (seq >= 1 && atTick >= tick && uint64_t(atTick - tick) > engine::kMaxDelay + 1)
+            note("message " + num(at) + " is at tick " + num(atTick) + ", " + num(uint64_t(atTick - tick)) +
+                 " ticks after message " + num(seq) + " (a run's clock moves at most " +
+                 num(engine::kMaxDelay) + " ticks per delivery)");
+        else if (seq >= 1 && atTick < tick)
+            note("message " + num(at) + " is at tick " + num(atTick) + ", before message " + num(seq) +
+                 " at tick " + num(tick) + " (ticks never decrease)");
+        seq = at;
+        tick = atTick;
+    }
+    e.messages = uint64_t(seq);
+    e.finalTick = uint64_t(tick);
+    m_extent = e;
+    return e;
+}
+
+Result<TraceActorTable> TraceReader::viewActors(size_t maxNameBytes)
+{
+    auto ext = extent();
+    if (!ext)
+        return std::unexpected(ext.error());
+    TraceActorTable out;
+    Statement st = m_db.prepare(
+        "SELECT actor_id, type, CAST(substr(CAST(name AS BLOB), 1, ?1) AS TEXT), spawned_by, spawned_at_seq, "
+        "stopped_at_seq, length(CAST(name AS BLOB)) FROM actors ORDER BY actor_id");
+    if (st.valid())
+        st.bind(1, int64_t(maxNameBytes) + 4);
+    while (st.valid() && st.step()) {
+        const int64_t id = st.columnInt(0);
+        if (!ext->isActor(id)) {
+            if (out.skipped++ == 0)
+                out.damage = damagedTrace("the actors table lists actor " + num(id) + " but the trace has " +
+                                          num(ext->actors) + (ext->actors == 1 ? " actor" : " actors"));
+            continue;
+        }
+        TraceActor a;
+        a.id = uint32_t(id);
+        a.type = st.columnInt(1);
+        a.name = cutText(st.columnText(2), uint64_t(std::max<int64_t>(0, st.columnInt(6))), maxNameBytes);
+        if (!st.isNull(3))
+            a.spawnedBy = uint32_t(st.columnInt(3));
+        a.spawnedAtSeq = uint64_t(st.columnInt(4));
+        if (!st.isNull(5))
+            a.stoppedAtSeq = uint64_t(st.columnInt(5));
+        out.actors.push_back(std::move(a));
+    }
+    if (!st.valid() || !st.ok())
+        return std::unexpected(fail("cannot read actors"));
+    return out;
+}
+
+Result<TraceOutputTail> TraceReader::outputTail(size_t maxLines, size_t maxLineBytes, size_t maxBytes)
+{
+    TraceOutputTail out;
+    Statement st = m_db.prepare(
+        "SELECT rowid, seq, stream, substr(CAST(text AS BLOB), 1, ?1), length(CAST(text AS BLOB)) FROM outputs "
+        "WHERE stream < 3 ORDER BY rowid DESC LIMIT ?2");
+    if (!st.valid())
+        return std::unexpected(fail("cannot read outputs"));
+    st.bind(1, int64_t(std::min<size_t>(maxLineBytes, INT32_MAX)));
+    st.bind(2, int64_t(std::min<size_t>(maxLines, INT32_MAX)));
+    size_t bytes = 0;
+    while (st.step()) {
+        TraceOutputLine l;
+        l.row = uint64_t(st.columnInt(0));
+        l.seq = uint64_t(std::max<int64_t>(0, st.columnInt(1)));
+        l.stream = uint8_t(std::clamp<int64_t>(st.columnInt(2), 0, 2));
+        l.text = std::string(st.columnBlob(3));
+        l.bytes = uint64_t(std::max<int64_t>(0, st.columnInt(4)));
+        if (l.text.size() < l.bytes)
+            dropPartialCharacter(l.text);
+        if (!out.lines.empty() && bytes + l.text.size() > maxBytes)
+            break;
+        bytes += l.text.size();
+        out.lines.push_back(std::move(l));
+    }
+    if (!st.ok())
+        return std::unexpected(fail("cannot read outputs"));
+    std::reverse(out.lines.begin(), out.lines.end());
+    out.leftOut = m_info.outputs > out.lines.size() ? m_info.outputs - out.lines.size() : 0;
+    return out;
 }
 
 } // namespace aeroflow::debugger

@@ -9,6 +9,7 @@
 
 #include "Payload.h"
 #include "Sqlite.h"
+#include "TraceSchema.h"
 
 #include <cstdint>
 #include <expected>
@@ -82,6 +83,54 @@ struct TraceCheckpoint {
 
 template <typename T> using Result = std::expected<T, std::string>;
 
+/// What a view of a trace may size its structures by: the trace's own counts,
+/// checked against each other, never a single number stored in a row. A
+/// forged or damaged row (an actor id past the actors table, a message
+/// numbered far past its predecessor, a tick past the last one a run can
+/// reach) is named in `damage`, and the counts are clamped to the part of
+/// the trace that is consistent. Cheap: a few point lookups and one pass over
+/// the actors table (TraceReader::extent()).
+struct TraceExtent {
+    uint64_t messages = 0;  ///< views show deliveries 1..messages
+    uint64_t finalTick = 0; ///< tick of delivery `messages`
+    uint64_t actors = 0;    ///< rows of `actors`: valid actor ids are 0..actors-1
+    std::string damage;     ///< "" or "this trace looks damaged: …" (the first finding)
+
+    bool isActor(int64_t id) const { return id >= 0 && uint64_t(id) < actors; }
+    /// An actor, or -1 (from outside the program).
+    bool isSender(int64_t id) const { return id == kTraceOutsideSender || isActor(id); }
+    /// "message 40 names receiver 2147483647 but the trace has 5 actors".
+    std::string badActor(uint64_t seq, std::string_view role, int64_t id) const;
+};
+
+/// "this trace looks damaged: " + `what`: the words every reader of the trace
+/// uses for a value that does not fit the trace's own counts.
+std::string damagedTrace(std::string_view what);
+
+/// The actors table as views show it: rows with valid ids only (see
+/// TraceExtent), names cut to a bounded size.
+struct TraceActorTable {
+    std::vector<TraceActor> actors; ///< by id
+    uint64_t skipped = 0;           ///< rows left out (ids outside 0..count-1)
+    std::string damage;             ///< "" or the first row left out, as damagedTrace()
+};
+
+/// One printed line as the Studio's Output shows it (TraceReader::outputTail).
+struct TraceOutputLine {
+    uint64_t row = 0;   ///< outputs rowid (`aeroflow query` finds the whole line by it)
+    uint64_t seq = 0;
+    uint8_t stream = 0;
+    std::string text;   ///< the line, or its first bytes (cut at a UTF-8 boundary)
+    uint64_t bytes = 0; ///< the whole line's size; text.size() < bytes when cut
+};
+
+/// The last lines of what a run printed (streams 0-2), bounded in lines, in
+/// bytes per line and in bytes overall, whatever the trace holds.
+struct TraceOutputTail {
+    std::vector<TraceOutputLine> lines; ///< in the order they were printed
+    uint64_t leftOut = 0;               ///< earlier lines not read
+};
+
 class TraceReader {
 public:
     static Result<std::unique_ptr<TraceReader>> open(const std::string& path);
@@ -93,6 +142,15 @@ public:
 
     Result<std::string> sourceText();
     Result<std::vector<TraceActor>> actors();
+    /// The trace's extent, checked (see TraceExtent); computed once per
+    /// reader (refresh() computes it again).
+    Result<TraceExtent> extent();
+    /// The actors with valid ids, names cut to `maxNameBytes` (cutText).
+    Result<TraceActorTable> viewActors(size_t maxNameBytes = 200);
+    /// The last printed lines: at most `maxLines`, each cut to
+    /// `maxLineBytes`, at most `maxBytes` in all (the last line always
+    /// counts, however long). Reads at most `maxLines` rows.
+    Result<TraceOutputTail> outputTail(size_t maxLines, size_t maxLineBytes, size_t maxBytes);
     /// Names for printing payloads (from the trace's own type tables).
     const PayloadNames& names() const { return m_names; }
 
@@ -114,6 +172,9 @@ public:
     /// tick <= `tick` (0 when none). Binary search over seq: ticks never
     /// decrease along seq, so no tick index is needed.
     Result<uint64_t> seqAtTick(uint64_t tick);
+    /// The same over deliveries 1..lastSeq only (views pass their checked
+    /// TraceExtent::messages, so a forged last seq is never searched).
+    Result<uint64_t> seqAtTick(uint64_t tick, uint64_t lastSeq);
     /// Tick of message `seq` (0 for seq 0).
     Result<uint64_t> tickOf(uint64_t seq);
 
@@ -153,6 +214,7 @@ private:
     Database m_db;
     TraceInfo m_info;
     PayloadNames m_names;
+    std::optional<TraceExtent> m_extent;
     Statement m_tickBySeq;
     Statement m_messageBySeq;
     bool m_integrityChecked = false;
@@ -173,6 +235,11 @@ TraceMessage readMessageRow(const Statement& st);
 /// UTF-8 character boundary) and "… (N bytes)" with its whole size, so a
 /// message that quotes recorded text stays readable whatever was recorded.
 std::string clipText(std::string_view text, size_t maxBytes);
+
+/// `text`, the first bytes of a stored value of `wholeBytes` bytes, cut to
+/// at most `maxBytes` at a UTF-8 character boundary, with "…" when anything
+/// was left out.
+std::string cutText(std::string text, uint64_t wholeBytes, size_t maxBytes);
 
 /// The columns selected for TraceMessage rows.
 inline constexpr const char* kMessageColumnsSql =

@@ -98,8 +98,13 @@ std::string TraceWorld::fail(const std::string& what) const
 Result<void> TraceWorld::prepare()
 {
     Database& db = m_reader.database();
-    m_lastSeq = m_reader.info().messages;
-    m_lastTick = m_reader.info().finalTick;
+    // The checked extent, not the last row: a forged seq or tick past the
+    // rest of the trace bounds no search (TraceExtent).
+    auto extent = m_reader.extent();
+    if (!extent)
+        return std::unexpected(extent.error());
+    m_lastSeq = extent->messages;
+    m_lastTick = extent->finalTick;
     m_effectsCount = m_reader.info().effects;
     m_outputsCount = m_reader.info().outputs + m_reader.info().worldOutputs;
     m_effectsMaxRow = uint64_t(std::max<int64_t>(0, db.scalar("SELECT max(rowid) FROM effects", 0)));
@@ -357,7 +362,7 @@ Result<void> TraceWorld::resolveDeliveries(std::vector<WorldInput>& rows)
         minRow = std::min(minRow, in.effectRow);
         maxRow = std::max(maxRow, in.effectRow);
     }
-    auto upper = m_reader.seqAtTick(maxTick);
+    auto upper = m_reader.seqAtTick(maxTick, m_lastSeq);
     if (!upper)
         return std::unexpected(upper.error());
     std::vector<std::pair<uint64_t, uint64_t>> links; // (effect, delivery)
@@ -432,12 +437,12 @@ Result<WorldSeqRange> TraceWorld::inputSeqsOfTicks(uint64_t firstTick, uint64_t 
         return r;
     r.first = 0;
     if (firstTick >= 2) {
-        auto s = m_reader.seqAtTick(firstTick - 2);
+        auto s = m_reader.seqAtTick(firstTick - 2, m_lastSeq);
         if (!s)
             return std::unexpected(s.error());
         r.first = *s + 1;
     }
-    auto last = m_reader.seqAtTick(lastTick - 1);
+    auto last = m_reader.seqAtTick(lastTick - 1, m_lastSeq);
     if (!last)
         return std::unexpected(last.error());
     r.last = *last;
@@ -451,12 +456,12 @@ Result<WorldSeqRange> TraceWorld::outputSeqsOfTicks(uint64_t firstTick, uint64_t
         return r;
     r.first = 0;
     if (firstTick >= 1) {
-        auto s = m_reader.seqAtTick(firstTick - 1);
+        auto s = m_reader.seqAtTick(firstTick - 1, m_lastSeq);
         if (!s)
             return std::unexpected(s.error());
         r.first = *s + 1;
     }
-    auto last = m_reader.seqAtTick(lastTick);
+    auto last = m_reader.seqAtTick(lastTick, m_lastSeq);
     if (!last)
         return std::unexpected(last.error());
     r.last = *last;

@@ -27,7 +27,7 @@ Result<std::optional<uint64_t>> TraceWorld::deliveryOf(const WorldInput& in)
 {
     if (!m_hasLinks || !in.error.empty())
         return std::optional<uint64_t>{};
-    auto upper = m_reader.seqAtTick(in.tick);
+    auto upper = m_reader.seqAtTick(in.tick, m_lastSeq);
     if (!upper)
         return std::unexpected(upper.error());
     m_linksIn.reset();
