@@ -22,10 +22,17 @@ bool TraceCursor::open(const QString& tracePath, QString* error)
             *error = QString::fromStdString(reader.error());
         return false;
     }
+    auto extent = (*reader)->extent();
+    if (!extent) {
+        if (error)
+            *error = QString::fromStdString(extent.error());
+        return false;
+    }
     m_reader = std::move(*reader);
     m_path = tracePath;
-    m_endSeq = m_reader->info().messages;
-    m_endTick = m_reader->info().finalTick;
+    m_endSeq = extent->messages;
+    m_endTick = extent->finalTick;
+    m_damage = QString::fromStdString(extent->damage);
     m_seq = 0;
     m_tick = 0;
     Q_EMIT opened();
@@ -40,6 +47,7 @@ void TraceCursor::close()
         return;
     m_reader.reset();
     m_path.clear();
+    m_damage.clear();
     m_seq = m_tick = m_endSeq = m_endTick = 0;
     m_actor = -1;
     m_message = 0;
@@ -56,11 +64,13 @@ void TraceCursor::refresh()
 {
     if (!m_reader)
         return;
-    auto info = m_reader->refresh();
-    if (!info || info->messages == m_endSeq)
+    if (!m_reader->refresh())
         return;
-    m_endSeq = info->messages;
-    m_endTick = info->finalTick;
+    auto extent = m_reader->extent();
+    if (!extent || extent->messages == m_endSeq)
+        return;
+    m_endSeq = extent->messages;
+    m_endTick = extent->finalTick;
     Q_EMIT extentChanged(m_endSeq, m_endTick);
 }
 
@@ -76,7 +86,7 @@ uint64_t TraceCursor::seqAtTick(uint64_t tick) const
 {
     if (!m_reader)
         return 0;
-    auto seq = m_reader->seqAtTick(tick);
+    auto seq = m_reader->seqAtTick(tick, m_endSeq);
     return seq ? std::min(*seq, m_endSeq) : 0;
 }
 

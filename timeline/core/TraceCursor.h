@@ -47,8 +47,12 @@ public:
 
     uint64_t seq() const { return m_seq; }
     uint64_t tick() const { return m_tick; }
-    uint64_t endSeq() const { return m_endSeq; }   ///< last delivery (positions are 0..endSeq)
+    /// Last delivery (positions are 0..endSeq): the trace's checked extent
+    /// (debugger::TraceExtent), so rows past a forged seq are never reached.
+    uint64_t endSeq() const { return m_endSeq; }
     uint64_t endTick() const { return m_endTick; } ///< tick of the last delivery
+    /// What opening found damaged ("this trace looks damaged: …"), or empty.
+    QString damage() const { return m_damage; }
 
     /// -1: none.
     int64_t selectedActor() const { return m_actor; }
@@ -86,6 +90,7 @@ Q_SIGNALS:
 
 private:
     QString m_path;
+    QString m_damage;
     std::unique_ptr<debugger::TraceReader> m_reader;
     uint64_t m_seq = 0, m_tick = 0, m_endSeq = 0, m_endTick = 0;
     int64_t m_actor = -1;

@@ -8,6 +8,24 @@
 
 namespace aeroflow::timeline {
 
+namespace {
+
+// What the details hold of one value: a recorded payload or a printed field
+// can be megabytes; the pane shows the start and the size.
+constexpr size_t kMaxValueBytes = 64 * 1024;
+// Each link of the causal chain (up to 10,000) is one line.
+constexpr size_t kMaxChainPayloadBytes = 200;
+
+std::vector<std::pair<std::string, std::string>> clippedFields(std::vector<std::pair<std::string, std::string>> fields)
+{
+    for (auto& [name, value] : fields)
+        if (value.size() > kMaxValueBytes)
+            value = debugger::clipText(value, kMaxValueBytes);
+    return fields;
+}
+
+} // namespace
+
 debugger::Result<MessageDetailsData> buildMessageDetails(debugger::TimeTravel& tt, uint64_t seq)
 {
     TraceLabels labels;
@@ -26,16 +44,16 @@ debugger::Result<MessageDetailsData> buildMessageDetails(debugger::TimeTravel& t
     d.sender = labels.actor((*m)->sender);
     d.receiver = labels.actor((*m)->receiver);
     d.handler = labels.handler((*m)->handler);
-    d.payload = labels.payload(**m);
+    d.payload = labels.payload(**m, kMaxValueBytes);
     d.outcome = TraceLabels::outcome((*m)->outcome);
     auto before = tt.stateAt(d.receiverId, seq - 1);
     if (!before)
         return std::unexpected(before.error());
-    d.before = before->fields;
+    d.before = clippedFields(before->fields);
     auto after = tt.stateAt(d.receiverId, seq);
     if (!after)
         return std::unexpected(after.error());
-    d.after = after->fields;
+    d.after = clippedFields(after->fields);
     auto diff = tt.diff(d.receiverId, seq - 1, seq);
     if (!diff)
         return std::unexpected(diff.error());
@@ -50,7 +68,8 @@ debugger::Result<MessageDetailsData> buildMessageDetails(debugger::TimeTravel& t
             continue;
         const auto& r = **c;
         // A message's payload prints with its name; an emitted value does not.
-        const QString what = r.handler ? labels.payload(r) : QStringLiteral("emit %1").arg(labels.payload(r));
+        const QString what = r.handler ? labels.payload(r, kMaxChainPayloadBytes)
+                                       : QStringLiteral("emit %1").arg(labels.payload(r, kMaxChainPayloadBytes));
         d.chain.push_back({ s,
             QStringLiteral("#%1  t%2  %3 → %4  %5")
                 .arg(s)

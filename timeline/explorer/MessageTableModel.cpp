@@ -103,9 +103,14 @@ bool MessageTableModel::open(const QString& tracePath, QString* error)
             if (error)
                 *error = QString::fromStdString(r.error());
             m_reader.reset();
-        } else {
-            m_messages = m_reader->info().messages;
+        } else if (auto extent = m_reader->extent()) {
+            m_messages = extent->messages; // never a forged last seq: the rows are 1..m_messages
             m_path = tracePath;
+        } else {
+            ok = false;
+            if (error)
+                *error = QString::fromStdString(extent.error());
+            m_reader.reset();
         }
     } else if (error) {
         *error = QString::fromStdString(reader.error());
@@ -284,7 +289,7 @@ const MessageTableModel::Page* MessageTableModel::page(int pageIndex) const
     Page rows;
     auto add = [&](const debugger::TraceMessage& m) {
         rows.push_back(Row { m.seq, m.tick, m_labels.actor(m.sender), m_labels.actor(m.receiver),
-            m_labels.handler(m.handler), m_labels.payload(m), TraceLabels::outcome(m.outcome) });
+            m_labels.handler(m.handler), m_labels.payload(m, kMaxPayloadBytes), TraceLabels::outcome(m.outcome) });
     };
     if (!m_filtered) {
         auto msgs = m_reader->messages(seqAt(first), seqAt(last));

@@ -50,6 +50,8 @@ public:
         AfterCursorRole, ///< bool: the row is after the cursor (dimmed)
     };
     static constexpr int kPageSize = 100;
+    /// Printed payloads are kept up to this size (the rest is cut with its size).
+    static constexpr size_t kMaxPayloadBytes = 4096;
     static constexpr size_t kMaxPages = 64;
 
     explicit MessageTableModel(QObject* parent = nullptr);

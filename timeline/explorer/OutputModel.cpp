@@ -21,20 +21,29 @@ bool OutputModel::open(const QString& tracePath, QString* error)
     auto reader = debugger::TraceReader::open(tracePath.toStdString());
     std::string why;
     if (reader) {
-        auto outputs = (*reader)->outputsUpTo(UINT64_MAX);
-        if (outputs) {
-            const size_t n = std::min(outputs->size(), kMaxLines);
-            m_lines.reserve(n + 1);
-            for (size_t i = 0; i < n; ++i) {
-                QString text = QString::fromStdString((*outputs)[i].text);
+        // The last lines, bounded in number and bytes whatever the trace holds.
+        auto tail = (*reader)->outputTail(kMaxLines, kMaxLineBytes, kMaxBytes);
+        if (tail) {
+            m_lines.reserve(tail->lines.size() + 1);
+            if (tail->leftOut > 0)
+                m_lines.push_back({ 0, 2,
+                    tr("… %1 earlier lines (see them with `aeroflow query %2 \"SELECT text FROM outputs\"`)")
+                        .arg(tail->leftOut)
+                        .arg(tracePath) });
+            for (const auto& l : tail->lines) {
+                QString text = QString::fromStdString(l.text);
                 if (text.endsWith(QLatin1Char('\n')))
                     text.chop(1);
-                m_lines.push_back({ (*outputs)[i].seq, (*outputs)[i].stream, text });
+                if (l.text.size() < l.bytes)
+                    text += tr("… (%1 bytes in all; the whole line: `aeroflow query %2 \"SELECT text FROM outputs "
+                               "WHERE rowid = %3\"`)")
+                                .arg(l.bytes)
+                                .arg(tracePath)
+                                .arg(l.row);
+                m_lines.push_back({ l.seq, l.stream, text });
             }
-            if (outputs->size() > n)
-                m_lines.push_back({ outputs->back().seq, 2, tr("… %1 more lines").arg(outputs->size() - n) });
         } else {
-            why = outputs.error();
+            why = tail.error();
         }
     } else {
         why = reader.error();

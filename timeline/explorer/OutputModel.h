@@ -22,8 +22,12 @@ public:
         StreamRole, ///< int: 0 output, 1 error, 2 warning
         AfterCursorRole, ///< bool
     };
-    /// Lines kept (the rest are summarised in one last line).
+    /// What is kept of the outputs: the last lines, at most this many, each
+    /// cut to kMaxLineBytes, kMaxBytes in all; earlier ones are summarised
+    /// in one first line, a cut line ends with its size and how to read it.
     static constexpr size_t kMaxLines = 200'000;
+    static constexpr size_t kMaxLineBytes = 4096;
+    static constexpr size_t kMaxBytes = 16u << 20;
 
     explicit OutputModel(QObject* parent = nullptr);
 

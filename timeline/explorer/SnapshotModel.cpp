@@ -131,13 +131,18 @@ void SnapshotModel::requestPosition(uint64_t seq)
         std::string error;
         // The compared position first: it is at or before the asked one, so
         // a forward drag only ever steps forward (no checkpoint restore).
-        const uint64_t at = std::min(seq, tt->end());
+        // Never past the checked extent: a forged last seq is no position.
+        auto extent = tt->trace().extent();
+        const uint64_t end = extent ? std::min(extent->messages, tt->end()) : 0;
+        const uint64_t at = std::min(seq, end);
         std::shared_ptr<const SnapshotTree> before;
         auto tick = tt->trace().tickOf(at);
-        if (!tick)
+        if (!extent)
+            error = extent.error();
+        else if (!tick)
             error = tick.error();
         else if (*tick > 0) {
-            auto prevSeq = tt->trace().seqAtTick(*tick - 1);
+            auto prevSeq = tt->trace().seqAtTick(*tick - 1, end);
             if (!prevSeq)
                 error = prevSeq.error();
             else

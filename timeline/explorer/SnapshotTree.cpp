@@ -5,8 +5,11 @@
 #include "Print.h"
 #include "Program.h"
 #include "Scheduler.h"
+#include "TraceReader.h"
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 
 namespace aeroflow::timeline {
 
@@ -36,9 +39,20 @@ std::string typeOf(const Value& v)
     return engine::valueTypeName(v.type());
 }
 
+/// `value` as a node shows it: a printed value can be megabytes (a long
+/// string, a big list), and each level of the tree prints its own.
+void setValue(SnapshotNode& node, std::string value)
+{
+    node.valueHash = std::hash<std::string_view> {}(value);
+    node.value = value.size() > kMaxSnapshotValueBytes ? debugger::clipText(value, kMaxSnapshotValueBytes)
+                                                       : std::move(value);
+}
+
 SnapshotNode more(size_t n)
 {
-    return SnapshotNode { "…", std::to_string(n) + " more", "", false, {} };
+    SnapshotNode node { "…", "", "", false, {} };
+    setValue(node, std::to_string(n) + " more");
+    return node;
 }
 
 /// The row-major slice [offset, offset + count) of a tensor with `shape`
@@ -74,7 +88,7 @@ void tensorChildren(
     for (size_t i = 0; i < n; ++i) {
         SnapshotNode row;
         row.name = "row " + std::to_string(i);
-        row.value = printSlice(shape, data, dim + 1, offset + i * stride);
+        setValue(row, printSlice(shape, data, dim + 1, offset + i * stride));
         row.type = "tensor row";
         tensorChildren(row, shape, data, dim + 1, offset + i * stride);
         node.children.push_back(std::move(row));
@@ -87,7 +101,7 @@ SnapshotNode nodeOf(std::string name, const Value& v, const compiler::Program& p
 {
     SnapshotNode node;
     node.name = std::move(name);
-    node.value = repr(v, p);
+    setValue(node, repr(v, p));
     node.type = typeOf(v);
     if (depth >= kMaxDepth)
         return node;
@@ -141,7 +155,7 @@ void markNodes(std::vector<SnapshotNode>& now, const std::vector<SnapshotNode>& 
                 = std::find_if(before.begin(), before.end(), [&](const SnapshotNode& x) { return x.name == n.name; });
             b = it != before.end() ? &*it : nullptr;
         }
-        n.changed = !b || b->value != n.value;
+        n.changed = !b || b->valueHash != n.valueHash;
         if (n.changed && b)
             markNodes(n.children, b->children);
         else if (n.changed)
@@ -190,7 +204,7 @@ void markChanges(SnapshotTree& now, const SnapshotTree& before)
         for (size_t i = 0; i < a.fields.size(); ++i) {
             SnapshotNode& f = a.fields[i];
             const SnapshotNode* bf = b && i < b->fields.size() ? &b->fields[i] : nullptr;
-            f.changed = !bf || bf->value != f.value;
+            f.changed = !bf || bf->valueHash != f.valueHash;
             if (f.changed)
                 markNodes(f.children, bf ? bf->children : std::vector<SnapshotNode> {});
             a.changed = a.changed || f.changed;

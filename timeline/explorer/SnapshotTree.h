@@ -21,10 +21,11 @@ namespace aeroflow::timeline {
 /// One value: a field, a list item, a map entry, a tensor row, ...
 struct SnapshotNode {
     std::string name; ///< field name, "[3]", map key, "row 2"
-    std::string value; ///< printed (strings quoted)
+    std::string value; ///< printed (strings quoted), cut past kMaxSnapshotValueBytes with its size
     std::string type; ///< "int", "list", "tensor[2, 3]", ...
     bool changed = false; ///< differs from the compared position (or new there)
     std::vector<SnapshotNode> children;
+    uint64_t valueHash = 0; ///< of the whole printed value: a change past the cut still marks
 };
 
 /// One actor (main: its globals).
@@ -46,6 +47,8 @@ struct SnapshotTree {
 
 /// Children shown per list/map/tensor; the rest fold into one "… N more" row.
 inline constexpr size_t kMaxSnapshotChildren = 500;
+/// Printed values longer than this are cut (debugger::clipText: the start and the size).
+inline constexpr size_t kMaxSnapshotValueBytes = 4096;
 
 /// Every actor of `scheduler` (ids 0..actorCount-1), fields in declaration order.
 SnapshotTree buildSnapshot(const engine::Scheduler& scheduler, const compiler::Program& program);

@@ -10,10 +10,12 @@ debugger::Result<void> TraceLabels::load(debugger::TraceReader& trace)
 {
     m_names = trace.names();
     m_actors.clear();
-    auto actors = trace.actors();
-    if (!actors)
-        return std::unexpected(actors.error());
-    for (const auto& a : *actors)
+    // The actors with ids the trace can have, names bounded: a label per row
+    // of a forged table would cost what the forger chose.
+    auto table = trace.viewActors();
+    if (!table)
+        return std::unexpected(table.error());
+    for (const auto& a : table->actors)
         m_actors[a.id] = QString::fromStdString(a.name);
     return {};
 }
@@ -41,9 +43,9 @@ std::string TraceLabels::payloadText(const debugger::TraceMessage& m) const
     return v ? debugger::formatPayload(*v, m_names, true) : "<" + v.error() + ">";
 }
 
-QString TraceLabels::payload(const debugger::TraceMessage& m) const
+QString TraceLabels::payload(const debugger::TraceMessage& m, size_t maxBytes) const
 {
-    return QString::fromStdString(payloadText(m));
+    return QString::fromStdString(debugger::clipText(payloadText(m), maxBytes));
 }
 
 QString TraceLabels::outcome(uint8_t o)

@@ -20,8 +20,9 @@ public:
 
     QString actor(int64_t id) const;
     QString handler(const std::optional<int64_t>& handler) const;
-    /// The printed payload (strings quoted), or "<error>" for a damaged blob.
-    QString payload(const debugger::TraceMessage& m) const;
+    /// The printed payload (strings quoted), or "<error>" for a damaged blob;
+    /// past `maxBytes` cut with its size (debugger::clipText).
+    QString payload(const debugger::TraceMessage& m, size_t maxBytes = SIZE_MAX) const;
     std::string payloadText(const debugger::TraceMessage& m) const;
     static QString outcome(uint8_t outcome);
 

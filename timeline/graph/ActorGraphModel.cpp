@@ -47,10 +47,16 @@ Result<ActorGraphModel::Ptr> ActorGraphModel::build(debugger::TraceReader& reade
     m.m_stride = std::max<uint64_t>(1, options.stride);
     m.m_programHash = reader.info().programHash;
 
-    auto actors = reader.actors();
-    if (!actors)
-        return std::unexpected(actors.error());
-    for (const debugger::TraceActor& a : *actors) {
+    // Sized by the trace's own counts: only actors with ids below the actors
+    // table's row count get nodes, and only messages between them count.
+    auto extent = reader.extent();
+    if (!extent)
+        return std::unexpected(extent.error());
+    auto table = reader.viewActors();
+    if (!table)
+        return std::unexpected(table.error());
+    m.m_damage = !extent->damage.empty() ? extent->damage : table->damage;
+    for (const debugger::TraceActor& a : table->actors) {
         if (m.m_nodeOf.contains(a.id))
             continue;
         GraphNode n;
@@ -71,9 +77,11 @@ Result<ActorGraphModel::Ptr> ActorGraphModel::build(debugger::TraceReader& reade
 
     // One pass over the deliveries: discover the edges in order of first
     // use (deterministic) and keep the running counts every `stride` seqs.
-    debugger::Statement st = reader.database().prepare("SELECT seq, sender, receiver FROM messages ORDER BY seq");
+    debugger::Statement st = reader.database().prepare(
+        "SELECT seq, sender, receiver FROM messages WHERE seq BETWEEN 1 AND ?1 ORDER BY seq");
     if (!st.valid())
         return std::unexpected("trace '" + reader.path() + "': cannot read messages: " + reader.database().lastError());
+    st.bind(1, int64_t(std::min<uint64_t>(extent->messages, INT64_MAX)));
     std::vector<uint32_t> running;
     m.m_prefix.push_back({0, {}});
     uint64_t nextMark = m.m_stride, last = 0, rows = 0;
@@ -99,8 +107,18 @@ Result<ActorGraphModel::Ptr> ActorGraphModel::build(debugger::TraceReader& reade
                 nextMark = ((seq - 1) / m.m_stride + 1) * m.m_stride;
             }
         }
-        const uint32_t from = m.nodeFor(st.columnInt(1));
-        const uint32_t to = m.nodeFor(st.columnInt(2));
+        const int64_t sender = st.columnInt(1), receiver = st.columnInt(2);
+        if (!extent->isSender(sender) || !extent->isActor(receiver)) {
+            // A node per forged id would be a node per row: count it nowhere, say so.
+            if (m.m_skipped++ == 0 && m.m_damage.empty())
+                m.m_damage = debugger::damagedTrace(extent->isSender(sender)
+                        ? extent->badActor(seq, "receiver", receiver)
+                        : extent->badActor(seq, "sender", sender));
+            last = seq;
+            continue;
+        }
+        const uint32_t from = m.nodeFor(sender);
+        const uint32_t to = m.nodeFor(receiver);
         auto [it, fresh] = m.m_edgeOf.try_emplace(pairKey(from, to), uint32_t(m.m_actors.edges.size()));
         if (fresh) {
             m.m_actors.edges.push_back({from, to, 0});
@@ -252,7 +270,7 @@ Result<std::vector<int64_t>> ActorGraphModel::activeActorsAt(debugger::TraceRead
         return std::unexpected(tick.error());
     uint64_t first = 1;
     if (*tick > 0) {
-        auto before = reader.seqAtTick(*tick - 1);
+        auto before = reader.seqAtTick(*tick - 1, m_endSeq);
         if (!before)
             return std::unexpected(before.error());
         first = *before + 1;

@@ -79,6 +79,12 @@ public:
     /// The automatic default: aggregate past the threshold.
     bool defaultAggregated() const { return m_actors.nodes.size() > m_threshold; }
     uint64_t endSeq() const { return m_endSeq; }
+    /// What the build found damaged ("this trace looks damaged: message 40
+    /// names receiver 2147483647 but the trace has 5 actors"), or empty.
+    const std::string& damage() const { return m_damage; }
+    /// Messages left out of every count: their sender or receiver is not an
+    /// actor of the trace.
+    uint64_t skippedMessages() const { return m_skipped; }
     uint64_t programHash() const { return m_programHash; }
     uint64_t stride() const { return m_stride; }
     size_t prefixBytes() const;
@@ -119,6 +125,8 @@ private:
     std::unordered_map<uint64_t, uint32_t> m_edgeOf;  ///< (from, to) node pair -> fine edge (lookups only)
     std::vector<Prefix> m_prefix;                     ///< ascending seq; first at 0, last at m_endSeq
     uint64_t m_stride = 4096, m_endSeq = 0, m_programHash = 0;
+    uint64_t m_skipped = 0;
+    std::string m_damage;
     size_t m_threshold = 300;
 };
 

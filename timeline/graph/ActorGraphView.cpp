@@ -102,6 +102,7 @@ void ActorGraphView::reload()
     m_worker.reset();
     m_pool.clear();
     m_scene.clear();
+    m_damage.clear();
     m_layoutWatcher.cancel();
     m_layoutKey.clear();
     m_frameBusy = false;
@@ -147,6 +148,9 @@ void ActorGraphView::modelBuilt(uint64_t generation, ActorGraphModel::Ptr model,
         setState(State::Failed, error.isEmpty() ? tr("cannot read the trace") : error);
         return;
     }
+    m_damage = QString::fromStdString(model->damage());
+    if (!m_damage.isEmpty())
+        Q_EMIT damageFound(m_damage);
     m_scene.setGraph(model, m_aggregatedChoice.value_or(model->defaultAggregated()));
     applyMode(m_scene.aggregated());
 }
@@ -299,6 +303,12 @@ void ActorGraphView::paintEvent(QPaintEvent*)
     p.setFont(font);
     p.setPen(m_state == State::Failed ? pal.crash : pal.textDim);
     p.drawText(QRectF(8, 4, width() - 16, 20), Qt::AlignLeft | Qt::AlignVCenter, status);
+    if (!m_damage.isEmpty() && m_state != State::Failed) {
+        p.setPen(pal.crash);
+        const QString text = QStringLiteral("⚠ ") + m_damage;
+        p.drawText(QRectF(8, 22, width() - 16, 18), Qt::AlignLeft | Qt::AlignVCenter,
+            p.fontMetrics().elidedText(text, Qt::ElideRight, width() - 16));
+    }
 }
 
 void ActorGraphView::resizeEvent(QResizeEvent*)

@@ -52,6 +52,9 @@ public:
     bool isReady() const { return m_state == State::Ready && m_scene.frame(); }
     /// The error of the last load or layout ("" when none).
     QString errorText() const { return m_error; }
+    /// What the model's build found damaged in the trace (shown under the
+    /// status line; ActorGraphModel::damage), or empty.
+    QString damage() const { return m_damage; }
     const ActorGraphScene& scene() const { return m_scene; }
     /// Where `actor`'s node is drawn, in widget coordinates, if laid out.
     std::optional<QPointF> actorWidgetPosition(int64_t actor) const;
@@ -60,6 +63,9 @@ public:
 Q_SIGNALS:
     /// After each state change (loading, laying out, ready, failed).
     void stateChanged(ActorGraphView::State state);
+    /// The graph of a damaged trace was built without the rows that do not
+    /// fit it (see damage()).
+    void damageFound(const QString& message);
     /// A new frame is shown.
     void frameShown(uint64_t seq);
 
@@ -92,6 +98,7 @@ private:
     ActorGraphScene m_scene;
     State m_state = State::Empty;
     QString m_error;
+    QString m_damage;
     std::optional<bool> m_aggregatedChoice; ///< set by setAggregated; none: automatic
 
     // The worker owns the frame reader; jobs run one at a time on m_pool.

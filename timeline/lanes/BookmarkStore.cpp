@@ -11,22 +11,47 @@ constexpr const char* kCreate
 
 } // namespace
 
-debugger::Result<std::vector<Bookmark>> BookmarkStore::list() const
+debugger::Result<std::vector<Bookmark>> BookmarkStore::list(std::string* damage) const
 {
     auto reader = debugger::TraceReader::open(m_path);
     if (!reader)
         return std::unexpected(reader.error());
+    auto extent = (*reader)->extent();
+    if (!extent)
+        return std::unexpected(extent.error());
     auto& db = (*reader)->database();
     if (db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'bookmarks'", 0) == 0)
         return std::vector<Bookmark> {};
-    auto st = db.prepare("SELECT id, tick, note FROM bookmarks ORDER BY tick, id");
-    if (!st.valid())
+    // The table is the only one anyone writes after a recording, so it is
+    // read as untrusted as the rest: a bounded number of rows, bounded notes,
+    // ticks the run has.
+    const std::string rows = "(SELECT id, tick, note FROM bookmarks ORDER BY id LIMIT ?1)";
+    auto st = db.prepare("SELECT id, tick, CAST(substr(CAST(note AS BLOB), 1, ?2) AS TEXT), length(CAST(note AS BLOB)) "
+                         "FROM " + rows + " WHERE tick BETWEEN 0 AND ?3 ORDER BY tick, id");
+    auto bad = db.prepare("SELECT id, tick FROM " + rows + " WHERE tick NOT BETWEEN 0 AND ?3 ORDER BY id LIMIT 1");
+    if (!st.valid() || !bad.valid())
         return std::unexpected("cannot read the bookmarks of " + m_path + ": " + db.lastError());
+    const auto lastTick = int64_t(std::min<uint64_t>(extent->finalTick, INT64_MAX));
+    st.bind(1, kMaxBookmarks);
+    st.bind(2, kMaxNoteBytes);
+    st.bind(3, lastTick);
     std::vector<Bookmark> out;
     while (st.step())
-        out.push_back({ st.columnInt(0), uint64_t(std::max<int64_t>(0, st.columnInt(1))), st.columnText(2) });
+        out.push_back({ st.columnInt(0), uint64_t(st.columnInt(1)),
+            debugger::cutText(st.columnText(2), uint64_t(std::max<int64_t>(0, st.columnInt(3))), kMaxNoteBytes) });
     if (!st.ok())
         return std::unexpected("cannot read the bookmarks of " + m_path + ": " + db.lastError());
+    if (damage) {
+        bad.bind(1, kMaxBookmarks);
+        bad.bind(3, lastTick);
+        if (bad.step())
+            *damage = debugger::damagedTrace("bookmark " + std::to_string(bad.columnInt(0)) + " is at tick "
+                + std::to_string(bad.columnInt(1)) + " but the run ends at tick " + std::to_string(lastTick));
+        else if (db.scalar("SELECT count(*) FROM (SELECT 1 FROM bookmarks LIMIT " + std::to_string(kMaxBookmarks + 1)
+                     + ")", 0)
+            > kMaxBookmarks)
+            *damage = "only the first " + std::to_string(kMaxBookmarks) + " bookmarks of the trace are shown";
+    }
     return out;
 }
 

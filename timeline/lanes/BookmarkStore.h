@@ -34,8 +34,13 @@ public:
     }
 
     const std::string& path() const { return m_path; }
-    /// All bookmarks ordered by tick, then id.
-    debugger::Result<std::vector<Bookmark>> list() const;
+    /// The bookmarks ordered by tick, then id: of the first kMaxBookmarks
+    /// rows, those at a tick of the run (0..its last tick), notes cut to
+    /// kMaxNoteBytes. Rows left out are named in `damage` when given
+    /// ("this trace looks damaged: bookmark 3 is at tick …").
+    debugger::Result<std::vector<Bookmark>> list(std::string* damage = nullptr) const;
+    static constexpr int64_t kMaxBookmarks = 10'000;
+    static constexpr int64_t kMaxNoteBytes = 1'000;
     /// Adds one; returns its id.
     debugger::Result<int64_t> add(uint64_t tick, const std::string& note);
     /// Removes `id` (an unknown id is an error).

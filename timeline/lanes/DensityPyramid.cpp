@@ -4,8 +4,10 @@
 
 namespace aeroflow::timeline {
 
-DensityPyramid::DensityPyramid(uint64_t messages, uint64_t bucketSize)
-    : m_messages(messages)
+DensityPyramid::DensityPyramid(const debugger::TraceExtent& extent, uint64_t bucketSize)
+    : m_messages(extent.messages)
+    , m_actors(extent.actors)
+    , m_finalTick(extent.finalTick)
     , m_bucketSize(std::max<uint64_t>(1, bucketSize))
 {
     m_fine.bucketSize = m_bucketSize;
@@ -19,6 +21,19 @@ std::string DensityPyramid::error() const
     return m_error;
 }
 
+std::string DensityPyramid::damage() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_damage;
+}
+
+void DensityPyramid::noteDamage(const std::string& what)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_damage.empty())
+        m_damage = debugger::damagedTrace(what);
+}
+
 bool DensityPyramid::build(
     debugger::Database& db, const std::atomic<bool>& cancel, const std::function<void()>& progress)
 {
@@ -29,7 +44,13 @@ bool DensityPyramid::build(
         return false;
     }
     // Dense counts by actor for the bucket being filled; `touched` lists the
-    // actors to emit and reset, so a bucket costs O(its messages).
+    // actors to emit and reset, so a bucket costs O(its messages). Only
+    // receivers of the actors table count: the vector never grows past it.
+    debugger::TraceExtent extent;
+    extent.actors = m_actors;
+    bool damaged = false;
+    uint64_t prevSeq = 0;
+    int64_t prevTick = 0;
     std::vector<uint32_t> counts;
     std::vector<uint32_t> touched;
     std::vector<Entry> entries;
@@ -58,9 +79,32 @@ bool DensityPyramid::build(
         };
         while (st.step()) {
             const uint64_t seq = uint64_t(st.columnInt(0));
-            const uint64_t tick = uint64_t(st.columnInt(1));
+            const int64_t rawTick = st.columnInt(1);
+            // Ticks never decrease, so every row is at or before the last
+            // one: a forged tick spans no bucket over the whole run.
+            const auto lastTick = int64_t(std::min<uint64_t>(m_finalTick, INT64_MAX));
+            const uint64_t tick = uint64_t(std::clamp<int64_t>(rawTick, 0, lastTick));
             const int64_t receiver = st.columnInt(2);
             const uint64_t index = (seq - 1) / m_bucketSize;
+            if (!damaged) {
+                if (!extent.isActor(receiver)) {
+                    noteDamage(extent.badActor(seq, "receiver", receiver));
+                    damaged = true;
+                } else if (seq != prevSeq + 1) {
+                    noteDamage(prevSeq == 0
+                            ? "the first message is numbered " + std::to_string(seq) + " (messages are numbered from 1)"
+                            : "message " + std::to_string(seq) + " follows message " + std::to_string(prevSeq)
+                                + " (messages are numbered 1, 2, 3, … without gaps)");
+                    damaged = true;
+                } else if (prevSeq > 0 && rawTick < prevTick) {
+                    noteDamage("messages " + std::to_string(prevSeq) + " and " + std::to_string(seq)
+                        + " go back in time (tick " + std::to_string(prevTick) + ", then " + std::to_string(rawTick)
+                        + "; ticks never decrease)");
+                    damaged = true;
+                }
+            }
+            prevSeq = seq;
+            prevTick = rawTick;
             while (bucket < index) // a gap in seqs (damaged trace): close empty buckets
                 flush();
             if (!any) {
@@ -69,7 +113,7 @@ bool DensityPyramid::build(
             }
             b.lastTick = std::max(b.lastTick, tick);
             ++b.total;
-            if (receiver >= 0 && receiver < (int64_t(1) << 31)) {
+            if (extent.isActor(receiver)) {
                 const auto a = uint32_t(receiver);
                 if (a >= counts.size())
                     counts.resize(size_t(a) + 1, 0);

@@ -10,8 +10,15 @@
 // scanning `messages` in seq order (never the whole table in memory: only the
 // counts). Readers on other threads see the buckets finished so far through
 // read(), under a mutex; readyBuckets() grows until complete().
+//
+// Sized by the trace's checked extent (debugger::TraceExtent), never by a
+// value of a row: a receiver outside the actors table counts in its bucket's
+// total but on no lane, a tick outside 0..extent.finalTick is clamped into
+// it, and the first such row (or a gap in the seqs, or a tick going back) is
+// reported by damage().
 
 #include "Sqlite.h"
+#include "TraceReader.h"
 
 #include <atomic>
 #include <cstdint>
@@ -40,8 +47,8 @@ public:
     };
     static constexpr uint64_t kCoarseFactor = 16;
 
-    /// For a trace of `messages` deliveries (seqs 1..messages).
-    explicit DensityPyramid(uint64_t messages, uint64_t bucketSize = 1024);
+    /// For the deliveries 1..extent.messages to actors 0..extent.actors-1.
+    explicit DensityPyramid(const debugger::TraceExtent& extent, uint64_t bucketSize = 1024);
 
     uint64_t messages() const { return m_messages; }
     uint64_t bucketSize() const { return m_bucketSize; }
@@ -51,6 +58,10 @@ public:
     bool complete() const { return readyBuckets() >= bucketCount(); }
     /// The build stopped on an error (message), or empty.
     std::string error() const;
+    /// The first row found that does not fit the trace ("this trace looks
+    /// damaged: message 40 names receiver 2147483647 but the trace has 5
+    /// actors"), or empty. The build goes on past it.
+    std::string damage() const;
 
     /// Scans the trace through `db` (a read connection owned by the calling
     /// thread). Calls `progress` after each chunk; stops early when `cancel`
@@ -73,12 +84,17 @@ private:
     void appendFine(const Bucket& b, const std::vector<Entry>& entries);
     void appendCoarse(uint64_t firstFine, uint64_t lastFine);
 
+    void noteDamage(const std::string& what);
+
     const uint64_t m_messages;
+    const uint64_t m_actors;
+    const uint64_t m_finalTick; ///< bucket ticks are clamped to 0..this
     const uint64_t m_bucketSize;
     mutable std::mutex m_mutex;
     Level m_fine, m_coarse;
     std::atomic<uint64_t> m_ready { 0 };
     std::string m_error;
+    std::string m_damage;
 };
 
 } // namespace aeroflow::timeline

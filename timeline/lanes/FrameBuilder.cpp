@@ -48,8 +48,12 @@ debugger::Result<std::unique_ptr<FrameBuilder>> FrameBuilder::open(
     std::unique_ptr<FrameBuilder> b(new FrameBuilder);
     b->m_reader = std::move(*reader);
     b->m_pyramid = std::move(pyramid);
-    b->m_lastSeq = b->m_reader->info().messages;
-    b->m_lastTick = b->m_reader->info().finalTick;
+    auto extent = b->m_reader->extent();
+    if (!extent)
+        return std::unexpected(extent.error());
+    b->m_extent = *extent;
+    b->m_lastSeq = extent->messages;
+    b->m_lastTick = extent->finalTick;
     auto& db = b->m_reader->database();
     b->m_rows = db.prepare(
         "SELECT seq, tick, sender, receiver, handler, cause_seq, outcome FROM messages WHERE seq BETWEEN ? AND ?",
@@ -69,12 +73,15 @@ debugger::Result<std::unique_ptr<FrameBuilder>> FrameBuilder::open(
     if (auto world = WorldFrameBuilder::open(*b->m_reader))
         b->m_world = std::move(*world);
     if (auto crashes = b->m_reader->crashes()) {
-        b->m_crashes = std::move(*crashes);
-        if (b->m_crashes.size() > kMaxCrashes)
-            b->m_crashes.resize(kMaxCrashes);
-        for (const auto& c : b->m_crashes) {
+        // Only crashes of the trace's actors during its deliveries are drawn.
+        for (auto& c : *crashes) {
+            if (b->m_crashes.size() >= kMaxCrashes)
+                break;
+            if (c.seq == 0 || c.seq > b->m_lastSeq || !b->m_extent.isActor(c.actor))
+                continue;
             auto t = b->m_reader->tickOf(c.seq);
             b->m_crashTicks.push_back(t ? *t : 0);
+            b->m_crashes.push_back(std::move(c));
         }
     }
     return b;
@@ -102,8 +109,8 @@ void FrameBuilder::buildLanes(FrameList& out)
         return;
     const auto t0 = uint64_t(std::max(0.0, std::floor(vp.startTick)));
     const auto t1 = uint64_t(std::max(0.0, std::min(double(m_lastTick), std::floor(vp.endTick()))));
-    auto before = t0 == 0 ? debugger::Result<uint64_t>(0) : m_reader->seqAtTick(t0 - 1);
-    auto last = m_reader->seqAtTick(t1);
+    auto before = t0 == 0 ? debugger::Result<uint64_t>(0) : m_reader->seqAtTick(t0 - 1, m_lastSeq);
+    auto last = m_reader->seqAtTick(t1, m_lastSeq);
     if (!before || !last || *last <= *before)
         return;
     out.firstSeq = *before + 1;
@@ -173,16 +180,23 @@ void FrameBuilder::buildWorld(FrameList& out)
     m_world->build(out.world, out.viewport, m_lastTick, deliveryAt);
 }
 
-void FrameBuilder::buildDirect(FrameList& out, uint64_t first, uint64_t last, std::vector<LaneAcc>& acc, bool slices)
+std::vector<int32_t> FrameBuilder::slotsFor(const std::vector<LaneAcc>& acc) const
 {
-    const TimelineViewport& vp = out.viewport;
-    // slot[actor] = index into acc + 1 (0: not prepared).
     std::vector<int32_t> slot;
     for (size_t i = 0; i < acc.size(); ++i) {
+        if (!m_extent.isActor(acc[i].actor))
+            continue; // a lane the trace does not have: nothing is ever drawn on it
         if (acc[i].actor >= slot.size())
             slot.resize(size_t(acc[i].actor) + 1, 0);
         slot[acc[i].actor] = int32_t(i + 1);
     }
+    return slot;
+}
+
+void FrameBuilder::buildDirect(FrameList& out, uint64_t first, uint64_t last, std::vector<LaneAcc>& acc, bool slices)
+{
+    const TimelineViewport& vp = out.viewport;
+    const std::vector<int32_t> slot = slotsFor(acc);
     struct Row {
         uint64_t seq, tick, cause;
         int64_t sender, handler;
@@ -336,12 +350,7 @@ void FrameBuilder::buildAggregate(FrameList& out, std::vector<LaneAcc>& acc)
         const uint64_t end = std::max(bFirst, std::min(bLast, ready));
         const bool useCoarse = (bLast - bFirst) > uint64_t(4 * vp.width);
         const uint64_t C = DensityPyramid::kCoarseFactor;
-        std::vector<int32_t> slot;
-        for (size_t i = 0; i < acc.size(); ++i) {
-            if (acc[i].actor >= slot.size())
-                slot.resize(size_t(acc[i].actor) + 1, 0);
-            slot[acc[i].actor] = int32_t(i + 1);
-        }
+        const std::vector<int32_t> slot = slotsFor(acc);
         auto emit = [&](const DensityPyramid::Bucket& b, const std::vector<DensityPyramid::Entry>& entries) {
             for (uint64_t e = b.entryBegin; e < b.entryEnd; ++e) {
                 const auto& en = entries[e];
@@ -373,12 +382,7 @@ void FrameBuilder::sample(FrameList& out, uint64_t first, uint64_t last, std::ve
     // About one lookup per pixel column: a cold cache costs ~0.1 ms per lookup.
     const uint64_t samples = std::min<uint64_t>(n, uint64_t(std::max(1000, out.viewport.width)));
     const double weight = double(n) / double(samples);
-    std::vector<int32_t> slot;
-    for (size_t i = 0; i < acc.size(); ++i) {
-        if (acc[i].actor >= slot.size())
-            slot.resize(size_t(acc[i].actor) + 1, 0);
-        slot[acc[i].actor] = int32_t(i + 1);
-    }
+    const std::vector<int32_t> slot = slotsFor(acc);
     for (uint64_t i = 0; i < samples; ++i) {
         const uint64_t seq = first + uint64_t(double(i) * double(n) / double(samples));
         m_point.reset();

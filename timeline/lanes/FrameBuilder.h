@@ -36,6 +36,9 @@ public:
     void setPyramid(std::shared_ptr<const DensityPyramid> pyramid) { m_pyramid = std::move(pyramid); }
     uint64_t lastSeq() const { return m_lastSeq; }
     uint64_t lastTick() const { return m_lastTick; }
+    /// The trace's checked extent: frames never read past it, lanes outside
+    /// its actors are never prepared (TraceExtent).
+    const debugger::TraceExtent& extent() const { return m_extent; }
 
     /// The next (forward) or previous message received by `actor` strictly
     /// after / before `seq`.
@@ -70,11 +73,15 @@ private:
     void buildAggregate(FrameList& out, std::vector<LaneAcc>& acc);
     void sample(FrameList& out, uint64_t first, uint64_t last, std::vector<LaneAcc>& acc);
     void addOutputs(FrameList& out, uint64_t first, uint64_t last, const std::vector<int32_t>& slot);
+    /// slot[actor] = index into `acc` + 1 (0: not prepared); sized by the
+    /// highest prepared lane, which is an actor of the trace.
+    std::vector<int32_t> slotsFor(const std::vector<LaneAcc>& acc) const;
     uint64_t firstOutputRowAtOrAfter(uint64_t seq);
 
     std::unique_ptr<debugger::TraceReader> m_reader;
     std::unique_ptr<WorldFrameBuilder> m_world;
     std::shared_ptr<const DensityPyramid> m_pyramid;
+    debugger::TraceExtent m_extent;
     uint64_t m_lastSeq = 0, m_lastTick = 0;
     uint64_t m_directLimit = FrameList::kDirectLimit;
     std::vector<debugger::TraceCrash> m_crashes;

@@ -12,15 +12,19 @@ LaneModel::LaneModel(QObject* parent)
 
 bool LaneModel::load(debugger::TraceReader& reader, QString* error)
 {
-    auto actors = reader.actors();
-    if (!actors) {
+    // Only actors with ids the trace can have (0..count-1): a lane per id is
+    // a slot per id, so a forged id must never size anything.
+    auto table = reader.viewActors();
+    if (!table) {
         if (error)
-            *error = QString::fromStdString(actors.error());
+            *error = QString::fromStdString(table.error());
         return false;
     }
+    const std::vector<debugger::TraceActor>* actors = &table->actors;
     beginResetModel();
     m_actors.clear();
     m_groups.clear();
+    m_damage = QString::fromStdString(table->damage);
     const auto& typeNames = reader.names().actorTypes;
     std::map<int64_t, size_t> groupOf; // type -> group, ordered by type id (main first)
     for (const auto& a : *actors) {
@@ -56,6 +60,7 @@ bool LaneModel::load(debugger::TraceReader& reader, QString* error)
 void LaneModel::clear()
 {
     beginResetModel();
+    m_damage.clear();
     m_actors.clear();
     m_groups.clear();
     m_shown.clear();

@@ -55,6 +55,9 @@ public:
     QString actorName(uint32_t actor) const;
     int64_t actorType(uint32_t actor) const;
     size_t actorCount() const { return m_actors.size(); }
+    /// The first actors row left out as damaged (an id outside the
+    /// trace's actor count), or empty.
+    QString damage() const { return m_damage; }
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -87,6 +90,7 @@ private:
     std::vector<Group> m_groups; ///< user order
     std::vector<int> m_shown; ///< indices into m_groups of groups with shown actors
     QString m_filter;
+    QString m_damage;
 };
 
 } // namespace aeroflow::timeline

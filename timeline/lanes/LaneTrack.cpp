@@ -22,8 +22,12 @@ std::unordered_map<uint32_t, int> visibleLanes(const LaneLayout& l)
 
 QRectF sliceRect(const LaneTrack::Context& c, double tick0, double tick1, int top)
 {
+    // Kept near the plot: a mark over ticks up to 2^62 zoomed in is ~1e18 px
+    // wide, which the raster engine's fixed-point coordinates cannot take.
     const QRect plot = c.layout->plot();
-    const double x0 = plot.left() + c.viewport.x(tick0), x1 = plot.left() + c.viewport.x(tick1);
+    const double lo = plot.left() - 16.0, hi = plot.right() + 16.0;
+    const double x0 = std::clamp(plot.left() + c.viewport.x(tick0), lo, hi);
+    const double x1 = std::clamp(plot.left() + c.viewport.x(tick1), lo, hi);
     return QRectF(x0, top + 2, std::max(1.0, x1 - x0), c.layout->rowHeight - 4);
 }
 

@@ -21,7 +21,12 @@ void TimeAxisTrack::paint(QPainter& p, const QRect& rect, const TimelineViewport
     const double step = tickStep(vp, 80);
     p.setPen(palette.text);
     const QFontMetrics fm = p.fontMetrics();
-    for (double t = std::floor(std::max(0.0, vp.startTick) / step) * step; t <= vp.endTick(); t += step) {
+    // Bounded by the width: near tick 2^62 a step can be below a double's
+    // resolution, where `t += step` would stand still.
+    const int maxLabels = rect.width() / 40 + 2;
+    int labels = 0;
+    for (double t = std::floor(std::max(0.0, vp.startTick) / step) * step; t <= vp.endTick() && labels < maxLabels;
+         t = std::max(t + step, std::nextafter(t, HUGE_VAL)), ++labels) {
         const double x = rect.left() + vp.x(t);
         if (x < rect.left() - 1)
             continue;

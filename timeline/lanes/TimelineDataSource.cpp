@@ -36,10 +36,12 @@ bool TimelineDataSource::open(const QString& tracePath, QString* error, uint64_t
     if (withReader && !withReader((*builder)->reader(), error))
         return false;
     m_hasWorld = (*builder)->hasWorld();
-    m_pyramid = std::make_shared<DensityPyramid>((*builder)->lastSeq(), bucketSize);
+    m_extent = (*builder)->extent();
+    m_pyramid = std::make_shared<DensityPyramid>(m_extent, bucketSize);
     (*builder)->setPyramid(m_pyramid);
     m_stop = false;
     m_cancel = false;
+    m_pyramidFinished = false;
     m_frameThread = std::thread(&TimelineDataSource::frameLoop, this, std::move(*builder));
     m_pyramidThread = std::thread(&TimelineDataSource::pyramidLoop, this, path);
     return true;
@@ -60,6 +62,7 @@ void TimelineDataSource::close()
     if (m_pyramidThread.joinable())
         m_pyramidThread.join();
     m_pyramid.reset();
+    m_extent = {};
     m_hasWorld = false;
 }
 
@@ -252,6 +255,23 @@ void TimelineDataSource::pyramidLoop(std::string path)
         std::lock_guard lock(m_doneMutex);
     }
     m_done.notify_all();
+    if (!m_cancel) {
+        // One last report on the GUI thread: what the scan found damaged,
+        // then "finished" (pyramidFinished()), in that order.
+        const QString damage = QString::fromStdString(pyramid->damage());
+        const uint64_t ready = pyramid->readyBuckets();
+        QMetaObject::invokeMethod(
+            this,
+            [this, pyramid, damage, ready, total] {
+                if (pyramid != m_pyramid)
+                    return; // another trace opened meanwhile
+                if (!damage.isEmpty())
+                    Q_EMIT damageFound(damage);
+                m_pyramidFinished = true;
+                Q_EMIT pyramidProgress(ready, total);
+            },
+            Qt::QueuedConnection);
+    }
     if (!ok && !m_cancel) {
         const QString message = QString::fromStdString(pyramid->error());
         QMetaObject::invokeMethod(

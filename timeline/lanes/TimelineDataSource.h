@@ -12,6 +12,7 @@
 
 #include "DensityPyramid.h"
 #include "FrameList.h"
+#include "TraceReader.h"
 #include "TraceCursor.h"
 
 #include <QObject>
@@ -23,10 +24,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-
-namespace aeroflow::debugger {
-class TraceReader;
-}
 
 namespace aeroflow::timeline {
 
@@ -66,10 +63,15 @@ public:
     void requestOutsideNavigation(Navigation kind, OutsideRef from, uint64_t seq);
     /// The trace has inputs from or outputs to the outside world (known once open).
     bool hasWorld() const { return m_hasWorld; }
+    /// The open trace's checked extent (what the pyramid and frames are sized by).
+    const debugger::TraceExtent& extent() const { return m_extent; }
 
     std::shared_ptr<const DensityPyramid> pyramid() const { return m_pyramid; }
     /// Blocks until the pyramid is complete or `timeoutMs` passed (tests, bench).
     bool waitForPyramid(int timeoutMs);
+    /// The pyramid's build ended and its last report (damage found, final
+    /// progress) reached this (GUI) thread.
+    bool pyramidFinished() const { return m_pyramidFinished; }
 
 Q_SIGNALS:
     void frameReady(std::shared_ptr<const aeroflow::timeline::FrameList> frame);
@@ -81,6 +83,9 @@ Q_SIGNALS:
         aeroflow::timeline::OutsideRef to, uint64_t seq);
     void pyramidProgress(uint64_t readyBuckets, uint64_t totalBuckets);
     void failed(const QString& message);
+    /// The pyramid's scan found a row that does not fit the trace
+    /// (DensityPyramid::damage); the timeline goes on without it.
+    void damageFound(const QString& message);
 
 private:
     struct NavRequest {
@@ -94,7 +99,9 @@ private:
     void pyramidLoop(std::string path);
 
     std::shared_ptr<DensityPyramid> m_pyramid;
+    debugger::TraceExtent m_extent;
     bool m_hasWorld = false;
+    bool m_pyramidFinished = false; ///< GUI thread only
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::optional<FrameRequest> m_pending;

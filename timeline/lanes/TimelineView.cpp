@@ -45,6 +45,7 @@ TimelineView::TimelineView(QWidget* parent)
         m_error = message;
         Q_EMIT errorOccurred(message);
     });
+    connect(&m_source, &TimelineDataSource::damageFound, this, &TimelineView::noteDamage);
     // Any change of the lanes (filter, collapse, reorder) re-lays out and re-requests.
     connect(&m_lanes, &QAbstractItemModel::modelReset, this, &TimelineView::relayout);
     connect(&m_lanes, &QAbstractItemModel::layoutChanged, this, &TimelineView::relayout);
@@ -105,6 +106,8 @@ void TimelineView::openTrace()
     m_world = m_source.hasWorld();
     m_outsideLane = false;
     m_error.clear();
+    noteDamage(QString::fromStdString(m_source.extent().damage));
+    noteDamage(m_lanes.damage());
     reloadBookmarks();
     relayout();
     zoomToFit();
@@ -119,9 +122,24 @@ void TimelineView::closeTrace()
     m_handlerNames.clear();
     m_world = false;
     m_outsideLane = false;
+    m_damage.clear();
+    m_damageSeen.clear();
     if (m_lanes.actorCount() > 0)
         m_lanes.clear();
     update();
+}
+
+void TimelineView::noteDamage(const QString& message)
+{
+    if (message.isEmpty() || m_damageSeen.contains(message))
+        return;
+    m_damageSeen << message;
+    if (m_damage.isEmpty()) {
+        m_damage = message;
+        relayout(); // the banner takes a row under the lanes
+    }
+    update();
+    Q_EMIT damageFound(message);
 }
 
 void TimelineView::setPalette(const TimelinePalette& palette)
@@ -140,6 +158,14 @@ QRect TimelineView::axisRect() const
     return QRect(m_layout.labelWidth, kMinimapHeight, width() - m_layout.labelWidth - kScrollWidth, kAxisHeight);
 }
 
+QRect TimelineView::damageRect() const
+{
+    if (m_damage.isEmpty())
+        return {};
+    const int h = m_layout.rowHeight + 6;
+    return QRect(0, height() - h, width(), h);
+}
+
 QRect TimelineView::outsideRect() const
 {
     if (!m_world)
@@ -150,7 +176,7 @@ QRect TimelineView::outsideRect() const
 void TimelineView::relayout()
 {
     const int top = kMinimapHeight + kAxisHeight + outsideRect().height();
-    m_layout.area = QRect(0, top, width() - kScrollWidth, height() - top);
+    m_layout.area = QRect(0, top, width() - kScrollWidth, height() - top - damageRect().height());
     m_layout.rows = m_lanes.rows();
     m_scroll->setGeometry(width() - kScrollWidth, m_layout.area.top(), kScrollWidth, m_layout.area.height());
     m_scroll->setRange(0, std::max(0, m_layout.contentHeight() - m_layout.area.height()));
@@ -375,6 +401,8 @@ void TimelineView::paintEvent(QPaintEvent*)
     p.setClipRect(plot);
     for (const Bookmark& b : m_bookmarks) {
         const double x = plot.left() + m_viewport.x(double(b.tick) + 1);
+        if (x < plot.left() - 1 || x > plot.right() + 1)
+            continue; // off screen (a far tick would make a dashed line of ~1e18 px)
         QColor c = m_palette.bookmark;
         c.setAlpha(110);
         p.setPen(QPen(c, 1, Qt::DashLine));
@@ -382,6 +410,16 @@ void TimelineView::paintEvent(QPaintEvent*)
     }
     p.setPen(QPen(m_palette.cursor, 2));
     p.drawLine(QPointF(plot.left() + cx, plot.top()), QPointF(plot.left() + cx, plot.bottom()));
+    if (!m_damage.isEmpty()) {
+        // Its own row under the lanes: the rest of the trace is drawn above.
+        p.setClipping(false);
+        const QRect band = damageRect();
+        p.fillRect(band, m_palette.laneHeader);
+        p.setPen(m_palette.crash);
+        const QString text = QStringLiteral("⚠ ") + m_damage;
+        p.drawText(band.adjusted(8, 0, -8, 0), Qt::AlignVCenter | Qt::AlignLeft,
+            p.fontMetrics().elidedText(text, Qt::ElideRight, band.width() - 16));
+    }
 }
 
 std::optional<QPoint> TimelineView::slicePosition(uint64_t seq) const
@@ -398,8 +436,10 @@ void TimelineView::reloadBookmarks()
     if (!m_cursor || !m_cursor->isOpen())
         return;
     BookmarkStore store(m_cursor->tracePath().toStdString());
-    if (auto list = store.list())
+    std::string damage;
+    if (auto list = store.list(&damage))
         m_bookmarks = std::move(*list);
+    noteDamage(QString::fromStdString(damage));
     Q_EMIT bookmarksChanged();
     update();
 }

@@ -94,11 +94,17 @@ public:
     bool outsideLaneSelected() const { return m_outsideLane; }
     /// The last error (opening, bookmarks), empty when none.
     QString errorString() const { return m_error; }
+    /// What the view found damaged in the trace ("this trace looks damaged:
+    /// …"; the first finding), shown as a banner over the lanes; the rest of
+    /// the trace is still drawn. Empty when nothing was found.
+    QString damage() const { return m_damage; }
 
 Q_SIGNALS:
     /// A prepared frame was taken for painting.
     void frameApplied(uint64_t requestId);
     void errorOccurred(const QString& message);
+    /// A damaged part of the trace was found (see damage()); once per finding.
+    void damageFound(const QString& message);
     void bookmarksChanged();
 
 protected:
@@ -132,11 +138,14 @@ private:
     void navigate(TimelineDataSource::Navigation kind);
     void selectSeq(uint64_t seq);
     void reloadBookmarks();
+    void noteDamage(const QString& message);
     QString handlerName(int64_t handler) const;
     LaneTrack::Context trackContext() const;
     double cursorX() const;
     QRect minimapRect() const;
     QRect axisRect() const;
+    /// The damage banner's row under the lanes; empty without damage.
+    QRect damageRect() const;
 
     QPointer<TraceCursor> m_cursor;
     TimelinePalette m_palette;
@@ -151,6 +160,8 @@ private:
     std::function<std::optional<QString>(uint64_t)> m_notePrompt;
     QScrollBar* m_scroll = nullptr;
     QString m_error;
+    QString m_damage;
+    QStringList m_damageSeen; ///< findings reported since the trace opened
     uint64_t m_nextRequest = 1;
     uint64_t m_firstRequestOfTrace = 1; ///< frames from before the last open are stale
     bool m_framePending = false;

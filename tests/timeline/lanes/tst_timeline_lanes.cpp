@@ -27,12 +27,18 @@ class TstTimelineLanes : public QObject {
 
     std::shared_ptr<DensityPyramid> builtPyramid(uint64_t bucket)
     {
-        auto p = std::make_shared<DensityPyramid>(m_messages, bucket);
+        auto p = std::make_shared<DensityPyramid>(extent(), bucket);
         debugger::Database db;
         std::atomic<bool> cancel { false };
         if (!db.open(m_trace, debugger::Database::Mode::ReadOnly) || !p->build(db, cancel, {}))
             return nullptr;
         return p;
+    }
+    debugger::TraceExtent extent() const
+    {
+        auto reader = debugger::TraceReader::open(m_trace);
+        auto e = reader ? (*reader)->extent() : debugger::Result<debugger::TraceExtent>();
+        return e ? *e : debugger::TraceExtent {};
     }
     std::vector<uint32_t> allActors() const
     {
@@ -187,7 +193,7 @@ private Q_SLOTS:
             QVERIFY(m.actor == 1 || m.actor == 3);
         QVERIFY(!two.marks.empty());
         // Before the pyramid exists: sampled estimates, flagged.
-        auto empty = std::make_shared<DensityPyramid>(m_messages, 16);
+        auto empty = std::make_shared<DensityPyramid>(extent(), 16);
         auto sampling = FrameBuilder::open(m_trace, empty);
         (*sampling)->setDirectLimit(100);
         r.lanes = allActors();
