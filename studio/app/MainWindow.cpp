@@ -276,6 +276,12 @@ void MainWindow::runCurrent(bool debug, bool stopAtStart)
         showError(tr("Open a file to run it."), true);
         return;
     }
+    if (!e->cutNotice().isEmpty()) { // what it shows is not the program
+        showError(tr("%1 was opened cut (too large to show whole); run it with the aeroflow command.")
+                      .arg(e->displayName()),
+                  true);
+        return;
+    }
     m_runFile = e->filePath();
     m_traceMode = false;
     m_timeTravel->close(); // the views show this run's trace once it is written

@@ -120,6 +120,9 @@ private:
     void wireTraceController();
     void openTrace(const QString& path, bool quiet);
     void showTracePosition(const SessionSnapshot& snapshot, int line);
+    /// Says in Output and the status bar that the open trace looks damaged
+    /// (each finding once per opened trace).
+    void reportDamage(const QString& message);
     void wireTimeTravel();
     void resumeSnapshotDialog();
 
@@ -148,6 +151,7 @@ private:
     QPointer<CodeEditor> m_traceEditor;
     bool m_traceMode = false;
     bool m_traceQuiet = true;
+    QStringList m_damageReported; ///< findings about the open trace already in Output
     QStringList m_projectDirs; ///< directories opened (projects)
     std::unique_ptr<QTemporaryDir> m_looseTraceDir;
 };

@@ -40,6 +40,7 @@ void MainWindow::wireTimeTravel()
         [this](uint64_t seq, uint64_t) { m_output->setCursorSeq(seq); });
     connect(m_timeTravel, &TimeTravelViews::message, this,
         [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_timeTravel, &TimeTravelViews::damaged, this, &MainWindow::reportDamage);
     connect(m_timeTravel, &TimeTravelViews::resumeRequested, this, &MainWindow::resumeSnapshot);
     connect(m_resumer, &SnapshotResumer::outputAppended, m_output, &OutputDock::appendLines);
     connect(m_resumer, &SnapshotResumer::finished, this, [this](const SnapshotResumer::Result& r) {

@@ -68,7 +68,7 @@ void MainWindow::wireTraceController()
         } else {
             m_output->appendLines({OutputLine{0, OutputKind::Error, tr("Time-travel views: %1\n").arg(error)}});
         }
-        m_traceEditor = m_editors->openReadOnly(tr("%1 (from %2)").arg(s.sourceName, s.fileName), s.source);
+        m_traceEditor = m_editors->openReadOnly(tr("%1 (from %2)").arg(s.sourceName, s.fileName), s.source, s.sourceNotice);
         m_output->appendSystem(tr("Opened trace %1").arg(s.description));
         m_output->raise();
         if (m_timeTravel->isOpen()) { // the time-travel views are what a trace is opened for
@@ -76,6 +76,7 @@ void MainWindow::wireTraceController()
             m_timeTravel->graphDock()->raise();
         }
         statusBar()->showMessage(tr("Opened %1").arg(s.fileName), 5000);
+        reportDamage(s.damage); // after: the status bar shows the damage, not just "Opened"
         updateRunStatus();
         updateActionStates();
     });
@@ -87,9 +88,13 @@ void MainWindow::wireTraceController()
         updateRunStatus();
         updateActionStates();
     });
-    connect(m_trace, &TraceController::outputLoaded, this, [this](const QVector<OutputLine>& lines, bool truncated) {
-        if (truncated)
-            m_output->appendSystem(tr("(earlier output left out: showing the last %1 lines)").arg(lines.size()));
+    connect(m_trace, &TraceController::outputLoaded, this, [this](const QVector<OutputLine>& lines, quint64 leftOut) {
+        if (leftOut > 0)
+            m_output->appendSystem(tr("… %1 earlier lines (showing the last %2; see them all with aeroflow query %3 "
+                                      "\"SELECT text FROM outputs WHERE stream < 3\")")
+                                       .arg(leftOut)
+                                       .arg(lines.size())
+                                       .arg(m_trace->summary().fileName));
         m_output->appendLines(lines);
         m_output->appendSystem(tr("— end of the recorded output —"));
     });
@@ -110,6 +115,7 @@ void MainWindow::openTrace(const QString& path, bool quiet)
         m_run->stop();
     m_traceQuiet = quiet;
     m_traceMode = false;
+    m_damageReported.clear();
     m_output->clear();
     m_output->setTraceMode(true);
     m_timeTravel->close();
@@ -121,6 +127,15 @@ void MainWindow::openTrace(const QString& path, bool quiet)
     m_preview->clear();
     m_output->appendSystem(tr("Opening trace %1 …").arg(QFileInfo(path).fileName()));
     m_trace->open(QFileInfo(path).absoluteFilePath());
+}
+
+void MainWindow::reportDamage(const QString& message)
+{
+    if (message.isEmpty() || m_damageReported.contains(message))
+        return;
+    m_damageReported << message;
+    m_output->appendLines({OutputLine{0, OutputKind::Warning, QStringLiteral("⚠ %1\n").arg(message)}});
+    statusBar()->showMessage(message, 10'000);
 }
 
 void MainWindow::showTracePosition(const SessionSnapshot& snapshot, int line)

@@ -1,6 +1,7 @@
 #include "StartupOptions.h"
 
 #include "MainWindow.h"
+#include "TimeTravelViews.h"
 #include "editor/CodeEditor.h"
 #include "editor/DiagnosticsService.h"
 #include "editor/EditorArea.h"
@@ -243,8 +244,10 @@ std::optional<int> runOneShot(MainWindow& window, const StartupOptions& options,
     if (!options.open.isEmpty() && !window.openPath(options.open, true))
         return 1;
     window.show();
-    // An open trace loads on its own thread: draw it once it is shown.
+    // An open trace loads on its own thread, its views on theirs: draw it
+    // once it is shown.
     spinUntil([&] { return !window.traceController()->busy(); }, 30'000);
+    spinUntil([&] { return window.timeTravel()->settled(); }, 30'000);
     QCoreApplication::processEvents();
     waitForDiagnostics(window, 10'000);
     if (options.run) {

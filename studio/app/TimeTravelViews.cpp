@@ -41,6 +41,8 @@ TimeTravelViews::TimeTravelViews(QWidget* window)
     m_timelineDock->setCursor(m_cursor);
     m_timelineDock->view()->setBookmarkNotePrompt([this](uint64_t tick) { return askBookmarkNote(tick); });
     connect(m_timelineDock->view(), &timeline::TimelineView::errorOccurred, this, &TimeTravelViews::message);
+    connect(m_timelineDock->view(), &timeline::TimelineView::damageFound, this, &TimeTravelViews::damaged);
+    connect(m_graph, &timeline::ActorGraphView::damageFound, this, &TimeTravelViews::damaged);
     m_graph->setCursor(m_cursor);
     m_explorerDock->setSources(m_cursor, m_worker);
     m_table->setCursor(m_cursor);
@@ -87,6 +89,18 @@ bool TimeTravelViews::isOpen() const
 QString TimeTravelViews::tracePath() const
 {
     return m_cursor->tracePath();
+}
+
+bool TimeTravelViews::settled() const
+{
+    if (!m_cursor->isOpen())
+        return true;
+    timeline::TimelineView* view = m_timelineDock->view();
+    const bool timeline = !view->errorString().isEmpty() || (view->dataSource()->pyramidFinished() && view->frame());
+    using State = timeline::ActorGraphView::State;
+    const State graph = m_graph->state();
+    const bool graphDone = m_graph->isReady() || graph == State::Failed || graph == State::Empty;
+    return timeline && graphDone && m_worker->pending() == 0;
 }
 
 void TimeTravelViews::setTraceController(TraceController* trace)

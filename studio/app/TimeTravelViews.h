@@ -46,6 +46,10 @@ public:
     void close();
     bool isOpen() const;
     QString tracePath() const;
+    /// Every view has what it needs to draw the open trace: the timeline's
+    /// density pyramid built (or failed) and a frame in, the graph laid out
+    /// (or failed), no seek pending. True when nothing is open.
+    bool settled() const;
 
     /// Links the cursor with `trace` both ways while `follow` is set (an
     /// opened trace); off for the trace of a finished Run, which the views
@@ -89,6 +93,9 @@ Q_SIGNALS:
     void resumeRequested(const QString& afsPath);
     /// A line for the status bar / Output.
     void message(const QString& text);
+    /// A view found part of the open trace damaged ("this trace looks
+    /// damaged: …") and shows the rest without it.
+    void damaged(const QString& text);
 
 private:
     void onTracePositioned(quint64 delivered);

@@ -4,6 +4,7 @@
 
 #include <QPlainTextEdit>
 #include <QScrollBar>
+#include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
 
@@ -40,13 +41,64 @@ void OutputDock::appendLines(const QVector<OutputLine>& lines)
     c.beginEditBlock();
     for (const OutputLine& l : lines) {
         const int start = c.position();
-        c.insertText(l.text, m_formats.value(int(l.kind)));
+        if (l.text.size() > kMaxLineChars)
+            insertCut(c, l.text, m_formats.value(int(l.kind)));
+        else
+            c.insertText(l.text, m_formats.value(int(l.kind)));
         if (m_traceMode && l.kind != OutputKind::System)
             m_spans.push_back(Span{start, c.position(), l.seq, int(l.kind), false});
     }
     c.endEditBlock();
+    if (m_view->document()->characterCount() > kMaxChars)
+        trimToBudget();
     if (atEnd)
         bar->setValue(bar->maximum());
+}
+
+void OutputDock::insertCut(QTextCursor& c, QStringView text, const QTextCharFormat& format)
+{
+    // Laying out a line of megabytes takes the GUI thread for a minute. Only
+    // such lines are cut: a text of many short lines (diagnostics) is whole.
+    qsizetype run = 0; // start of the short lines not inserted yet
+    for (qsizetype start = 0; start < text.size();) {
+        const qsizetype newline = text.indexOf(u'\n', start);
+        const qsizetype end = newline < 0 ? text.size() : newline;
+        const qsizetype next = newline < 0 ? text.size() : newline + 1;
+        if (end - start > kMaxLineChars) {
+            c.insertText(text.sliced(run, start + kMaxLineChars - run).toString(), format);
+            c.insertText(tr("… (%1 more characters)").arg(end - start - kMaxLineChars)
+                    + (newline < 0 ? QString() : QStringLiteral("\n")),
+                m_formats.value(int(OutputKind::System)));
+            run = next;
+        }
+        start = next;
+    }
+    if (run < text.size())
+        c.insertText(text.sliced(run).toString(), format);
+}
+
+void OutputDock::trimToBudget()
+{
+    QTextDocument* doc = m_view->document();
+    // Down to three quarters, so that trimming is rare; whole lines only.
+    const QTextBlock keep = doc->findBlock(doc->characterCount() - kMaxChars / 4 * 3);
+    if (!keep.isValid() || keep.position() == 0)
+        return;
+    if (m_traceMode) { // positions shift: stop dimming, as at the block limit
+        setCursorSeq(std::numeric_limits<quint64>::max());
+        m_traceMode = false;
+        m_spans.clear();
+    }
+    const int dropped = keep.blockNumber();
+    QTextCursor c(doc);
+    c.beginEditBlock();
+    c.setPosition(0);
+    c.setPosition(keep.position(), QTextCursor::KeepAnchor);
+    c.removeSelectedText();
+    c.insertText(
+        tr("… %1 earlier lines left out (Output keeps the last %2 characters)\n").arg(dropped).arg(kMaxChars / 4 * 3),
+        m_formats.value(int(OutputKind::System)));
+    c.endEditBlock();
 }
 
 void OutputDock::resetLines(const QVector<OutputLine>& lines)

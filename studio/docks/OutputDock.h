@@ -9,6 +9,7 @@
 #include <QTextCharFormat>
 
 class QPlainTextEdit;
+class QTextCursor;
 
 namespace aeroflow::studio {
 
@@ -19,6 +20,10 @@ class OutputDock : public QDockWidget {
 public:
     explicit OutputDock(QWidget* parent = nullptr);
 
+    /// Appends `lines`; a line (up to a newline) over kMaxLineChars is cut
+    /// with a marker saying how much was left out, and past kMaxChars in all
+    /// the oldest lines are dropped (a line says so): the dock holds what a
+    /// reader can use, not whatever a program printed.
     void appendLines(const QVector<OutputLine>& lines);
     void resetLines(const QVector<OutputLine>& lines);
     void appendSystem(const QString& text);
@@ -36,8 +41,16 @@ public:
     /// Lines currently dimmed (tests).
     int dimmedLines() const;
 
+    static constexpr int kMaxLineChars = 10'000;
+    static constexpr int kMaxChars = 16 << 20;
+
 private:
     void formatSpan(int index, bool dimmed);
+    /// Inserts `text` at `c`, each line of it past kMaxLineChars cut with a
+    /// marker saying how much was left out.
+    void insertCut(QTextCursor& c, QStringView text, const QTextCharFormat& format);
+    /// Drops the oldest lines until the text is well under kMaxChars.
+    void trimToBudget();
     struct Span {
         int start = 0, end = 0; ///< character positions in the document
         quint64 seq = 0;

@@ -5,6 +5,8 @@
 #include "DiagnosticsService.h"
 #include "theme/Theme.h"
 
+#include <Qsci/qscistyle.h>
+
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QMouseEvent>
@@ -104,6 +106,32 @@ void CodeEditor::applyTheme(const Theme& theme)
     setIndicatorForegroundColor(theme.color(QStringLiteral("markers.note")), NoteIndicator);
     // The lexer just reset the margin font; keep the line-number margin wide enough.
     setMarginWidth(LineNumberMarginIndex, QStringLiteral("00000"));
+    m_noticeText = theme.color(QStringLiteral("markers.warning"));
+    m_noticePaper = theme.color(QStringLiteral("marginBack"));
+    showCutNotice();
+}
+
+void CodeEditor::setLoadedText(const QString& text, const QString& notice)
+{
+    m_cutNotice = notice;
+    if (!notice.isEmpty()) // before the text: a cut text is never analysed
+        disconnect(this, &QsciScintilla::textChanged, m_diagnostics, &DiagnosticsService::textChanged);
+    setText(text);
+    showCutNotice(); // after it: a new text drops the annotations
+}
+
+void CodeEditor::showCutNotice()
+{
+    if (m_cutNotice.isEmpty()) {
+        clearAnnotations();
+        return;
+    }
+    // Under the first line: it moves no line, so execution points and
+    // breakpoints keep the text's own line numbers.
+    setAnnotationDisplay(AnnotationBoxed);
+    const QsciStyle style(-1, QStringLiteral("cut notice"), m_noticeText.isValid() ? m_noticeText : QColor(Qt::darkRed),
+                          m_noticePaper.isValid() ? m_noticePaper : QColor(Qt::white), font());
+    annotate(0, QStringLiteral("⚠ ") + m_cutNotice, style);
 }
 
 // --- diagnostics ---------------------------------------------------------------

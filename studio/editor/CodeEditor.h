@@ -55,6 +55,13 @@ public:
     /// Asks for a condition for the breakpoint on `line` (a dialog).
     void editBreakpointCondition(int line);
 
+    /// Loads `text`, which is cut when `notice` is not empty (EditorText):
+    /// then shows `notice` in a box under the first line and never runs
+    /// live diagnostics, which would report the cuts as errors.
+    void setLoadedText(const QString& text, const QString& notice = {});
+    /// What the loaded text leaves out; empty when it is whole.
+    QString cutNotice() const { return m_cutNotice; }
+
     // --- execution point -------------------------------------------------------
     void setExecutionLine(int line); ///< -1 clears
     int executionLine() const { return m_executionLine; }
@@ -84,6 +91,7 @@ private:
     void onCharAdded(int ch);
     void onUserListActivated(int id, const QString& text);
     QString wordPrefixAtCursor() const;
+    void showCutNotice();
 
     AeroFlowLexer* m_lexer;
     DiagnosticsService* m_diagnostics;
@@ -91,6 +99,8 @@ private:
     QVector<EditorDiagnostic> m_shown;
     QMap<int, QString> m_conditions; ///< marker handle → condition
     int m_executionLine = -1;
+    QString m_cutNotice;
+    QColor m_noticeText, m_noticePaper;
 };
 
 } // namespace aeroflow::studio

@@ -2,6 +2,7 @@
 
 #include "CodeEditor.h"
 #include "DiagnosticsService.h"
+#include "EditorText.h"
 #include "FindReplaceBar.h"
 #include "theme/Theme.h"
 
@@ -56,17 +57,19 @@ CodeEditor* EditorArea::newFile()
     return e;
 }
 
-CodeEditor* EditorArea::openReadOnly(const QString& title, const QString& text)
+CodeEditor* EditorArea::openReadOnly(const QString& title, const QString& text, const QString& cutNotice)
 {
     CodeEditor* e = addEditor();
-    e->setText(text);
+    e->setLoadedText(text, cutNotice);
     e->setModified(false);
     e->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
     e->setReadOnly(true);
     e->setProperty("aeroflowReadOnlyTitle", title);
-    m_tabs->setTabText(m_tabs->indexOf(e), title);
-    m_tabs->setTabToolTip(m_tabs->indexOf(e), tr("%1 (read-only)").arg(title));
-    e->diagnosticsService()->analyzeNow();
+    m_tabs->setTabText(m_tabs->indexOf(e), cutNotice.isEmpty() ? title : tr("%1 (cut)").arg(title));
+    m_tabs->setTabToolTip(m_tabs->indexOf(e), cutNotice.isEmpty() ? tr("%1 (read-only)").arg(title)
+                                                                  : tr("%1 (read-only)\n%2").arg(title, cutNotice));
+    if (cutNotice.isEmpty())
+        e->diagnosticsService()->analyzeNow();
     return e;
 }
 
@@ -84,14 +87,26 @@ bool EditorArea::openFile(const QString& path, QString* error)
             *error = tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), f.errorString());
         return false;
     }
-    const QByteArray bytes = f.readAll();
+    // Bounded whatever the file: past kMaxFileBytes the rest is not read.
+    const qint64 size = f.size();
+    const QByteArray bytes = f.read(kMaxFileBytes);
+    EditorText shown = editorTextOf(QString::fromUtf8(bytes));
+    if (size > bytes.size() && !shown.cut())
+        shown.notice = tr("Too large to show whole (%1 bytes): the first %2 bytes are shown. Read-only.")
+                           .arg(size)
+                           .arg(bytes.size());
+    else if (size > bytes.size())
+        shown.notice += tr(" The file has %1 bytes; the first %2 were read.").arg(size).arg(bytes.size());
     CodeEditor* e = addEditor();
     e->setFilePath(canonical);
-    e->setText(QString::fromUtf8(bytes));
+    e->setLoadedText(shown.text, shown.notice);
     e->setModified(false);
     e->SendScintilla(QsciScintillaBase::SCI_EMPTYUNDOBUFFER);
+    if (shown.cut())
+        e->setReadOnly(true);
     updateTabTitle(e);
-    e->diagnosticsService()->analyzeNow();
+    if (!shown.cut())
+        e->diagnosticsService()->analyzeNow();
     Q_EMIT fileOpened(canonical);
     return true;
 }
@@ -101,6 +116,12 @@ bool EditorArea::saveAs(const QString& path, QString* error)
     CodeEditor* e = currentEditor();
     if (!e)
         return false;
+    if (!e->cutNotice().isEmpty()) {
+        if (error)
+            *error = tr("Cannot save %1: it was opened cut (too large to show whole), so saving would lose the rest")
+                         .arg(e->displayName());
+        return false;
+    }
     QSaveFile f(path); // written to a temporary, then renamed: never half a file
     if (!f.open(QIODevice::WriteOnly) || f.write(e->text().toUtf8()) < 0 || !f.commit()) {
         if (error)
@@ -152,8 +173,10 @@ void EditorArea::updateTabTitle(CodeEditor* editor)
 {
     const int i = m_tabs->indexOf(editor);
     if (i >= 0) {
-        m_tabs->setTabText(i, editor->displayName() + (editor->isModified() ? QStringLiteral(" •") : QString()));
-        m_tabs->setTabToolTip(i, editor->filePath());
+        const bool cut = !editor->cutNotice().isEmpty();
+        m_tabs->setTabText(i, editor->displayName() + (editor->isModified() ? QStringLiteral(" •") : QString())
+                                  + (cut ? tr(" (cut, read-only)") : QString()));
+        m_tabs->setTabToolTip(i, cut ? editor->filePath() + QLatin1Char('\n') + editor->cutNotice() : editor->filePath());
     }
 }
 

@@ -19,12 +19,18 @@ public:
     explicit EditorArea(QWidget* parent = nullptr);
 
     /// Opens `path` (or switches to it when already open). On failure
-    /// returns false and sets `error` to a message for the user.
+    /// returns false and sets `error` to a message for the user. A file too
+    /// large to edit whole (EditorText) opens cut, read-only, with a banner,
+    /// and cannot be saved (that would lose what was left out).
     bool openFile(const QString& path, QString* error = nullptr);
+    /// At most this much of a file is read.
+    static constexpr qint64 kMaxFileBytes = 16 << 20;
     CodeEditor* newFile();
     /// A read-only tab titled `title` holding `text` (a trace's source).
-    /// It has no file path, so it is never saved nor restored.
-    CodeEditor* openReadOnly(const QString& title, const QString& text);
+    /// It has no file path, so it is never saved nor restored. `cutNotice`
+    /// says what of the source `text` leaves out (EditorText), shown as a
+    /// banner; empty when it is whole.
+    CodeEditor* openReadOnly(const QString& title, const QString& text, const QString& cutNotice = {});
     /// Saves the current editor to its file; false when it has none or fails.
     bool save(QString* error = nullptr);
     bool saveAs(const QString& path, QString* error = nullptr);

@@ -3,6 +3,7 @@
 #include "Print.h"
 #include "Program.h"
 #include "Recorder.h"
+#include "TraceReader.h"
 
 #include <algorithm>
 
@@ -21,6 +22,15 @@ QString repr(const engine::Value& v, const compiler::Program* p)
     std::string s;
     engine::appendRepr(s, v, p);
     return QString::fromStdString(s);
+}
+
+/// A state field as the Actors dock shows it: a value of megabytes is cut
+/// (its start and its size), or laying out the row holds the GUI thread.
+QString shownField(const engine::Value& v, const compiler::Program* p)
+{
+    std::string s;
+    engine::appendRepr(s, v, p);
+    return QString::fromStdString(s.size() > kMaxShownFieldBytes ? debugger::clipText(s, kMaxShownFieldBytes) : s);
 }
 
 OutputKind kindOf(engine::Stream s)
@@ -221,12 +231,12 @@ SessionSnapshot EngineLane::snapshot() const
         if (id == 0) {
             const auto& globals = m_sched.globals();
             for (size_t i = 0; i < globals.size() && i < p.globals.size(); ++i)
-                v.fields.push_back({QString::fromStdString(p.globals[i].name), repr(globals[i], &p)});
+                v.fields.push_back({QString::fromStdString(p.globals[i].name), shownField(globals[i], &p)});
         } else if (rec.type >= 0) {
             const compiler::ActorType& at = p.actors[size_t(rec.type)];
             v.isScreen = at.kind == compiler::ActorType::Kind::Screen;
             for (size_t i = 0; i < rec.state.size() && i < at.stateFields.size(); ++i)
-                v.fields.push_back({QString::fromStdString(at.stateFields[i]), repr(rec.state[i], &p)});
+                v.fields.push_back({QString::fromStdString(at.stateFields[i]), shownField(rec.state[i], &p)});
             v.lastRender = QString::fromStdString(rec.lastRender);
         }
         s.actors.push_back(std::move(v));

@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace aeroflow::studio {
@@ -39,8 +40,11 @@ struct DeliveryInfo {
 
 struct ActorField {
     QString name;
-    QString value; ///< printed form (strings quoted)
+    QString value; ///< printed form (strings quoted), cut past kMaxShownFieldBytes with its size
 };
+
+/// How much of one printed state field the Actors dock holds.
+inline constexpr size_t kMaxShownFieldBytes = 4096;
 
 struct ActorView {
     quint32 id = 0;

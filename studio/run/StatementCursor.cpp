@@ -1,5 +1,7 @@
 #include "StatementCursor.h"
 
+#include "TraceReader.h"
+
 #include <algorithm>
 
 namespace aeroflow::studio {
@@ -9,8 +11,8 @@ QVector<ActorField> toFields(const std::vector<std::pair<std::string, std::strin
 {
     QVector<ActorField> out;
     out.reserve(qsizetype(in.size()));
-    for (const auto& [k, v] : in)
-        out.push_back({QString::fromStdString(k), QString::fromStdString(v)});
+    for (const auto& [k, v] : in) // a value of megabytes is shown cut (its start and its size)
+        out.push_back({QString::fromStdString(k), QString::fromStdString(debugger::clipText(v, kMaxShownFieldBytes))});
     return out;
 }
 } // namespace

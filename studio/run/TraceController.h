@@ -42,7 +42,7 @@ public:
 Q_SIGNALS:
     void opened(const aeroflow::studio::TraceSummary& summary);
     void openFailed(const QString& path, const QString& message);
-    void outputLoaded(const QVector<aeroflow::studio::OutputLine>& lines, bool truncated);
+    void outputLoaded(const QVector<aeroflow::studio::OutputLine>& lines, quint64 leftOut);
     void messagesFetched(const QVector<aeroflow::studio::DeliveryInfo>& rows);
     void positioned(const aeroflow::studio::SessionSnapshot& snapshot, int line);
     void failed(const QString& message);

@@ -3,16 +3,16 @@
 #include "Payload.h"
 #include "Program.h"
 #include "TimeTravel.h"
+#include "TraceReader.h"
 #include "TraceSchema.h"
 #include "BreakpointCondition.h"
+#include "editor/EditorText.h"
 
 #include <QFileInfo>
 
 namespace aeroflow::studio {
 
 namespace {
-constexpr size_t kMaxOutputLines = 20'000;
-
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 OutputKind kindOf(uint8_t stream)
@@ -34,6 +34,7 @@ void TraceWorker::close()
     m_hitLine = 0;
     m_tt.reset();
     m_actors.clear();
+    m_end = 0;
 }
 
 void TraceWorker::open(const QString& path)
@@ -44,48 +45,77 @@ void TraceWorker::open(const QString& path)
         Q_EMIT openFailed(path, qs(tt.error()));
         return;
     }
-    auto actors = (*tt)->trace().actors();
+    // Sized by the trace's own counts: the actors with valid ids, the
+    // deliveries up to the checked extent (a forged last seq is not a count).
+    auto extent = (*tt)->trace().extent();
+    if (!extent) {
+        Q_EMIT openFailed(path, qs(extent.error()));
+        return;
+    }
+    auto actors = (*tt)->trace().viewActors();
     auto source = (*tt)->trace().sourceText();
     if (!actors || !source) {
         Q_EMIT openFailed(path, qs(!actors ? actors.error() : source.error()));
         return;
     }
     m_tt = std::move(*tt);
-    m_actors = std::move(*actors);
+    m_actors = std::move(actors->actors);
+    m_end = std::min<quint64>(extent->messages, m_tt->end());
     const debugger::TraceInfo& info = m_tt->trace().info();
     TraceSummary s;
     s.path = path;
     s.fileName = QFileInfo(path).fileName();
     s.sourceName = QFileInfo(qs(info.sourceName)).fileName();
-    s.source = qs(*source);
-    s.messages = info.messages;
-    s.finalTick = info.finalTick;
+    // Cut here, on the trace thread: a source of megabytes on one line
+    // would hold the GUI thread for a minute (EditorText).
+    EditorText shown = editorTextOf(qs(*source));
+    s.source = std::move(shown.text);
+    s.sourceNotice = std::move(shown.notice);
+    s.messages = m_end;
+    s.finalTick = extent->finalTick;
     s.complete = info.complete;
     s.exitCode = info.exitCode.value_or(0);
+    s.damage = qs(!extent->damage.empty() ? extent->damage : actors->damage);
     s.description = tr("%1: %2 recorded, %3 messages, %4 ticks, %5 actors%6")
                         .arg(s.fileName, s.sourceName)
-                        .arg(info.messages)
-                        .arg(info.finalTick)
-                        .arg(info.actors)
+                        .arg(s.messages)
+                        .arg(s.finalTick)
+                        .arg(m_actors.size())
                         .arg(info.complete ? tr(", exit status %1").arg(s.exitCode) : tr(", incomplete (the run did not finish)"));
     Q_EMIT opened(s);
-
-    if (auto out = m_tt->outputsUpTo(info.messages)) {
-        QVector<OutputLine> lines;
-        const size_t skip = out->size() > kMaxOutputLines ? out->size() - kMaxOutputLines : 0;
-        for (size_t i = skip; i < out->size(); ++i)
-            lines.push_back({(*out)[i].seq, kindOf((*out)[i].stream), qs((*out)[i].text)});
-        Q_EMIT outputLoaded(lines, skip > 0);
-    } else {
-        Q_EMIT failed(qs(out.error()));
-    }
+    loadOutput(path);
     // Start at the end of the recorded run: its final state and output.
-    if (auto r = m_tt->seek(info.messages); !r) {
+    if (auto r = m_tt->seek(m_end); !r) {
         Q_EMIT failed(tr("Cannot rebuild the recorded state: %1").arg(qs(r.error())));
         Q_EMIT positioned(SessionSnapshot{}, 0);
         return;
     }
     report();
+}
+
+void TraceWorker::loadOutput(const QString& path)
+{
+    // The last lines, bounded however much was printed: a 20 MB line or a
+    // million lines cost Output what a screenful does.
+    auto tail = m_tt->trace().outputTail(kMaxOutputLines, kMaxOutputLineBytes, kMaxOutputBytes);
+    if (!tail) {
+        Q_EMIT failed(qs(tail.error()));
+        return;
+    }
+    const QString file = QFileInfo(path).fileName();
+    QVector<OutputLine> lines;
+    lines.reserve(qsizetype(tail->lines.size()));
+    for (const debugger::TraceOutputLine& l : tail->lines) {
+        QString text = qs(l.text);
+        if (l.text.size() < l.bytes)
+            text += tr("… (%1 bytes in all; the whole line: aeroflow query %2 \"SELECT text FROM outputs WHERE "
+                       "rowid = %3\")\n")
+                        .arg(l.bytes)
+                        .arg(file)
+                        .arg(l.row);
+        lines.push_back({qMin<quint64>(l.seq, m_end), kindOf(l.stream), text});
+    }
+    Q_EMIT outputLoaded(lines, tail->leftOut);
 }
 
 QString TraceWorker::actorName(int64_t id) const
@@ -111,7 +141,7 @@ DeliveryInfo TraceWorker::toDelivery(const debugger::TraceMessage& m) const
     d.receiverName = actorName(m.receiver);
     d.crashed = m.outcome == uint8_t(debugger::TraceOutcome::Crashed);
     if (auto v = debugger::decodeRowPayload(m.handler, m.payload))
-        d.message = qs(debugger::formatPayload(*v, m_tt->trace().names()));
+        d.message = qs(debugger::clipText(debugger::formatPayload(*v, m_tt->trace().names()), kMaxShownFieldBytes));
     else
         d.message = tr("(unreadable payload: %1)").arg(qs(v.error()));
     if (m.receiver == 0) {
@@ -133,7 +163,7 @@ void TraceWorker::fetchMessages(quint64 first, int count)
 {
     if (!m_tt)
         return;
-    const quint64 end = m_tt->end();
+    const quint64 end = m_end;
     if (first == 0)
         first = 1;
     if (first > end || count <= 0) {
@@ -169,7 +199,7 @@ void TraceWorker::loadStatements(quint64 seq)
 
 void TraceWorker::report()
 {
-    if (m_tt->position() < m_tt->end() && !m_cursor.holds(m_tt->position() + 1)) {
+    if (m_tt->position() < m_end && !m_cursor.holds(m_tt->position() + 1)) {
         loadStatements(m_tt->position() + 1);
         if (m_hitLine > 0)
             m_cursor.toLine(m_hitLine);
@@ -181,7 +211,7 @@ void TraceWorker::report()
     s.delivered = m_tt->position();
     if (auto t = m_tt->trace().tickOf(s.delivered))
         s.tick = *t;
-    s.over = s.delivered >= m_tt->end();
+    s.over = s.delivered >= m_end;
     for (const auto& a : m_actors) {
         const debugger::ActorState st = m_tt->state(a.id);
         if (!st.exists)
@@ -192,7 +222,7 @@ void TraceWorker::report()
         v.alive = st.alive;
         v.stateHash = st.hash;
         for (const auto& [field, value] : st.fields)
-            v.fields.push_back({qs(field), qs(value)});
+            v.fields.push_back({qs(field), qs(debugger::clipText(value, kMaxShownFieldBytes))});
         if (a.type >= 0 && size_t(a.type) < p.actors.size())
             v.isScreen = p.actors[size_t(a.type)].kind == compiler::ActorType::Kind::Screen;
         if (a.id < sched.actorCount())
@@ -218,7 +248,7 @@ void TraceWorker::seek(quint64 seq)
 {
     if (!m_tt)
         return;
-    if (auto r = m_tt->seek(seq); !r)
+    if (auto r = m_tt->seek(std::min<quint64>(seq, m_end)); !r)
         Q_EMIT failed(qs(r.error()));
     m_cursor.reset(); // message granularity: before the delivery as a whole
     report();
@@ -228,7 +258,7 @@ void TraceWorker::stepForward()
 {
     if (!m_tt)
         return;
-    if (m_tt->position() < m_tt->end())
+    if (m_tt->position() < m_end)
         if (auto r = m_tt->stepForward(); !r)
             Q_EMIT failed(qs(r.error()));
     m_cursor.reset(); // message granularity: before the delivery as a whole
@@ -255,14 +285,14 @@ void TraceWorker::stepStatement(debugger::StepKind kind, bool forward)
     if (!m_tt)
         return;
     const quint64 pos = m_tt->position();
-    if (pos < m_tt->end() && !m_cursor.holds(pos + 1))
+    if (pos < m_end && !m_cursor.holds(pos + 1))
         loadStatements(pos + 1);
-    if (pos < m_tt->end() && m_cursor.step(kind, forward)) {
+    if (pos < m_end && m_cursor.step(kind, forward)) {
         report();
         return;
     }
     if (forward) {
-        if (pos < m_tt->end())
+        if (pos < m_end)
             if (auto r = m_tt->seek(pos + 1); !r)
                 Q_EMIT failed(qs(r.error()));
     } else if (pos > 0) {
@@ -356,7 +386,7 @@ void TraceWorker::continueTo(const QVector<BreakpointSpec>& breakpoints, bool fo
     }
     if (best == 0) {
         // No hit: forward to the end, back to the start (as IDEs do).
-        (void)m_tt->seek(forward ? m_tt->end() : 0);
+        (void)m_tt->seek(forward ? m_end : 0);
     } else {
         (void)m_tt->seek(best - 1);
         m_hitLine = bestLine;

@@ -25,11 +25,15 @@ struct TraceSummary {
     QString path;
     QString fileName;   ///< the trace's file name (no folders)
     QString sourceName; ///< the recorded program's file name
-    QString source;     ///< the embedded source text
-    quint64 messages = 0, finalTick = 0;
+    QString source;     ///< the embedded source text, as the editor loads it (EditorText)
+    QString sourceNotice; ///< what `source` leaves out of a very large text; empty when whole
+    quint64 messages = 0, finalTick = 0; ///< the checked extent (debugger::TraceExtent)
     bool complete = false;
     int exitCode = 0;
     QString description; ///< one line for Output and the status bar
+    /// "this trace looks damaged: …" when opening found a row that does not
+    /// fit the trace's own counts (the trace is shown without it), or empty.
+    QString damage;
 };
 
 class TraceWorker : public QObject {
@@ -55,10 +59,18 @@ public:
     void continueTo(const QVector<aeroflow::studio::BreakpointSpec>& breakpoints, bool forward);
     void close();
 
+    /// What Output loads of a trace at once.
+    static constexpr size_t kMaxOutputLines = 20'000;
+    static constexpr size_t kMaxOutputLineBytes = 8 * 1024;
+    static constexpr size_t kMaxOutputBytes = 2u << 20;
+
 Q_SIGNALS:
     void opened(const aeroflow::studio::TraceSummary& summary);
     void openFailed(const QString& path, const QString& message);
-    void outputLoaded(const QVector<aeroflow::studio::OutputLine>& lines, bool truncated);
+    /// The last recorded lines (bounded: kMaxOutputLines, kMaxOutputBytes,
+    /// lines cut past kMaxOutputLineBytes with their size); `leftOut`
+    /// earlier lines were not loaded.
+    void outputLoaded(const QVector<aeroflow::studio::OutputLine>& lines, quint64 leftOut);
     /// Rows from `first`; `more`: later rows exist.
     void messagesFetched(quint64 first, const QVector<aeroflow::studio::DeliveryInfo>& rows, bool more);
     /// The state after delivery `snapshot.delivered`; `line`: next handler's line.
@@ -67,6 +79,8 @@ Q_SIGNALS:
 
 private:
     DeliveryInfo toDelivery(const debugger::TraceMessage& m) const;
+    /// Emits outputLoaded() with the last recorded lines (bounded).
+    void loadOutput(const QString& path);
     void report();
     /// Loads the statements of delivery `seq` into m_cursor, leaving the
     /// position at seq - 1.
@@ -79,6 +93,7 @@ private:
 
     std::unique_ptr<debugger::TimeTravel> m_tt;
     std::vector<debugger::TraceActor> m_actors;
+    quint64 m_end = 0; ///< the last delivery shown: the trace's checked extent
     StatementCursor m_cursor;
     int m_hitLine = 0; ///< the breakpoint line the last continue stopped at
 };
