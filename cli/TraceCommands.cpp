@@ -431,11 +431,18 @@ int infoCommand(const std::vector<std::string>& args)
     row("seed:", std::to_string(i.seed));
     row("recorded:", i.startTime + ", engine " + i.engineVersion + ", schema " + std::to_string(i.schemaVersion));
     row("duration:", std::to_string(i.finalTick) + (i.finalTick == 1 ? " tick" : " ticks"));
+    // The file holds more than messages (outputs, checkpoints, indexes): the
+    // figure is the file's size shared out, not a message's own size.
     row("messages:", std::to_string(i.messages) +
-                         (i.messages ? " (" + std::to_string(i.fileBytes / i.messages) + " bytes each on disk)" : ""));
+                         (i.messages ? " (file size / messages: " + std::to_string(i.fileBytes / i.messages) + " bytes)" : ""));
     row("actors:", std::to_string(i.actors));
     row("crashes:", std::to_string(i.crashes));
-    row("outputs:", std::to_string(i.outputs) + (i.outputs == 1 ? " line" : " lines"));
+    // A row is one write (a print call, a warning, an error), which may hold
+    // several lines or none.
+    row("outputs:", std::to_string(i.outputs) + (i.outputs == 1 ? " write" : " writes") +
+                        " to stdout and stderr (print calls, warnings, errors)");
+    if (i.worldOutputs)
+        row("world:", std::to_string(i.worldOutputs) + " answers to the outside world (responses, frames, calls)");
     row("effects:", std::to_string(i.effects));
     row("checkpoints:", std::to_string(i.checkpoints) +
                             (i.checkpoints ? " (every ~" + std::to_string(i.messages / i.checkpoints) + " messages)" : ""));

@@ -31,6 +31,7 @@ constexpr const char* kVersion = "0.1.0";
 
 struct Command {
     const char* name;
+    const char* summary;  ///< one complete sentence for `aeroflow --help`
     const char* synopsis;
     const char* help;
     int (*run)(const std::vector<std::string>& args);
@@ -41,7 +42,7 @@ int cmdDisasm(const std::vector<std::string>& args);
 int cmdStudio(const std::vector<std::string>& args);
 
 const Command kCommands[] = {
-    {"check", "check FILE...", "Parse and check AeroFlow source files and print every diagnostic.\n"
+    {"check", "Check source files and print every diagnostic.", "check FILE...", "Parse and check AeroFlow source files and print every diagnostic.\n"
         "\n"
         "  FILE             a .aefl (or .af) file; '-' reads standard input\n"
         "  --no-snippets    print only the FILE:LINE:COL: lines, without source excerpts\n"
@@ -49,20 +50,20 @@ const Command kCommands[] = {
         "Exit status: 0 when every file is clean (warnings allowed), 1 when any file has\n"
         "errors or cannot be read, 2 on usage errors.\n",
         cmdCheck},
-    {"disasm", "disasm FILE", "Compile FILE and print its bytecode: every function with its registers,\n"
+    {"disasm", "Print the bytecode of a compiled program.", "disasm FILE", "Compile FILE and print its bytecode: every function with its registers,\n"
         "constants, source positions and instructions.\n"
         "\n"
         "Exit status: 0 on success, 1 when the file has errors or cannot be read, 2 on usage errors.\n",
         cmdDisasm},
-    {"run", aeroflow::cli::kRunSynopsis, aeroflow::cli::kRunHelp, aeroflow::cli::runCommand},
-    {"build", aeroflow::cli::kBuildSynopsis, aeroflow::cli::kBuildHelp, aeroflow::cli::buildCommand},
-    {"resume", aeroflow::cli::kResumeSynopsis, aeroflow::cli::kResumeHelp, aeroflow::cli::resumeCommand},
-    {"replay", aeroflow::cli::kReplaySynopsis, aeroflow::cli::kReplayHelp, aeroflow::cli::replayCommand},
-    {"snapshot", aeroflow::cli::kSnapshotSynopsis, aeroflow::cli::kSnapshotHelp, aeroflow::cli::snapshotCommand},
-    {"export", aeroflow::cli::kExportSynopsis, aeroflow::cli::kExportHelp, aeroflow::cli::exportCommand},
-    {"query", aeroflow::cli::kQuerySynopsis, aeroflow::cli::kQueryHelp, aeroflow::cli::queryCommand},
-    {"info", aeroflow::cli::kInfoSynopsis, aeroflow::cli::kInfoHelp, aeroflow::cli::infoCommand},
-    {"studio", "studio [FILE.aefl | TRACE.aftrace | PROJECT_DIR] [STUDIO OPTIONS]",
+    {"run", "Run a program on the Deterministic Actor Scheduler (and record it).", aeroflow::cli::kRunSynopsis, aeroflow::cli::kRunHelp, aeroflow::cli::runCommand},
+    {"build", "Compile a program ahead of time to an executable or a wasm32 module.", aeroflow::cli::kBuildSynopsis, aeroflow::cli::kBuildHelp, aeroflow::cli::buildCommand},
+    {"resume", "Continue a run from an .afs snapshot.", aeroflow::cli::kResumeSynopsis, aeroflow::cli::kResumeHelp, aeroflow::cli::resumeCommand},
+    {"replay", "Re-execute a recorded run; --verify checks it against the recording.", aeroflow::cli::kReplaySynopsis, aeroflow::cli::kReplayHelp, aeroflow::cli::replayCommand},
+    {"snapshot", "Save the state of a recorded run at a tick as an .afs snapshot.", aeroflow::cli::kSnapshotSynopsis, aeroflow::cli::kSnapshotHelp, aeroflow::cli::snapshotCommand},
+    {"export", "Export a trace for other tools (Perfetto, JSON, CSV).", aeroflow::cli::kExportSynopsis, aeroflow::cli::kExportHelp, aeroflow::cli::exportCommand},
+    {"query", "Run one read-only SQL query on a trace.", aeroflow::cli::kQuerySynopsis, aeroflow::cli::kQueryHelp, aeroflow::cli::queryCommand},
+    {"info", "Print a summary of a trace.", aeroflow::cli::kInfoSynopsis, aeroflow::cli::kInfoHelp, aeroflow::cli::infoCommand},
+    {"studio", "Open AeroFlow Studio on a program, a trace or a project.", "studio [FILE.aefl | TRACE.aftrace | PROJECT_DIR] [STUDIO OPTIONS]",
         "Open AeroFlow Studio (the aeroflow-studio program installed beside this one)\n"
         "with the same arguments; `aeroflow-studio --help` lists its options.\n"
         "\n"
@@ -77,16 +78,18 @@ void printUsage(std::ostream& out)
            "AeroFlow is a deterministic actor language; this is its command-line toolchain.\n"
            "\n"
            "Commands:\n";
+    // One line per command: its name and a whole sentence (the synopsis and
+    // the full description are in `aeroflow COMMAND --help`).
     for (const Command& c : kCommands) {
-        std::string syn = c.synopsis;
-        out << "  " << syn << std::string(syn.size() < 22 ? 22 - syn.size() : 1, ' ');
-        const std::string_view help = c.help;
-        out << help.substr(0, help.find('\n')) << "\n";
+        const std::string name = c.name;
+        out << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << c.summary << "\n";
     }
     out << "\n"
            "Options:\n"
            "  -h, --help            show this help (or `aeroflow COMMAND --help`)\n"
-           "  --version             print the version\n";
+           "  --version             print the version\n"
+           "\n"
+           "`aeroflow COMMAND --help` gives the command's arguments and options.\n";
 }
 
 bool readFile(const std::string& path, std::string& out, std::string& error)

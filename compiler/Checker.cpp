@@ -112,6 +112,54 @@ Binding* Checker::lookup(Name name)
     return nullptr;
 }
 
+namespace {
+
+size_t editDistance(std::string_view a, std::string_view b)
+{
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1] ? 1 : 0)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+std::string Checker::suggestAmong(std::string_view want, const std::vector<std::string_view>& candidates) const
+{
+    if (want.size() < 2 || m_sink.errorCount() >= kMaxSuggestions)
+        return {};
+    // What other languages call it: `xs.append(1)` is `xs.push(1)` here.
+    static const std::pair<std::string_view, std::string_view> kSynonyms[] = {
+        {"append", "push"}, {"add", "push"}, {"push_back", "push"}, {"length", "len"}, {"size", "len"},
+        {"count", "len"}, {"includes", "contains"}, {"has_key", "has"}, {"indexOf", "index_of"},
+        {"find", "index_of"}, {"strip", "trim"}, {"toUpperCase", "upper"}, {"toLowerCase", "lower"},
+        {"sorted", "sort"}, {"reversed", "reverse"}, {"delete", "remove"}, {"erase", "remove"},
+    };
+    for (const auto& [alias, name] : kSynonyms)
+        if (want == alias && std::find(candidates.begin(), candidates.end(), name) != candidates.end())
+            return " (did you mean '" + std::string(name) + "'?)";
+    std::string best;
+    size_t bestD = (want.size() <= 3 ? 1 : 2) + 1;
+    for (std::string_view cand : candidates) {
+        if (cand.empty() || cand == want || cand.size() > want.size() + 2 || cand.size() + 2 < want.size())
+            continue;
+        if (const size_t d = editDistance(want, cand); d < bestD) {
+            bestD = d;
+            best = cand;
+        }
+    }
+    return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
+}
+
 // Edit distance ≤ 2 among visible names, for "did you mean" hints.
 std::string Checker::suggest(Name name)
 {
@@ -321,7 +369,11 @@ void Checker::collectImport(ImportStmt* s)
     if (s->member) {
         const std::string member = nameText(s->member);
         if (!findModuleMember(s->module, member)) {
-            error(s->memberRange, "module '" + std::string(s->module) + "' has no member '" + member + "'");
+            // A warning, not an error: programs written for a later module
+            // (`from ai.tensor agent`) still check and run as long as they
+            // do not use the name; a use is then an unknown name.
+            m_sink.warning(s->memberRange, "module '" + std::string(s->module) + "' has no member '" + member +
+                                               "': the import is ignored");
             return;
         }
         Binding* b = newBinding(BindingKind::ModuleMember, s->member, s->memberRange, 0, false);
@@ -797,6 +849,8 @@ bool Checker::isAssignablePlace(Expr* e, std::string& why)
             why = "cannot assign to a module member";
             return false;
         }
+        if (f->object->kind == ExprKind::Self)
+            return true; // `self.x = ...`: checkField has said to write `x`
         return isAssignablePlace(f->object, why);
     }
     case ExprKind::Error:

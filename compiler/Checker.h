@@ -63,6 +63,9 @@ private:
     Binding* lookup(Name name);
     Binding* resolveName(Name name, SourceRange range, IdentExpr* ident);
     std::string suggest(Name name);
+    /// " (did you mean 'x'?)" for the closest of `candidates` (edit distance
+    /// up to 2, or a known synonym such as append -> push), or "".
+    std::string suggestAmong(std::string_view want, const std::vector<std::string_view>& candidates) const;
 
     // functions, actors, statements
     void checkFunction(FnDecl* fn, ActorDecl* actor);

@@ -461,7 +461,11 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
     }
     const MethodInfo* m = findMethod(receiver, name);
     if (!m) {
-        error(f->fieldRange, typeName(rt) + " has no method '" + name + "'");
+        std::vector<std::string_view> names;
+        for (const auto& mi : allMethods())
+            if (mi.receiver == receiver)
+                names.push_back(mi.name);
+        error(f->fieldRange, typeName(rt) + " has no method '" + name + "'" + suggestAmong(name, names));
         return TypeTable::kAny;
     }
     const auto n = int(e->args.size());

@@ -162,6 +162,14 @@ TypeId Checker::checkIdent(IdentExpr* e, bool asCallee)
 {
     Binding* b = resolveName(e->name, e->range, e);
     const std::string n = nameText(e->name);
+    if (!b && n == "time" && !asCallee) {
+        // `time` names no variable here: it is the logical time (a
+        // contextual keyword; a variable named time shadows it).
+        e->kind = ExprKind::Time;
+        if (inPure())
+            error(e->range, "pure function '" + nameText(m_fn->fn->name) + "' cannot read 'time'");
+        return m_types.integer();
+    }
     if (!b) {
         // Not declared in any scope: a message constructor, a builtin, or an error.
         if (e->name < m_messageByName.size() && m_messageByName[e->name] >= 0) {
@@ -200,10 +208,17 @@ TypeId Checker::checkIdent(IdentExpr* e, bool asCallee)
                 return TypeTable::kAny;
             }
             const std::string hint = suggest(e->name);
-            if (hint.empty() && std::isupper(static_cast<unsigned char>(n[0])))
-                error(e->range, "unknown name '" + n + "' (no actor has an 'on " + n + "' handler, so it is not a message)");
-            else
+            if (hint.empty() && std::isupper(static_cast<unsigned char>(n[0]))) {
+                // A misspelled message: the closest handled message name.
+                std::vector<std::string_view> messages;
+                for (const auto& m : m_info.messages)
+                    messages.push_back(m_names.text(m.name));
+                const std::string near = suggestAmong(n, messages);
+                error(e->range, "unknown name '" + n + "' (no actor has an 'on " + n + "' handler, so it is not a message" +
+                                    (near.empty() ? ")" : "; " + near.substr(2)));
+            } else {
                 error(e->range, "unknown name '" + n + "'" + hint);
+            }
             return TypeTable::kAny;
         }
     }
@@ -386,6 +401,13 @@ TypeId Checker::checkField(FieldExpr* e)
             error(obj->range, "module '" + n + "' is not imported; add 'import " + n + "' at the top of the file");
             return TypeTable::kAny;
         }
+    }
+    if (e->object->kind == ExprKind::Self && inActorCode()) {
+        // Regression: `self.count` in the actor itself said "another actor".
+        checkExpr(e->object);
+        error(e->range, "write '" + field + "', not 'self." + field +
+                            "': inside an actor its own state fields are read and assigned by name");
+        return TypeTable::kAny;
     }
     const TypeId t = checkExpr(e->object);
     switch (m_types.kind(t)) {

@@ -778,8 +778,11 @@ void Lowerer::returnStmt(const ReturnStmt* s)
 void Lowerer::renderStmt(const RenderStmt* s)
 {
     const Reg r = exprAny(s->value);
-    // A screen's render body returns its tree; elsewhere `render` is output.
-    emit(m_fs->renderReturns ? Op::RETURN : Op::RENDER, r, 0, 0, s->range.begin);
+    // A screen's render body returns its tree; elsewhere `render` is output:
+    // a `render { ... }` block shows its items (`render { "text" }` prints
+    // text), `render value` shows the value as print would.
+    const bool block = s->value && s->value->kind == ExprKind::RenderBlock;
+    emit(m_fs->renderReturns ? Op::RETURN : block ? Op::RENDERBLOCK : Op::RENDER, r, 0, 0, s->range.begin);
 }
 
 } // namespace lowering

@@ -38,6 +38,36 @@ bool Parser::accept(Tok t)
 std::string_view Parser::text(const Token& t) const { return m_src.substr(t.range.begin, t.range.end - t.range.begin); }
 Name Parser::nameOf(const Token& t) { return m_names.intern(text(t)); }
 
+bool Parser::atName() const { return at(Tok::Ident) || isContextualKeyword(kind()); }
+
+bool Parser::usedAsName() const
+{
+    switch (kind(1)) {
+    case Tok::Assign:
+    case Tok::PlusAssign:
+    case Tok::MinusAssign:
+    case Tok::StarAssign:
+    case Tok::SlashAssign:
+    case Tok::Dot:
+    case Tok::LParen:
+    case Tok::LBracket:
+    case Tok::Newline:
+    case Tok::Semicolon:
+    case Tok::RBrace:
+    case Tok::Eof: return true;
+    default: return binaryPrecedence(kind(1)) > 0;
+    }
+}
+
+bool Parser::reservedAsName(const char* what)
+{
+    if (!isKeyword(kind()))
+        return false;
+    error(peek().range, "'" + std::string(text(peek())) + "' is a reserved word and cannot be " + what +
+                            " (the reserved words are listed in LANGUAGE.md, section 2.4)");
+    return true;
+}
+
 SourceRange Parser::prevRange() const
 {
     return m_pos > 0 ? m_tokens[m_pos - 1].range : m_tokens[0].range;
@@ -161,6 +191,7 @@ Module Parser::parseModule()
     std::vector<Stmt*> stmts;
     skipSeparators();
     while (!at(Tok::Eof)) {
+        m_unwinding = false;
         parseStatementList(stmts, Context::TopLevel, false);
         if (at(Tok::RBrace)) {
             error(peek().range, "unmatched '}'");
@@ -178,6 +209,14 @@ Module Parser::parseModule()
 void Parser::parseStatementList(std::vector<Stmt*>& out, Context ctx, bool untilBrace)
 {
     while (!at(Tok::Eof) && !at(Tok::RBrace)) {
+        // A handler or field of the enclosing actor, or a new top-level
+        // declaration, inside a block: a '}' is missing before it. End the
+        // block here (it reports the missing brace) instead of reporting
+        // "'on' is only allowed inside an actor" inside an actor.
+        if (ctx == Context::Function && atForeignMember())
+            break;
+        if (ctx == Context::TopLevel)
+            m_unwinding = false;
         const size_t start = m_pos;
         Stmt* s = parseStatement(ctx);
         if (s && m_panic) {
@@ -193,7 +232,9 @@ void Parser::parseStatementList(std::vector<Stmt*>& out, Context ctx, bool until
         }
         if (s)
             out.push_back(s);
-        if (m_panic || !endStatement())
+        // After an unclosed block that stopped at the next member or
+        // declaration there is no separator to expect: that is parsed next.
+        if (m_panic || (!m_unwinding && !endStatement()))
             synchronize();
         if (m_pos == start)
             advance(); // guarantee progress on any input
@@ -219,16 +260,69 @@ Block* Parser::parseBlock()
     }
     std::vector<Stmt*> stmts;
     skipSeparators();
+    const uint32_t outerIndent = m_blockIndent;
+    m_blockIndent = indentOf(open.begin);
     parseStatementList(stmts, Context::Function, true);
+    m_blockIndent = outerIndent;
     if (!at(Tok::RBrace)) {
         m_panic = false;
-        error(open, "unclosed '{' (missing '}')");
+        if (!m_unwinding)
+            reportUnclosed(open);
+        m_unwinding = true;
+        // Stopped at the next member or declaration (or the end): parse it
+        // normally rather than skip it as part of a broken statement.
+        m_panic = false;
     } else {
+        // A '}' that starts its line with another indentation than the line
+        // of its '{' probably closes something else.
+        const Token& close = peek();
+        if (indentOf(close.range.begin) == m_file.lineCol(close.range.begin).col
+            && indentOf(close.range.begin) != indentOf(open.begin))
+            m_misindented.push_back({open.begin, close.range.begin});
         advance();
     }
     block->stmts = m_arena.copy(stmts);
     block->range = cover(open, prevRange());
     return block;
+}
+
+bool Parser::atForeignMember() const
+{
+    const Token& t = m_tokens[m_pos];
+    bool member = false;
+    switch (t.kind) {
+    case Tok::KwOn: member = m_actorBodies > 0; break;
+    case Tok::KwState: member = m_actorBodies > 0 && kind(1) == Tok::Ident; break;
+    case Tok::KwActor:
+    case Tok::KwScreen:
+    case Tok::KwAgent: member = kind(1) == Tok::Ident; break;
+    default: return false;
+    }
+    // Only as the first token of its line, and not indented deeper than the
+    // line that opened the block (a deeper `state x` is a misplaced field,
+    // reported as such, not a missing '}'). The rare case: the cost is here.
+    if (!member)
+        return false;
+    const uint32_t indent = indentOf(t.range.begin);
+    return indent == m_file.lineCol(t.range.begin).col && indent <= m_blockIndent;
+}
+
+void Parser::reportUnclosed(SourceRange open)
+{
+    // The last block inside this one whose '}' is indented like this
+    // block's line is where the '}' went missing: that '}' was meant for us.
+    const uint32_t indent = indentOf(open.begin);
+    for (auto it = m_misindented.rbegin(); it != m_misindented.rend(); ++it) {
+        if (it->open > open.begin && indentOf(it->close) == indent) {
+            const uint32_t closeLine = m_file.lineCol(it->close).line;
+            const uint32_t openLine = m_file.lineCol(open.begin).line;
+            error({it->open, it->open + 1},
+                  "unclosed '{' (missing '}'): the '}' on line " + std::to_string(closeLine) +
+                      " is indented like line " + std::to_string(openLine) + " and seems meant to close that block");
+            return;
+        }
+    }
+    error(open, "unclosed '{' (missing '}')");
 }
 
 Stmt* Parser::parseStatement(Context ctx)
@@ -249,11 +343,14 @@ Stmt* Parser::parseStatement(Context ctx)
         }
         return parseActor();
     case Tok::KwModel:
-        if (ctx != Context::TopLevel)
-            break; // `model.run(x)` inside an agent handler
+        if (ctx != Context::TopLevel || usedAsName())
+            break; // `model.run(x)` inside an agent handler, or a variable named model
         return parseModel();
-    case Tok::KwImport:
     case Tok::KwFrom:
+        if (usedAsName())
+            break; // `from` as a name: `from = 3`, `from + 1`
+        [[fallthrough]];
+    case Tok::KwImport:
         if (ctx != Context::TopLevel) {
             error(peek().range, "imports are only allowed at the top level");
             return nullptr;
@@ -268,8 +365,15 @@ Stmt* Parser::parseStatement(Context ctx)
     case Tok::KwRender: return parseRender();
     case Tok::LBrace: return parseBlock();
     case Tok::KwState:
+        if (usedAsName())
+            break; // `state` as a name: `state += 1` with a parameter named state
+        [[fallthrough]];
     case Tok::KwOn:
-        error(peek().range, "'" + std::string(text(peek())) + "' is only allowed inside an actor, screen or agent");
+        if (m_actorBodies > 0)
+            error(peek().range, std::string(kind() == Tok::KwOn ? "a handler ('on')" : "a field ('state')") +
+                                    " belongs in the body of the actor, not inside a function, handler or block");
+        else
+            error(peek().range, "'" + std::string(text(peek())) + "' is only allowed inside an actor, screen or agent");
         return nullptr;
     case Tok::KwElse:
         error(peek().range, "'else' without a matching 'if'");
@@ -286,7 +390,9 @@ Stmt* Parser::parseLet()
     const Token& kw = advance();
     auto* s = newStmt<LetStmt>(StmtKind::Let, kw.range);
     s->isMutable = kw.kind == Tok::KwMut;
-    if (!at(Tok::Ident)) {
+    if (!atName()) {
+        if (reservedAsName("a variable name"))
+            return nullptr;
         errorExpected(s->isMutable ? "a variable name after 'mut'" : "a variable name after 'let'");
         return nullptr;
     }
@@ -347,8 +453,9 @@ void Parser::parseParams(std::vector<Param>& out)
     if (!expect(Tok::LParen, "to open the parameter list"))
         return;
     while (!at(Tok::RParen) && !at(Tok::Eof)) {
-        if (!at(Tok::Ident)) {
-            errorExpected("a parameter name");
+        if (!atName()) {
+            if (!reservedAsName("a parameter name"))
+                errorExpected("a parameter name");
             return;
         }
         Param p;
@@ -405,7 +512,9 @@ FnDecl* Parser::parseFn(FnKind fnKind)
         }
     }
     advance(); // fn
-    if (!at(Tok::Ident)) {
+    if (!atName()) {
+        if (reservedAsName("a function name"))
+            return nullptr;
         errorExpected("a function name after 'fn'");
         return nullptr;
     }
@@ -460,8 +569,12 @@ Stmt* Parser::parseActor()
     std::vector<OnDecl> handlers;
     bool pureHandler = false; // `pure on ...`
     skipSeparators();
+    ++m_actorBodies;
     while (!at(Tok::RBrace) && !at(Tok::Eof)) {
         const size_t start = m_pos;
+        if (atForeignMember() && kind() != Tok::KwOn && kind() != Tok::KwState)
+            break; // `actor B` inside this body: our '}' is missing
+        m_unwinding = false; // a member of this body: back on track
         if (kind() != Tok::KwOn)
             pureHandler = false;
         switch (kind()) {
@@ -473,7 +586,9 @@ Stmt* Parser::parseActor()
             // `let` declares a constant field, except in screens, whose `let`
             // fields are the state their inputs bind to (as the published examples write).
             sd.isMutable = skw.kind != Tok::KwLet || a->actorKind == ActorKind::Screen;
-            if (!at(Tok::Ident)) {
+            if (!atName()) {
+                if (reservedAsName("a field name"))
+                    break;
                 errorExpected("a field name");
                 break;
             }
@@ -581,7 +696,8 @@ Stmt* Parser::parseActor()
             break;
         }
         default:
-            errorExpected("'state', 'fn', 'on' or 'render' in the body");
+            errorExpected(a->actorKind == ActorKind::Agent ? "'state', 'let', 'mut', 'fn', 'on', 'render' or 'model' in the body"
+                                                           : "'state', 'let', 'mut', 'fn', 'on' or 'render' in the body");
             break;
         }
         if (m_panic)
@@ -590,9 +706,13 @@ Stmt* Parser::parseActor()
             advance();
         skipSeparators();
     }
+    --m_actorBodies;
     if (!accept(Tok::RBrace)) {
         m_panic = false;
-        error(open, "unclosed '{' (missing '}')");
+        if (!m_unwinding)
+            reportUnclosed(open);
+        m_unwinding = true;
+        m_panic = false;
     }
     a->state = m_arena.copy(state);
     a->methods = m_arena.copy(methods);
@@ -729,7 +849,9 @@ Stmt* Parser::parseFor()
 {
     const Token& kw = advance();
     auto* s = newStmt<ForStmt>(StmtKind::For, kw.range);
-    if (!at(Tok::Ident)) {
+    if (!atName()) {
+        if (reservedAsName("a loop variable"))
+            return nullptr;
         errorExpected("a loop variable after 'for'");
         return nullptr;
     }

@@ -108,7 +108,38 @@ private:
     /// Parsing the head of if/while/for/match, where a '{' opens the body:
     /// there `tensor[i] {` is an index followed by the body.
     bool m_inHead = false;
+    /// Inside an actor, screen or agent body (its members: `on`, `state`).
+    int m_actorBodies = 0;
+    /// Indentation (column) of the line that opened the innermost block.
+    uint32_t m_blockIndent = 1;
+    /// Set when a block was found unclosed because a member of the
+    /// enclosing actor (or a top-level declaration) appeared inside it: the
+    /// enclosing blocks return without an error of their own until the
+    /// actor body (or the top level) takes over again.
+    bool m_unwinding = false;
+    /// Opening braces of blocks whose closing '}' was indented unlike the
+    /// line that opened them: the likely place of a missing '}'.
+    struct Misindented {
+        uint32_t open;  ///< offset of the '{'
+        uint32_t close; ///< offset of its '}'
+    };
+    std::vector<Misindented> m_misindented;
+    /// Whether the next token starts a member of an actor body (`on`,
+    /// `state`) or a top-level declaration at the start of a line: inside a
+    /// block that means a '}' is missing.
+    bool atForeignMember() const;
+    /// Reports the block opened at `open` as unclosed, or rather a block
+    /// nested in it whose '}' was misindented (the likelier culprit).
+    void reportUnclosed(SourceRange open);
     Expr* parseHeadExpr();
+    /// An identifier or a contextual keyword (isContextualKeyword).
+    bool atName() const;
+    /// At a contextual keyword that the next token makes a name (`from = 1`,
+    /// `state += x`, `model.run(x)`), not the start of its declaration.
+    bool usedAsName() const;
+    /// At a reserved word where a name (`what`) is expected: reports that
+    /// the word is reserved and returns true; otherwise false, reporting nothing.
+    bool reservedAsName(const char* what);
     Name m_nameOk = 0, m_nameErr = 0, m_nameUnderscore = 0, m_nameModel = 0, m_nameTensor = 0;
 };
 

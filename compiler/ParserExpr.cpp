@@ -14,29 +14,6 @@ using namespace parser_detail;
 
 namespace {
 
-int binaryPrecedence(Tok t)
-{
-    switch (t) {
-    case Tok::KwOr:
-    case Tok::OrOr: return 1;
-    case Tok::KwAnd:
-    case Tok::AndAnd: return 2;
-    case Tok::Eq:
-    case Tok::Ne:
-    case Tok::Lt:
-    case Tok::Le:
-    case Tok::Gt:
-    case Tok::Ge: return 3;
-    case Tok::DotDot: return 4;
-    case Tok::Plus:
-    case Tok::Minus: return 5;
-    case Tok::Star:
-    case Tok::Slash:
-    case Tok::Percent: return 6;
-    default: return 0;
-    }
-}
-
 BinaryOp binaryOp(Tok t)
 {
     switch (t) {
@@ -324,7 +301,17 @@ Expr* Parser::parsePrimary()
     }
     case Tok::KwNil: advance(); return newExpr<Expr>(ExprKind::Nil, t.range);
     case Tok::KwSelf: advance(); return newExpr<Expr>(ExprKind::Self, t.range);
-    case Tok::KwTime: advance(); return newExpr<Expr>(ExprKind::Time, t.range);
+    case Tok::KwTime:
+    case Tok::KwFrom:
+    case Tok::KwState: {
+        // Contextual keywords are names in an expression; `time` is the
+        // logical time unless a variable named time is visible (the checker
+        // decides: an IdentExpr `time` that resolves to nothing becomes Time).
+        advance();
+        auto* e = newExpr<IdentExpr>(ExprKind::Ident, t.range);
+        e->name = nameOf(t);
+        return e;
+    }
     case Tok::KwModel: {
         // `model.run(x)` inside an agent; the checker rejects it elsewhere.
         advance();
@@ -367,6 +354,14 @@ Expr* Parser::parsePrimary()
         return parseRenderBlock();
     }
     default:
+        if (binaryPrecedence(t.kind) > 0 && t.kind != Tok::Minus
+            && indentOf(t.range.begin) == m_file.lineCol(t.range.begin).col) {
+            // `let y = 1` then `    + 2` on the next line: LANGUAGE.md 2.2.
+            error(t.range, "expected an expression, found '" + std::string(text(t)) +
+                               "' (a line does not continue the one before when it starts with an operator: "
+                               "put '" + std::string(text(t)) + "' at the end of the previous line)");
+            return errorExpr(t.range);
+        }
         errorExpected("an expression");
         return errorExpr(t.range);
     }

@@ -33,8 +33,39 @@ struct ChainDepth {
     bool add(int limit) { return ++operators % kChainPerLevel != 0 || ++depth <= limit; }
 };
 
+/// Precedence of a binary operator token (higher binds tighter), 0 if none.
+inline int binaryPrecedence(Tok t)
+{
+    switch (t) {
+    case Tok::KwOr:
+    case Tok::OrOr: return 1;
+    case Tok::KwAnd:
+    case Tok::AndAnd: return 2;
+    case Tok::Eq:
+    case Tok::Ne:
+    case Tok::Lt:
+    case Tok::Le:
+    case Tok::Gt:
+    case Tok::Ge: return 3;
+    case Tok::DotDot: return 4;
+    case Tok::Plus:
+    case Tok::Minus: return 5;
+    case Tok::Star:
+    case Tok::Slash:
+    case Tok::Percent: return 6;
+    default: return 0;
+    }
+}
+
 /// A name after `.` or as a map key may be any identifier or keyword.
 inline bool isNameLike(Tok t) { return t == Tok::Ident || isKeyword(t); }
+/// Words that are special only in one position (`from M import x`, `state x`
+/// in an actor, `model "..."` in an agent, `time` where no variable of that
+/// name is visible): anywhere a name is expected they are names.
+inline bool isContextualKeyword(Tok t)
+{
+    return t == Tok::KwFrom || t == Tok::KwTime || t == Tok::KwState || t == Tok::KwModel;
+}
 
 } // namespace aeroflow::compiler::parser_detail
 

@@ -102,8 +102,6 @@ public:
                    hex(e.stateHash);
         if (!what.empty())
             diverge(e.seq, e.time, receiver, std::move(what));
-        m_lastSeq = e.seq;
-        m_lastTick = e.time;
     }
 
     void onOutput(uint64_t seq, engine::Stream stream, std::string_view text) override
@@ -114,7 +112,7 @@ public:
             if (!m_outputs.ok())
                 m_error = "trace '" + m_trace.path() + "': cannot read outputs: " + m_trace.database().lastError();
             else
-                diverge(seq, m_lastTick, 0, "output: the re-executed run has " + showOutput(int64_t(stream), text) +
+                diverge(seq, 0, 0, "output: the re-executed run has " + showOutput(int64_t(stream), text) +
                                                 " that the recording does not have");
             return;
         }
@@ -123,7 +121,7 @@ public:
         const int64_t rstream = m_outputs.columnInt(1);
         const std::string rtext = m_outputs.columnText(2);
         if (rs != int64_t(seq) || rstream != int64_t(stream) || rtext != text)
-            diverge(seq, m_lastTick, 0, "output: recorded " + showOutput(rstream, rtext) + " (seq " + std::to_string(rs) +
+            diverge(seq, 0, 0, "output: recorded " + showOutput(rstream, rtext) + " (seq " + std::to_string(rs) +
                                             "), replayed " + showOutput(int64_t(stream), text) + " (seq " +
                                             std::to_string(seq) + ")");
     }
@@ -208,7 +206,7 @@ public:
         if (m_divergence || !m_error.empty())
             return;
         if (m_outputs.step() && uint64_t(m_outputs.columnInt(0)) <= seq)
-            diverge(uint64_t(m_outputs.columnInt(0)), m_lastTick, 0,
+            diverge(uint64_t(m_outputs.columnInt(0)), 0, 0,
                     "output: the recording has " + showOutput(m_outputs.columnInt(1), m_outputs.columnText(2)) +
                         " that the re-executed run does not");
     }
@@ -240,6 +238,9 @@ public:
                         ", replayed " + std::to_string(exitCode));
     }
 
+    /// `tick` 0 with a seq: the tick is the recorded tick of delivery `seq`,
+    /// looked up once the replay ends. Outputs and effects pass 0: they come
+    /// before their delivery is reported, so no tick seen so far is theirs.
     void diverge(uint64_t seq, uint64_t tick, int64_t actor, std::string what)
     {
         if (!m_divergence)
@@ -364,7 +365,7 @@ private:
     std::optional<Divergence> m_divergence;
     std::string m_error;
     uint64_t m_outputsChecked = 0;
-    uint64_t m_lastSeq = 0, m_lastTick = 0;
+
     bool m_checking = true;
 };
 

@@ -313,6 +313,10 @@ struct JitRuntime {
             vm.m_sched.output(isUiTree(v) ? formatUiTree(v, &program) : toDisplay(v, &program) + "\n");
             break;
         }
+        case Op::RENDERBLOCK:
+            frame.pc = pc;
+            vm.m_sched.output(formatRenderBlock(R[in.a], &program));
+            break;
         case Op::UINODE:
             R[in.a] = vmops::newUiNode(fn.uiNodes[in.bc()], vm.m_sched.currentActor().type, R + in.a);
             break;

@@ -321,7 +321,9 @@ int64_t lengthOf(const Value& v, const char* what)
     case ValueType::String: return asString(v).chars;
     case ValueType::List: return int64_t(asList(v).items.size());
     case ValueType::Map: return int64_t(asMap(v).entries.size());
-    case ValueType::Tensor: return int64_t(asTensor(v).data.size());
+    // As NumPy: the first dimension, so that len(m) and m[i] agree (a row of
+    // a 2-D tensor); `for x in t` still visits every element.
+    case ValueType::Tensor: return int64_t(asTensor(v).shape.empty() ? 0 : asTensor(v).shape[0]);
     default: fail(std::string(what) + " needs a string, list, map or tensor, found " + describeType(v));
     }
 }

@@ -335,6 +335,18 @@ bool isUiTree(const Value& v)
     return true;
 }
 
+std::string formatRenderBlock(const Value& v, const compiler::Program* program)
+{
+    if (isUiTree(v) || v.type() != ValueType::List)
+        return isUiTree(v) ? formatUiTree(v, program) : toDisplay(v, program) + "\n";
+    // Items of a block: each tree as a tree, anything else as print shows it
+    // (a string as its text), one after the other.
+    std::string out;
+    for (const auto& x : asList(v).items)
+        out += isUiTree(x) ? formatUiTree(x, program) : toDisplay(x, program) + "\n";
+    return out;
+}
+
 std::string formatUiTree(const Value& v, const compiler::Program* program)
 {
     // Pre-order: a node's line, then its children one level deeper; a list

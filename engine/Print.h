@@ -33,5 +33,10 @@ bool isUiTree(const Value& v);
 ///     Text "Sign in"
 ///     Input placeholder="User name" bind=userName ""
 std::string formatUiTree(const Value& v, const compiler::Program* program);
+/// What `render { ... }` (and a screen's render) outputs for the block's
+/// value: a UI tree as formatUiTree; a list of items one after the other,
+/// each tree as a tree and any other value as print shows it (a string as
+/// its text); any other value as print shows it.
+std::string formatRenderBlock(const Value& v, const compiler::Program* program);
 
 } // namespace aeroflow::engine

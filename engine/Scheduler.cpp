@@ -522,7 +522,7 @@ void Scheduler::renderScreen(ActorRecord& actor)
             return;
         }
     }
-    std::string text = isUiTree(tree) ? formatUiTree(tree, m_program.get()) : toDisplay(tree, m_program.get()) + "\n";
+    std::string text = formatRenderBlock(tree, m_program.get());
     if (actor.hasRendered && text == actor.lastRender)
         return; // unchanged: nothing new to show
     actor.hasRendered = true;

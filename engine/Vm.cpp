@@ -546,6 +546,10 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         m_sched.output(isUiTree(v) ? formatUiTree(v, &m_program) : toDisplay(v, &m_program) + "\n");
         AF_NEXT();
     }
+    L_RENDERBLOCK:
+        frame->pc = pc - 1;
+        m_sched.output(formatRenderBlock(R[in.a], &m_program));
+        AF_NEXT();
     L_UINODE:
         R[in.a] = vmops::newUiNode(fn->uiNodes[in.bc()], self.type, R + in.a);
         AF_NEXT();

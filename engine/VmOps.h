@@ -152,7 +152,9 @@ inline Value constantValue(const compiler::Constant& k)
     if (c.isString() && !asString(c).ascii)
         return iterNextUtf8(r);
     const int64_t i = r[1].asInt();
-    if (i >= lengthOf(c, "for"))
+    // A tensor's elements, not its rows (len() counts rows).
+    const int64_t n = c.type() == ValueType::Tensor ? int64_t(asTensor(c).data.size()) : lengthOf(c, "for");
+    if (i >= n)
         return false;
     Value item;
     switch (c.type()) {

@@ -290,9 +290,16 @@ void TestCli::help()
     QVERIFY2(QString::fromUtf8(r.out).startsWith(usage), qPrintable(r.describe()));
     QVERIFY2(r.err.isEmpty(), qPrintable(r.describe()));
     if (args.first() == QLatin1String("--help")) {
-        // The overview names every command.
-        QVERIFY(r.out.contains("check FILE..."));
-        QVERIFY(r.out.contains("disasm FILE"));
+        // The overview names every command, each with a whole sentence:
+        // no description is cut mid-sentence (regression: the first line of
+        // each help text was printed, e.g. "...registers,").
+        for (const char* name : {"check", "disasm", "run", "build", "resume", "replay", "snapshot", "export", "query", "info", "studio"}) {
+            const QRegularExpression line(QStringLiteral("\\n  %1 +(\\S[^\\n]*)\\n").arg(QLatin1String(name)));
+            const QRegularExpressionMatch m = line.match(QString::fromUtf8(r.out));
+            QVERIFY2(m.hasMatch(), qPrintable(QStringLiteral("no line for %1 in:\n%2").arg(QLatin1String(name), QString::fromUtf8(r.out))));
+            QVERIFY2(m.captured(1).endsWith(QLatin1Char('.')), qPrintable(m.captured(0)));
+            QVERIFY2(m.captured(0).size() <= 82, qPrintable(m.captured(0)));
+        }
         QVERIFY(r.out.contains("--version"));
     }
     if (usage.contains(QLatin1String("check FILE")))

@@ -980,7 +980,7 @@ void TestParser::actorBody()
     // A body member that is none of the above is reported once.
     const Parsed bad("actor A {\n  bogus\n  on M { }\n}\n");
     QCOMPARE(bad.errorCount(), size_t(1));
-    QVERIFY2(bad.messages().contains(QStringLiteral("'state', 'fn', 'on' or 'render'")), qPrintable(bad.messages()));
+    QVERIFY2(bad.messages().contains(QStringLiteral("'state', 'let', 'mut', 'fn', 'on' or 'render'")), qPrintable(bad.messages()));
     QCOMPARE(as<ActorDecl>(bad.stmt(0))->handlers.size(), 1u);
 }
 

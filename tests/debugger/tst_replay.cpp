@@ -53,6 +53,16 @@ void sql(const std::string& trace, const std::string& statement)
     QVERIFY2(db.exec(statement), db.lastError().c_str());
 }
 
+/// The first column of the first row of a query, as text ("" when none).
+std::string sqlText(const std::string& trace, const std::string& query)
+{
+    Database db;
+    if (!db.open(trace, Database::Mode::ReadOnly))
+        return {};
+    Statement st = db.prepare(query);
+    return st.valid() && st.step() ? st.columnText(0) : std::string();
+}
+
 struct Cli {
     int exitCode = -1;
     QString out, err;
@@ -106,6 +116,7 @@ private slots:
     void perturbedPayloadIsCaughtAtItsSeq();
     void perturbedStateHashIsCaughtAtItsSeq();
     void missingAndExtraOutputIsCaught();
+    void outputDivergenceNamesItsDeliverysTick();
     void recordedInputsAreFedBack();
     void refusesChangedProgramOrSchema();
     void replayToTick();
@@ -239,6 +250,39 @@ void TestReplay::missingAndExtraOutputIsCaught()
     auto r2 = verify(trace2);
     QVERIFY(r2 && r2->divergence);
     QCOMPARE(r2->divergence->seq, keep + 1);
+}
+
+void TestReplay::outputDivergenceNamesItsDeliverysTick()
+{
+    // Regression: a forged output of the first delivery of a tick was
+    // reported at the previous delivery's tick ("tick 6, seq 28" for a
+    // delivery at tick 7), because outputs come before their delivery is
+    // reported to the verifier.
+    const std::string trace = path("outtick.aftrace").toStdString();
+    const char* ticker = R"(
+actor Ticker {
+    state n = 0
+    on Tick { n += 1; print("tick", n, time); if n < 4 { after(3, self, Tick) } }
+}
+let t = spawn(Ticker)
+send(t, Tick)
+)";
+    QVERIFY(tracetest::record("ticker.aefl", ticker, trace).ok);
+    // The output of the third Tick: the first (and only) delivery of its tick.
+    const std::string seqTick = sqlText(trace,
+        "SELECT o.seq || ' ' || m.tick FROM outputs o JOIN messages m ON m.seq = o.seq "
+        "WHERE o.text LIKE 'tick 3 %'");
+    const auto space = seqTick.find(' ');
+    QVERIFY2(space != std::string::npos, seqTick.c_str());
+    const uint64_t seq = std::stoull(seqTick.substr(0, space));
+    const uint64_t tick = std::stoull(seqTick.substr(space + 1));
+    QVERIFY(tick > 0);
+    QCOMPARE(sqlText(trace, "SELECT count(*) FROM messages WHERE tick = " + std::to_string(tick)), std::string("1"));
+    sql(trace, "UPDATE outputs SET text = 'forged\n' WHERE text LIKE 'tick 3 %'");
+    auto report = verify(trace);
+    QVERIFY(report && report->divergence);
+    QCOMPARE(report->divergence->seq, seq);
+    QCOMPARE(report->divergence->tick, tick);
 }
 
 void TestReplay::recordedInputsAreFedBack()
@@ -380,6 +424,19 @@ void TestReplay::cliReplayInfoQueryExportSnapshot()
     QCOMPARE(c.exitCode, 0);
     QVERIFY(c.out.contains(QLatin1String("messages:     7")));
     QVERIFY(c.out.contains(QLatin1String("counter.aefl")));
+    {
+        // Regression: outputs were labelled "lines" (they are writes: one
+        // print call may hold several lines) and the file size per message
+        // "bytes each on disk". The count is the number of output rows.
+        Database db;
+        QVERIFY(db.open(trace.toStdString(), Database::Mode::ReadOnly));
+        Statement st = db.prepare("SELECT count(*) FROM outputs WHERE stream < 3");
+        QVERIFY(st.valid() && st.step());
+        const QString writes = QString::number(st.columnInt(0));
+        QVERIFY2(c.out.contains(QStringLiteral("outputs:      %1 write").arg(writes)), qPrintable(c.out));
+        QVERIFY2(!c.out.contains(QLatin1String(" lines")), qPrintable(c.out));
+        QVERIFY2(c.out.contains(QLatin1String("(file size / messages: ")), qPrintable(c.out));
+    }
 
     c = runCli({QStringLiteral("query"), trace, QStringLiteral("SELECT count(*) AS n FROM messages")});
     QCOMPARE(c.exitCode, 0);
