@@ -74,6 +74,9 @@ private:
     Expr* parseListLit();
     Expr* parseMapLit();
     Expr* parseTensorLit();
+    Expr* parseFString(const Token& t);
+    /// An expression embedded in an f-string: `range` lexed and parsed alone.
+    Expr* parseEmbedded(SourceRange range);
     Expr* parseSpawn();
     Expr* parseMatch();
     Pattern* parsePattern();
@@ -108,6 +111,8 @@ private:
     /// Parsing the head of if/while/for/match, where a '{' opens the body:
     /// there `tensor[i] {` is an index followed by the body.
     bool m_inHead = false;
+    /// Parsing the expression of an f-string field (parseEmbedded): its end is a '}' or ':'.
+    bool m_embedded = false;
     Expr* parseHeadExpr();
     Name m_nameOk = 0, m_nameErr = 0, m_nameUnderscore = 0, m_nameModel = 0, m_nameTensor = 0;
 };
