@@ -1,5 +1,5 @@
 #pragma once
-// The format mini-language of f-strings and format() (docs/LANGUAGE.md §7.5):
+// The format mini-language of f-strings and format() (docs/LANGUAGE.md §7.7):
 // templates (`"{} has {:>8.2f}"`), specs (`>8.2f`) and which specs fit which
 // values. The Checker uses it on literal templates and f-strings, the engine
 // at run time, so both accept the same texts and say the same words.

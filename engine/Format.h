@@ -1,5 +1,5 @@
 #pragma once
-// format() and f-strings at run time (docs/LANGUAGE.md §7.5). Templates and
+// format() and f-strings at run time (docs/LANGUAGE.md §7.7). Templates and
 // specs are parsed by compiler/FormatSpec, the same code the checker uses;
 // numbers are written here with std::to_chars, which rounds exactly (the
 // decimal nearest the double, ties to even) and reads no locale, so every
