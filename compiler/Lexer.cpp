@@ -146,7 +146,9 @@ std::vector<Token> Lexer::run()
         if (isDigit(c))
             t = lexNumber();
         else if (isIdentStart(c))
-            t = lexIdent();
+            t = c == 'f' && m_pos + 1 < m_src.size() && (m_src[m_pos + 1] == '"' || m_src[m_pos + 1] == '\'')
+                ? lexFString(m_pos)
+                : lexIdent();
         else if (c == '"' || c == '\'')
             t = lexString(c);
         else
@@ -247,8 +249,6 @@ Token Lexer::lexIdent()
     const uint32_t begin = m_pos;
     while (m_pos < m_src.size() && isIdentChar(m_src[m_pos]))
         ++m_pos;
-    if (m_pos == begin + 1 && m_src[begin] == 'f' && m_pos < m_src.size() && (m_src[m_pos] == '"' || m_src[m_pos] == '\''))
-        return lexFString(begin);
     return make(keywordKind(m_src.substr(begin, m_pos - begin)), begin);
 }
 
