@@ -221,7 +221,9 @@ Value formatTemplate(const Value* args, uint32_t n, const compiler::Program* pro
         fail("format() needs a template string, found " + describeType(args[0]));
     const std::string& t = asString(args[0]).text;
     chargeBytes(t.size());
-    std::vector<TemplatePiece> pieces;
+    // Reused: a template is parsed every time it is formatted (f-strings
+    // too), and most are formatted in loops. Nothing below re-enters.
+    static thread_local std::vector<TemplatePiece> pieces;
     uint32_t needed = 0;
     if (auto e = compiler::parseTemplate(t, pieces, needed))
         fail("invalid format template " + shown(t) + ": " + e->message);
@@ -238,6 +240,11 @@ Value formatTemplate(const Value* args, uint32_t n, const compiler::Program* pro
         }
         if (p.kind != TemplatePiece::Kind::Field)
             continue;
+        const Value& v = args[1 + p.arg];
+        if (p.specEnd == p.specBegin) { // no spec: the printed form
+            appendDisplay(out, v, program);
+            continue;
+        }
         std::string_view spec = std::string_view(t).substr(p.specBegin, p.specEnd - p.specBegin);
         if (p.nested > 0) {
             // `{:>{}}`: the spec's fields are replaced by their printed forms.
@@ -254,7 +261,6 @@ Value formatTemplate(const Value* args, uint32_t n, const compiler::Program* pro
         compiler::FormatSpec parsed;
         if (auto e = compiler::parseFormatSpec(spec, parsed))
             fail("format spec '" + std::string(spec) + "': " + e->message);
-        const Value& v = args[1 + p.arg];
         if (auto why = compiler::formatMismatch(parsed, classOf(v), describeType(v)))
             fail("format spec '" + std::string(spec) + "': " + *why);
         appendFormatted(out, v, parsed, program);
