@@ -97,9 +97,12 @@ std::optional<FormatError> parseFormatSpec(std::string_view t, FormatSpec& out)
                 v = v * 10 + (t[i] - '0');
             ++i;
         }
-        if (v > kMaxFormatWidth)
-            return at(begin, i, std::string("format ") + what + " " + std::string(t.substr(begin, i - begin))
+        if (v > kMaxFormatWidth) {
+            const std::string_view digits = t.substr(begin, i - begin);
+            return at(begin, i, std::string("format ") + what + " "
+                    + (digits.size() > 12 ? std::string(digits.substr(0, 12)) + "..." : std::string(digits))
                     + " is too large (at most " + std::to_string(kMaxFormatWidth) + ")");
+        }
         value = int32_t(v);
         return std::nullopt;
     };

@@ -185,16 +185,23 @@ FormatClass classOf(const Value& v)
     return v.isInt() ? FormatClass::Int : v.isFloat() ? FormatClass::Float : FormatClass::Text;
 }
 
-/// A template as a runtime error shows it: quoted, and cut when long.
-std::string shown(std::string_view t)
+/// At most the first 60 bytes of `t` (whole characters), and "..." when cut.
+std::string cut(std::string_view t)
 {
     constexpr size_t kMax = 60;
     if (t.size() <= kMax)
-        return compiler::quoted(t);
-    size_t cut = kMax;
-    while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80)
-        --cut;
-    return compiler::quoted(t.substr(0, cut)) + "...";
+        return std::string(t);
+    size_t n = kMax;
+    while (n > 0 && (static_cast<unsigned char>(t[n]) & 0xC0) == 0x80)
+        --n;
+    return std::string(t.substr(0, n)) + "...";
+}
+
+/// A template as a runtime error shows it: quoted, and cut when long.
+std::string shown(std::string_view t)
+{
+    const std::string c = cut(t);
+    return c.size() < t.size() ? compiler::quoted(c.substr(0, c.size() - 3)) + "..." : compiler::quoted(t);
 }
 
 } // namespace
@@ -260,9 +267,9 @@ Value formatTemplate(const Value* args, uint32_t n, const compiler::Program* pro
         }
         compiler::FormatSpec parsed;
         if (auto e = compiler::parseFormatSpec(spec, parsed))
-            fail("format spec '" + std::string(spec) + "': " + e->message);
+            fail("format spec '" + cut(spec) + "': " + e->message);
         if (auto why = compiler::formatMismatch(parsed, classOf(v), describeType(v)))
-            fail("format spec '" + std::string(spec) + "': " + *why);
+            fail("format spec '" + cut(spec) + "': " + *why);
         appendFormatted(out, v, parsed, program);
     }
     chargeBytes(out.size());
