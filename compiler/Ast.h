@@ -86,6 +86,7 @@ enum class ExprKind : uint8_t {
     Match,      ///< `match e { pat => body ... }`
     Ui,         ///< `Text {"x"}` inside a render block
     RenderBlock,///< `render { ... }` used as a value (UI tree)
+    FString,    ///< `f"{name:<10} {price:>8.2f}"`
     Error,      ///< placeholder after a syntax error (never reaches Lowering)
 };
 
@@ -239,6 +240,22 @@ struct UiExpr : Expr {
 /// `render { ... }` as a UI tree: each item is a UiExpr or a plain expression.
 struct RenderBlockExpr : Expr {
     Span<Expr*> items;
+};
+
+/// One `{value:spec}` of an f-string.
+struct FStringField {
+    Expr* value = nullptr;
+    SourceRange range;       ///< from its `{` to its `}`
+    SourceRange specRange;   ///< the spec as written, after ':' (empty when none)
+    std::string_view spec;   ///< the spec with its own fields as `{}` (`>{}` for `>{w}`)
+    Span<Expr*> specArgs;    ///< the fields inside the spec, in order
+};
+
+/// `f"..."`: text and fields. Lowering calls format() with `templ`, then each
+/// field's value followed by its spec's fields.
+struct FStringExpr : Expr {
+    Span<FStringField> fields;
+    std::string_view templ;  ///< the whole as a format() template (text braces doubled)
 };
 
 // -------------------------------------------------------------- statements --

@@ -57,7 +57,8 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(Now, "now", 0, 0, Clock, Int)                                             \
     X(Every, "every", 3, 3, Clock, Int)                                         \
     X(AfterMs, "after_ms", 3, 3, Clock, Int)                                    \
-    X(CancelTimer, "cancel_timer", 1, 1, Clock, Bool)
+    X(CancelTimer, "cancel_timer", 1, 1, Clock, Bool)                          \
+    X(Format, "format", 1, -1, None, String)
 
 // Module members: reachable as `module.name` after `import module`, or by bare
 // name after `from module name`. Names may repeat across modules.

@@ -96,6 +96,13 @@ private:
     void checkPattern(Pattern* p, TypeId subject);
     TypeId checkTensor(TensorExpr* e);
     TypeId checkUi(UiExpr* e);
+    // f-strings and format() (CheckerFormat.cpp)
+    TypeId checkFString(FStringExpr* e);
+    void checkFormatCall(CallExpr* e);
+    /// A spec without fields of its own, against the static type of `value`;
+    /// `where` maps offsets in `spec` to the file.
+    void checkFormatSpec(std::string_view spec, const struct FormatTextMap& where, uint32_t specOffset,
+        const Expr* value);
     TypeId checkMessageArgs(CallExpr* e, uint32_t messageId, SourceRange nameRange);
     void checkSendTarget(CallExpr* e);
     TypeId builtinResultType(uint8_t result, const CallExpr* e);

@@ -173,6 +173,9 @@ TypeId Checker::checkBuiltinCall(CallExpr* e, const BuiltinInfo& info, SourceRan
                 error(a->range, "'" + name + "' needs a tensor, found " + typeName(a->type));
         }
         break;
+    case BuiltinId::Format:
+        checkFormatCall(e);
+        break;
     default:
         break;
     }

@@ -88,6 +88,7 @@ void Checker::keepEffectsInBuiltinArgs(CallExpr* e, std::string_view name)
     case BuiltinId::Str:
     case BuiltinId::TypeOf:
     case BuiltinId::Len:
+    case BuiltinId::Format:
         return;
     default:
         break;

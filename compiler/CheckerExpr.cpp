@@ -145,6 +145,7 @@ TypeId Checker::checkExpr(Expr* e)
     case ExprKind::Spawn: t = checkSpawn(as<SpawnExpr>(e)); break;
     case ExprKind::Match: t = checkMatch(as<MatchExpr>(e)); break;
     case ExprKind::Ui: t = checkUi(as<UiExpr>(e)); break;
+    case ExprKind::FString: t = checkFString(as<FStringExpr>(e)); break;
     case ExprKind::RenderBlock:
         if (inPure())
             error(e->range, "a pure function cannot render");

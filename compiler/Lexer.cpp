@@ -1,5 +1,6 @@
 #include "Lexer.h"
 
+#include "FString.h"
 #include "Text.h"
 
 #include <array>
@@ -104,10 +105,22 @@ void Lexer::skipSpaceAndComments()
 
 std::vector<Token> Lexer::tokenize()
 {
-    std::vector<Token> out;
-    out.reserve(m_src.size() / 3 + 64); // typical code: one token per ~3 bytes (measured)
     if (m_src.substr(0, 3) == "\xEF\xBB\xBF")
         m_pos = 3; // a UTF-8 byte order mark, as some editors write
+    return run();
+}
+
+std::vector<Token> Lexer::tokenize(SourceRange range)
+{
+    m_src = m_file.text().substr(0, range.end);
+    m_pos = range.begin;
+    return run();
+}
+
+std::vector<Token> Lexer::run()
+{
+    std::vector<Token> out;
+    out.reserve((m_src.size() - m_pos) / 3 + 8); // typical code: one token per ~3 bytes (measured)
     for (;;) {
         skipSpaceAndComments();
         if (m_pos >= m_src.size())
@@ -133,7 +146,9 @@ std::vector<Token> Lexer::tokenize()
         if (isDigit(c))
             t = lexNumber();
         else if (isIdentStart(c))
-            t = lexIdent();
+            t = c == 'f' && m_pos + 1 < m_src.size() && (m_src[m_pos + 1] == '"' || m_src[m_pos + 1] == '\'')
+                ? lexFString(m_pos)
+                : lexIdent();
         else if (c == '"' || c == '\'')
             t = lexString(c);
         else
@@ -235,6 +250,17 @@ Token Lexer::lexIdent()
     while (m_pos < m_src.size() && isIdentChar(m_src[m_pos]))
         ++m_pos;
     return make(keywordKind(m_src.substr(begin, m_pos - begin)), begin);
+}
+
+// `f"..."`: one token; its fields are lexed and parsed by the parser
+// (Parser::parseFString), which scans it again for their places.
+Token Lexer::lexFString(uint32_t begin)
+{
+    FStringScan scan = scanFString(m_src, begin, nullptr);
+    for (auto& p : scan.problems)
+        m_sink.error(p.range, std::move(p.message));
+    m_pos = scan.end;
+    return make(scan.terminated ? Tok::FString : Tok::Error, begin);
 }
 
 Token Lexer::lexPunct()

@@ -17,16 +17,21 @@ public:
     /// The whole file as tokens; always ends with exactly one Eof. Lexical
     /// errors are reported to the sink and produce Tok::Error tokens.
     std::vector<Token> tokenize();
+    /// The tokens of `range` alone (the expression of an f-string field),
+    /// at their offsets in the file; ends with one Eof at `range.end`.
+    std::vector<Token> tokenize(SourceRange range);
 
     /// Keyword kind for a spelling, or Tok::Ident.
     static Tok keywordKind(std::string_view word);
 
 private:
+    std::vector<Token> run();
     void skipSpaceAndComments();
     bool nextLineStartsDeclaration() const;
     Token lexNumber();
     bool rejectSuffix();
     Token lexString(char quote);
+    Token lexFString(uint32_t begin);
     Token lexIdent();
     Token lexPunct();
     Token make(Tok kind, uint32_t begin) const { return {kind, {begin, m_pos}}; }

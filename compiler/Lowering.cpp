@@ -142,6 +142,12 @@ void walkExpr(const Expr* e, F& visit)
         all(as<UiExpr>(e)->children);
         break;
     case ExprKind::RenderBlock: all(as<RenderBlockExpr>(e)->items); break;
+    case ExprKind::FString:
+        for (const FStringField& f : as<FStringExpr>(e)->fields) {
+            walkExpr(f.value, visit);
+            all(f.specArgs);
+        }
+        break;
     default: break;
     }
 }

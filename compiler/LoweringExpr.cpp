@@ -179,6 +179,7 @@ void Lowerer::exprImpl(const Expr* e, Reg dst)
     }
     case ExprKind::Match: matchTo(as<MatchExpr>(e), dst); return;
     case ExprKind::Ui: uiNodeTo(as<UiExpr>(e), dst); return;
+    case ExprKind::FString: fstringTo(as<FStringExpr>(e), dst); return;
     case ExprKind::Error: internalError(e->range, "an error expression reached lowering"); return;
     }
 }
@@ -642,6 +643,45 @@ void Lowerer::argsTo(Span<Expr*> args, Reg base, uint32_t count, uint32_t at)
     }
     for (uint32_t i = args.size(); i < count; ++i)
         emit(Op::LOADNIL, slot(base + i), 0, 0, at);
+}
+
+// f"..." is format(templ, value1, spec fields of value1..., value2, ...):
+// the engine formats every field by the same rules as format().
+void Lowerer::fstringTo(const FStringExpr* e, Reg dst)
+{
+    if (e->fields.empty()) { // only text: a constant
+        std::string text;
+        for (size_t i = 0; i < e->templ.size(); ++i) {
+            text += e->templ[i];
+            if ((e->templ[i] == '{' || e->templ[i] == '}') && i + 1 < e->templ.size() && e->templ[i + 1] == e->templ[i])
+                ++i;
+        }
+        emitBx(Op::LOADK, dst, stringConstant(text), e->range.begin);
+        return;
+    }
+    // A field the checker could not prove (a value of unknown type, or a spec
+    // known only at run time) may fail: runtime errors point at it when there is one.
+    uint32_t at = e->range.begin;
+    int risky = 0;
+    for (const FStringField& f : e->fields) {
+        if (f.specRange.end > f.specRange.begin && (f.value->type == TypeTable::kAny || !f.specArgs.empty())) {
+            if (++risky == 1)
+                at = f.range.begin;
+        }
+    }
+    if (risky > 1)
+        at = e->range.begin;
+    const Reg base = callBase(dst);
+    emitBx(Op::LOADK, slot(base), stringConstant(e->templ), e->range.begin);
+    uint32_t n = 1;
+    for (const FStringField& f : e->fields) {
+        exprTo(f.value, slot(base + n++));
+        for (const Expr* a : f.specArgs)
+            exprTo(a, slot(base + n++));
+    }
+    emit(Op::CALLBUILTIN, base, uint32_t(BuiltinId::Format), n, at);
+    if (base != dst)
+        emit(Op::MOVE, dst, base, 0, at);
 }
 
 void Lowerer::builtinTo(uint32_t builtin, Reg dst, uint32_t at) { emit(Op::CALLBUILTIN, dst, builtin, 0, at); }

@@ -157,6 +157,7 @@ public:
     Reg closureValue(const FnDecl* fn, uint32_t at);
     uint32_t closureSite(uint32_t function, const std::vector<const Binding*>& captures, uint32_t at);
     void builtinTo(uint32_t builtin, Reg dst, uint32_t at);
+    void fstringTo(const FStringExpr* e, Reg dst);
     void matchTo(const MatchExpr* e, Reg dst);
     void pattern(const Pattern* p, Reg subject, JumpList& fail);
     void uiNodeTo(const UiExpr* e, Reg dst);

@@ -111,14 +111,20 @@ void Parser::errorExpected(const char* what)
     std::string message = "expected ";
     message += what;
     message += ", found ";
-    if (t.kind == Tok::Eof || t.kind == Tok::Newline) {
+    SourceRange where = t.range;
+    if (t.kind == Tok::Eof && m_embedded && t.range.begin < m_src.size()) {
+        message += '\'';
+        message += m_src[t.range.begin]; // the '}' or ':' that ends an f-string field
+        message += '\'';
+        where.end = where.begin + 1;
+    } else if (t.kind == Tok::Eof || t.kind == Tok::Newline) {
         message += tokenSpelling(t.kind);
     } else {
         message += '\'';
         message += text(t);
         message += '\'';
     }
-    error(t.range, std::move(message));
+    error(where, std::move(message));
 }
 
 bool Parser::expect(Tok t, const char* context)

@@ -74,6 +74,9 @@ private:
     Expr* parseListLit();
     Expr* parseMapLit();
     Expr* parseTensorLit();
+    Expr* parseFString(const Token& t);
+    /// An expression embedded in an f-string: `range` lexed and parsed alone.
+    Expr* parseEmbedded(SourceRange range);
     Expr* parseSpawn();
     Expr* parseMatch();
     Pattern* parsePattern();
@@ -131,6 +134,8 @@ private:
     /// Reports the block opened at `open` as unclosed, or rather a block
     /// nested in it whose '}' was misindented (the likelier culprit).
     void reportUnclosed(SourceRange open);
+    /// Parsing the expression of an f-string field (parseEmbedded): its end is a '}' or ':'.
+    bool m_embedded = false;
     Expr* parseHeadExpr();
     /// An identifier or a contextual keyword (isContextualKeyword).
     bool atName() const;

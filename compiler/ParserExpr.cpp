@@ -292,6 +292,7 @@ Expr* Parser::parsePrimary()
             e->value = m_arena.copyString(decodeStringLiteral(body, t.range.begin + 1, &m_sink));
         return e;
     }
+    case Tok::FString: advance(); return parseFString(t);
     case Tok::KwTrue:
     case Tok::KwFalse: {
         advance();

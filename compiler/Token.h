@@ -17,6 +17,7 @@ namespace aeroflow::compiler {
     X(Int, "integer")                                                          \
     X(Float, "float")                                                          \
     X(String, "string")                                                        \
+    X(FString, "f-string")                                                     \
     X(LParen, "(")                                                             \
     X(RParen, ")")                                                             \
     X(LBrace, "{")                                                             \

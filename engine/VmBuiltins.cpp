@@ -3,6 +3,7 @@
 
 #include "Builtins.h"
 #include "DetMath.h"
+#include "Format.h"
 #include "Json.h"
 #include "Ops.h"
 #include "ParseDouble.h"
@@ -343,6 +344,7 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::ListLen: return Value::integer(lengthOf(a[0], "len()"));
     case BuiltinId::Range: return range(a, n);
     case BuiltinId::Str: return makeString(toDisplay(a[0], p));
+    case BuiltinId::Format: return formatTemplate(a, n, p);
     case BuiltinId::ToInt: return toInt(a[0]);
     case BuiltinId::ToFloat: return toFloat(a[0]);
     case BuiltinId::TypeOf: return makeString(valueTypeName(a[0].type()));

@@ -1,6 +1,7 @@
 #include "AeroFlowScanner.h"
 
 #include "Builtins.h"
+#include "FString.h"
 #include "Lexer.h"
 
 #include <array>
@@ -55,6 +56,8 @@ public:
                 blockCommentBody(begin);
             } else if (c == '"' || c == '\'') {
                 string(c);
+            } else if (c == 'f' && (n == '"' || n == '\'')) {
+                fstring();
             } else if (isDigit(c)) {
                 number();
             } else if (isIdentStart(c)) {
@@ -111,6 +114,15 @@ private:
             e += m_line[e] == '\\' && e + 1 < m_line.size() ? 2 : 1;
         const bool closed = e < m_line.size() && m_line[e] == quote;
         add((closed ? e + 1 : e) - m_pos, closed ? TokenStyle::String : TokenStyle::Error);
+        m_state.nameNext = TokenStyle::Default;
+    }
+
+    /// `f"..."` ends where the compiler says: quotes, braces and `#` inside
+    /// its fields (`f"{m["k"]} {n:#x}"`) are part of it.
+    void fstring()
+    {
+        const compiler::FStringScan scan = compiler::scanFString(m_line, uint32_t(m_pos), nullptr);
+        add(scan.end - m_pos, scan.terminated ? TokenStyle::String : TokenStyle::Error);
         m_state.nameNext = TokenStyle::Default;
     }
 

@@ -141,6 +141,8 @@ private slots:
     void captures() { verifyRow(); }
     void modules_data();
     void modules() { verifyRow(); }
+    void formatting_data();
+    void formatting() { verifyRow(); }
     void warningsAreNotErrors_data();
     void warningsAreNotErrors();
     void sortedByPosition();
@@ -407,6 +409,75 @@ void TestChecker::captures_data()
     clean("capture through two levels", "fn outer() {\n  let k = 1\n  fn mid() {\n    fn inner() { return k }\n    return inner()\n  }\n  return mid()\n}");
     error("capture mutable local", "fn outer() {\n  mut k = 1\n  fn inner() { return k }\n  return inner()\n}", "nested function cannot capture mutable variable 'k'", 3, "k");
     error("capture mutable through two levels", "fn outer() {\n  mut k = 1\n  fn mid() {\n    fn inner() { return k }\n  }\n}", "cannot capture mutable variable 'k'", 4, "k");
+}
+
+// ------------------------------------------------- f-strings and format() --
+
+// Every error inside an f-string or a literal template covers exactly the
+// text at fault: the expression, the brace, or the part of the spec.
+void TestChecker::formatting_data()
+{
+    addColumns();
+    clean("f-string", "let n = 1\nlet s = f\"{n:>5} {n:x} {{n}}\"");
+    clean("literal template", "let s = format(\"{} {:.2f} {{}}\", \"a\", 1.5)");
+    clean("numbered template", "let s = format(\"{1}{0}{1}\", \"a\", \"b\")");
+    clean("computed template", "fn f(t) { return format(t, 1) }");
+    clean("spec with a field", "let w = 5\nlet s = f\"{1:>{w}} {2.5:{w}.{w}f}\"");
+    clean("unknown type is checked at run time", "fn f(x) { return f\"{x:.2f} {x:d}\" }");
+    clean("int as float", "let s = f\"{3:.1f} {3:e} {3:%}\"");
+    clean("text options on any value", "let s = f\"{true:>6} {[1]:^9} {nil:.2}\"");
+    clean("nested f-string", "let a = 1\nlet s = f\"{f\"{a:03}\":>6}\"");
+    clean("same quote inside a field", "let m = {k: 1}\nlet s = f\"{m[\"k\"]:+}\"");
+    clean("format shadowed, f-string not", "fn format(x) { return x }\nlet s = f\"{1:>3}\"");
+
+    error("unknown type", "let s = f\"{1:>5q}\"", "unknown format type 'q' (expected s, d, f, e, E, g, %, x, X, o or b)", 1, "q");
+    error("float type on a string", "let s = \"a\"\nlet t = f\"{s:.2f}\"", "format spec '.2f': 'f' needs a number, found string", 2, ".2f");
+    error("int type on a float", "let t = f\"{1.5:d}\"", "'d' needs an int, found float (use '.0f'", 1, "d");
+    error("int type on a bool", "let t = f\"{true:x}\"", "'x' needs an int, found bool", 1, "x");
+    error("float type on a list", "let t = f\"{[1]:e}\"", "'e' needs a number, found list[int]", 1, "e");
+    error("precision on an int", "let t = f\"{1:.2}\"", "an int takes no precision; write '.2f'", 1, ".2");
+    error("precision on a float without a type", "let t = f\"{1.5:.3}\"",
+        "a precision on a float needs a type: '.3f' (digits after the point), '.3e' or '.3g'", 1, ".3");
+    error("precision with d", "let t = f\"{1:.3d}\"", "a precision cannot be used with 'd'", 1, ".3d");
+    error("prefix without a base", "let t = f\"{1:#d}\"", "'#' (a 0x, 0o or 0b prefix) needs the type x, X, o or b", 1, "#");
+    error("comma on hex digits", "let t = f\"{255:,x}\"", "',' cannot group 'x' digits (use '_'", 1, ",");
+    error("grouped twice", "let t = f\"{1:,_}\"", "digits are grouped once", 1, "_");
+    error("sign on text", "let s = \"a\"\nlet t = f\"{s:+}\"", "a sign ('+') needs a number, found string", 2, "+");
+    error("zero padding on text", "let s = \"a\"\nlet t = f\"{s:05}\"", "'0' padding needs a number, found string", 2, "05");
+    error("'=' on text", "let s = \"a\"\nlet t = f\"{s:=5}\"", "'=' alignment needs a number, found string", 2, "=5");
+    error("sign with s", "let t = f\"{1:+s}\"", "a sign cannot be used with 's' (text)", 1, "+");
+    error("width too large", "let t = f\"{1:2000}\"", "format width 2000 is too large (at most 1000)", 1, "2000");
+    error("precision too large", "let t = f\"{1.5:.1001f}\"", "format precision 1001 is too large (at most 1000)", 1, "1001");
+    error("point without digits", "let t = f\"{1.5:.f}\"", "expected digits after '.' in a format spec", 1, ".");
+    error("junk after the type", "let t = f\"{1:>5d!}\"", "unexpected '!' in a format spec", 1, "!");
+    error("escape in a spec", "let t = f\"{1:\\t>5}\"", "a format spec cannot contain '\\'", 1, "\\");
+
+    error("expression missing", "let t = f\"{1 +}\"", "expected an expression, found '}'", 1, "}");
+    error("two expressions", "let a = 1\nlet t = f\"{a a}\"", "unexpected 'a' in an f-string field", 2, "a");
+    error("unknown name in a field", "let t = f\"x {nope:>3}\"", "unknown name 'nope'", 1, "nope");
+    error("type error in a field", "let t = f\"{\"a\" - 1}\"", "cannot apply '-' to string and int", 1, "-");
+    error("lexical error in a field", "let t = f\"{1abc}\"", "invalid suffix 'abc' on number", 1, "abc");
+    error("error in a spec field", "let t = f\"{1:>{nope}}\"", "unknown name 'nope'", 1, "nope");
+    error("error in a nested f-string", "let t = f\"{f\"{1:q}\"}\"", "unknown format type 'q'", 1, "q");
+    error("bad escape in the text", "let t = f\"a\\q{1}\"", "unknown escape sequence '\\q'", 1, "\\q");
+    error("brace never closed", "let t = f\"ab {1\"", "unterminated '{' in f-string (missing '}')", 1, "{");
+    error("single closing brace", "let t = f\"a } b\"", "single '}' in f-string (write '}}' for a literal brace)", 1, "}");
+    error("empty field", "let t = f\"a {} b\"", "empty field in f-string", 1, "{}");
+    error("pure function", "pure fn p(x: int) -> string { return f\"{x:>4}\" }\nprint(f\"{p(1)}\")\nprint(nope)",
+        "unknown name 'nope'", 3, "nope");
+
+    error("too few arguments", "let t = format(\"{} {}\", 1)", "format template takes 2 arguments, found 1", 1, "\"{} {}\"");
+    error("too many arguments", "let t = format(\"{}\", 1, 2)", "format template takes 1 argument, found 2", 1, "\"{}\"");
+    error("numbered and automatic", "let t = format(\"{0} {}\", 1, 2)", "cannot mix automatic {} and numbered {0} fields", 1, "{}");
+    error("named field", "let t = format(\"{name}\", 1)", "format fields are positional: write {} or {0}, not {name}", 1, "{name}");
+    error("template brace never closed", "let t = format(\"ab{\", 1)", "unterminated '{' in format template", 1, "{");
+    error("template single brace", "let t = format(\"a } b\")", "single '}' in format template", 1, "}");
+    error("template spec", "let t = format(\"{:q}\", 1)", "unknown format type 'q'", 1, "q");
+    error("template spec after escapes", "let t = format(\"\\t\\u{E9}\\\"{:>5q}\", 1)", "unknown format type 'q'", 1, "q");
+    error("template spec against its argument", "let t = format(\"{1:.2f}{0}\", 1, \"x\")",
+        "format spec '.2f': 'f' needs a number, found string", 1, ".2f");
+    error("template not a string", "let t = format(1)", "format() needs a template string, found int", 1, "1");
+    error("no template", "let t = format()", "'format' takes at least 1 argument, found 0", 1, "format()");
 }
 
 // ----------------------------------------------------------------- modules --

@@ -147,6 +147,10 @@ private slots:
     void strings();
     void unterminatedString_data();
     void unterminatedString();
+    void fstrings_data();
+    void fstrings();
+    void fstringErrors_data();
+    void fstringErrors();
     void decodeString_data();
     void decodeString();
     void decodeStringErrors_data();
@@ -194,7 +198,8 @@ void TestLexer::punctuators_data()
     int rows = 0;
     for (const TokenSpec& t : kAllTokens) {
         if (isKeyword(t.kind) || t.kind == Tok::Eof || t.kind == Tok::Newline || t.kind == Tok::Error
-            || t.kind == Tok::Ident || t.kind == Tok::Int || t.kind == Tok::Float || t.kind == Tok::String)
+            || t.kind == Tok::Ident || t.kind == Tok::Int || t.kind == Tok::Float || t.kind == Tok::String
+            || t.kind == Tok::FString)
             continue;
         QTest::newRow(t.name) << int(t.kind) << QByteArray(t.spelling);
         ++rows;
@@ -470,6 +475,68 @@ void TestLexer::unterminatedString()
     const auto errorIndex = size_t(std::find_if(l.tokens.begin(), l.tokens.end(), [](const Token& t) { return t.kind == Tok::Error; }) - l.tokens.begin());
     QCOMPARE(l.slice(errorIndex), errorSlice);
     QCOMPARE(l.diags[0].range.begin, l.tokens[errorIndex].range.begin);
+}
+
+// `f"..."` is one token however its fields nest: strings (also in its own
+// quote), brackets and f-strings inside a field do not end it.
+void TestLexer::fstrings_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::newRow("no fields") << QByteArray(R"(f"plain")");
+    QTest::newRow("single quotes") << QByteArray(R"(f'{a} and {b}')");
+    QTest::newRow("spec") << QByteArray(R"(f"{price:>8.2f}")");
+    QTest::newRow("escaped braces") << QByteArray(R"(f"{{x}} }}{{")");
+    QTest::newRow("same quote in a field") << QByteArray(R"(f"{m["k"]}")");
+    QTest::newRow("closing brace in a string") << QByteArray(R"(f"{s.find("}")}")");
+    QTest::newRow("map literal in a field") << QByteArray(R"(f"{ {a: 1}.a }")");
+    QTest::newRow("colon inside brackets") << QByteArray(R"(f"{f({a: 1})}")");
+    QTest::newRow("nested f-string") << QByteArray(R"(f"{f"{x:>3}"}!")");
+    QTest::newRow("field in the spec") << QByteArray(R"(f"{x:>{w}}")");
+    QTest::newRow("unicode escape") << QByteArray(R"(f"\u{1F600} {x}")");
+    QTest::newRow("hash is not a comment") << QByteArray(R"(f"# {n:#x}")");
+}
+
+void TestLexer::fstrings()
+{
+    QFETCH(QByteArray, text);
+    const Lexed l = lex("x = " + text + " y");
+    QCOMPARE(l.kinds(), QStringLiteral("Ident Assign FString Ident Eof"));
+    QCOMPARE(l.slice(2), text);
+    QCOMPARE(l.errorCount(), size_t(0));
+}
+
+// What is wrong with an f-string's braces is a lexical error at the brace.
+void TestLexer::fstringErrors_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("kinds");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<int>("column"); // 0-based offset of the error
+    QTest::newRow("unterminated") << QByteArray("f\"abc\nx") << "Error Newline Ident Eof" << "unterminated string literal" << 0;
+    QTest::newRow("field never closed") << QByteArray("f\"a {x\"\nz") << "Error Newline Ident Eof"
+                                        << "unterminated '{' in f-string (missing '}')" << 4;
+    QTest::newRow("spec runs into the quote") << QByteArray("f\"{x:>5\"") << "Error Eof"
+                                              << "unterminated '{' in f-string (missing '}')" << 2;
+    QTest::newRow("single closing brace") << QByteArray("f\"a } b\"") << "FString Eof"
+                                          << "single '}' in f-string (write '}}' for a literal brace)" << 4;
+    QTest::newRow("empty field") << QByteArray("f\"a {} b\"") << "FString Eof"
+                                 << "empty field in f-string: write an expression in the braces, or '{{' and '}}' for braces" << 4;
+    QTest::newRow("spec of a spec field") << QByteArray("f\"{x:>{w:3}}\"") << "FString Eof"
+                                          << "a field inside a format spec cannot have a spec of its own" << 8;
+}
+
+void TestLexer::fstringErrors()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, kinds);
+    QFETCH(QString, message);
+    QFETCH(int, column);
+    const Lexed l = lex(text);
+    QCOMPARE(l.kinds(), kinds);
+    QCOMPARE(l.errorCount(), size_t(1));
+    QCOMPARE(QString::fromStdString(l.diags[0].message), message);
+    QCOMPARE(int(l.diags[0].range.begin), column);
+    QVERIFY2(invariantViolation(l).isEmpty(), qPrintable(invariantViolation(l)));
 }
 
 void TestLexer::decodeString_data()
@@ -748,7 +815,7 @@ void TestLexer::exactlyOneEof()
 // keeps the invariants (no crash, one Eof, ordered ranges, no empty tokens).
 void TestLexer::randomInputKeepsInvariants()
 {
-    static const char kAlphabet[] = "abcxyz_019 \t\n\r(){}[].,:;+-*/%=!<>&|#\"'\\eE@\xc3\xa9\x80";
+    static const char kAlphabet[] = "abcfxyz_019 \t\n\r(){}[].,:;+-*/%=!<>&|#\"'\\eE@\xc3\xa9\x80";
     std::mt19937 rng(20240611);
     std::uniform_int_distribution<size_t> pick(0, sizeof(kAlphabet) - 2);
     std::uniform_int_distribution<int> length(0, 200);

@@ -152,6 +152,17 @@ public:
             return out + ")";
         }
         case ExprKind::RenderBlock: return list("render", as<RenderBlockExpr>(e)->items);
+        case ExprKind::FString: {
+            // The template format() gets, then its arguments in order.
+            const auto* f = as<FStringExpr>(e);
+            std::string out = "(f \"" + std::string(f->templ) + "\"";
+            for (const FStringField& field : f->fields) {
+                out += " " + expr(field.value);
+                for (Expr* a : field.specArgs)
+                    out += " " + expr(a);
+            }
+            return out + ")";
+        }
         case ExprKind::Error: return "<error>";
         }
         return "?";
@@ -368,7 +379,7 @@ QByteArray randomTokens(uint32_t seed, int n)
         "agent", "model", "from", "import", "if", "else", "for", "in", "while", "break", "continue", "match",
         "true", "false", "nil", "and", "or", "not", "self", "time", "x", "y", "Counter", "Add", "Text", "tensor",
         "_", "Ok", "Err", "1", "2.5", "0x1F", "\"s\"", "(", ")", "{", "}", "[", "]", ",", ":", ";", ".", "..",
-        "->", "=>", "+", "-", "*", "/", "%", "=", "+=", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "!",
+        "->", "=>", "+", "-", "*", "/", "%", "=", "+=", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "!", "f\"{x:>3}\"",
         "\n", "\n", "\n", "# c\n"};
     std::mt19937 rng(seed);
     std::uniform_int_distribution<size_t> pick(0, std::size(kVocabulary) - 1);
@@ -400,6 +411,7 @@ private slots:
     void ranges();
     void parenthesisedOperandRanges_data();
     void parenthesisedOperandRanges();
+    void fstringRanges();
     void tensorAsVariableName_data();
     void tensorAsVariableName();
     void matchArms();
@@ -497,6 +509,17 @@ void TestParser::expressions_data()
     QTest::newRow("spawn parens") << QByteArray("spawn(Counter)") << "(spawn Counter)";
     QTest::newRow("message constructor") << QByteArray("Add(1)") << "(call Add 1)";
     QTest::newRow("render value") << QByteArray("render { Text { \"hi\" } }") << "(render (ui Text \"hi\"))";
+    // f-strings: the template format() gets, then its arguments
+    QTest::newRow("f-string") << QByteArray(R"(f"a{x}b")") << R"((f "a{}b" x))";
+    QTest::newRow("f-string specs") << QByteArray(R"(f"{x:>8.2f} {y + 1}")") << R"((f "{:>8.2f} {}" x (+ y 1)))";
+    QTest::newRow("f-string braces") << QByteArray(R"(f"{{}}{m["k"]}")") << R"((f "{{}}{}" (index m "k")))";
+    QTest::newRow("f-string escapes") << QByteArray(R"(f"\t{x}\u{41}")") << "(f \"\t{}A\" x)";
+    QTest::newRow("f-string map in a field") << QByteArray(R"(f"{ {a: 1}.a }")") << R"((f "{}" (. (map a:1) a)))";
+    QTest::newRow("f-string spec fields") << QByteArray(R"(f"{f"{a}":>{w}.{p}}")") << R"((f "{:>{}.{}}" (f "{}" a) w p))";
+    QTest::newRow("f-string match in a field") << QByteArray(R"(f"{match n { 1 => "one", _ => "many" }}")")
+                                               << R"((f "{}" (match n (1 => "one") (_ => "many"))))";
+    QTest::newRow("f-string without fields") << QByteArray(R"(f'plain')") << R"((f "plain"))";
+    QTest::newRow("f as a name") << QByteArray("f(1) + f") << "(+ (call f 1) f)";
 }
 
 void TestParser::expressions()
@@ -820,6 +843,28 @@ void TestParser::parenthesisedOperandRanges()
     QVERIFY2(p.errorCount() == 0, qPrintable(p.messages()));
     QCOMPARE(p.slice(initOf(p)->range), QString::fromUtf8(expr));
     QCOMPARE(p.slice(p.stmt(0)->range), QString::fromUtf8("let v = " + expr));
+}
+
+// The expressions of an f-string's fields are parsed where they are in the
+// file, so their ranges (and every diagnostic about them) are exact.
+void TestParser::fstringRanges()
+{
+    const Parsed p("let v = 1 + f\"total: {a + b:>{w}} and {c}!\"");
+    QVERIFY2(p.errorCount() == 0, qPrintable(p.messages()));
+    const auto* sum = as<BinaryExpr>(initOf(p));
+    QCOMPARE(sum->rhs->kind, ExprKind::FString);
+    const auto* f = as<FStringExpr>(sum->rhs);
+    QCOMPARE(p.slice(f->range), QStringLiteral("f\"total: {a + b:>{w}} and {c}!\""));
+    QCOMPARE(f->fields.size(), 2u);
+    QCOMPARE(p.slice(f->fields[0].range), QStringLiteral("{a + b:>{w}}"));
+    QCOMPARE(p.slice(f->fields[0].value->range), QStringLiteral("a + b"));
+    QCOMPARE(p.slice(as<BinaryExpr>(f->fields[0].value)->opRange), QStringLiteral("+"));
+    QCOMPARE(p.slice(f->fields[0].specRange), QStringLiteral(">{w}"));
+    QCOMPARE(QString::fromUtf8(f->fields[0].spec.data(), int(f->fields[0].spec.size())), QStringLiteral(">{}"));
+    QCOMPARE(p.slice(f->fields[0].specArgs[0]->range), QStringLiteral("w"));
+    QCOMPARE(p.slice(f->fields[1].value->range), QStringLiteral("c"));
+    QCOMPARE(f->fields[1].specRange.begin, f->fields[1].specRange.end);
+    QVERIFY2(p.rangeViolation().isEmpty(), qPrintable(p.rangeViolation()));
 }
 
 // `tensor` is a tensor literal only when `tensor[...]` is followed by `{`;

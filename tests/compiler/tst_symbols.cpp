@@ -134,6 +134,7 @@ private slots:
     void referenceCounts_data();
     void referenceCounts();
     void symbolsDespiteErrors();
+    void namesInsideFStrings();
 };
 
 void TestSymbols::initTestCase()
@@ -455,6 +456,26 @@ void TestSymbols::referenceCounts()
         QCOMPARE(c.slice(r), name); // every reference covers exactly the name
         QCOMPARE(c.index().definitionAt(r.begin), &c.index().decls()[size_t(i)]);
     }
+}
+
+// Names inside f-string fields (and in their specs, and in nested f-strings)
+// are references like any other: go-to-definition and find-references work.
+void TestSymbols::namesInsideFStrings()
+{
+    const Compiled c("let width = 8\nlet price = 2.5\nprint(f\"{price:>{width}.2f} {f\"{width}\"}\")\n");
+    QVERIFY2(c.result.ok(), c.result.formatDiagnostics().c_str());
+    const int32_t w = c.declIndex("width", SymbolKind::Constant) >= 0 ? c.declIndex("width", SymbolKind::Constant)
+                                                                      : c.declIndex("width", SymbolKind::Global);
+    QVERIFY(w >= 0);
+    const std::vector<SourceRange> refs = c.index().referencesTo(w);
+    QCOMPARE(int(refs.size()), 2);
+    QCOMPARE(refs[0].begin, c.at("width}", 0));
+    QCOMPARE(refs[1].begin, c.at("width}", 1));
+    for (const SourceRange& r : refs)
+        QCOMPARE(c.slice(r), QStringLiteral("width"));
+    const int32_t p = c.declIndex("price", SymbolKind::Global) >= 0 ? c.declIndex("price", SymbolKind::Global)
+                                                                    : c.declIndex("price", SymbolKind::Constant);
+    QCOMPARE(c.index().definitionAt(c.at("price:", 0, 2)), &c.index().decls()[size_t(p)]);
 }
 
 // While the user types, the file usually has errors; the rest of it still

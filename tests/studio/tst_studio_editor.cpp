@@ -17,6 +17,7 @@ class TestStudioEditor : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void scannerCategories();
+    void scannerFStrings();
     void scannerBlockCommentAcrossLines();
     void lexerStylesEditorText();
     void diagnosticsPlacedAtBadEdit();
@@ -69,6 +70,22 @@ void TestStudioEditor::scannerCategories()
         covered += t.length;
     }
     QCOMPARE(covered, uint32_t(text.size()));
+}
+
+// An f-string is one string however its fields nest, so a quote or a `#`
+// inside a field neither ends it nor starts a comment.
+void TestStudioEditor::scannerFStrings()
+{
+    const std::string_view text = R"(print(f"{m["k"]:>{w}} {n:#x} {"#"}") # note)";
+    const ScannedLine line = scanLine(text, {});
+    QCOMPARE(styleAt(line, text, R"(f"{m["k"]:>{w}} {n:#x} {"#"}")"), TokenStyle::String);
+    QCOMPARE(styleAt(line, text, ") #"), TokenStyle::Operator);
+    QCOMPARE(styleAt(line, text, "# note"), TokenStyle::Comment);
+    QCOMPARE(line.end.braceDepth, 0);
+    const std::string_view open = R"(let s = f"{x)";
+    QCOMPARE(styleAt(scanLine(open, {}), open, "f\"{x"), TokenStyle::Error);
+    const std::string_view name = "let of = f + 1";
+    QCOMPARE(styleAt(scanLine(name, {}), name, "f +"), TokenStyle::Identifier);
 }
 
 void TestStudioEditor::scannerBlockCommentAcrossLines()
