@@ -76,6 +76,7 @@ private:
     Expr* parseTensorLit();
     Expr* parseSpawn();
     Expr* parseMatch();
+    Expr* parseLambda();
     Pattern* parsePattern();
     Expr* parseRenderBlock();
     Expr* parseUiElement();
@@ -109,7 +110,7 @@ private:
     /// there `tensor[i] {` is an index followed by the body.
     bool m_inHead = false;
     Expr* parseHeadExpr();
-    Name m_nameOk = 0, m_nameErr = 0, m_nameUnderscore = 0, m_nameModel = 0, m_nameTensor = 0;
+    Name m_nameOk = 0, m_nameErr = 0, m_nameUnderscore = 0, m_nameModel = 0, m_nameTensor = 0, m_nameLambda = 0;
 };
 
 /// Lex and parse in one call.
