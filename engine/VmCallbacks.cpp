@@ -150,8 +150,13 @@ Value Vm::callFunction(Fiber& fiber, const Value& f, std::span<const Value> args
     } unnest{m_callbacks};
     const size_t floor = fiber.frames.size() - 1;
     bool suspended;
-    if (m_sched.options().native && !m_sched.options().statementObserver) {
-        const NativeStatus st = runFrames(fiber, floor);
+    if (const NativeCode* native = m_sched.options().native; native && !m_sched.options().statementObserver) {
+        // The callee's native code straight away (what runFrames would call
+        // first); runFrames takes over when it hands its frame back.
+        const NativeEntry entry = native->entry(callee);
+        NativeStatus st = entry ? NativeStatus(entry(this, &fiber, 0)) : NativeStatus::Interpret;
+        if (st == NativeStatus::Interpret)
+            st = runFrames(fiber, floor);
         if (st == NativeStatus::Error) {
             VmError e = std::move(m_nativeError);
             throw e;
