@@ -23,6 +23,7 @@ struct Span {
     uint32_t size() const { return count; }
     bool empty() const { return count == 0; }
     T& operator[](uint32_t i) const { return ptr[i]; }
+    T& back() const { return ptr[count - 1]; }
 };
 
 class Arena {

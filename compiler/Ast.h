@@ -49,7 +49,10 @@ struct Binding {
     TypeId type = 0;
     uint32_t index = 0;      ///< meaning depends on kind (see BindingKind)
     Name member = 0;         ///< ModuleMember: the member's name
-    FnDecl* fn = nullptr;    ///< Function: its declaration
+    /// Function: its declaration. A `let` (Local or Global) initialised with
+    /// a lambda or a function name: that function, so that calls through
+    /// the variable can be checked for arity and result ("evident" functions).
+    FnDecl* fn = nullptr;
     ActorDecl* actor = nullptr; ///< Actor: its declaration; State/Function inside an actor: owner
     FnDecl* owner = nullptr; ///< Local/Param: the function (or handler body fn) that declares it
     /// Free for Lowering: the register that holds a Local/Param (-1 = unassigned).
@@ -87,6 +90,7 @@ enum class ExprKind : uint8_t {
     Ui,         ///< `Text {"x"}` inside a render block
     RenderBlock,///< `render { ... }` used as a value (UI tree)
     FString,    ///< `f"{name:<10} {price:>8.2f}"`
+    Lambda,     ///< `fn(x) { ... }`, `fn(x) => x * 2`: an anonymous function value
     Error,      ///< placeholder after a syntax error (never reaches Lowering)
 };
 
@@ -258,6 +262,13 @@ struct FStringExpr : Expr {
     std::string_view templ;  ///< the whole as a format() template (text braces doubled)
 };
 
+/// An anonymous function (a lambda). `fn` is a nested FnDecl without a name
+/// binding (FnDecl::isLambda); the short form `fn(x) => e` has the body
+/// `{ return e }`. The Checker gives `fn` its index like a nested `fn`.
+struct LambdaExpr : Expr {
+    FnDecl* fn = nullptr;
+};
+
 // -------------------------------------------------------------- statements --
 
 enum class StmtKind : uint8_t {
@@ -314,9 +325,13 @@ struct WhileStmt : Stmt {
 struct ForStmt : Stmt {
     Name var = 0;
     SourceRange varRange;
+    /// `for k, v in m`: the second variable (the value of each map entry); 0 if none.
+    Name value = 0;
+    SourceRange valueRange;
     Expr* iterable = nullptr;   ///< `range(a, b)`, `a..b`, a list, a map (keys)
     Block* body = nullptr;
     Binding* binding = nullptr; ///< the loop variable; set by the Checker
+    Binding* valueBinding = nullptr; ///< the second variable; set by the Checker
 };
 
 struct ReturnStmt : Stmt { Expr* value = nullptr; };
@@ -345,6 +360,9 @@ enum class FnKind : uint8_t {
 struct FnDecl : Stmt {
     FnKind fnKind = FnKind::Function;
     bool isPure = false;
+    /// An anonymous function (LambdaExpr). Without a `uses` clause
+    /// (`usesRange` empty) its effects are inferred from its body.
+    bool isLambda = false;
     Name name = 0;
     SourceRange nameRange;
     Span<Param> params;
@@ -358,6 +376,9 @@ struct FnDecl : Stmt {
     ActorDecl* actor = nullptr;     ///< owning actor for methods/handlers
     Span<Binding*> captures;        ///< outer Locals/Params a nested fn reads (by value)
     uint32_t index = 0;             ///< dense id among all FnDecls of the program
+    /// Lambdas: the type every `return` gives when the body always returns
+    /// one type (the short form: its expression's type), else 0 (`any`).
+    TypeId resultType = 0;
 };
 
 struct StateDecl {

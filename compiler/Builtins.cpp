@@ -88,6 +88,52 @@ bool isAnyMethodName(std::string_view name)
     return false;
 }
 
+Callback callbackOf(BuiltinId id)
+{
+    switch (id) {
+    case BuiltinId::Map: return Callback::Map;
+    case BuiltinId::Filter: return Callback::Filter;
+    case BuiltinId::Reduce: return Callback::Reduce;
+    case BuiltinId::AnyOf: return Callback::Any;
+    case BuiltinId::AllOf: return Callback::All;
+    case BuiltinId::Sort:
+    case BuiltinId::ListSort: return Callback::Sort;
+    case BuiltinId::SortBy: return Callback::SortBy;
+    default: return Callback::None;
+    }
+}
+
+Callback callbackOf(MethodId id)
+{
+    switch (id) {
+    case MethodId::ListMap: return Callback::Map;
+    case MethodId::ListFilter: return Callback::Filter;
+    case MethodId::ListReduce: return Callback::Reduce;
+    case MethodId::ListAny: return Callback::Any;
+    case MethodId::ListAll: return Callback::All;
+    case MethodId::ListSort: return Callback::Sort;
+    case MethodId::ListSortBy: return Callback::SortBy;
+    default: return Callback::None;
+    }
+}
+
+std::string_view callbackName(Callback c)
+{
+    switch (c) {
+    case Callback::None: return "";
+    case Callback::Map: return "map";
+    case Callback::Filter: return "filter";
+    case Callback::Reduce: return "reduce";
+    case Callback::Any: return "any";
+    case Callback::All: return "all";
+    case Callback::Sort: return "sort";
+    case Callback::SortBy: return "sort_by";
+    }
+    return "";
+}
+
+int callbackArity(Callback c) { return c == Callback::Reduce || c == Callback::Sort ? 2 : 1; }
+
 std::span<const std::string_view> standardModules() { return kModules; }
 
 bool isStandardModule(std::string_view dotted)

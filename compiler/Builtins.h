@@ -58,7 +58,16 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(Every, "every", 3, 3, Clock, Int)                                         \
     X(AfterMs, "after_ms", 3, 3, Clock, Int)                                    \
     X(CancelTimer, "cancel_timer", 1, 1, Clock, Bool)                          \
-    X(Format, "format", 1, -1, None, String)
+    X(Format, "format", 1, -1, None, String)                                    \
+    X(Map, "map", 2, 2, None, List)                                             \
+    X(Filter, "filter", 2, 2, None, List)                                       \
+    X(Reduce, "reduce", 2, 3, None, Any)                                        \
+    X(AnyOf, "any", 2, 2, None, Bool)                                           \
+    X(AllOf, "all", 2, 2, None, Bool)                                           \
+    X(Sort, "sort", 1, 2, None, List)                                           \
+    X(SortBy, "sort_by", 2, 2, None, List)                                      \
+    X(Enumerate, "enumerate", 1, 1, None, List)                                 \
+    X(Zip, "zip", 2, 2, None, List)
 
 // Module members: reachable as `module.name` after `import module`, or by bare
 // name after `from module name`. Names may repeat across modules.
@@ -87,7 +96,7 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(StringContains, "string", "contains", 2, 2, None, Bool)                   \
     X(StringReplace, "string", "replace", 3, 3, None, String)                   \
     X(StringLen, "string", "len", 1, 1, None, Int)                              \
-    X(ListSort, "list", "sort", 1, 1, None, List)                               \
+    X(ListSort, "list", "sort", 1, 2, None, List)                               \
     X(ListReverse, "list", "reverse", 1, 1, None, List)                         \
     X(ListSum, "list", "sum", 1, 1, None, Any)                                  \
     X(ListLen, "list", "len", 1, 1, None, Int)                                  \
@@ -140,14 +149,23 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(ListIndexOf, List, "index_of", 1, 1, false, Int)                          \
     X(ListSlice, List, "slice", 1, 2, false, List)                              \
     X(ListReverse, List, "reverse", 0, 0, false, List)                          \
-    X(ListSort, List, "sort", 0, 0, false, List)                                \
+    X(ListSort, List, "sort", 0, 1, false, List)                                \
     X(ListJoin, List, "join", 1, 1, false, String)                              \
     X(ListSum, List, "sum", 0, 0, false, Any)                                   \
     X(ListFirst, List, "first", 0, 0, false, Any)                               \
     X(ListLast, List, "last", 0, 0, false, Any)                                 \
+    X(ListMap, List, "map", 1, 1, false, List)                                  \
+    X(ListFilter, List, "filter", 1, 1, false, List)                            \
+    X(ListReduce, List, "reduce", 1, 2, false, Any)                             \
+    X(ListAny, List, "any", 1, 1, false, Bool)                                  \
+    X(ListAll, List, "all", 1, 1, false, Bool)                                  \
+    X(ListSortBy, List, "sort_by", 1, 1, false, List)                           \
+    X(ListEnumerate, List, "enumerate", 0, 0, false, List)                      \
+    X(ListZip, List, "zip", 1, 1, false, List)                                  \
     X(MapLen, Map, "len", 0, 0, false, Int)                                     \
     X(MapKeys, Map, "keys", 0, 0, false, List)                                  \
     X(MapValues, Map, "values", 0, 0, false, List)                              \
+    X(MapItems, Map, "items", 0, 0, false, List)                                \
     X(MapHas, Map, "has", 1, 1, false, Bool)                                    \
     X(MapGet, Map, "get", 1, 2, false, Any)                                     \
     X(MapRemove, Map, "remove", 1, 1, true, Any)                                \
@@ -173,6 +191,17 @@ enum class MethodId : uint16_t {
 #undef AEROFLOW_M_ENUM
     Count
 };
+
+/// The builtins and methods that call a function they are given (map,
+/// filter, ...): the engine runs it from inside the builtin (docs/ENGINE.md).
+enum class Callback : uint8_t { None, Map, Filter, Reduce, Any, All, Sort, SortBy };
+/// What `id` calls back, if anything (Sort only with its comparator).
+Callback callbackOf(BuiltinId id);
+Callback callbackOf(MethodId id);
+/// "map", "filter", ... ("" for None).
+std::string_view callbackName(Callback c);
+/// How many arguments the function is called with (1 or 2).
+int callbackArity(Callback c);
 
 /// Receiver kinds of methods.
 enum class MethodReceiver : uint8_t { String, List, Map, Tensor, Result };

@@ -484,6 +484,9 @@ void Checker::checkFunction(FnDecl* fn, ActorDecl* actor)
     for (uint32_t i = 0; i < fn->params.size(); ++i) {
         Param& p = fn->params[i];
         const TypeId t = sig.params[i];
+        if (fn->fnKind == FnKind::Handler && p.typeAnn && m_types.holdsFunction(t))
+            error(p.typeAnn->range, "handler parameter '" + nameText(p.name) + "' cannot be " + typeName(t)
+                    + ": functions cannot cross actors, so messages cannot carry them");
         Binding* b = newBinding(BindingKind::Param, p.name, p.range, t, false);
         p.binding = b;
         addSymbol(b, SymbolKind::Parameter, typeName(t), bodyBegin, bodyEnd);
@@ -496,6 +499,10 @@ void Checker::checkFunction(FnDecl* fn, ActorDecl* actor)
     m_atTopLevel = wasTop;
 
     fn->captures = m_arena.copy(ctx.captures);
+    if (fn->isLambda)
+        fn->resultType = ctx.hasReturnType ? ctx.returnType
+            : ctx.anyReturn && !ctx.mixedReturns && fn->body && alwaysReturns(fn->body) ? ctx.returned
+                                                                                      : TypeTable::kAny;
     if (ctx.hasReturnType && m_types.kind(ctx.returnType) != TypeKind::Nil && fn->body && !alwaysReturns(fn->body))
         error(fn->nameRange, "function '" + nameText(fn->name) + "' must return a value of type "
                 + typeName(ctx.returnType) + " on every path");
@@ -792,6 +799,8 @@ void Checker::checkLet(LetStmt* s)
         b = newBinding(BindingKind::Local, s->name, s->nameRange, type, s->isMutable);
     }
     s->binding = b;
+    // `let f = fn(x) => ...` (or a function's name): calls through f are checked like direct ones.
+    b->fn = s->isMutable ? nullptr : evidentFunction(s->init);
     addSymbol(b, global ? SymbolKind::Global : (s->isMutable ? SymbolKind::Variable : SymbolKind::Constant),
         (s->isMutable ? "mut " : "let ") + typeName(type), s->range.end, m_scopes.back().end);
     declare(b);
@@ -927,16 +936,26 @@ void Checker::checkAssign(AssignStmt* s)
 void Checker::checkFor(ForStmt* s)
 {
     TypeId elem = TypeTable::kAny;
+    TypeId value = TypeTable::kAny;
     const TypeId it = checkExpr(s->iterable);
     switch (m_types.kind(it)) {
     case TypeKind::Any: break;
     case TypeKind::List: elem = m_types.get(it).arg0; break;
-    case TypeKind::Map: elem = m_types.get(it).arg0; break;
+    case TypeKind::Map:
+        elem = m_types.get(it).arg0;
+        value = m_types.get(it).arg1;
+        break;
     case TypeKind::String: elem = m_types.string(); break;
     case TypeKind::Tensor: elem = m_types.floating(); break;
     default:
         error(s->iterable->range, "cannot iterate over a value of type " + typeName(it)
                 + (m_types.kind(it) == TypeKind::Int ? " (did you mean range(n)?)" : ""));
+    }
+    const TypeKind ik = m_types.kind(it);
+    if (s->value && ik != TypeKind::Any && ik != TypeKind::Map) {
+        error(s->valueRange, "'for " + nameText(s->var) + ", " + nameText(s->value)
+                + " in ...' needs a map (its keys and values), found " + typeName(it)
+                + (ik == TypeKind::List ? " (for index and element, use 'for pair in enumerate(xs)')" : ""));
     }
     pushScope(s->body->range.end);
     Binding* b = newBinding(BindingKind::Local, s->var, s->varRange, elem, false);
@@ -944,6 +963,13 @@ void Checker::checkFor(ForStmt* s)
     s->binding = b;
     addSymbol(b, SymbolKind::Constant, typeName(elem), s->body->range.begin, s->body->range.end);
     declare(b);
+    if (s->value) {
+        Binding* v = newBinding(BindingKind::Local, s->value, s->valueRange, value, false);
+        v->origin = 1;
+        s->valueBinding = v;
+        addSymbol(v, SymbolKind::Constant, typeName(value), s->body->range.begin, s->body->range.end);
+        declare(v);
+    }
     ++m_fn->loopDepth;
     checkBlock(s->body);
     --m_fn->loopDepth;
@@ -958,6 +984,14 @@ void Checker::checkReturn(ReturnStmt* s)
         return;
     }
     const TypeId t = s->value ? checkExpr(s->value) : m_types.nil();
+    if (m_fn->fn->isLambda) {
+        // The lambda's result type, when every return agrees (ints and floats as float).
+        const TypeId joined = m_fn->anyReturn ? m_types.join(m_fn->returned, t) : t;
+        if (m_fn->anyReturn && joined == TypeTable::kAny && t != TypeTable::kAny)
+            m_fn->mixedReturns = true;
+        m_fn->returned = joined;
+        m_fn->anyReturn = true;
+    }
     if (kind == FnKind::Handler && s->value) {
         error(s->value->range, "a handler cannot return a value; use emit(value) to reply to the sender");
         return;

@@ -4,6 +4,7 @@
 // fills a SymbolIndex for the IDE. Reports errors to the sink, never aborts.
 
 #include "Ast.h"
+#include "Builtins.h"
 #include "Diagnostic.h"
 #include "Semantic.h"
 #include "Symbols.h"
@@ -38,6 +39,10 @@ private:
         TypeId returnType = 0;
         bool hasReturnType = false;
         size_t scopeBase = 0; // first scope that belongs to this function
+        // Lambdas without `-> T`: the type their returns give (FnDecl::resultType).
+        TypeId returned = 0;
+        bool anyReturn = false;
+        bool mixedReturns = false;
     };
 
     struct Signature {
@@ -103,6 +108,32 @@ private:
     /// `where` maps offsets in `spec` to the file.
     void checkFormatSpec(std::string_view spec, const struct FormatTextMap& where, uint32_t specOffset,
         const Expr* value);
+
+    // anonymous functions and the builtins that call functions (CheckerCallbacks.cpp)
+    TypeId checkLambda(LambdaExpr* e);
+    /// The function `e` evidently is: a lambda, a function name, or a `let`
+    /// initialised with one (Binding::fn); null when not evident.
+    FnDecl* evidentFunction(const Expr* e) const;
+    /// The result type of `fn` as far as it is known (`any` otherwise).
+    TypeId resultOf(FnDecl* fn);
+    /// map, filter, ... as builtins or methods. `list` is the list (the
+    /// receiver of a method; null when unknown), `fnArg` the function (null:
+    /// sort without a comparator), `init` reduce's start value. Returns the
+    /// result type.
+    TypeId checkCallback(Callback cb, Expr* list, Expr* fnArg, Expr* init);
+    /// enumerate(xs) and zip(xs, ys) (`ys` null for enumerate).
+    TypeId checkPairs(std::string_view name, Expr* xs, Expr* ys);
+    /// Functions cannot cross actors: a message argument or an emitted value
+    /// that evidently holds one is an error.
+    bool refuseFunction(const Expr* value, const std::string& what);
+    /// A call of something whose type uses `needs`: the current function
+    /// must declare them (a lambda without `uses` infers them).
+    void requireCallEffects(EffectSet needs, const std::string& what, SourceRange where);
+    /// Does the function being checked infer its effects (a lambda without `uses`)?
+    bool infersEffects() const;
+    /// How messages name the function being checked: its name, or for a
+    /// lambda the nearest named function around it.
+    std::string fnLabel() const;
     TypeId checkMessageArgs(CallExpr* e, uint32_t messageId, SourceRange nameRange);
     void checkSendTarget(CallExpr* e);
     TypeId builtinResultType(uint8_t result, const CallExpr* e);
@@ -123,10 +154,8 @@ private:
     void checkValueCall(CallExpr* e, TypeId calleeType, const std::string& what, SourceRange where);
     /// Arguments of a builtin or UI element: they keep no function types.
     void keepEffectsInBuiltinArgs(CallExpr* e, std::string_view name);
-    /// Message arguments go to every handler of the message.
-    void keepEffectsInMessageArgs(CallExpr* e, uint32_t messageId);
-    /// The parameter type of the message's first handler when it carries
-    /// effects (a message pattern binds it), else `any`.
+    /// The type a message pattern binds argument `param` to: `any` (messages
+    /// cannot carry functions, so no effects can hide in one).
     TypeId messageParamType(uint32_t messageId, uint32_t param);
     /// A top-level `let` whose value carries effects must come before the
     /// functions and actors that read it (they see its type only then).

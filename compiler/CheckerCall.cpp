@@ -133,7 +133,23 @@ TypeId Checker::checkBuiltinCall(CallExpr* e, const BuiltinInfo& info, SourceRan
         if (m_fn->fn->fnKind == FnKind::Main)
             error(nameRange, "emit() replies to the sender of the message being handled; the main program has no "
                     "sender (use print, or recv() to receive)");
+        else
+            refuseFunction(e->args[0], "the value of emit()");
         break;
+    case BuiltinId::Map:
+    case BuiltinId::Filter:
+    case BuiltinId::AnyOf:
+    case BuiltinId::AllOf:
+    case BuiltinId::SortBy:
+    case BuiltinId::Sort:
+    case BuiltinId::ListSort:
+        return checkCallback(callbackOf(info.id), e->args[0], e->args.size() > 1 ? e->args[1] : nullptr, nullptr);
+    case BuiltinId::Reduce:
+        return checkCallback(Callback::Reduce, e->args[0], e->args.back(), e->args.size() == 3 ? e->args[1] : nullptr);
+    case BuiltinId::Enumerate:
+        return checkPairs("enumerate", e->args[0], nullptr);
+    case BuiltinId::Zip:
+        return checkPairs("zip", e->args[0], e->args[1]);
     case BuiltinId::Recv:
         if (inActorCode())
             error(nameRange, "recv() is only available in the main program; actors receive messages with 'on' handlers");
@@ -206,16 +222,18 @@ TypeId Checker::checkFunctionCall(CallExpr* e, FnDecl* fn, SourceRange nameRange
         }
     }
     if (inPure() && !fn->isPure)
-        error(nameRange, "pure function '" + nameText(m_fn->fn->name) + "' cannot call '" + name
+        error(nameRange, "pure function '" + fnLabel() + "' cannot call '" + name
                 + "', which is not pure");
     if (m_fn->fn->fnKind == FnKind::Init && fn->uses) {
         error(nameRange, "a state initialiser cannot call '" + name + "', which uses " + effectList(fn->uses)
                 + "; set the field from a handler that declares 'uses " + effectList(fn->uses) + "'");
     } else if (m_fn->fn->fnKind != FnKind::Main && !inPure()) {
         const EffectSet missing = fn->uses & ~m_fn->fn->uses;
-        if (missing)
+        if (missing && infersEffects())
+            m_fn->fn->uses |= missing; // a lambda without `uses` takes them on
+        else if (missing)
             error(nameRange, "'" + name + "' uses " + effectList(missing) + "; declare 'uses " + effectList(missing)
-                    + "' on '" + nameText(m_fn->fn->name) + "' too");
+                    + "' on " + (m_fn->fn->isLambda ? "the lambda in '" : "'") + fnLabel() + "' too");
     }
     if (fn->actor && m_fn->actor != fn->actor)
         error(nameRange, "'" + name + "' is a method of '" + nameText(fn->actor->name) + "'; send that actor a message instead");
@@ -234,6 +252,12 @@ TypeId Checker::checkMessageArgs(CallExpr* e, uint32_t messageId, SourceRange na
                 + std::to_string(e->args.size()));
         return m_types.message();
     }
+    bool refused = false;
+    for (uint32_t i = 0; i < e->args.size(); ++i)
+        refused = refuseFunction(e->args[i], "argument " + std::to_string(i + 1) + " of message '" + nameText(m.name) + "'")
+            || refused;
+    if (refused)
+        return m_types.message();
     if (FnDecl* handler = messageId < m_messageHandler.size() ? m_messageHandler[messageId] : nullptr) {
         const Signature& sig = signature(handler);
         for (uint32_t i = 0; i < e->args.size() && i < sig.params.size(); ++i)
@@ -241,7 +265,6 @@ TypeId Checker::checkMessageArgs(CallExpr* e, uint32_t messageId, SourceRange na
                 error(e->args[i]->range, "argument " + std::to_string(i + 1) + " of message '" + nameText(m.name)
                         + "' must be " + typeName(sig.params[i]) + ", found " + typeName(e->args[i]->type));
     }
-    keepEffectsInMessageArgs(e, messageId);
     return m_types.message();
 }
 
@@ -328,13 +351,27 @@ TypeId Checker::checkCall(CallExpr* e)
                 break;
             }
             e->callKind = CallKind::Value;
-            if (inPure())
-                error(id->range, "pure function '" + nameText(m_fn->fn->name)
+            // A `let` holding a lambda or a function name: its call is checked like a direct one.
+            FnDecl* evident = evidentFunction(id);
+            if (inPure() && !(evident && evident->isPure))
+                error(id->range, "pure function '" + fnLabel()
                         + "' cannot call a function value (it may have effects)");
             for (Expr* a : e->args)
                 checkExpr(a);
             checkValueCall(e, ct, "'" + n + "'", id->range);
-            return TypeTable::kAny;
+            if (!evident)
+                return TypeTable::kAny;
+            if (e->args.size() != evident->params.size()) {
+                error(e->range, "'" + n + "' is a function that takes " + plural(evident->params.size(), "argument")
+                        + ", found " + std::to_string(e->args.size()));
+                return TypeTable::kAny;
+            }
+            const Signature& sig = signature(evident);
+            for (uint32_t i = 0; i < e->args.size(); ++i)
+                if (!m_types.assignable(sig.params[i], e->args[i]->type))
+                    error(e->args[i]->range, "argument " + std::to_string(i + 1) + " of '" + n + "' must be "
+                            + typeName(sig.params[i]) + ", found " + typeName(e->args[i]->type));
+            return resultOf(evident);
         }
         }
         for (Expr* a : e->args)
@@ -397,9 +434,13 @@ TypeId Checker::checkCall(CallExpr* e)
     if (k != TypeKind::Any && k != TypeKind::Function)
         error(callee->range, "this value is not a function (it is " + typeName(ct) + ")");
     e->callKind = CallKind::Value;
-    if (inPure())
-        error(callee->range, "pure function '" + nameText(m_fn->fn->name)
+    FnDecl* evident = evidentFunction(callee); // a lambda called where it is written: (fn(x) => x)(1)
+    if (inPure() && !(evident && evident->isPure))
+        error(callee->range, "pure function '" + fnLabel()
                 + "' cannot call a function value (it may have effects)");
+    if (evident && e->args.size() != evident->params.size())
+        error(e->range, "this function takes " + plural(evident->params.size(), "argument") + ", found "
+                + std::to_string(e->args.size()));
     checkValueCall(e, ct, "this function value", callee->range);
     return TypeTable::kAny;
 }
@@ -443,8 +484,17 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
     case TypeKind::Any: {
         if (!isAnyMethodName(name))
             error(f->fieldRange, "unknown method '" + name + "'");
-        for (Expr* a : e->args)
-            keepEffects(TypeTable::kAny, a->type, a, "method '" + name + "' of a value of unknown type");
+        // xs.map(f) on a value of unknown type: if it is a list, f is called here.
+        const MethodInfo* listMethod = findMethod(MethodReceiver::List, name);
+        const Callback cb = listMethod ? callbackOf(listMethod->id) : Callback::None;
+        const bool calls = cb != Callback::None && !e->args.empty() && int(e->args.size()) <= listMethod->maxArgs
+            && int(e->args.size()) >= listMethod->minArgs;
+        for (uint32_t i = 0; i < e->args.size(); ++i)
+            if (!(calls && i + 1 == e->args.size()))
+                keepEffects(TypeTable::kAny, e->args[i]->type, e->args[i],
+                    "method '" + name + "' of a value of unknown type");
+        if (calls)
+            checkCallback(cb, nullptr, e->args.back(), e->args.size() == 2 ? e->args[0] : nullptr);
         // A mutating method on a value of unknown type still needs a mutable place.
         bool mutates = false;
         for (const auto& m : allMethods())
@@ -488,6 +538,26 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
                 "declare the receiver with elements of type " + typeName(e->args[arg]->type));
     };
     switch (m->id) {
+    case MethodId::ListMap:
+    case MethodId::ListFilter:
+    case MethodId::ListAny:
+    case MethodId::ListAll:
+    case MethodId::ListSortBy:
+    case MethodId::ListSort:
+    case MethodId::ListReduce:
+        if (n < m->minArgs || n > m->maxArgs)
+            return builtinResultType(uint8_t(m->result), nullptr);
+        return checkCallback(callbackOf(m->id), f->object, e->args.empty() ? nullptr : e->args.back(),
+            m->id == MethodId::ListReduce && n == 2 ? e->args[0] : nullptr);
+    case MethodId::ListEnumerate:
+        return checkPairs("enumerate", f->object, nullptr);
+    case MethodId::ListZip:
+        if (n != 1)
+            return builtinResultType(uint8_t(m->result), nullptr);
+        return checkPairs("zip", f->object, e->args[0]);
+    case MethodId::MapItems:
+        keepEffects(TypeTable::kAny, rt, f->object, "'items' (its pairs keep no function types)");
+        return m_types.list(m_types.list(m_types.join(m_types.string(), t.arg1)));
     case MethodId::ListPush: keeps(0, t.arg0); break;
     case MethodId::ListInsert: keeps(1, t.arg0); break;
     case MethodId::MapGet: keeps(1, t.arg1); break;
@@ -510,7 +580,6 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
     case MethodId::ListRemoveAt:
         return t.arg0;
     case MethodId::ListReverse:
-    case MethodId::ListSort:
     case MethodId::ListSlice:
         return rt;
     case MethodId::MapGet:

@@ -5,10 +5,12 @@
 // The invariant: a value whose static type is `any` never holds a function
 // with effects, and a value of type `function[E]` (or a list, map or result
 // of such) holds only functions whose calls use at most E. Every place where
-// a value goes (parameter, variable, field, element, message argument,
-// builtin argument, result) keeps it: a place whose type would forget
-// effects of the value is an error. So a call through a value needs exactly
-// the effects of the value's type, and a call through `any` needs none.
+// a value goes (parameter, variable, field, element, builtin argument,
+// result) keeps it: a place whose type would forget effects of the value is
+// an error. Messages carry no functions at all (functions cannot cross
+// actors). So a call through a value needs exactly the effects of the
+// value's type, and a call through `any` needs none. A lambda without `uses`
+// takes on the effects its body needs (CheckerCallbacks.cpp).
 // All of it is decided before the program runs: the interpreter, the JIT and
 // AOT output are unchanged.
 #include "Builtins.h"
@@ -69,10 +71,12 @@ void Checker::checkValueCall(CallExpr* e, TypeId calleeType, const std::string& 
                     + "; set the field from a handler that declares 'uses " + effectNames(needs) + "'");
         } else if (caller->fnKind != FnKind::Main) {
             const EffectSet missing = EffectSet(needs & ~caller->uses);
-            if (missing)
+            if (missing && infersEffects())
+                m_fn->fn->uses |= missing; // a lambda without `uses` takes them on
+            else if (missing)
                 error(where, what + " is a " + typeName(calleeType) + ": calling it reads the outside world; declare 'uses "
-                        + effectNames(missing) + "' on " + fnKindWord(caller->fnKind) + " '" + nameText(caller->name)
-                        + "'");
+                        + effectNames(missing) + "' on " + (caller->isLambda ? "lambda in" : fnKindWord(caller->fnKind))
+                        + " '" + fnLabel() + "'");
         }
     }
     for (Expr* a : e->args)
@@ -83,56 +87,43 @@ void Checker::checkValueCall(CallExpr* e, TypeId calleeType, const std::string& 
 void Checker::keepEffectsInBuiltinArgs(CallExpr* e, std::string_view name)
 {
     // Builtins that only look at a value (print it, measure it) keep nothing.
-    switch (BuiltinId(e->builtin)) {
+    const auto id = BuiltinId(e->builtin);
+    switch (id) {
     case BuiltinId::Print:
     case BuiltinId::Str:
     case BuiltinId::TypeOf:
     case BuiltinId::Len:
     case BuiltinId::Format:
+    case BuiltinId::Enumerate: // checkPairs reports what they would forget
+    case BuiltinId::Zip:
         return;
+    case BuiltinId::Emit:
+        if (!e->args.empty() && m_types.holdsFunction(e->args[0]->type))
+            return; // refused as it is (functions cannot cross actors)
+        break;
     default:
         break;
     }
-    for (Expr* a : e->args)
-        keepEffects(TypeTable::kAny, a->type, a, "'" + std::string(name) + "' (a builtin keeps no function types)");
-}
-
-void Checker::keepEffectsInMessageArgs(CallExpr* e, uint32_t messageId)
-{
-    // A message may be handled by several actors: each handler's parameter
-    // must keep what the argument holds.
+    // map(xs, f), sort(xs, cmp), ...: the function is the last argument, and
+    // its effects are required where the builtin is called (checkCallback).
+    const bool calls = callbackOf(id) != Callback::None && !(id == BuiltinId::Sort && e->args.size() < 2)
+        && !(id == BuiltinId::ListSort && e->args.size() < 2);
     for (uint32_t i = 0; i < e->args.size(); ++i) {
-        Expr* arg = e->args[i];
-        if (!m_types.effectsOf(arg->type))
+        if (calls && i + 1 == e->args.size())
             continue;
-        bool reported = false;
-        for (ActorDecl* a : m_info.actors) {
-            for (const OnDecl& h : a->handlers) {
-                if (reported || h.messageId != messageId || !h.fn || i >= h.fn->params.size())
-                    continue;
-                const TypeId param = signature(h.fn).params[i];
-                if (!m_types.lostEffects(param, arg->type))
-                    continue;
-                const std::string p = nameText(h.fn->params[i].name);
-                keepEffects(param, arg->type, arg,
-                    "parameter '" + p + "' of handler '" + nameText(h.message) + "' in '" + nameText(a->name) + "'",
-                    "declare it '" + p + ": " + typeName(arg->type) + "'");
-                reported = true;
-            }
-        }
+        if (calls && i == 0)
+            continue; // the list: checkCallback says what forgets it
+        Expr* a = e->args[i];
+        keepEffects(TypeTable::kAny, a->type, a, "'" + std::string(name) + "' (a builtin keeps no function types)");
     }
 }
 
-TypeId Checker::messageParamType(uint32_t messageId, uint32_t param)
+TypeId Checker::messageParamType(uint32_t /*messageId*/, uint32_t /*param*/)
 {
-    // Arguments were checked against every handler's parameters, so the
-    // first handler's type bounds the effects of what arrives. Types without
-    // effects stay `any` in patterns, as they always were.
-    FnDecl* h = messageId < m_messageHandler.size() ? m_messageHandler[messageId] : nullptr;
-    if (!h || param >= h->params.size())
-        return TypeTable::kAny;
-    const TypeId t = signature(h).params[param];
-    return m_types.effectsOf(t) ? t : TypeTable::kAny;
+    // Messages cannot carry functions (checkMessageArgs refuses them, and the
+    // engine at send time), so what a message pattern binds holds no
+    // function with effects: `any`, as every message argument.
+    return TypeTable::kAny;
 }
 
 void Checker::checkGlobalReadEarly(const Binding* global, TypeId type)

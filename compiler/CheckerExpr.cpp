@@ -55,7 +55,7 @@ bool Checker::requireEffect(uint8_t effect, SourceRange where, std::string_view 
     const auto e = BuiltinEffect(effect);
     if (e == BuiltinEffect::None)
         return true;
-    const std::string fnName = nameText(m_fn->fn->name);
+    const std::string fnName = fnLabel();
     if (inPure()) {
         error(where, "pure function '" + fnName + "' cannot use " + std::string(what)
                 + (e == BuiltinEffect::Output ? " (printing is an effect)" : " (it is an effect)"));
@@ -71,7 +71,13 @@ bool Checker::requireEffect(uint8_t effect, SourceRange where, std::string_view 
         return false;
     }
     if (!(m_fn->fn->uses & bit)) {
-        const char* kind = m_fn->fn->fnKind == FnKind::Handler ? "handler" : "function";
+        if (infersEffects()) {
+            m_fn->fn->uses |= bit; // a lambda without `uses`: its value's type will say it
+            return true;
+        }
+        const char* kind = m_fn->fn->fnKind == FnKind::Handler ? "handler"
+            : m_fn->fn->isLambda                               ? "lambda in"
+                                                               : "function";
         error(where, std::string(what) + " reads the outside world: declare 'uses " + effectKeyword(e) + "' on "
                 + kind + " '" + fnName + "'");
         return false;
@@ -97,7 +103,7 @@ TypeId Checker::checkExpr(Expr* e)
         break;
     case ExprKind::Time:
         if (inPure())
-            error(e->range, "pure function '" + nameText(m_fn->fn->name) + "' cannot read 'time'");
+            error(e->range, "pure function '" + fnLabel() + "' cannot read 'time'");
         t = m_types.integer();
         break;
     case ExprKind::List: {
@@ -153,6 +159,7 @@ TypeId Checker::checkExpr(Expr* e)
             checkExpr(item);
         t = m_types.ui();
         break;
+    case ExprKind::Lambda: t = checkLambda(as<LambdaExpr>(e)); break;
     case ExprKind::Error: break;
     }
     e->type = t;
@@ -457,7 +464,7 @@ TypeId Checker::checkIndex(IndexExpr* e)
 TypeId Checker::checkSpawn(SpawnExpr* e)
 {
     if (inPure())
-        error(e->range, "pure function '" + nameText(m_fn->fn->name) + "' cannot spawn actors");
+        error(e->range, "pure function '" + fnLabel() + "' cannot spawn actors");
     Binding* b = lookup(e->actorName);
     if (!b) {
         error(e->nameRange, "unknown actor '" + nameText(e->actorName) + "'" + suggest(e->actorName));

@@ -218,7 +218,10 @@ void Lowerer::computeCaptures()
             continue;
         for (const Binding* b : fn->captures)
             m_captures[i].push_back(b);
-        if (fn->enclosing && fn->enclosing->index < n && !contains(uses[fn->enclosing->index], fn))
+        // (A lambda in a state initialiser is enclosed by a synthetic function
+        // that is not in the table: it is lowered with the actor.)
+        if (fn->enclosing && fn->enclosing->index < n && m_sema.functions[fn->enclosing->index] == fn->enclosing
+            && !contains(uses[fn->enclosing->index], fn))
             uses[fn->enclosing->index].push_back(fn);
         auto visit = [&](const Expr* e) {
             const FnDecl* target = nullptr;
@@ -265,9 +268,16 @@ std::string Lowerer::qualifiedName(const FnDecl* fn) const
     const std::string actor = fn->actor ? text(fn->actor->name) : std::string("?");
     switch (fn->fnKind) {
     case FnKind::Main: return "main";
-    case FnKind::Function:
-        return fn->enclosing && fn->enclosing->fnKind != FnKind::Main ? qualifiedName(fn->enclosing) + "." + text(fn->name)
-                                                                       : text(fn->name);
+    case FnKind::Function: {
+        // A lambda is named after where it is written: `lambda@3:14`.
+        std::string own = text(fn->name);
+        if (fn->isLambda) {
+            const LineCol at = m_file.lineCol(fn->range.begin);
+            own += "@" + std::to_string(at.line) + ":" + std::to_string(at.col);
+        }
+        return fn->enclosing && fn->enclosing->fnKind != FnKind::Main ? qualifiedName(fn->enclosing) + "." + own
+                                                                       : own;
+    }
     case FnKind::Method: return actor + "." + text(fn->name);
     case FnKind::Handler: return actor + ".on " + text(fn->name);
     case FnKind::Render: return actor + ".render";
@@ -732,10 +742,11 @@ void Lowerer::forStmt(const ForStmt* s)
             step = c->args.size() == 3 ? c->args[2] : nullptr;
         }
     }
-    const bool intLoop = limit != nullptr;
+    const bool intLoop = limit != nullptr && !s->value;
     const size_t scope = openScope();
     const uint32_t mark = m_fs->freeReg;
-    const Reg base = allocRegs(intLoop ? 4 : 3);
+    // `for k, v in m`: a fourth register holds the value of each entry.
+    const Reg base = allocRegs(intLoop || s->value ? 4 : 3);
     uint32_t prep;
     if (intLoop) {
         if (start)
@@ -756,6 +767,11 @@ void Lowerer::forStmt(const ForStmt* s)
     if (s->binding)
         bindLocal(s->binding, var, text(s->var));
     const uint32_t body = pc();
+    if (s->value) {
+        emit(Op::ITERVALUE, base + 3, base, 0, at);
+        if (s->valueBinding)
+            bindLocal(s->valueBinding, Reg(base + 3), text(s->value));
+    }
     m_fs->loops.push_back({});
     block(s->body);
     patchHere(m_fs->loops.back().continues);

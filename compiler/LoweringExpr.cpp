@@ -180,6 +180,7 @@ void Lowerer::exprImpl(const Expr* e, Reg dst)
     case ExprKind::Match: matchTo(as<MatchExpr>(e), dst); return;
     case ExprKind::Ui: uiNodeTo(as<UiExpr>(e), dst); return;
     case ExprKind::FString: fstringTo(as<FStringExpr>(e), dst); return;
+    case ExprKind::Lambda: closureTo(as<LambdaExpr>(e)->fn, dst, at); return;
     case ExprKind::Error: internalError(e->range, "an error expression reached lowering"); return;
     }
 }

@@ -339,6 +339,9 @@ Stmt* Parser::parseStatement(Context ctx)
         return parseLet();
     case Tok::KwFn:
     case Tok::KwPure:
+        // `fn(x) ...` and `pure fn(x) ...` are anonymous functions: expressions.
+        if (kind(1) == Tok::LParen || (kind(1) == Tok::KwFn && kind(2) == Tok::LParen))
+            break;
         return parseFn(FnKind::Function);
     case Tok::KwActor:
     case Tok::KwScreen:
@@ -850,7 +853,7 @@ Stmt* Parser::parseWhile()
     return s;
 }
 
-// for := 'for' NAME 'in' expr block
+// for := 'for' NAME [',' NAME] 'in' expr block
 Stmt* Parser::parseFor()
 {
     const Token& kw = advance();
@@ -864,6 +867,15 @@ Stmt* Parser::parseFor()
     const Token& var = advance();
     s->var = nameOf(var);
     s->varRange = var.range;
+    if (accept(Tok::Comma)) {
+        if (!at(Tok::Ident)) {
+            errorExpected("a second loop variable after ',' (for key, value in map)");
+            return nullptr;
+        }
+        const Token& value = advance();
+        s->value = nameOf(value);
+        s->valueRange = value.range;
+    }
     if (!expect(Tok::KwIn, "after the loop variable"))
         return nullptr;
     s->iterable = parseHeadExpr();
@@ -913,6 +925,9 @@ Stmt* Parser::parseExprStatement(Context)
     case Tok::SlashAssign: op = AssignOp::Div; break;
     case Tok::PercentAssign: op = AssignOp::Mod; break;
     default: {
+        if (e->kind == ExprKind::Lambda)
+            report(e->range, "a function declaration needs a name: fn NAME(...) { ... } (an anonymous function "
+                             "on its own does nothing)");
         auto* s = newStmt<ExprStmt>(StmtKind::Expr, e->range);
         s->expr = e;
         return s;

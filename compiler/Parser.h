@@ -79,6 +79,7 @@ private:
     Expr* parseEmbedded(SourceRange range);
     Expr* parseSpawn();
     Expr* parseMatch();
+    Expr* parseLambda();
     Pattern* parsePattern();
     Expr* parseRenderBlock();
     Expr* parseUiElement();
@@ -145,7 +146,7 @@ private:
     /// At a reserved word where a name (`what`) is expected: reports that
     /// the word is reserved and returns true; otherwise false, reporting nothing.
     bool reservedAsName(const char* what);
-    Name m_nameOk = 0, m_nameErr = 0, m_nameUnderscore = 0, m_nameModel = 0, m_nameTensor = 0;
+    Name m_nameOk = 0, m_nameErr = 0, m_nameUnderscore = 0, m_nameModel = 0, m_nameTensor = 0, m_nameLambda = 0;
 };
 
 /// Lex and parse in one call.

@@ -68,6 +68,7 @@ Parser::Parser(const SourceFile& file, const std::vector<Token>& tokens, Arena& 
     m_nameUnderscore = names.intern("_");
     m_nameModel = names.intern("model");
     m_nameTensor = names.intern("tensor");
+    m_nameLambda = names.intern("lambda");
 }
 
 // ------------------------------------------------------------- expressions --
@@ -346,6 +347,12 @@ Expr* Parser::parsePrimary()
     case Tok::LBrace: return parseMapLit();
     case Tok::KwSpawn: return parseSpawn();
     case Tok::KwMatch: return parseMatch();
+    case Tok::KwFn: return parseLambda();
+    case Tok::KwPure:
+        if (kind(1) == Tok::KwFn)
+            return parseLambda();
+        errorExpected("an expression ('pure' starts a function: pure fn(x) => ...)");
+        return errorExpr(t.range);
     case Tok::KwRender: {
         advance();
         if (!at(Tok::LBrace)) {
@@ -366,6 +373,66 @@ Expr* Parser::parsePrimary()
         errorExpected("an expression");
         return errorExpr(t.range);
     }
+}
+
+// lambda := ['pure'] 'fn' params ['->' type] ['uses' effects] (block | '=>' expr)
+Expr* Parser::parseLambda()
+{
+    DepthGuard guard(m_depth);
+    const SourceRange start = peek().range;
+    auto* fn = newStmt<FnDecl>(StmtKind::Fn, start);
+    fn->fnKind = FnKind::Function;
+    fn->isLambda = true;
+    fn->isPure = accept(Tok::KwPure);
+    fn->nameRange = advance().range; // fn
+    fn->name = m_nameLambda;
+    auto* e = newExpr<LambdaExpr>(ExprKind::Lambda, start);
+    e->fn = fn;
+    if (m_depth > kMaxDepth) {
+        error(start, "expression nested too deeply");
+        return errorExpr(start);
+    }
+    if (!at(Tok::LParen)) {
+        // `fn name(...)` is a declaration, a statement of its own.
+        errorExpected("'(' after 'fn' (an anonymous function is written fn(x) => x * 2 or fn(x) { ... })");
+        return errorExpr(start);
+    }
+    std::vector<Param> params;
+    parseParams(params);
+    fn->params = m_arena.copy(params);
+    if (m_panic)
+        return errorExpr(start);
+    for (int i = 0; i < 2; ++i) { // '-> T' and 'uses' in either order, as for a named fn
+        if (accept(Tok::Arrow))
+            fn->returnAnn = parseType();
+        else if (at(Tok::KwUses))
+            fn->uses |= parseUses(fn->usesRange);
+    }
+    if (m_panic)
+        return errorExpr(start);
+    const bool savedHead = m_inHead;
+    m_inHead = false; // the body is not the head of an if/while/for
+    if (at(Tok::FatArrow)) {
+        advance();
+        skipNewlines(); // `=>` at the end of a line continues the expression
+        Expr* value = parseExpr();
+        auto* ret = newStmt<ReturnStmt>(StmtKind::Return, value->range);
+        ret->value = value;
+        auto* body = newStmt<Block>(StmtKind::Block, value->range);
+        Stmt* stmts[] = {ret};
+        body->stmts = m_arena.copy(stmts, 1);
+        fn->body = body;
+    } else if (at(Tok::LBrace)) {
+        fn->body = parseBlock();
+    } else {
+        m_inHead = savedHead;
+        errorExpected("'=>' and an expression, or '{' to open the function body");
+        return errorExpr(start);
+    }
+    m_inHead = savedHead;
+    fn->range = cover(start, prevRange());
+    e->range = fn->range;
+    return e;
 }
 
 // list := '[' [expr {',' expr} [',']] ']'

@@ -56,6 +56,18 @@ EffectSet TypeTable::effectsOf(TypeId id) const
     }
 }
 
+bool TypeTable::holdsFunction(TypeId id) const
+{
+    const Type& t = m_types[id];
+    switch (t.kind) {
+    case TypeKind::Function: return true;
+    case TypeKind::List: return holdsFunction(t.arg0);
+    case TypeKind::Map:
+    case TypeKind::Result: return holdsFunction(t.arg0) || holdsFunction(t.arg1);
+    default: return false;
+    }
+}
+
 EffectSet TypeTable::lostEffects(TypeId to, TypeId from) const
 {
     const EffectSet held = effectsOf(from);

@@ -73,6 +73,8 @@ public:
     /// (a function, or a list, map or result holding functions). `any` has
     /// none: the checker never lets a function with effects become `any`.
     EffectSet effectsOf(TypeId t) const;
+    /// Is `t` a function, or a list, map or result that holds functions?
+    bool holdsFunction(TypeId t) const;
     /// The effects of functions in a `from` value that a place of type `to`
     /// would not keep in its type (`to` is `any`, or `function` where
     /// `function[env]` was given, also inside lists, maps and results).

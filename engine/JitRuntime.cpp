@@ -253,6 +253,7 @@ struct JitRuntime {
         case Op::FORLOOP: return jumpIf(vmops::forLoop(R + in.a));
         case Op::ITERPREP: vmops::iterPrep(R + in.a); return jumpIf(true);
         case Op::ITERNEXT: return jumpIf(vmops::iterNext(R + in.a));
+        case Op::ITERVALUE: R[in.a] = vmops::iterValue(R + in.b); break;
         case Op::RETURN:
         case Op::RETURNNIL: return ret(vm, fiber, R, in);
         case Op::HALT: fail("HALT reached");
@@ -278,10 +279,17 @@ struct JitRuntime {
                 fiber.frames.back().pc = pc; // re-run recv() when resumed
                 return status(NativeStatus::Suspended);
             }
-            R[in.a] = std::move(r);
+            // map, filter, ... may have run functions on this fiber: its
+            // registers (and `frame`) may have moved.
+            frameRegs(&fiber)[in.a] = std::move(r);
             break;
         }
-        case Op::CALLMETHOD: R[in.a] = vm.callMethod(frame.function, in.b, R + in.a, in.c); break;
+        case Op::CALLMETHOD: {
+            frame.pc = pc;
+            Value r = vm.callMethod(frame.function, in.b, R + in.a, in.c, fiber);
+            frameRegs(&fiber)[in.a] = std::move(r);
+            break;
+        }
         case Op::CALLMODEL: fail("agents and models are not supported yet (model." + fn.constants[in.b].s + ")");
         case Op::CLOSURE: R[in.a] = vmops::newClosure(fn.closures[in.bc()], frame.closure, R); break;
         case Op::SPAWN: {

@@ -329,10 +329,30 @@ void Scheduler::enqueueOutside(uint32_t receiver, Value payload)
     m_queue.push(Envelope{m_now + 1, receiver, kOutsideSender, m_outsideSeq++, std::move(payload), 0});
 }
 
-Value Scheduler::copyFor(uint32_t owner, const Value& v)
+namespace {
+
+/// The runtime error of a message (or a reply) that holds a function.
+[[noreturn]] void refuseFunction(const Value& v, const compiler::Program* program)
+{
+    std::string what = "this value";
+    if (v.type() == ValueType::Message) {
+        const uint32_t id = asMessage(v).message;
+        what = "message '" + (program && id < program->messages.size() ? program->messages[id].name : std::string("?")) +
+               "'";
+    }
+    fail(what + " holds a function: functions cannot cross actors, so messages cannot carry them");
+}
+
+} // namespace
+
+Value Scheduler::copyFor(uint32_t owner, const Value& v, bool message)
 {
     ChargeGuard guard(*this, owner);
-    return deepCopy(v);
+    try {
+        return deepCopy(v, message);
+    } catch (HoldsFunction&) {
+        refuseFunction(v, m_program.get());
+    }
 }
 
 void Scheduler::injectOutside(const InputEvent& event)
@@ -449,7 +469,10 @@ void Scheduler::send(const Value& target, const Value& message, int64_t delay)
         const uint32_t saved = m_heap.current;
         m_heap.current = target.actorId();
         try {
-            copy = deepCopy(message);
+            copy = deepCopy(message, true);
+        } catch (HoldsFunction&) {
+            m_heap.current = saved;
+            refuseFunction(message, m_program.get());
         } catch (...) {
             m_heap.current = saved;
             throw;
@@ -471,7 +494,11 @@ void Scheduler::emit(const Value& value)
     m_heap.current = to;
     Value copy;
     try {
-        copy = deepCopy(value);
+        copy = deepCopy(value, true);
+    } catch (HoldsFunction&) {
+        m_heap.current = saved;
+        fail(std::string(value.type() == ValueType::Function ? "emit() of a function" : "emit() of a value that holds a function") +
+             ": functions cannot cross actors, so replies cannot carry them");
     } catch (...) {
         m_heap.current = saved;
         throw;

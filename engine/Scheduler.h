@@ -363,8 +363,9 @@ private:
     // --- for WorldBridge ---------------------------------------------------------
     /// Queues `payload` (already charged to `receiver`) from outside at now + 1.
     void enqueueOutside(uint32_t receiver, Value payload);
-    /// A deep copy of `v` charged to actor `owner`.
-    Value copyFor(uint32_t owner, const Value& v);
+    /// A deep copy of `v` charged to actor `owner`. With `message` (a
+    /// message sent or replied), a function in `v` is a runtime error.
+    Value copyFor(uint32_t owner, const Value& v, bool message = false);
     /// Charges allocations to `actor` until the guard goes out of scope.
     class ChargeGuard {
     public:

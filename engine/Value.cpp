@@ -564,14 +564,16 @@ bool flatCopy(const Value& v, Value& out)
 
 } // namespace
 
-Value deepCopy(const Value& v)
+Value deepCopy(const Value& v, bool refuseFunctions)
 {
     if (!v.isObject() || v.isString())
         return v; // unboxed values and immutable strings
     if (!isContainer(v))
         return copyLeaf(v);
+    if (refuseFunctions && v.type() == ValueType::Function)
+        throw HoldsFunction{};
     if (Value flat; flatCopy(v, flat))
-        return flat;
+        return flat; // its elements are scalars and strings
     // Post-order, as the recursive copy of before: each container is built
     // once its children are, so objects are made, charged and checked
     // against the memory limit in the same order. The root's frame lives
@@ -582,6 +584,8 @@ Value deepCopy(const Value& v)
     for (;;) {
         CopyFrame& f = nested.empty() ? root : nested.back();
         if (const Value* c = f.cursor.next()) {
+            if (refuseFunctions && c->type() == ValueType::Function)
+                throw HoldsFunction{};
             if (isContainer(*c)) {
                 nested.emplace_back(c->obj()); // `f` is not used past this point
                 beginCopy(nested.back());

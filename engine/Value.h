@@ -344,8 +344,11 @@ MapObj& mutableMap(Value& v);
 
 /// A copy that shares nothing mutable with `v`, with every object charged to
 /// the current actor: what a message receiver gets (immutable strings are shared).
-/// Iterative: any depth.
-Value deepCopy(const Value& v);
+/// Iterative: any depth. With `refuseFunctions` (messages: functions cannot
+/// cross actors) a function anywhere in `v` throws HoldsFunction instead.
+Value deepCopy(const Value& v, bool refuseFunctions = false);
+/// Thrown by deepCopy(v, true): `v` holds a function.
+struct HoldsFunction {};
 
 /// Content equality (§5.4): ints equal floats of the same value, lists and
 /// maps element by element, actor references by identity. Iterative: any depth.

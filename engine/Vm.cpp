@@ -191,8 +191,12 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         }
     } observedScope{nullptr};
     if (observed) [[unlikely]] {
-        m_observedFibers.push_back(&fiber);
-        observedScope.fibers = &m_observedFibers;
+        // A function called by a builtin (map, ...) runs on the fiber of its
+        // caller, which is on the stack already.
+        if (m_observedFibers.empty() || m_observedFibers.back() != &fiber) {
+            m_observedFibers.push_back(&fiber);
+            observedScope.fibers = &m_observedFibers;
+        }
         fuelBias = fuel - 1; // modulo 2^64, like `fuel` itself
         fuel = 1;
     }
@@ -216,6 +220,20 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         goto* kLabels[std::min(unsigned(in.op), kOpCount)];                                        \
     } while (0)
 #define AF_JUMP() (pc = uint32_t(int64_t(pc) + in.sbc()))
+    // After a builtin that may have run functions on this fiber (map, ...):
+    // the frames and the register file may have moved, and the fuel is the
+    // fiber's (the same frame runs on: `fn`, `code` and `pc` stand).
+#define AF_AFTER_CALLBACKS()                                                                       \
+    do {                                                                                           \
+        frame = &fiber.frames.back();                                                              \
+        R = fiber.regs.data() + frame->base;                                                       \
+        if (observed) {                                                                            \
+            fuelBias = fiber.fuel - 1;                                                             \
+            fuel = 1;                                                                              \
+        } else {                                                                                   \
+            fuel = fiber.fuel;                                                                     \
+        }                                                                                          \
+    } while (0)
 
     try {
         AF_NEXT();
@@ -374,6 +392,9 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         if (vmops::iterNext(R + in.a))
             AF_JUMP();
         AF_NEXT();
+    L_ITERVALUE:
+        R[in.a] = vmops::iterValue(R + in.b);
+        AF_NEXT();
     L_RETURN:
     L_RETURNNIL: {
         // Locals with destructors end before the dispatch: clang (the wasm32
@@ -492,13 +513,21 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
             frame->pc = pc - 1; // re-run recv() when resumed
             return Status::Suspended;
         }
+        AF_AFTER_CALLBACKS();
         R[in.a] = std::move(r);
         }
         AF_NEXT();
     }
-    L_CALLMETHOD:
-        R[in.a] = callMethod(frame->function, in.b, R + in.a, in.c);
+    L_CALLMETHOD: {
+        fiber.fuel = fuel + fuelBias;
+        frame->pc = pc - 1;
+        {
+        Value r = callMethod(frame->function, in.b, R + in.a, in.c, fiber);
+        AF_AFTER_CALLBACKS();
+        R[in.a] = std::move(r);
+        }
         AF_NEXT();
+    }
     L_CALLMODEL:
         fail("agents and models are not supported yet (model." + fn->constants[in.b].s + ")");
     L_CLOSURE:
@@ -564,6 +593,7 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         fiber.regs.clear();
         throw err;
     }
+#undef AF_AFTER_CALLBACKS
 #undef AF_JUMP
 #undef AF_NEXT
 #undef AF_RELOAD

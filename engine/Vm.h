@@ -15,6 +15,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aeroflow::compiler {
@@ -88,12 +89,29 @@ private:
     [[gnu::noinline]] const uint8_t* statementMarks(uint32_t function);
     [[gnu::noinline]] void reportStatement(const Fiber& fiber, uint32_t function, uint32_t pc,
                                            const Value* regs, const ActorRecord& self);
+    /// CALLBUILTIN and CALLMETHOD. The builtins that call functions (map,
+    /// filter, ...) run them on `fiber` (callFunction), which may move its
+    /// register file and frames: the callers re-read both afterwards, and
+    /// these copy what they need from `args` / `regs` before any call.
     Value callBuiltin(uint16_t id, Value* args, uint32_t count, Fiber& fiber);
-    Value callMethod(uint32_t function, uint32_t constant, Value* regs, uint32_t argc);
+    Value callMethod(uint32_t function, uint32_t constant, Value* regs, uint32_t argc, Fiber& fiber);
+    /// Runs the function value `f` on `fiber` from inside a builtin (`who`:
+    /// "map", ...) as a CALLVALUE in the builtin's caller would: one unit of
+    /// fuel for the call, the same checks (a function, its arity, its actor,
+    /// the call depth), a frame above the caller's, natively where there is
+    /// native code. Returns its result. Throws RuntimeError (checks) or
+    /// VmError (an error inside `f`, located there). VmCallbacks.cpp.
+    Value callFunction(Fiber& fiber, const Value& f, std::span<const Value> args, std::string_view who);
+    /// map, filter, reduce, any, all, sort (with a comparator), sort_by:
+    /// `list` and `f` as given, `init` for reduce when given (else null).
+    Value runCallback(uint8_t callback, Fiber& fiber, const Value& list, const Value& f, const Value* init);
 
     Scheduler& m_sched;
     const compiler::Program& m_program;
     uint32_t m_nesting = 0;
+    /// Functions running for a builtin (callFunction), nested: they recurse
+    /// on the C++ stack, so their depth is bounded (kMaxCallbackNesting).
+    uint32_t m_callbacks = 0;
     bool m_suspend = false; ///< set by recv() when the main program must wait
     /// Fibers of Vm::call, one per nesting level (reused across calls).
     std::vector<std::unique_ptr<Fiber>> m_fibers;

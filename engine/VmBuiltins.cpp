@@ -244,6 +244,20 @@ Value sorted(const std::vector<Value>& xs)
     return makeList(std::move(out));
 }
 
+/// enumerate(xs): [[0, x0], [1, x1], ...]; zip(xs, ys): [[x0, y0], ...] up
+/// to the shorter list's end.
+Value pairs(const std::vector<Value>* xs, const std::vector<Value>& ys)
+{
+    const size_t n = xs ? std::min(xs->size(), ys.size()) : ys.size();
+    chargeWork(n);
+    checkMemory(int64_t(n * 3 * sizeof(Value)));
+    std::vector<Value> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+        out.push_back(makeList({xs ? (*xs)[i] : Value::integer(int64_t(i)), ys[i]}));
+    return makeList(std::move(out));
+}
+
 Value reversed(const std::vector<Value>& xs)
 {
     chargeWork(xs.size());
@@ -324,7 +338,6 @@ Value toFloat(const Value& v)
 
 Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
 {
-    (void)fiber;
     const auto id = BuiltinId(rawId);
     const compiler::Program* p = &m_program;
     switch (id) {
@@ -381,6 +394,9 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::Recv: {
         if (!m_sched.inMain())
             fail("recv() is only available in the main program; actors receive messages with 'on' handlers");
+        if (m_callbacks > 0)
+            fail("recv() cannot wait inside a function called by map, filter, sort and the like; receive in a loop "
+                 "around them");
         Value v;
         if (m_sched.takeMainInbox(v))
             return v;
@@ -433,7 +449,24 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::StringReplace:
         return makeString(replaceAll(needString(a[0], "string.replace()"), needString(a[1], "string.replace()"),
                                      needString(a[2], "string.replace()")));
-    case BuiltinId::ListSort: return sorted(needList(a[0], "list.sort()"));
+    case BuiltinId::Sort:
+    case BuiltinId::ListSort:
+        if (n < 2)
+            return sorted(needList(a[0], id == BuiltinId::Sort ? "sort()" : "list.sort()"));
+        return runCallback(uint8_t(compiler::Callback::Sort), fiber, a[0], a[1], nullptr);
+    case BuiltinId::Map:
+    case BuiltinId::Filter:
+    case BuiltinId::AnyOf:
+    case BuiltinId::AllOf:
+    case BuiltinId::SortBy: return runCallback(uint8_t(compiler::callbackOf(id)), fiber, a[0], a[1], nullptr);
+    case BuiltinId::Reduce: {
+        if (n == 2)
+            return runCallback(uint8_t(compiler::Callback::Reduce), fiber, a[0], a[1], nullptr);
+        const Value init = a[1];
+        return runCallback(uint8_t(compiler::Callback::Reduce), fiber, a[0], a[2], &init);
+    }
+    case BuiltinId::Enumerate: return pairs(nullptr, needList(a[0], "enumerate()"));
+    case BuiltinId::Zip: return pairs(&needList(a[0], "zip()"), needList(a[1], "zip()"));
     case BuiltinId::ListReverse: return reversed(needList(a[0], "list.reverse()"));
     case BuiltinId::ListContains: return Value::boolean(listContains(needList(a[0], "list.contains()"), a[1]));
     case BuiltinId::JsonEncode: return makeString(jsonEncode(a[0], p));
@@ -456,6 +489,10 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::NetHttpPost: {
         Value out;
         const bool post = id == BuiltinId::HttpPost || id == BuiltinId::NetHttpPost;
+        if (m_callbacks > 0 && m_sched.inMain())
+            fail(std::string(compiler::builtinInfo(id).module) + "." + std::string(compiler::builtinInfo(id).name) +
+                 "() in the main program waits for its answer, which it cannot do inside a function called by map, "
+                 "filter, sort and the like");
         if (!m_sched.world().call(post, a, n, out)) {
             m_suspend = true; // the main program waits; this builtin runs again when the answer is in
             return {};
@@ -477,7 +514,7 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     }
 }
 
-Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t argc)
+Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t argc, Fiber& fiber)
 {
     const Value& recv = r[0];
     const std::string& name = m_program.functions[function].constants[constant].s;
@@ -621,7 +658,34 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
         return makeList(std::vector<Value>(xs.begin() + b, xs.begin() + e));
     }
     case MethodId::ListReverse: return reversed(asList(recv).items);
-    case MethodId::ListSort: return sorted(asList(recv).items);
+    case MethodId::ListSort:
+        if (argc == 0)
+            return sorted(asList(recv).items);
+        return runCallback(uint8_t(compiler::Callback::Sort), fiber, recv, args[0], nullptr);
+    case MethodId::ListMap:
+    case MethodId::ListFilter:
+    case MethodId::ListAny:
+    case MethodId::ListAll:
+    case MethodId::ListSortBy:
+        return runCallback(uint8_t(compiler::callbackOf(MethodId(cached))), fiber, recv, args[0], nullptr);
+    case MethodId::ListReduce: {
+        if (argc == 1)
+            return runCallback(uint8_t(compiler::Callback::Reduce), fiber, recv, args[0], nullptr);
+        const Value init = args[0];
+        return runCallback(uint8_t(compiler::Callback::Reduce), fiber, recv, args[1], &init);
+    }
+    case MethodId::ListEnumerate: return pairs(nullptr, asList(recv).items);
+    case MethodId::ListZip: return pairs(&asList(recv).items, needList(args[0], "zip()"));
+    case MethodId::MapItems: {
+        const auto& entries = asMap(recv).entries;
+        chargeWork(entries.size());
+        checkMemory(int64_t(entries.size() * 3 * sizeof(Value)));
+        std::vector<Value> out;
+        out.reserve(entries.size());
+        for (const auto& [k, v] : entries)
+            out.push_back(makeList({makeString(k), v}));
+        return makeList(std::move(out));
+    }
     case MethodId::ListJoin: return makeString(joinList(asList(recv).items, needString(args[0], "join()"), p));
     case MethodId::ListSum: return sumOf(asList(recv).items);
     case MethodId::ListFirst:

@@ -168,6 +168,15 @@ inline Value constantValue(const compiler::Constant& k)
     return true;
 }
 
+/// ITERVALUE on r = R + B (the loop's iterable, position): the value of the
+/// map entry ITERNEXT gave last (`for k, v in m`).
+inline Value iterValue(const Value* r)
+{
+    if (!r[0].isMap())
+        fail("'for key, value in ...' needs a map, found " + describeType(r[0]));
+    return asMap(r[0]).entries[size_t(r[1].asInt() - 1)].second;
+}
+
 /// The global or state field that `next` (the instruction after an ADD
 /// into R[a]) overwrites with R[a], if it is a SETGLOBAL or SETSTATE of R[a].
 inline const Value* overwrittenBy(const compiler::Instr& next, uint32_t a, Scheduler& sched, const ActorRecord& self)

@@ -326,7 +326,7 @@ Value WorldBridge::startTimer(const Value* a, bool repeat)
     t.actor = target;
     t.ms = uint64_t(ms);
     t.repeat = repeat;
-    t.message = m_s.copyFor(target, a[2]);
+    t.message = m_s.copyFor(target, a[2], true);
     const uint64_t id = m_nextTimer++;
     m_timers[id] = std::move(t);
     OutputEvent o;

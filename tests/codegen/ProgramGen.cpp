@@ -53,6 +53,7 @@ private:
     void statement(int depth);
     void function(int index);
     void actor(int index);
+    void callbacks();
 
     uint64_t m_state;
     std::string m_out;
@@ -221,7 +222,25 @@ std::string Gen::program()
     m_vars = {"x", "y", "got"};
     statements(1 + below(3), 1);
     line("print(\"end\", x, y, s)");
+    // Last (so that the programs above stay as they were): functions that
+    // builtins call, whose fuel, overflow and depth errors may strike inside
+    // a lambda (the builtins re-enter the engine on the same fiber).
+    callbacks();
     return m_out;
+}
+
+void Gen::callbacks()
+{
+    const int n = below(40);
+    line("fn cb(a: int, b: int) -> int {");
+    line("    let k = a % 7 + 1");
+    line("    let xs = map(range(" + std::to_string(n) + "), fn(e) => e * k + b)");
+    line("    let ys = xs.filter(fn(e) => e % k != " + std::to_string(below(3)) + ")");
+    line(chance(50) ? "    let zs = sort(ys, fn(p, q) => q - p)" : "    let zs = ys.sort_by(fn(e) => -e)");
+    line("    if " + std::string(chance(30) ? "a > 0" : "false") + " { return cb(a - 1, b) + len(zs) }");
+    line("    return reduce(zs, 0, fn(acc, e) => acc + e * " + intLiteral() + ")");
+    line("}");
+    line("print(\"cb\", cb(" + std::to_string(chance(10) ? 2100 + below(100) : below(20)) + ", x), any([x, y], fn(v) => v > 0))");
 }
 
 /// generatePureProgram: the same random stream, another grammar.

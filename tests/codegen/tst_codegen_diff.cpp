@@ -36,6 +36,7 @@ void TestCodegenDiff::randomPrograms()
 {
     constexpr uint64_t kSeeds = 80;
     int compiled = 0, fuelErrors = 0, depthErrors = 0, overflowErrors = 0, divisionErrors = 0, clean = 0;
+    int callbacks = 0; // runs that reached the lambdas of map, filter, sort at the end
     uint64_t splitRegions = 0, splitFunctions = 0, compactRegions = 0;
     for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
         const std::string text = testing::generateProgram(seed);
@@ -94,15 +95,18 @@ void TestCodegenDiff::randomPrograms()
         overflowErrors += interpreted.find("integer overflow") != std::string::npos;
         divisionErrors += interpreted.find("by zero") != std::string::npos;
         clean += interpreted.find("runtime error") == std::string::npos;
+        callbacks += interpreted.find("1|end ") != std::string::npos; // printed just before
     }
-    qInfo("%d programs: %d with fuel errors, %d depth, %d overflow, %d division by zero, %d without errors", compiled,
-          fuelErrors, depthErrors, overflowErrors, divisionErrors, clean);
+    qInfo("%d programs: %d with fuel errors, %d depth, %d overflow, %d division by zero, %d without errors, %d reaching "
+          "the callbacks",
+          compiled, fuelErrors, depthErrors, overflowErrors, divisionErrors, clean, callbacks);
     // The generator must keep reaching every kind of failure (and success).
     QVERIFY(fuelErrors >= 5);
     QVERIFY(depthErrors >= 5);
     QVERIFY(overflowErrors >= 5);
     QVERIFY(divisionErrors >= 3);
     QVERIFY(clean >= 5);
+    QVERIFY(callbacks >= 15);
     // The split runs did split (many regions per function) and did compile.
     QVERIFY(splitFunctions > 80);
     QVERIFY(splitRegions > 5 * splitFunctions);

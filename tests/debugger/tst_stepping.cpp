@@ -107,6 +107,25 @@ send(s, Spin(1000000))
 send(s, Spin(20))
 )";
 
+/// Lambdas run by map and sort inside a handler: the statement observer sees
+/// their lines one frame deeper, and their budget is the handler's.
+const char* kCallbacks = R"(actor Sorter {
+    state seen = 0
+    on Go(xs) {
+        let scaled = xs.map(fn(x) {
+            seen += 1
+            return x * 10
+        })
+        let ordered = sort(scaled, fn(a, b) => a > b)
+        print(ordered, seen)
+    }
+}
+let s = spawn(Sorter)
+send(s, Go([3, 1, 2]))
+send(s, Go(range(5000)))
+send(s, Go([7]))
+)";
+
 /// The line of `needle` in kCounter (1-based).
 uint32_t lineOf(const std::string& needle)
 {
@@ -155,6 +174,7 @@ private slots:
     void mainProgramDeliveriesAndErrors();
     void observingChangesNothing_data();
     void observingChangesNothing();
+    void stopsInsideCallbacks();
 
 private:
     QTemporaryDir m_dir;
@@ -368,6 +388,9 @@ void TestStepping::observingChangesNothing_data()
     // The middle Spin runs out of fuel at the same instruction either way.
     QTest::newRow("fuel") << QString::fromLatin1(kBudget) << quint64(0) << quint64(5'000);
     QTest::newRow("fuel 1") << QString::fromLatin1(kBudget) << quint64(0) << quint64(1);
+    // The middle Go runs out of fuel inside a lambda that map() calls.
+    QTest::newRow("callbacks") << QString::fromLatin1(kCallbacks) << quint64(0) << quint64(100'000'000);
+    QTest::newRow("callbacks fuel") << QString::fromLatin1(kCallbacks) << quint64(0) << quint64(20'000);
 }
 
 void TestStepping::observingChangesNothing()
@@ -397,6 +420,47 @@ void TestStepping::observingChangesNothing()
     QCOMPARE(again.stops, counter.stops);
     QCOMPARE(again.lineSum, counter.lineSum);
     QCOMPARE(again.maxDepth, counter.maxDepth);
+}
+
+void TestStepping::stopsInsideCallbacks()
+{
+    const std::string trace = m_dir.filePath("callbacks.aftrace").toStdString();
+    tracetest::RecordOptions o;
+    o.captureHashes = true;
+    const auto rec = tracetest::record("callbacks", kCallbacks, trace, o);
+    QVERIFY2(rec.ok, rec.error.c_str());
+    auto tt = TimeTravel::open(trace);
+    QVERIFY2(tt, tt ? "" : tt.error().c_str());
+    auto h = (*tt)->statementsOf(1); // Go([3, 1, 2])
+    QVERIFY2(h, h ? "" : h.error().c_str());
+    const std::string all = describe(*h);
+    const std::string text = kCallbacks;
+    auto line = [&](const char* needle) {
+        return uint32_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(text.find(needle)), '\n') + 1);
+    };
+    // The lambda's two lines once per element, one frame below the handler;
+    // then the comparator's line once per comparison: [30, 10, 20] takes 4
+    // (10 vs 30; then the runs [30, 10] and [20]: 20 vs 10, 20 vs 30, 20 vs 10).
+    size_t bodyStops = 0, comparatorStops = 0;
+    for (const auto& st : h->stops) {
+        if (st.line == line("seen += 1")) {
+            QCOMPARE(st.depth, 2u);
+            QVERIFY2(st.functionName.find("lambda@") != std::string::npos, all.c_str());
+            ++bodyStops;
+        }
+        if (st.line == line("let ordered") && st.depth == 2)
+            ++comparatorStops;
+        QVERIFY2(st.depth <= 2, all.c_str());
+    }
+    QCOMPARE(bodyStops, size_t(3));
+    QCOMPARE(comparatorStops, size_t(4));
+    const auto print = std::find_if(h->stops.begin(), h->stops.end(),
+        [&](const StatementStop& st) { return st.line == line("print(ordered"); });
+    QVERIFY2(print != h->stops.end(), all.c_str());
+    QCOMPARE(print->depth, 1u);
+    QVERIFY2(valueOf(print->state, "seen") == "3", all.c_str());
+    // The re-execution ends in the recorded state.
+    QCOMPARE(h->after.hash, rec.hashes.at(1).at(1));
 }
 
 QTEST_GUILESS_MAIN(TestStepping)
