@@ -175,7 +175,7 @@ TypeId Checker::checkIdent(IdentExpr* e, bool asCallee)
         // contextual keyword; a variable named time shadows it).
         e->kind = ExprKind::Time;
         if (inPure())
-            error(e->range, "pure function '" + nameText(m_fn->fn->name) + "' cannot read 'time'");
+            error(e->range, "pure function '" + fnLabel() + "' cannot read 'time'");
         return m_types.integer();
     }
     if (!b) {
