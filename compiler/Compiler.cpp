@@ -4,6 +4,11 @@
 #include "Lowering.h"
 #include "Parser.h"
 
+#include <exception>
+#if !defined(__wasm__)
+#include <pthread.h>
+#endif
+
 namespace aeroflow::compiler {
 
 std::string CompileResult::formatDiagnostics(bool withSnippets) const
@@ -14,7 +19,18 @@ std::string CompileResult::formatDiagnostics(bool withSnippets) const
     return out;
 }
 
-CompileResult compile(std::string name, std::string text, const CompileOptions& options)
+namespace {
+
+/// The Checker and Lowering recurse over the tree, whose depth the parser
+/// bounds (Parser::kMaxDepth levels, a chain counting 8 operators a level).
+/// How much stack that takes depends on the build (sanitizer builds use
+/// several times more per frame: a 1,350-operator `.a[0]()` chain from the
+/// fuzz corpus overflowed 8 MiB under ASan) and callers' threads may have
+/// small stacks. So compile() runs on a thread of its own with a stack sized
+/// for the worst tree; pages that are not touched cost nothing.
+constexpr size_t kCompileStackBytes = size_t(64) << 20;
+
+CompileResult compileHere(std::string name, std::string text, const CompileOptions& options)
 {
     CompileResult result;
     auto file = std::make_shared<SourceFile>(std::move(name), std::move(text));
@@ -40,6 +56,45 @@ CompileResult compile(std::string name, std::string text, const CompileOptions& 
     sortByPosition(result.diagnostics);
     result.symbols = std::move(symbols);
     return result;
+}
+
+} // namespace
+
+CompileResult compile(std::string name, std::string text, const CompileOptions& options)
+{
+#if defined(__wasm__)
+    // WASI has no threads (the AOT runtime's compiler runs on its own stack).
+    return compileHere(std::move(name), std::move(text), options);
+#else
+    struct Job {
+        std::string name, text;
+        const CompileOptions* options;
+        CompileResult result;
+        std::exception_ptr error;
+    } job{std::move(name), std::move(text), &options, {}, nullptr};
+    pthread_attr_t attr;
+    pthread_t thread;
+    bool started = false;
+    if (pthread_attr_init(&attr) == 0) {
+        started = pthread_attr_setstacksize(&attr, kCompileStackBytes) == 0
+            && pthread_create(&thread, &attr, [](void* p) -> void* {
+                   auto* j = static_cast<Job*>(p);
+                   try {
+                       j->result = compileHere(std::move(j->name), std::move(j->text), *j->options);
+                   } catch (...) {
+                       j->error = std::current_exception();
+                   }
+                   return nullptr;
+               }, &job) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!started) // no thread to be had: compile here, on the caller's stack
+        return compileHere(std::move(job.name), std::move(job.text), options);
+    pthread_join(thread, nullptr);
+    if (job.error)
+        std::rethrow_exception(job.error);
+    return std::move(job.result);
+#endif
 }
 
 bool isSourceFileName(const std::string& path)

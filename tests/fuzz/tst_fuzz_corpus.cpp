@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QThread>
 #include <QtTest>
 
 namespace {
@@ -32,6 +33,7 @@ class TestFuzzCorpus : public QObject {
 private slots:
     void replay_data();
     void replay();
+    void deepestTreeOnASmallStack();
     void corpusIsSmall();
 };
 
@@ -67,6 +69,26 @@ void TestFuzzCorpus::replay()
     QVERIFY2(ms <= timeLimitMs(),
         qPrintable(QStringLiteral("compile() took %1 ms (limit %2 ms): a hang").arg(ms).arg(timeLimitMs())));
     Q_UNUSED(result);
+}
+
+// The deepest tree the parser accepts (a postfix chain just under its limit)
+// compiled from a thread with a 256 KiB stack, as a caller's worker thread
+// may have: compile() checks on a stack of its own. Regression: the corpus
+// input `m.a[0]().a[0]()...` (1,350 operators) overflowed 8 MiB under ASan.
+void TestFuzzCorpus::deepestTreeOnASmallStack()
+{
+    std::string source = "fn f() { return f }\nlet m = {a: [f]}\nlet x = m";
+    for (int i = 0; i < 520; ++i)
+        source += ".a[0]()"; // 1,560 chained operators
+    source += "\n";
+    aeroflow::compiler::CompileResult result;
+    QThread* thread = QThread::create([&] { result = aeroflow::compiler::compile("deep.aefl", source); });
+    thread->setStackSize(256 * 1024);
+    thread->start();
+    QVERIFY(thread->wait());
+    delete thread;
+    QVERIFY2(result.errorCount == 0, result.formatDiagnostics(false).c_str());
+    QVERIFY(result.program);
 }
 
 // The corpus is checked in: keep it minimised (libFuzzer -merge=1).
