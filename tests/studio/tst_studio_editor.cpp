@@ -156,6 +156,12 @@ void TestStudioEditor::completionOffersActorsAndKeywords()
     QVERIFY(all.contains(QStringLiteral("actor")));
     QVERIFY(completionsAt(e.analysis().symbols.get(), 0, QStringLiteral("pr")).contains(QStringLiteral("print")));
     QVERIFY(completionsAt(e.analysis().symbols.get(), 0, QStringLiteral("Ad")).contains(QStringLiteral("Add")));
+    // Issue 15's builtins come from the same table: formatting and the
+    // functions that take functions.
+    for (const char* name : {"format", "filter", "reduce", "sort_by", "enumerate", "zip"}) {
+        const QString n = QString::fromLatin1(name);
+        QVERIFY2(completionsAt(e.analysis().symbols.get(), 0, n.left(n.size() - 1)).contains(n), name);
+    }
 }
 
 void TestStudioEditor::breakpointToggleAndCondition()
