@@ -131,6 +131,23 @@ size_t editDistance(std::string_view a, std::string_view b)
     return row[b.size()];
 }
 
+/// The first of `candidates` nearest to `want` (edit distance up to 1 for
+/// names of 3 characters or fewer, 2 otherwise), or "".
+std::string closestName(std::string_view want, const std::vector<std::string_view>& candidates)
+{
+    std::string best;
+    size_t bestD = (want.size() <= 3 ? 1 : 2) + 1;
+    for (std::string_view cand : candidates) {
+        if (cand.empty() || cand == want || cand.size() > want.size() + 2 || cand.size() + 2 < want.size())
+            continue;
+        if (const size_t d = editDistance(want, cand); d < bestD) {
+            bestD = d;
+            best = cand;
+        }
+    }
+    return best;
+}
+
 } // namespace
 
 std::string Checker::suggestAmong(std::string_view want, const std::vector<std::string_view>& candidates) const
@@ -147,16 +164,7 @@ std::string Checker::suggestAmong(std::string_view want, const std::vector<std::
     for (const auto& [alias, name] : kSynonyms)
         if (want == alias && std::find(candidates.begin(), candidates.end(), name) != candidates.end())
             return " (did you mean '" + std::string(name) + "'?)";
-    std::string best;
-    size_t bestD = (want.size() <= 3 ? 1 : 2) + 1;
-    for (std::string_view cand : candidates) {
-        if (cand.empty() || cand == want || cand.size() > want.size() + 2 || cand.size() + 2 < want.size())
-            continue;
-        if (const size_t d = editDistance(want, cand); d < bestD) {
-            bestD = d;
-            best = cand;
-        }
-    }
+    const std::string best = closestName(want, candidates);
     return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
 }
 
@@ -168,39 +176,14 @@ std::string Checker::suggest(Name name)
     // so a file full of unknown names stays linear.
     if (want.size() < 2 || m_sink.errorCount() >= kMaxSuggestions)
         return {};
-    auto distance = [](std::string_view a, std::string_view b) {
-        std::vector<size_t> row(b.size() + 1);
-        for (size_t j = 0; j <= b.size(); ++j)
-            row[j] = j;
-        for (size_t i = 1; i <= a.size(); ++i) {
-            size_t diag = row[0];
-            row[0] = i;
-            for (size_t j = 1; j <= b.size(); ++j) {
-                const size_t up = row[j];
-                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1] ? 1 : 0)});
-                diag = up;
-            }
-        }
-        return row[b.size()];
-    };
-    std::string best;
-    size_t bestD = want.size() <= 3 ? 1 : 2;
-    ++bestD;
-    auto consider = [&](std::string_view cand) {
-        if (cand.empty() || cand == want || cand.size() > want.size() + 2 || cand.size() + 2 < want.size())
-            return;
-        const size_t d = distance(want, cand);
-        if (d < bestD) {
-            bestD = d;
-            best = cand;
-        }
-    };
+    std::vector<std::string_view> candidates;
     for (Name n = 1; n < m_byName.size(); ++n)
         if (!m_byName[n].empty())
-            consider(m_names.text(n));
+            candidates.push_back(m_names.text(n));
     for (const auto& b : allBuiltins())
         if (b.module.empty())
-            consider(b.name);
+            candidates.push_back(b.name);
+    const std::string best = closestName(want, candidates);
     return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
 }
 
