@@ -20,6 +20,7 @@ struct Block;
 struct FnDecl;
 struct ActorDecl;
 struct OnDecl;
+struct RecordDecl;
 
 // ---------------------------------------------------------------- bindings --
 
@@ -37,6 +38,7 @@ enum class BindingKind : uint8_t {
     Module,       ///< imported module (`import math`); `index` = module id
     ModuleMember, ///< name brought in by `from M NAME`; `index` = module id, `member` = name
     AgentModel,   ///< `model` inside an agent body
+    Record,       ///< `record Name { ... }` type; `record` set, `index` = record index
 };
 
 struct Binding {
@@ -54,6 +56,7 @@ struct Binding {
     /// the variable can be checked for arity and result ("evident" functions).
     FnDecl* fn = nullptr;
     ActorDecl* actor = nullptr; ///< Actor: its declaration; State/Function inside an actor: owner
+    RecordDecl* record = nullptr; ///< Record: its declaration
     FnDecl* owner = nullptr; ///< Local/Param: the function (or handler body fn) that declares it
     /// Free for Lowering: the register that holds a Local/Param (-1 = unassigned).
     int32_t reg = -1;
@@ -160,11 +163,25 @@ enum class CallKind : uint8_t {
     Ok, Err,      ///< Result constructors
     Value,        ///< calling a function value held in a variable
     AgentModel,   ///< `model.run(x)` inside an agent
+    Record,       ///< record construction `Order(id: 1, qty: 2)`; `record` set
+    RecordWith,   ///< `o.with(qty: 3)`: a copy with some fields replaced; `record` set
+};
+
+/// The name of a named argument `name: value` (records); `name` 0 = positional.
+struct ArgName {
+    Name name = 0;
+    SourceRange range;
 };
 
 struct CallExpr : Expr {
     Expr* callee = nullptr;
     Span<Expr*> args;
+    /// Empty when every argument is positional; else one per argument.
+    Span<ArgName> argNames;
+    RecordDecl* record = nullptr;
+    /// Record/RecordWith: for each field of `record` in declaration order,
+    /// the index in `args` that gives it, or -1 (its default / unchanged).
+    Span<int32_t> fieldArgs;
     CallKind callKind = CallKind::Unresolved;
     FnDecl* fn = nullptr;
     uint32_t builtin = 0;
@@ -198,6 +215,7 @@ enum class PatternKind : uint8_t {
     Literal,  ///< int, float, string, bool, nil (literal expression in `literal`)
     Ok, Err,  ///< `Ok(p)`, `Err(p)`
     Message,  ///< `Add(n)`, `Increment`
+    Record,   ///< `Order(id, _, q)`, `Order(side: "buy", qty: q)`: a record of that type
 };
 struct Pattern {
     PatternKind kind = PatternKind::Wildcard;
@@ -207,6 +225,9 @@ struct Pattern {
     Expr* literal = nullptr;
     Span<Pattern*> args;         ///< Ok/Err: one; Message: one per parameter
     uint32_t message = 0;        ///< Message: message id, set by the Checker
+    Span<ArgName> argNames;      ///< named sub-patterns (`qty: q`); empty when positional
+    RecordDecl* record = nullptr;///< Record: set by the Checker
+    Span<uint32_t> fields;       ///< Record: the field each sub-pattern matches, set by the Checker
 };
 
 struct MatchArm {
@@ -283,6 +304,7 @@ enum class StmtKind : uint8_t {
     Actor,     ///< `actor`/`screen`/`agent` declaration
     Model,     ///< `model Name { input T output T }`
     Import,    ///< `import a.b` / `from a.b name`
+    Record,    ///< `record Order { id: int, side: string = "buy" }`
 };
 
 struct Stmt {
@@ -430,6 +452,35 @@ struct ImportStmt : Stmt {
     Name member = 0;           ///< `from M NAME`: NAME; `import M`: 0
     SourceRange memberRange;
     Binding* binding = nullptr;///< set by the Checker
+};
+
+/// One field of a record declaration: `qty: int` or `qty: int = 0`.
+struct RecordField {
+    Name name = 0;
+    SourceRange range;           ///< the name
+    TypeExpr* typeAnn = nullptr; ///< required
+    Expr* init = nullptr;        ///< default (a constant expression), or null
+    TypeId type = 0;             ///< set by the Checker
+};
+
+/// `record Order { id: int, side: string, qty: int = 0 }`: a named product
+/// type with value semantics. Built as `Order(id: 1, side: "buy")`.
+struct RecordDecl : Stmt {
+    Name name = 0;
+    SourceRange nameRange;
+    Span<RecordField> fields;
+    // Checker annotations
+    Binding* binding = nullptr;
+    uint32_t index = 0;          ///< dense record-type id
+    int32_t firstFieldSymbol = -1; ///< SymbolIndex entry of fields[0]; the others follow
+    /// Field index of `name`, or -1.
+    int32_t fieldIndex(Name n) const
+    {
+        for (uint32_t i = 0; i < fields.size(); ++i)
+            if (fields[i].name == n)
+                return int32_t(i);
+        return -1;
+    }
 };
 
 /// A parsed file. `main` is the synthetic function holding the top-level code;

@@ -102,7 +102,7 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(ListLen, "list", "len", 1, 1, None, Int)                                  \
     X(ListContains, "list", "contains", 2, 2, None, Bool)                       \
     X(JsonEncode, "json", "encode", 1, 1, None, String)                         \
-    X(JsonDecode, "json", "decode", 1, 1, None, Result)                         \
+    X(JsonDecode, "json", "decode", 1, 2, None, Result)                         \
     X(HttpGet, "http", "get", 1, 2, Http, Any)                                  \
     X(HttpPost, "http", "post", 2, 3, Http, Any)                                \
     X(HttpCore, "http", "core", 0, -2, None, Any)                               \

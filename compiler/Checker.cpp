@@ -287,6 +287,9 @@ void Checker::collect(Block* top)
         case StmtKind::Import:
             collectImport(as<ImportStmt>(s));
             break;
+        case StmtKind::Record:
+            collectRecord(as<RecordDecl>(s), fileEnd);
+            break;
         case StmtKind::Let: {
             auto* let = as<LetStmt>(s);
             if (let->name < m_hoistedGlobals.size() && !m_hoistedGlobals[let->name]) {
@@ -302,6 +305,7 @@ void Checker::collect(Block* top)
             break;
         }
     }
+    resolveRecordFields();
 }
 
 void Checker::collectActor(ActorDecl* a)
@@ -743,6 +747,9 @@ void Checker::checkStmt(Stmt* s)
     }
     case StmtKind::Import:
         break; // collected up front
+    case StmtKind::Record:
+        checkRecordDecl(as<RecordDecl>(s));
+        break;
     }
     m_atTopLevel = topLevel;
 }
@@ -830,6 +837,7 @@ bool Checker::isAssignablePlace(Expr* e, std::string& why)
         case BindingKind::Actor: why = "cannot assign to actor type " + n; return false;
         case BindingKind::Message: why = "cannot assign to message " + n; return false;
         case BindingKind::Builtin: why = "cannot assign to builtin " + n; return false;
+        case BindingKind::Record: why = "cannot assign to record type " + n; return false;
         default: why = "cannot assign to " + n; return false;
         }
     }
@@ -885,9 +893,12 @@ void Checker::checkAssign(AssignStmt* s)
         error(s->target->range, why);
         return;
     }
+    const bool recordField = s->target->kind == ExprKind::Field
+        && m_types.kind(as<FieldExpr>(s->target)->object->type) == TypeKind::Record;
     const std::string what = s->target->kind == ExprKind::Ident
         ? "'" + nameText(as<IdentExpr>(s->target)->name) + "'"
-        : "this element";
+        : recordField ? "field '" + nameText(as<FieldExpr>(s->target)->field) + "'"
+                      : "this element";
     if (s->op == AssignOp::Set) {
         if (!m_types.assignable(target, value))
             error(s->value->range, "cannot assign a value of type " + typeName(value) + " to " + what + " of type "
@@ -1059,6 +1070,8 @@ TypeId Checker::resolveType(TypeExpr* t)
             return noArgs(m_types.actor(b->actor));
         if (b->kind == BindingKind::Model)
             return noArgs(m_types.model());
+        if (b->kind == BindingKind::Record)
+            return noArgs(m_types.record(b->record));
     }
     error(t->range, "unknown type '" + n + "'");
     return TypeTable::kAny;

@@ -139,6 +139,24 @@ private:
     TypeId builtinResultType(uint8_t result, const CallExpr* e);
     bool isAssignablePlace(Expr* e, std::string& why);
 
+    // records (CheckerRecords.cpp)
+    void collectRecord(RecordDecl* r, uint32_t fileEnd);
+    /// Resolves every record's field types once all types are declared.
+    void resolveRecordFields();
+    void checkRecordDecl(RecordDecl* r);
+    TypeId checkRecordConstruct(CallExpr* e, RecordDecl* r, SourceRange nameRange);
+    TypeId checkRecordWith(CallExpr* e, FieldExpr* f, RecordDecl* r);
+    TypeId checkRecordField(FieldExpr* e, RecordDecl* r);
+    void checkRecordPattern(Pattern* p, TypeId subject, RecordDecl* r);
+    /// Matches named and positional arguments to the fields of `r` into
+    /// `e->fieldArgs`; `partial`: fields may be left out (`with`).
+    void bindRecordArgs(CallExpr* e, RecordDecl* r, bool partial);
+    /// Reports `name: value` arguments of a call that builds no record.
+    void refuseNamedArgs(const CallExpr* e);
+    /// The record a name declares, or null.
+    RecordDecl* recordNamed(Name n);
+    std::string recordFieldHint(const RecordDecl* r, Name wanted) const;
+
     // effects
     bool requireEffect(uint8_t builtinEffect, SourceRange where, std::string_view what);
 

@@ -111,6 +111,25 @@ TypeId Checker::checkBuiltinCall(CallExpr* e, const BuiltinInfo& info, SourceRan
 {
     e->callKind = CallKind::Builtin;
     e->builtin = uint32_t(info.id);
+    if (info.id == BuiltinId::JsonDecode && e->args.size() == 2) {
+        // json.decode(text, Order): the second argument names a record type.
+        checkExpr(e->args[0]);
+        auto* id = e->args[1]->kind == ExprKind::Ident ? as<IdentExpr>(e->args[1]) : nullptr;
+        RecordDecl* r = id ? recordNamed(id->name) : nullptr;
+        if (!r) {
+            checkExpr(e->args[1]);
+            error(e->args[1]->range, "the second argument of json.decode() names a record type: json.decode(text, Order)");
+            return m_types.result(TypeTable::kAny, m_types.string());
+        }
+        id->binding = r->binding;
+        id->type = m_types.record(r);
+        if (m_symbols && r->binding->symbol >= 0)
+            m_symbols->addRef(id->range, r->binding->symbol);
+        const TypeKind k = m_types.kind(e->args[0]->type);
+        if (k != TypeKind::Any && k != TypeKind::String)
+            error(e->args[0]->range, "json.decode() takes the JSON text (a string), found " + typeName(e->args[0]->type));
+        return m_types.result(m_types.record(r), m_types.string());
+    }
     for (Expr* a : e->args)
         checkExpr(a);
     const std::string name = (info.module.empty() ? "" : std::string(info.module) + ".") + std::string(info.name);
@@ -295,6 +314,12 @@ int32_t importedModuleOf(const Expr* e, Interner& names, const std::vector<std::
 TypeId Checker::checkCall(CallExpr* e)
 {
     Expr* callee = e->callee;
+    if (!e->argNames.empty()) {
+        const bool recordCall = (callee->kind == ExprKind::Ident && recordNamed(as<IdentExpr>(callee)->name))
+            || (callee->kind == ExprKind::Field && nameText(as<FieldExpr>(callee)->field) == "with");
+        if (!recordCall)
+            refuseNamedArgs(e);
+    }
     auto lookupThunk = [](void* self, Name n) { return static_cast<Checker*>(self)->lookup(n); };
 
     if (callee->kind == ExprKind::Ident) {
@@ -326,6 +351,8 @@ TypeId Checker::checkCall(CallExpr* e)
             return checkBuiltinCall(e, builtinInfo(BuiltinId(b->index)), id->range);
         case BindingKind::Message:
             return checkMessageArgs(e, b->index, id->range);
+        case BindingKind::Record:
+            return checkRecordConstruct(e, b->record, id->range);
         case BindingKind::ModuleMember:
             if (const BuiltinInfo* info = findModuleMember(standardModules()[b->index], n)) {
                 id->type = TypeTable::kAny;
@@ -468,11 +495,34 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
         e->method = f->field;
         return TypeTable::kAny;
     }
+    const std::string name = nameText(f->field);
+    if (m_types.kind(rt) == TypeKind::Record) {
+        auto* r = const_cast<RecordDecl*>(m_types.get(rt).record);
+        if (name == "with")
+            return checkRecordWith(e, f, r);
+        for (Expr* a : e->args)
+            checkExpr(a);
+        if (r->fieldIndex(f->field) >= 0)
+            error(f->fieldRange, "'" + name + "' is a field of record " + nameText(r->name) + ", not a method");
+        else
+            error(f->fieldRange, "record " + nameText(r->name) + " has no method '" + name
+                    + "' (records have fields and with(field: value))");
+        e->callKind = CallKind::Method;
+        e->method = f->field;
+        return TypeTable::kAny;
+    }
+    if (name == "with" && rt == TypeTable::kAny) {
+        for (Expr* a : e->args)
+            checkExpr(a);
+        error(f->fieldRange, "with() needs a value whose record type is known here; give it a type (o: Order)");
+        e->callKind = CallKind::Method;
+        e->method = f->field;
+        return TypeTable::kAny;
+    }
     for (Expr* a : e->args)
         checkExpr(a);
     e->callKind = CallKind::Method;
     e->method = f->field;
-    const std::string name = nameText(f->field);
     const Type& t = m_types.get(rt);
     MethodReceiver receiver;
     switch (t.kind) {

@@ -272,6 +272,10 @@ TypeId Checker::checkIdent(IdentExpr* e, bool asCallee)
         if (!asCallee)
             error(e->range, "the agent's model is used as model.run(input)");
         return m_types.model();
+    case BindingKind::Record:
+        if (!asCallee)
+            error(e->range, "'" + n + "' is a record type; build one with " + n + "(field: value, ...)");
+        return m_types.record(b->record);
     }
     return TypeTable::kAny;
 }
@@ -423,6 +427,8 @@ TypeId Checker::checkField(FieldExpr* e)
         return TypeTable::kAny;
     case TypeKind::Map:
         return m_types.get(t).arg1;
+    case TypeKind::Record:
+        return checkRecordField(e, const_cast<RecordDecl*>(m_types.get(t).record));
     case TypeKind::Actor:
         error(e->range, "cannot read the state of another actor ('" + field
                 + "'); send it a message and have it emit the value back");
@@ -455,6 +461,9 @@ TypeId Checker::checkIndex(IndexExpr* e)
         if (!m_types.assignable(o.arg0, it))
             error(e->index->range, "map key must be " + typeName(o.arg0) + ", found " + typeName(it));
         return o.arg1;
+    case TypeKind::Record:
+        error(e->object->range, "cannot index a record (" + typeName(ot) + "); read its fields with '.': value.field");
+        return TypeTable::kAny;
     default:
         error(e->object->range, "cannot index a value of type " + typeName(ot));
         return TypeTable::kAny;
@@ -522,7 +531,13 @@ void Checker::checkPattern(Pattern* p, TypeId subject)
             checkPattern(sub, inner);
         return;
     }
+    case PatternKind::Record:
+        return; // checked once, when it was a Message pattern
     case PatternKind::Message: {
+        if (RecordDecl* r = recordNamed(p->name)) {
+            checkRecordPattern(p, subject, r);
+            return;
+        }
         const std::string n = nameText(p->name);
         if (!(p->name < m_messageByName.size() && m_messageByName[p->name] >= 0)) {
             error(p->range, "unknown message '" + n + "' in pattern");

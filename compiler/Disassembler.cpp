@@ -127,6 +127,7 @@ public:
         case OperandKind::ConstX: text = std::to_string(v); note = constant(v); break;
         case OperandKind::Builtin: text = std::to_string(v); note = builtinName(v); break;
         case OperandKind::Message: text = std::to_string(v); note = "message " + nameAt(m_p.messages, v); break;
+        case OperandKind::Record: text = std::to_string(v); note = "record " + nameAt(m_p.records, v); break;
         case OperandKind::Capture:
             text = std::to_string(v);
             note = "capture " + (v < m_f.captures.size() ? m_f.captures[v] : "?");

@@ -172,6 +172,37 @@ void Lowerer::internalError(SourceRange r, const std::string& what)
     m_failed = true;
 }
 
+// The engine's view of a declared field type (json.decode converts by it).
+FieldType Lowerer::fieldType(TypeId id, int depth) const
+{
+    FieldType ft;
+    const Type& t = m_types.get(id);
+    using K = FieldType::Kind;
+    switch (t.kind) {
+    case TypeKind::Any: ft.kind = K::Any; break;
+    case TypeKind::Nil: ft.kind = K::Nil; break;
+    case TypeKind::Bool: ft.kind = K::Bool; break;
+    case TypeKind::Int: ft.kind = K::Int; break;
+    case TypeKind::Float: ft.kind = K::Float; break;
+    case TypeKind::String: ft.kind = K::String; break;
+    case TypeKind::Record:
+        ft.kind = K::Record;
+        ft.record = t.record ? int32_t(t.record->index) : -1;
+        break;
+    case TypeKind::List:
+    case TypeKind::Map:
+        ft.kind = t.kind == TypeKind::List ? K::List : K::Map;
+        if (depth < 16) { // deeper element types are checked as `any`
+            if (t.kind == TypeKind::Map)
+                ft.args.push_back(fieldType(t.arg0, depth + 1));
+            ft.args.push_back(fieldType(t.kind == TypeKind::List ? t.arg0 : t.arg1, depth + 1));
+        }
+        break;
+    default: ft.kind = K::Other; break;
+    }
+    return ft;
+}
+
 std::unique_ptr<Program> Lowerer::run()
 {
     m_program = std::make_unique<Program>();
@@ -184,6 +215,16 @@ std::unique_ptr<Program> Lowerer::run()
         p.globals.push_back({g ? text(g->name) : std::string(), g && g->isMutable});
     for (std::string_view imp : m_sema.imports)
         p.imports.emplace_back(imp);
+    for (const RecordDecl* r : m_sema.records) {
+        RecordType rt;
+        rt.name = text(r->name);
+        rt.index = r->index;
+        for (const RecordField& f : r->fields) {
+            rt.fields.push_back(text(f.name));
+            rt.types.push_back(fieldType(f.type, 0));
+        }
+        p.records.push_back(std::move(rt));
+    }
     p.functions.resize(m_sema.functions.size());
     p.actors.resize(m_sema.actors.size());
     p.mainFunction = 0;
@@ -645,6 +686,7 @@ void Lowerer::stmt(const Stmt* s)
     case StmtKind::Actor:
     case StmtKind::Model:
     case StmtKind::Import:
+    case StmtKind::Record:
         break; // declarations: their code is lowered from the Checker's tables
     }
     freeTo(mark);

@@ -212,6 +212,10 @@ void Lowerer::identTo(const IdentExpr* e, Reg dst)
             internalError(e->range, "function '" + text(e->name) + "' has no declaration");
         return;
     case BindingKind::Message: emit(Op::MSG, dst, b->index, 0, at); return;
+    case BindingKind::Record:
+        // Only as the type argument of json.decode(text, Order): its index.
+        loadInt(dst, b->index, at);
+        return;
     case BindingKind::ModuleMember: {
         const auto modules = standardModules();
         const BuiltinInfo* info = b->index < modules.size()
@@ -685,6 +689,67 @@ void Lowerer::fstringTo(const FStringExpr* e, Reg dst)
         emit(Op::MOVE, dst, base, 0, at);
 }
 
+// Order(id: 1, qty: 2): the fields in declaration order into a call window
+// (defaults where no argument gives one), then NEWREC. Arguments are
+// evaluated in the order they are written, as every call's are.
+void Lowerer::recordTo(const CallExpr* e, Reg dst)
+{
+    const uint32_t at = e->range.begin;
+    const RecordDecl* r = e->record;
+    if (!r || e->fieldArgs.size() != r->fields.size()) {
+        internalError(e->range, "record construction without its fields");
+        return;
+    }
+    const uint32_t n = r->fields.size();
+    const Reg base = callBase(dst);
+    bool inOrder = true;
+    for (uint32_t f = 0; f < n; ++f)
+        if (e->fieldArgs[f] >= 0 && uint32_t(e->fieldArgs[f]) != f)
+            inOrder = false;
+    if (inOrder) {
+        for (uint32_t f = 0; f < n; ++f)
+            exprTo(e->fieldArgs[f] >= 0 ? e->args[uint32_t(e->fieldArgs[f])] : r->fields[f].init, slot(base + f));
+    } else {
+        // Named arguments out of order: evaluate as written into the slot of
+        // their field (each slot is written once), then the defaults.
+        if (n > 0)
+            slot(base + n - 1);
+        for (uint32_t i = 0; i < e->args.size(); ++i)
+            for (uint32_t f = 0; f < n; ++f)
+                if (e->fieldArgs[f] == int32_t(i))
+                    exprTo(e->args[i], slot(base + f));
+        for (uint32_t f = 0; f < n; ++f)
+            if (e->fieldArgs[f] < 0)
+                exprTo(r->fields[f].init, slot(base + f));
+    }
+    emit(Op::NEWREC, base, r->index, n, at);
+    if (base != dst)
+        emit(Op::MOVE, dst, base, 0, at);
+}
+
+// o.with(qty: 3): a copy of o (value semantics) with those fields set.
+void Lowerer::recordWithTo(const CallExpr* e, Reg dst)
+{
+    const uint32_t at = e->range.begin;
+    const RecordDecl* r = e->record;
+    const auto* f = as<FieldExpr>(e->callee);
+    if (!r || e->fieldArgs.size() != r->fields.size()) {
+        internalError(e->range, "with() without its fields");
+        return;
+    }
+    const Reg t = allocReg();
+    exprTo(f->object, t);
+    for (uint32_t i = 0; i < e->args.size(); ++i)
+        for (uint32_t k = 0; k < r->fields.size(); ++k)
+            if (e->fieldArgs[k] == int32_t(i)) {
+                const uint32_t mark = m_fs->freeReg;
+                const Reg v = exprAny(e->args[i]);
+                emit(Op::SETFIELD, t, stringConstant(m_names.text(r->fields[k].name)), v, e->argNames[i].range.begin);
+                freeTo(mark);
+            }
+    emit(Op::MOVE, dst, t, 0, at);
+}
+
 void Lowerer::builtinTo(uint32_t builtin, Reg dst, uint32_t at) { emit(Op::CALLBUILTIN, dst, builtin, 0, at); }
 
 void Lowerer::callTo(const CallExpr* e, Reg dst)
@@ -743,6 +808,8 @@ void Lowerer::callTo(const CallExpr* e, Reg dst)
         return;
     }
     case CallKind::Method: methodCallTo(e, dst); return;
+    case CallKind::Record: recordTo(e, dst); return;
+    case CallKind::RecordWith: recordWithTo(e, dst); return;
     case CallKind::AgentModel: {
         const Name op = e->callee->kind == ExprKind::Field ? as<FieldExpr>(e->callee)->field : 0;
         base = callBase(dst);
@@ -917,6 +984,19 @@ void Lowerer::pattern(const Pattern* p, Reg subject, JumpList& fail)
         if (!p->args.empty() && p->args[0]->kind != PatternKind::Wildcard) {
             emit(Op::PAYLOAD, t, subject, 0, at);
             pattern(p->args[0], t, fail);
+        }
+        return;
+    }
+    case PatternKind::Record: {
+        const Reg t = allocReg();
+        emit(Op::ISREC, t, subject, p->record ? p->record->index : 0, at);
+        fail.push_back(emitJump(Op::JMPIFNOT, t, at));
+        for (uint32_t i = 0; i < p->args.size() && i < p->fields.size(); ++i) {
+            if (p->args[i]->kind == PatternKind::Wildcard)
+                continue;
+            const Reg field = allocReg();
+            emit(Op::RECFIELD, field, subject, p->fields[i], p->args[i]->range.begin);
+            pattern(p->args[i], field, fail);
         }
         return;
     }

@@ -152,6 +152,9 @@ public:
     void methodCallTo(const CallExpr* e, Reg dst);
     Reg callBase(Reg dst);
     Reg slot(uint32_t r);
+    FieldType fieldType(TypeId id, int depth) const;
+    void recordTo(const CallExpr* e, Reg dst);
+    void recordWithTo(const CallExpr* e, Reg dst);
     void argsTo(Span<Expr*> args, Reg base, uint32_t count, uint32_t at);
     void closureTo(const FnDecl* fn, Reg dst, uint32_t at);
     Reg closureValue(const FnDecl* fn, uint32_t at);

@@ -365,6 +365,16 @@ Stmt* Parser::parseStatement(Context ctx)
             return nullptr;
         }
         return parseImport();
+    case Tok::Ident:
+        // `record Name {`: `record` is special only there (a contextual keyword).
+        if (kind(1) == Tok::Ident && kind(2) == Tok::LBrace && text(peek()) == "record") {
+            if (ctx != Context::TopLevel) {
+                error(peek().range, "record declarations are only allowed at the top level");
+                return nullptr;
+            }
+            return parseRecord();
+        }
+        break;
     case Tok::KwIf: return parseIf();
     case Tok::KwWhile: return parseWhile();
     case Tok::KwFor: return parseFor();
@@ -763,6 +773,64 @@ Stmt* Parser::parseModel()
     }
     m->range = cover(kw.range, prevRange());
     return m;
+}
+
+// record := 'record' NAME '{' [field {sep field}] '}'
+// field  := NAME ':' type ['=' expr]        (sep: ',' or newlines)
+Stmt* Parser::parseRecord()
+{
+    const Token& kw = advance();
+    auto* r = newStmt<RecordDecl>(StmtKind::Record, kw.range);
+    const Token& name = advance();
+    r->name = nameOf(name);
+    r->nameRange = name.range;
+    advance(); // '{'
+    std::vector<RecordField> fields;
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        if (!atName()) {
+            if (!reservedAsName("a field name"))
+                errorExpected("a field name ('qty: int') or '}' to close the record");
+            recoverAtClosingBrace(kw.range.begin);
+            return nullptr;
+        }
+        const Token& f = advance();
+        RecordField field;
+        field.name = nameOf(f);
+        field.range = f.range;
+        if (!at(Tok::Colon)) {
+            error(f.range, "field '" + std::string(text(f)) + "' needs a type ('" + std::string(text(f)) + ": int')");
+            recoverAtClosingBrace(kw.range.begin);
+            return nullptr;
+        }
+        advance();
+        field.typeAnn = parseType();
+        if (m_panic) {
+            recoverAtClosingBrace(kw.range.begin);
+            return nullptr;
+        }
+        if (accept(Tok::Assign))
+            field.init = parseExpr();
+        fields.push_back(field);
+        if (m_panic) {
+            recoverAtClosingBrace(kw.range.begin);
+            return nullptr;
+        }
+        const bool comma = accept(Tok::Comma);
+        if (!comma && !at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace)) {
+            errorExpected("',' or a new line between record fields");
+            recoverAtClosingBrace(kw.range.begin);
+            return nullptr;
+        }
+        skipSeparators();
+    }
+    if (!expect(Tok::RBrace, "to close the record")) {
+        recoverAtClosingBrace(kw.range.begin);
+        return nullptr;
+    }
+    r->fields = m_arena.copy(fields);
+    r->range = cover(kw.range, prevRange());
+    return r;
 }
 
 // import := 'import' NAME {'.' NAME} | 'from' NAME {'.' NAME} NAME

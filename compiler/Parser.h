@@ -57,6 +57,7 @@ private:
     Stmt* parseActor();
     Stmt* parseModel();
     Stmt* parseImport();
+    Stmt* parseRecord();
     Stmt* parseIf();
     Stmt* parseWhile();
     Stmt* parseFor();
@@ -94,6 +95,9 @@ private:
     /// Column of the first non-blank character on the line of `offset`.
     uint32_t indentOf(uint32_t offset) const;
     void parseArgs(std::vector<Expr*>& out, Tok close);
+    /// Call arguments: like parseArgs, and `name: value` arguments (records)
+    /// whose names go to `names` (left empty when every argument is positional).
+    void parseCallArgs(std::vector<Expr*>& out, std::vector<ArgName>& names);
 
     template <class T>
     T* newExpr(ExprKind k, SourceRange r);

@@ -216,6 +216,33 @@ void Parser::parseArgs(std::vector<Expr*>& out, Tok close)
     }
 }
 
+void Parser::parseCallArgs(std::vector<Expr*>& out, std::vector<ArgName>& names)
+{
+    skipNewlines();
+    while (!at(Tok::RParen) && !at(Tok::Eof)) {
+        const size_t start = m_pos;
+        ArgName an;
+        if (atName() && kind(1) == Tok::Colon) {
+            const Token& n = advance();
+            advance(); // ':'
+            an.name = nameOf(n);
+            an.range = n.range;
+            skipNewlines();
+            if (names.empty() && !out.empty())
+                names.resize(out.size());
+        }
+        if (an.name || !names.empty())
+            names.push_back(an);
+        out.push_back(parseExpr());
+        skipNewlines();
+        if (m_panic || m_pos == start)
+            return;
+        if (!accept(Tok::Comma))
+            break;
+        skipNewlines();
+    }
+}
+
 // postfix := primary { '(' args ')' | '[' expr ']' | '.' NAME }
 Expr* Parser::parsePostfix(Expr* e)
 {
@@ -230,11 +257,14 @@ Expr* Parser::parsePostfix(Expr* e)
         if (at(Tok::LParen)) {
             advance();
             std::vector<Expr*> args;
-            parseArgs(args, Tok::RParen);
+            std::vector<ArgName> names;
+            parseCallArgs(args, names);
             expect(Tok::RParen, "to close the argument list");
             auto* c = newExpr<CallExpr>(ExprKind::Call, cover(e->range, prevRange()));
             c->callee = e;
             c->args = m_arena.copy(args);
+            if (names.size() == args.size())
+                c->argNames = m_arena.copy(names);
             e = c;
         } else if (at(Tok::LBracket)) {
             advance();
@@ -678,13 +708,27 @@ Pattern* Parser::parsePattern()
         }
         advance();
         std::vector<Pattern*> args;
+        std::vector<ArgName> names; // `Order(side: "buy", qty: q)`
         while (!at(Tok::RParen) && !at(Tok::Eof)) {
+            ArgName an;
+            if (atName() && kind(1) == Tok::Colon) {
+                const Token& n = advance();
+                advance();
+                an.name = nameOf(n);
+                an.range = n.range;
+                if (names.empty() && !args.empty())
+                    names.resize(args.size());
+            }
+            if (an.name || !names.empty())
+                names.push_back(an);
             args.push_back(parsePattern());
             if (m_panic || !accept(Tok::Comma))
                 break;
         }
         expect(Tok::RParen, "to close the pattern");
         p->args = m_arena.copy(args);
+        if (names.size() == args.size())
+            p->argNames = m_arena.copy(names);
         p->range = cover(t.range, prevRange());
         if (p->name == m_nameOk || p->name == m_nameErr) {
             p->kind = p->name == m_nameOk ? PatternKind::Ok : PatternKind::Err;

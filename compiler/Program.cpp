@@ -189,6 +189,12 @@ private:
             if (v >= m_p.messages.size())
                 problem("message out of range", pc);
             break;
+        case OperandKind::Record:
+            if (v >= m_p.records.size())
+                problem("record out of range", pc);
+            else if (in.op == Op::NEWREC && in.c != m_p.records[v].fields.size())
+                problem("record built with the wrong number of fields", pc);
+            break;
         case OperandKind::Capture:
             if (v >= f.captures.size())
                 problem("capture out of range", pc);

@@ -28,7 +28,7 @@ enum class OpFormat : uint8_t {
 
 /// What an operand names. The …X kinds are wide: they sit in b and take c too.
 enum class OperandKind : uint8_t {
-    None, Reg, Imm, Count, Const, Builtin, Message, Capture,
+    None, Reg, Imm, Count, Const, Builtin, Message, Capture, Record,
     ConstX, ImmX, GlobalX, StateX, FunctionX, ClosureX, ActorX, UiNodeX, JumpX,
 };
 
@@ -167,6 +167,32 @@ struct MessageType {
     uint32_t arity = 0;
 };
 
+/// The declared type of a record field, as far as the engine needs it
+/// (json.decode into records checks and converts by it).
+struct FieldType {
+    enum class Kind : uint8_t { Any, Nil, Bool, Int, Float, String, List, Map, Record, Other };
+    Kind kind = Kind::Any;
+    int32_t record = -1;              ///< Record: its index in Program::records
+    std::vector<FieldType> args;      ///< List: element; Map: key, value
+};
+
+/// A `record` declaration: its fields in declaration order.
+struct RecordType {
+    std::string name;
+    std::vector<std::string> fields;
+    std::vector<FieldType> types;     ///< one per field
+    uint32_t index = 0;               ///< its position in Program::records
+
+    /// Index of the field called `name`, or -1.
+    int32_t fieldIndex(std::string_view name) const
+    {
+        for (size_t i = 0; i < fields.size(); ++i)
+            if (fields[i] == name)
+                return int32_t(i);
+        return -1;
+    }
+};
+
 struct GlobalVar {
     std::string name;
     bool isMutable = false;
@@ -180,6 +206,7 @@ struct Program {
     std::vector<MessageType> messages; ///< by message id
     std::vector<GlobalVar> globals;    ///< by global slot
     std::vector<std::string> imports;
+    std::vector<RecordType> records;   ///< by record index (RecordDecl::index)
     uint32_t mainFunction = 0;
 
     /// First function / actor / message with this name, or -1.

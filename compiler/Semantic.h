@@ -27,6 +27,8 @@ struct SemanticInfo {
     /// Top-level variables, indexed by Binding::index of Global bindings.
     std::vector<Binding*> globals;
     std::vector<ModelDecl*> models;
+    /// Record types, indexed by RecordDecl::index.
+    std::vector<RecordDecl*> records;
     /// Modules named by `import`/`from`, in order of first appearance.
     std::vector<std::string_view> imports;
 };

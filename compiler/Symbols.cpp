@@ -20,6 +20,8 @@ const char* symbolKindName(SymbolKind k)
     case SymbolKind::StateField: return "state";
     case SymbolKind::Module: return "module";
     case SymbolKind::Global: return "global";
+    case SymbolKind::Record: return "record";
+    case SymbolKind::RecordField: return "field";
     }
     return "symbol";
 }

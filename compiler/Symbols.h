@@ -12,6 +12,7 @@ namespace aeroflow::compiler {
 
 enum class SymbolKind : uint8_t {
     Variable, Constant, Parameter, Function, Method, Actor, Screen, Agent, Model, Handler, StateField, Module, Global,
+    Record, RecordField,
 };
 
 const char* symbolKindName(SymbolKind k);

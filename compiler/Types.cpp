@@ -21,13 +21,14 @@ TypeTable::TypeTable()
 
 TypeId TypeTable::intern(const Type& t)
 {
-    std::string key(sizeof(t.kind) + 2 * sizeof(TypeId) + sizeof(t.actor) + sizeof(t.effects), '\0');
+    std::string key(sizeof(t.kind) + 2 * sizeof(TypeId) + sizeof(t.actor) + sizeof(t.effects) + sizeof(t.record), '\0');
     char* p = key.data();
     std::memcpy(p, &t.kind, sizeof(t.kind));
     std::memcpy(p + sizeof(t.kind), &t.arg0, sizeof(TypeId));
     std::memcpy(p + sizeof(t.kind) + sizeof(TypeId), &t.arg1, sizeof(TypeId));
     std::memcpy(p + sizeof(t.kind) + 2 * sizeof(TypeId), &t.actor, sizeof(t.actor));
     std::memcpy(p + sizeof(t.kind) + 2 * sizeof(TypeId) + sizeof(t.actor), &t.effects, sizeof(t.effects));
+    std::memcpy(p + sizeof(t.kind) + 2 * sizeof(TypeId) + sizeof(t.actor) + sizeof(t.effects), &t.record, sizeof(t.record));
     auto [it, inserted] = m_index.try_emplace(std::move(key), static_cast<TypeId>(m_types.size()));
     if (inserted)
         m_types.push_back(t);
@@ -38,6 +39,12 @@ TypeId TypeTable::list(TypeId elem) { return intern({TypeKind::List, elem, 0, nu
 TypeId TypeTable::map(TypeId key, TypeId value) { return intern({TypeKind::Map, key, value, nullptr}); }
 TypeId TypeTable::result(TypeId ok, TypeId err) { return intern({TypeKind::Result, ok, err, nullptr}); }
 TypeId TypeTable::actor(const ActorDecl* decl) { return intern({TypeKind::Actor, 0, 0, decl}); }
+TypeId TypeTable::record(const RecordDecl* decl)
+{
+    Type t{TypeKind::Record};
+    t.record = decl;
+    return intern(t);
+}
 TypeId TypeTable::model() { return m_model ? m_model : (m_model = intern({TypeKind::Model})); }
 TypeId TypeTable::function(EffectSet effects)
 {
@@ -139,6 +146,8 @@ bool TypeTable::assignable(TypeId to, TypeId from) const
         return assignable(a.arg0, b.arg0) && assignable(a.arg1, b.arg1);
     case TypeKind::Actor:
         return a.actor == nullptr || b.actor == nullptr || a.actor == b.actor;
+    case TypeKind::Record:
+        return a.record == b.record;
     default:
         return true;
     }
@@ -163,6 +172,7 @@ std::string TypeTable::name(TypeId id, const Interner& names) const
     case TypeKind::Function: return t.effects ? "function[" + effectNames(t.effects) + "]" : "function";
     case TypeKind::Ui: return "ui";
     case TypeKind::Model: return "model";
+    case TypeKind::Record: return t.record ? std::string(names.text(t.record->name)) : "record";
     }
     return "any";
 }

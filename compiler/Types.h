@@ -26,6 +26,7 @@ enum class TypeKind : uint8_t {
     Function, ///< a function value; `effects` = the effects a call may use
     Ui,       ///< a UI tree
     Model,    ///< a `model` declaration
+    Record,   ///< a record type; `record` names it
 };
 
 struct Type {
@@ -34,6 +35,7 @@ struct Type {
     TypeId arg1 = 0;
     const ActorDecl* actor = nullptr;
     EffectSet effects = 0; ///< Function: what calling it may use (`function[env, io]`)
+    const RecordDecl* record = nullptr; ///< Record: its declaration
 };
 
 class TypeTable {
@@ -60,6 +62,7 @@ public:
     TypeId result(TypeId ok, TypeId err);
     TypeId actor(const ActorDecl* decl);
     TypeId model();
+    TypeId record(const RecordDecl* decl);
 
     const Type& get(TypeId id) const { return m_types[id]; }
     TypeKind kind(TypeId id) const { return m_types[id].kind; }

@@ -25,6 +25,10 @@ PayloadNames PayloadNames::fromProgram(const compiler::Program& program)
         n.actorTypes.push_back(a.name);
     for (const auto& f : program.functions)
         n.functions.push_back(f.name);
+    for (const auto& r : program.records) {
+        n.records.push_back(r.name);
+        n.recordFields.push_back(r.fields);
+    }
     return n;
 }
 
@@ -147,6 +151,15 @@ void encode(std::string& out, const Value& v, const compiler::Program* p, int de
         putTag(out, PayloadTag::UiNode);
         putString(out, engine::toDisplay(v, p));
         return;
+    case ValueType::Record: {
+        const auto& r = engine::asRecord(v);
+        putTag(out, PayloadTag::Record);
+        putVarint(out, engine::recordIndex(r));
+        putVarint(out, r.fields.size());
+        for (const auto& x : r.fields)
+            encode(out, x, p, depth + 1);
+        return;
+    }
     }
     putTag(out, PayloadTag::Elided);
 }
@@ -268,7 +281,7 @@ void decode(Reader& r, PayloadValue& out, int depth)
     const uint8_t tag = r.byte();
     if (r.failed())
         return;
-    if (tag > uint8_t(PayloadTag::Elided)) {
+    if (tag > uint8_t(PayloadTag::Record)) {
         r.fail("unknown value tag " + std::to_string(tag));
         return;
     }
@@ -327,7 +340,8 @@ void decode(Reader& r, PayloadValue& out, int depth)
         out.type = r.u32();
         return;
     case PayloadTag::Message:
-    case PayloadTag::Function: {
+    case PayloadTag::Function:
+    case PayloadTag::Record: {
         out.id = r.u32();
         const uint64_t n = r.count(1);
         out.items.resize(n);
@@ -470,6 +484,23 @@ void format(std::string& out, const PayloadValue& v, const PayloadNames& names, 
         out += ')';
         return;
     case PayloadTag::Function: out += "<fn " + nameOr(names.functions, v.id, "#") + '>'; return;
+    case PayloadTag::Record: {
+        // Order(id: 1, qty: 2), as the engine prints it; without the
+        // program's names, record#3(1, 2).
+        const bool named = v.id < names.records.size() && v.id < names.recordFields.size()
+            && names.recordFields[v.id].size() == v.items.size();
+        out += nameOr(names.records, v.id, "record#");
+        out += '(';
+        for (size_t k = 0; k < v.items.size(); ++k) {
+            if (k)
+                out += ", ";
+            if (named)
+                out += names.recordFields[v.id][k] + ": ";
+            format(out, v.items[k], names, true);
+        }
+        out += ')';
+        return;
+    }
     case PayloadTag::Elided: out += "..."; return;
     }
 }
@@ -485,13 +516,13 @@ std::string formatPayload(const PayloadValue& value, const PayloadNames& names, 
 
 // --- back to engine values ----------------------------------------------------
 
-Value toEngineValue(const PayloadValue& v)
+Value toEngineValue(const PayloadValue& v, const compiler::Program* program)
 {
-    auto all = [](const std::vector<PayloadValue>& items) {
+    auto all = [program](const std::vector<PayloadValue>& items) {
         std::vector<Value> out;
         out.reserve(items.size());
         for (const auto& x : items)
-            out.push_back(toEngineValue(x));
+            out.push_back(toEngineValue(x, program));
         return out;
     };
     switch (v.tag) {
@@ -505,14 +536,14 @@ Value toEngineValue(const PayloadValue& v)
         Value m = engine::makeMap();
         auto& map = engine::mutableMap(m);
         for (size_t k = 0; k < v.items.size() && k < v.keys.size(); ++k)
-            map.set(v.keys[k], toEngineValue(v.items[k]));
+            map.set(v.keys[k], toEngineValue(v.items[k], program));
         return m;
     }
     case PayloadTag::Actor: return Value::actor(v.id, v.type);
     case PayloadTag::Message: return engine::makeMessage(v.id, all(v.items));
     case PayloadTag::Ok:
     case PayloadTag::Err:
-        return engine::makeResult(v.tag == PayloadTag::Ok, v.items.empty() ? Value() : toEngineValue(v.items[0]));
+        return engine::makeResult(v.tag == PayloadTag::Ok, v.items.empty() ? Value() : toEngineValue(v.items[0], program));
     case PayloadTag::Tensor: {
         auto* t = new engine::TensorObj();
         t->shape = v.shape;
@@ -520,6 +551,10 @@ Value toEngineValue(const PayloadValue& v)
         t->recharge();
         return Value::object(t);
     }
+    case PayloadTag::Record:
+        if (program && v.id < program->records.size() && program->records[v.id].fields.size() == v.items.size())
+            return engine::makeRecord(&program->records[v.id], all(v.items));
+        return {};
     default: return {};
     }
 }

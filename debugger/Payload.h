@@ -31,6 +31,7 @@ enum class PayloadTag : uint8_t {
     Tensor = 8, Actor = 9, Message = 10, Ok = 11, Err = 12, Function = 13,
     UiNode = 14,  ///< stored as its printed text (not rebuildable)
     Elided = 15,  ///< nested deeper than kMaxPayloadDepth; not stored
+    Record = 16,  ///< record type index, field count, fields (declaration order)
 };
 
 /// Deepest nesting the encoder writes and the decoder accepts.
@@ -41,7 +42,7 @@ struct PayloadValue {
     PayloadTag tag = PayloadTag::Nil;
     int64_t i = 0;                       ///< Int
     double f = 0;                        ///< Float
-    uint32_t id = 0, type = 0;           ///< Actor id/type, Message id, Function index
+    uint32_t id = 0, type = 0;           ///< Actor id/type, Message id, Function index, Record type
     std::string text;                    ///< String, UiNode
     std::vector<std::string> keys;       ///< Map keys (parallel to items)
     std::vector<PayloadValue> items;     ///< List, Map values, Message args, Ok/Err value, captures
@@ -57,6 +58,8 @@ struct PayloadNames {
     std::vector<std::string> messages;   ///< by message id
     std::vector<std::string> actorTypes; ///< by actor type index
     std::vector<std::string> functions;  ///< by function index
+    std::vector<std::string> records;    ///< by record index
+    std::vector<std::vector<std::string>> recordFields; ///< by record index: field names
 
     static PayloadNames fromProgram(const compiler::Program& program);
 };
@@ -83,7 +86,8 @@ std::expected<PayloadValue, std::string> decodeRowPayload(std::optional<int64_t>
 std::string formatPayload(const PayloadValue& value, const PayloadNames& names, bool quoteStrings = false);
 
 /// Rebuilds an engine value (for re-injecting recorded UI events). UI nodes,
-/// functions and elided values come back as nil.
-engine::Value toEngineValue(const PayloadValue& value);
+/// functions and elided values come back as nil; records too unless
+/// `program` (whose records they are) is given.
+engine::Value toEngineValue(const PayloadValue& value, const compiler::Program* program = nullptr);
 
 } // namespace aeroflow::debugger

@@ -287,7 +287,7 @@ void ReplaySession::injectDue()
             continue;
         }
         auto decoded = decodeMessage(uint32_t(ev.message), ev.payload);
-        if (!decoded || !m_scheduler->injectMessage(ev.actor, toEngineValue(*decoded)))
+        if (!decoded || !m_scheduler->injectMessage(ev.actor, toEngineValue(*decoded, &m_scheduler->program())))
             in.mismatch = "recorded UI event for actor " + std::to_string(ev.actor) + " after seq " +
                           std::to_string(ev.seq) + " cannot be injected again";
     }

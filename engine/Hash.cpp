@@ -79,6 +79,7 @@ uint64_t enter(const Value& v, uint64_t h, WalkStack<HashFrame>& stack)
     case ValueType::Message: h = mix(mix(h, asMessage(v).message), asMessage(v).args.size()); break;
     case ValueType::Result: h = mix(h, asResult(v).ok ? 1 : 0); break;
     case ValueType::Function: h = mix(mix(h, asClosure(v).function), asClosure(v).captures.size()); break;
+    case ValueType::Record: h = mix(mix(h, recordIndex(asRecord(v))), asRecord(v).fields.size()); break;
     case ValueType::UiNode: {
         const auto& n = asUiNode(v);
         h = mixBytes(h, n.desc ? std::string_view(n.desc->element) : std::string_view());
@@ -102,6 +103,7 @@ const Value* nextChild(HashFrame& f, uint64_t& h)
     case ValueType::List: return inVector(static_cast<const ListObj*>(f.obj)->items);
     case ValueType::Message: return inVector(static_cast<const MessageObj*>(f.obj)->args);
     case ValueType::Function: return inVector(static_cast<const ClosureObj*>(f.obj)->captures);
+    case ValueType::Record: return inVector(static_cast<const RecordObj*>(f.obj)->fields);
     case ValueType::Result: return f.i++ == 0 ? &static_cast<const ResultObj*>(f.obj)->value : nullptr;
     case ValueType::Map: {
         if (f.at == static_cast<const MapObj*>(f.obj)->entries.end())

@@ -328,6 +328,9 @@ struct JitRuntime {
         case Op::UINODE:
             R[in.a] = vmops::newUiNode(fn.uiNodes[in.bc()], vm.m_sched.currentActor().type, R + in.a);
             break;
+        case Op::NEWREC: R[in.a] = vmops::newRecord(program, in.b, R + in.a, in.c); break;
+        case Op::ISREC: R[in.a] = Value::boolean(vmops::isRecord(R[in.b], in.c)); break;
+        case Op::RECFIELD: R[in.a] = vmops::recordFieldAt(R[in.b], in.c); break;
         default: fail("invalid opcode " + std::to_string(int(in.op)));
         }
         return status(NativeStatus::Continue);

@@ -5,6 +5,7 @@
 #include "ParseDouble.h"
 #include "Print.h"
 #include "RuntimeError.h"
+#include "Program.h"
 
 #include <array>
 #include <charconv>
@@ -79,8 +80,133 @@ void encode(std::string& out, const Value& v, const compiler::Program* p, int de
         out += '}';
         return;
     }
+    case ValueType::Record: {
+        // An object with every field, in declaration order.
+        const auto& r = asRecord(v);
+        out += '{';
+        for (size_t i = 0; i < r.fields.size(); ++i) {
+            if (i)
+                out += ',';
+            encodeString(out, r.desc->fields[i]);
+            out += ':';
+            encode(out, r.fields[i], p, depth + 1, meter);
+        }
+        out += '}';
+        return;
+    }
     default: encodeString(out, toDisplay(v, p)); return;
     }
+}
+
+const char* jsonTypeName(const Value& v)
+{
+    switch (v.type()) {
+    case ValueType::Nil: return "null";
+    case ValueType::Bool: return "a bool";
+    case ValueType::Int: return "an integer";
+    case ValueType::Float: return "a number";
+    case ValueType::String: return "a string";
+    case ValueType::List: return "an array";
+    case ValueType::Map: return "an object";
+    default: return "a value";
+    }
+}
+
+/// Converts a decoded JSON value to a declared field type: records from
+/// objects (every field present; other keys ignored), element types of
+/// lists and maps, ints as floats where a float is declared. `where` names
+/// the place for the error ("field 'qty'", "field 'items'[2]").
+bool convertTo(const Value& v, const compiler::FieldType& t, const compiler::Program& p, const std::string& where,
+    Value& out, std::string& error, int depth)
+{
+    using K = compiler::FieldType::Kind;
+    auto wrong = [&](const char* want) {
+        error = where + ": expected " + want + ", found " + jsonTypeName(v);
+        return false;
+    };
+    if (depth > 200) {
+        error = where + ": nested too deeply";
+        return false;
+    }
+    const bool isNull = v.isNil();
+    switch (t.kind) {
+    case K::Any: out = v; return true;
+    case K::Nil: return isNull ? (out = v, true) : wrong("null");
+    case K::Bool: return v.isBool() ? (out = v, true) : wrong("a bool");
+    case K::Int: return v.isInt() ? (out = v, true) : wrong("an integer");
+    case K::Float:
+        if (!v.isNumber())
+            return wrong("a number");
+        out = Value::number(v.toDouble());
+        return true;
+    case K::String: return v.isString() ? (out = v, true) : wrong("a string");
+    case K::List: {
+        if (isNull)
+            return out = v, true;
+        if (!v.isList())
+            return wrong("an array");
+        std::vector<Value> items;
+        const auto& xs = asList(v).items;
+        items.reserve(xs.size());
+        for (size_t i = 0; i < xs.size(); ++i) {
+            Value x;
+            if (!convertTo(xs[i], t.args.empty() ? compiler::FieldType{} : t.args[0], p,
+                    where + "[" + std::to_string(i) + "]", x, error, depth + 1))
+                return false;
+            items.push_back(std::move(x));
+        }
+        out = makeList(std::move(items));
+        return true;
+    }
+    case K::Map: {
+        if (isNull)
+            return out = v, true;
+        if (!v.isMap())
+            return wrong("an object");
+        Value m = makeMap();
+        auto& mm = mutableMap(m);
+        for (const auto& [k, x] : asMap(v).entries) {
+            Value c;
+            if (!convertTo(x, t.args.size() < 2 ? compiler::FieldType{} : t.args[1], p, where + "[\"" + k + "\"]", c,
+                    error, depth + 1))
+                return false;
+            mm.set(k, std::move(c));
+        }
+        out = std::move(m);
+        return true;
+    }
+    case K::Record: {
+        if (isNull)
+            return out = v, true;
+        if (t.record < 0 || size_t(t.record) >= p.records.size()) {
+            error = where + ": unknown record type";
+            return false;
+        }
+        const compiler::RecordType& rt = p.records[size_t(t.record)];
+        if (!v.isMap())
+            return wrong(("an object for " + rt.name).c_str());
+        const auto& m = asMap(v);
+        std::vector<Value> fields;
+        fields.reserve(rt.fields.size());
+        for (size_t i = 0; i < rt.fields.size(); ++i) {
+            const std::string inner = (where.empty() ? "" : where + ".") + "field '" + rt.fields[i] + "'";
+            const Value* x = m.lookup(rt.fields[i]);
+            if (!x) {
+                error = inner + " is missing";
+                return false;
+            }
+            Value c;
+            if (!convertTo(*x, rt.types[i], p, inner, c, error, depth + 1))
+                return false;
+            fields.push_back(std::move(c));
+        }
+        out = makeRecord(&rt, std::move(fields));
+        return true;
+    }
+    case K::Other: break;
+    }
+    error = where + ": this field's type cannot come from JSON";
+    return false;
 }
 
 struct Parser {
@@ -303,6 +429,23 @@ Value jsonDecode(std::string_view text)
         p.failAt("trailing characters");
     }
     return makeResult(false, makeString("invalid JSON: " + p.error));
+}
+
+Value jsonDecodeRecord(std::string_view text, const compiler::Program& program, int64_t record)
+{
+    Value decoded = jsonDecode(text);
+    if (!asResult(decoded).ok)
+        return decoded;
+    if (record < 0 || uint64_t(record) >= program.records.size())
+        fail("json.decode(): the second argument names no record type");
+    compiler::FieldType t;
+    t.kind = compiler::FieldType::Kind::Record;
+    t.record = int32_t(record);
+    Value out;
+    std::string error;
+    if (!convertTo(asResult(decoded).value, t, program, "", out, error, 0))
+        return makeResult(false, makeString("json.decode(" + program.records[size_t(record)].name + "): " + error));
+    return makeResult(true, std::move(out));
 }
 
 std::string sha256Hex(std::string_view text)

@@ -18,6 +18,10 @@ std::string jsonEncode(const Value& v, const compiler::Program* program);
 /// Ok(value) for valid JSON (objects become maps, arrays lists, integral
 /// numbers ints), Err("why") otherwise.
 Value jsonDecode(std::string_view text);
+/// json.decode(text, Record): Ok(record) when the JSON is an object with
+/// every field of record type `record` (index into program.records), each of
+/// its declared type; Err("why", naming the field) otherwise.
+Value jsonDecodeRecord(std::string_view text, const compiler::Program& program, int64_t record);
 /// Lower-case hex SHA-256 of the bytes of `text`.
 std::string sha256Hex(std::string_view text);
 

@@ -136,7 +136,10 @@ int64_t checkIndex(const Value& i, int64_t size, const char* what)
 
 } // namespace
 
-std::string describeType(const Value& v) { return valueTypeName(v.type()); }
+std::string describeType(const Value& v)
+{
+    return v.type() == ValueType::Record ? "record " + recordName(asRecord(v)) : valueTypeName(v.type());
+}
 
 int64_t checkedAdd(int64_t a, int64_t b)
 {
@@ -391,8 +394,25 @@ void setIndexValue(Value& c, const Value& i, Value v)
     }
 }
 
+namespace {
+
+/// The index of field `key` of record `r`; a runtime error when it has none.
+size_t recordField(const RecordObj& r, std::string_view key)
+{
+    const int32_t f = r.desc->fieldIndex(key);
+    if (f < 0)
+        fail("record " + r.desc->name + " has no field '" + std::string(key) + "'");
+    return size_t(f);
+}
+
+} // namespace
+
 Value fieldValue(const Value& m, std::string_view key)
 {
+    if (m.type() == ValueType::Record) {
+        const auto& r = asRecord(m);
+        return r.fields[recordField(r, key)];
+    }
     if (!m.isMap())
         fail("cannot read field '" + std::string(key) + "' of a value of type " + describeType(m));
     chargeBytes(key.size());
@@ -404,6 +424,11 @@ Value fieldValue(const Value& m, std::string_view key)
 
 void setFieldValue(Value& m, std::string_view key, Value v)
 {
+    if (m.type() == ValueType::Record) {
+        const size_t f = recordField(asRecord(m), key);
+        mutableRecord(m).fields[f] = std::move(v);
+        return;
+    }
     if (!m.isMap())
         fail("cannot set field '" + std::string(key) + "' of a value of type " + describeType(m));
     chargeBytes(key.size());

@@ -37,7 +37,8 @@ bool opens(const Value& v)
     case ValueType::List:
     case ValueType::Map:
     case ValueType::Result:
-    case ValueType::UiNode: return true;
+    case ValueType::UiNode:
+    case ValueType::Record: return true;
     case ValueType::Message: return !asMessage(v).args.empty();
     default: return false;
     }
@@ -122,6 +123,10 @@ void open(std::string& out, const Value& v, const compiler::Program* p, WalkStac
         break;
     }
     case ValueType::Result: out += asResult(v).ok ? "Ok(" : "Err("; break;
+    case ValueType::Record:
+        out += recordName(asRecord(v));
+        out += '(';
+        break;
     case ValueType::UiNode: {
         const auto& n = asUiNode(v);
         out += n.desc ? n.desc->element : "?";
@@ -182,6 +187,19 @@ const Value* nextChild(std::string& out, Frame& f)
             return &static_cast<const ResultObj*>(f.obj)->value;
         out += ')';
         return nullptr;
+    case ValueType::Record: {
+        // Order(id: 1, side: "buy"): every field by name, in declaration order.
+        const auto& r = *static_cast<const RecordObj*>(f.obj);
+        if (f.i < r.fields.size()) {
+            if (f.i)
+                out += ", ";
+            out += r.desc->fields[f.i];
+            out += ": ";
+            return &r.fields[f.i++];
+        }
+        out += ')';
+        return nullptr;
+    }
     case ValueType::UiNode: {
         // Args, then the props the description names (an event handler
         // prints as <event>), then children; " " before the first, ", "

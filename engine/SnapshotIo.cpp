@@ -112,6 +112,10 @@ private:
             for (const auto& x : static_cast<const ClosureObj*>(o)->captures)
                 f(x);
             break;
+        case ValueType::Record:
+            for (const auto& x : static_cast<const RecordObj*>(o)->fields)
+                f(x);
+            break;
         case ValueType::UiNode: {
             const auto* n = static_cast<const UiNodeObj*>(o);
             for (const auto* part : {&n->args, &n->props, &n->children})
@@ -219,6 +223,12 @@ private:
             const auto* c = static_cast<const ClosureObj*>(o);
             m_w.u32(c->function);
             values(c->captures);
+            break;
+        }
+        case ValueType::Record: {
+            const auto* rec = static_cast<const RecordObj*>(o);
+            m_w.u32(recordIndex(*rec));
+            values(rec->fields);
             break;
         }
         case ValueType::UiNode: {
@@ -473,6 +483,18 @@ public:
                 return adopt(o, false);
             if (c->captures.size() != m_program.functions[fn].captures.size())
                 return adopt(o, fail("closure capture count does not match its function"));
+            break;
+        }
+        case ValueType::Record: {
+            const uint32_t idx = r.u32();
+            if (r.failed || idx >= m_program.records.size())
+                return fail("record type out of range");
+            auto* rec = new RecordObj(&m_program.records[idx], {});
+            o = rec;
+            if (!values(r, rec->fields))
+                return adopt(o, false);
+            if (rec->fields.size() != m_program.records[idx].fields.size())
+                return adopt(o, fail("record field count does not match its type"));
             break;
         }
         case ValueType::UiNode: {

@@ -1,6 +1,7 @@
 #include "Value.h"
 
 #include "RuntimeError.h"
+#include "Program.h"
 
 #include <bit>
 #include <cmath>
@@ -43,6 +44,7 @@ const char* valueTypeName(ValueType type)
     case ValueType::Result: return "result";
     case ValueType::Function: return "function";
     case ValueType::UiNode: return "ui";
+    case ValueType::Record: return "record";
     }
     return "?";
 }
@@ -253,6 +255,23 @@ Value makeClosure(uint32_t function, std::vector<Value> captures)
 {
     return Value::object(new ClosureObj(function, std::move(captures)));
 }
+Value makeRecord(const compiler::RecordType* type, std::vector<Value> fields)
+{
+    return Value::object(new RecordObj(type, std::move(fields)));
+}
+uint32_t recordIndex(const RecordObj& r) { return r.desc->index; }
+const std::string& recordName(const RecordObj& r) { return r.desc->name; }
+
+RecordObj& mutableRecord(Value& v)
+{
+    auto* r = static_cast<RecordObj*>(v.obj());
+    if (r->refs > 1) {
+        chargeWork(r->fields.size() + 1);
+        v = makeRecord(r->desc, r->fields);
+        r = static_cast<RecordObj*>(v.obj());
+    }
+    return *r;
+}
 
 ListObj& mutableList(Value& v)
 {
@@ -290,7 +309,8 @@ bool isContainer(const Value& v)
     case ValueType::Message:
     case ValueType::Result:
     case ValueType::Function:
-    case ValueType::UiNode: return true;
+    case ValueType::UiNode:
+    case ValueType::Record: return true;
     default: return false;
     }
 }
@@ -304,6 +324,7 @@ size_t childCount(const Obj* o)
     case ValueType::Message: return static_cast<const MessageObj*>(o)->args.size();
     case ValueType::Result: return 1;
     case ValueType::Function: return static_cast<const ClosureObj*>(o)->captures.size();
+    case ValueType::Record: return static_cast<const RecordObj*>(o)->fields.size();
     case ValueType::UiNode: {
         const auto* n = static_cast<const UiNodeObj*>(o);
         return n->args.size() + n->props.size() + n->children.size();
@@ -350,6 +371,10 @@ struct ChildCursor {
         case ValueType::Result: return index++ == 0 ? &static_cast<const ResultObj*>(obj)->value : nullptr;
         case ValueType::Function: {
             const auto& xs = static_cast<const ClosureObj*>(obj)->captures;
+            return index < xs.size() ? &xs[index++] : nullptr;
+        }
+        case ValueType::Record: {
+            const auto& xs = static_cast<const RecordObj*>(obj)->fields;
             return index < xs.size() ? &xs[index++] : nullptr;
         }
         case ValueType::UiNode: {
@@ -443,6 +468,7 @@ Value finishCopy(CopyFrame& f)
     case ValueType::Message: return makeMessage(static_cast<const MessageObj*>(o)->message, std::move(f.items));
     case ValueType::Result: return makeResult(static_cast<const ResultObj*>(o)->ok, std::move(f.items.front()));
     case ValueType::Function: return makeClosure(static_cast<const ClosureObj*>(o)->function, std::move(f.items));
+    case ValueType::Record: return makeRecord(static_cast<const RecordObj*>(o)->desc, std::move(f.items));
     case ValueType::UiNode: {
         const auto* src = static_cast<const UiNodeObj*>(o);
         auto* c = static_cast<UiNodeObj*>(f.made.obj());
@@ -530,6 +556,15 @@ bool sameShallow(const Value& a, const Value& b, std::vector<std::pair<const Val
             return false;
         todo.emplace_back(&asResult(a).value, &asResult(b).value);
         return true;
+    case ValueType::Record: {
+        const auto& x = asRecord(a);
+        const auto& y = asRecord(b);
+        if (x.desc != y.desc || x.fields.size() != y.fields.size())
+            return false;
+        for (size_t i = x.fields.size(); i-- > 0;)
+            todo.emplace_back(&x.fields[i], &y.fields[i]);
+        return true;
+    }
     default: return a.obj() == b.obj(); // functions and UI trees: identity
     }
 }
@@ -543,6 +578,7 @@ bool flatCopy(const Value& v, Value& out)
     case ValueType::List: xs = &asList(v).items; break;
     case ValueType::Message: xs = &asMessage(v).args; break;
     case ValueType::Function: xs = &asClosure(v).captures; break;
+    case ValueType::Record: xs = &asRecord(v).fields; break;
     default: return false;
     }
     for (const auto& x : *xs)
@@ -558,6 +594,7 @@ bool flatCopy(const Value& v, Value& out)
     for (const auto& x : *xs)
         copy.push_back(x);
     out = v.type() == ValueType::Message ? makeMessage(asMessage(v).message, std::move(copy))
+        : v.type() == ValueType::Record  ? makeRecord(asRecord(v).desc, std::move(copy))
                                          : makeClosure(asClosure(v).function, std::move(copy));
     return true;
 }

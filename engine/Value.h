@@ -22,12 +22,13 @@
 
 namespace aeroflow::compiler {
 struct UiNodeDesc;
+struct RecordType;
 struct Program;
 }
 
 namespace aeroflow::engine {
 
-enum class ValueType : uint8_t { Nil, Bool, Int, Float, String, List, Map, Tensor, Actor, Message, Result, Function, UiNode };
+enum class ValueType : uint8_t { Nil, Bool, Int, Float, String, List, Map, Tensor, Actor, Message, Result, Function, UiNode, Record };
 
 /// The name `type_of` reports ("int", "list", ...).
 const char* valueTypeName(ValueType type);
@@ -320,6 +321,19 @@ struct UiNodeObj final : Obj {
     std::vector<Value> children; ///< UI nodes
 };
 
+/// A record value (`Order(id: 1, qty: 2)`): its type and its fields in
+/// declaration order. `desc` points into the Program, which outlives every
+/// value of its run (as UiNodeObj::desc).
+struct RecordObj final : Obj {
+    RecordObj(const compiler::RecordType* d, std::vector<Value> f) : Obj(ValueType::Record), desc(d), fields(std::move(f))
+    {
+        recharge();
+    }
+    int64_t measure() const override { return int64_t(sizeof(*this) + fields.capacity() * sizeof(Value)); }
+    const compiler::RecordType* desc;
+    std::vector<Value> fields;
+};
+
 // --- construction and access --------------------------------------------------
 
 Value makeString(std::string s);
@@ -328,6 +342,7 @@ Value makeMap();
 Value makeMessage(uint32_t id, std::vector<Value> args);
 Value makeResult(bool ok, Value v);
 Value makeClosure(uint32_t function, std::vector<Value> captures);
+Value makeRecord(const compiler::RecordType* type, std::vector<Value> fields);
 
 inline const StringObj& asString(const Value& v) { return *static_cast<const StringObj*>(v.obj()); }
 inline const ListObj& asList(const Value& v) { return *static_cast<const ListObj*>(v.obj()); }
@@ -337,10 +352,16 @@ inline const MessageObj& asMessage(const Value& v) { return *static_cast<const M
 inline const ResultObj& asResult(const Value& v) { return *static_cast<const ResultObj*>(v.obj()); }
 inline const ClosureObj& asClosure(const Value& v) { return *static_cast<const ClosureObj*>(v.obj()); }
 inline const UiNodeObj& asUiNode(const Value& v) { return *static_cast<const UiNodeObj*>(v.obj()); }
+inline const RecordObj& asRecord(const Value& v) { return *static_cast<const RecordObj*>(v.obj()); }
+/// The index of a record value's type in Program::records.
+uint32_t recordIndex(const RecordObj& r);
+/// The name of a record value's type ("Order").
+const std::string& recordName(const RecordObj& r);
 
 /// Copy-on-write access: copies the object into `v` first if it is shared.
 ListObj& mutableList(Value& v);
 MapObj& mutableMap(Value& v);
+RecordObj& mutableRecord(Value& v);
 
 /// A copy that shares nothing mutable with `v`, with every object charged to
 /// the current actor: what a message receiver gets (immutable strings are shared).

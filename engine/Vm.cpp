@@ -582,6 +582,15 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
     L_UINODE:
         R[in.a] = vmops::newUiNode(fn->uiNodes[in.bc()], self.type, R + in.a);
         AF_NEXT();
+    L_NEWREC:
+        R[in.a] = vmops::newRecord(m_program, in.b, R + in.a, in.c);
+        AF_NEXT();
+    L_ISREC:
+        R[in.a] = Value::boolean(vmops::isRecord(R[in.b], in.c));
+        AF_NEXT();
+    L_RECFIELD:
+        R[in.a] = vmops::recordFieldAt(R[in.b], in.c);
+        AF_NEXT();
     L_invalid:
         fail("invalid opcode " + std::to_string(int(in.op)));
     } catch (RuntimeError& e) {

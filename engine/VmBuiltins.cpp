@@ -360,7 +360,8 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::Format: return formatTemplate(a, n, p);
     case BuiltinId::ToInt: return toInt(a[0]);
     case BuiltinId::ToFloat: return toFloat(a[0]);
-    case BuiltinId::TypeOf: return makeString(valueTypeName(a[0].type()));
+    case BuiltinId::TypeOf:
+        return makeString(a[0].type() == ValueType::Record ? recordName(asRecord(a[0])) : valueTypeName(a[0].type()));
     case BuiltinId::Abs:
     case BuiltinId::MathAbs: return absValue(a[0]);
     case BuiltinId::Min:
@@ -473,6 +474,8 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::JsonDecode: {
         const std::string& text = needString(a[0], "json.decode()");
         chargeWork(text.size() / 8);
+        if (n == 2 && p)
+            return jsonDecodeRecord(text, *p, a[1].isInt() ? a[1].asInt() : -1);
         return jsonDecode(text);
     }
     case BuiltinId::CryptoSha256: {

@@ -301,6 +301,26 @@ inline Value messageArg(const Value& v, uint32_t index)
     return asMessage(v).args[index];
 }
 
+/// NEWREC: record `type` from its fields R[0..count-1].
+inline Value newRecord(const compiler::Program& program, uint32_t type, const Value* R, uint32_t count)
+{
+    return makeRecord(&program.records[type], std::vector<Value>(R, R + count));
+}
+
+/// ISREC: is `v` a record of type `type`?
+inline bool isRecord(const Value& v, uint32_t type)
+{
+    return v.type() == ValueType::Record && recordIndex(asRecord(v)) == type;
+}
+
+/// RECFIELD: field `index` of a record (after ISREC).
+inline Value recordFieldAt(const Value& v, uint32_t index)
+{
+    if (v.type() != ValueType::Record || index >= asRecord(v).fields.size())
+        fail("RECFIELD of a value of type " + describeType(v));
+    return asRecord(v).fields[index];
+}
+
 /// MATCHFAIL.
 [[noreturn]] inline void matchFail(const Value& v, const compiler::Program* program)
 {

@@ -655,6 +655,10 @@ void WorldBridge::findRequests(const Value& v, std::vector<uint64_t>& out, int d
         for (const auto& item : asMessage(v).args)
             findRequests(item, out, depth + 1, budget);
         break;
+    case ValueType::Record:
+        for (const auto& item : asRecord(v).fields)
+            findRequests(item, out, depth + 1, budget);
+        break;
     case ValueType::Result: findRequests(asResult(v).value, out, depth + 1, budget); break;
     default: break;
     }

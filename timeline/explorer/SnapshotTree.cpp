@@ -36,6 +36,8 @@ std::string typeOf(const Value& v)
             s += (i ? ", " : "") + std::to_string(t.shape[i]);
         return s + "]";
     }
+    if (v.type() == ValueType::Record)
+        return engine::recordName(engine::asRecord(v));
     return engine::valueTypeName(v.type());
 }
 
@@ -119,6 +121,12 @@ SnapshotNode nodeOf(std::string name, const Value& v, const compiler::Program& p
     case ValueType::Message:
         items(engine::asMessage(v).args);
         break;
+    case ValueType::Record: {
+        const auto& r = engine::asRecord(v);
+        for (size_t i = 0; i < r.fields.size() && i < r.desc->fields.size(); ++i)
+            node.children.push_back(nodeOf(r.desc->fields[i], r.fields[i], p, depth + 1));
+        break;
+    }
     case ValueType::Map: {
         const auto& entries = engine::asMap(v).entries;
         const size_t n = std::min(entries.size(), kMaxSnapshotChildren);
