@@ -117,7 +117,8 @@ TypeId Checker::checkBuiltinCall(CallExpr* e, const BuiltinInfo& info, SourceRan
         auto* id = e->args[1]->kind == ExprKind::Ident ? as<IdentExpr>(e->args[1]) : nullptr;
         RecordDecl* r = id ? recordNamed(id->name) : nullptr;
         if (!r) {
-            checkExpr(e->args[1]);
+            if (!id) // a bare unknown name is reported once, by the line below
+                checkExpr(e->args[1]);
             error(e->args[1]->range, "the second argument of json.decode() names a record type: json.decode(text, Order)");
             return m_types.result(TypeTable::kAny, m_types.string());
         }

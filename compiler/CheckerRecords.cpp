@@ -193,6 +193,8 @@ void Checker::bindRecordArgs(CallExpr* e, RecordDecl* r, bool partial)
         if (given[f] < 0)
             continue;
         const Expr* a = e->args[uint32_t(given[f])];
+        if (m_types.holdsFunction(a->type))
+            continue; // refused already: functions cannot be fields
         if (!m_types.assignable(r->fields[f].type, a->type))
             error(a->range, "field '" + nameText(r->fields[f].name) + "' of " + rn + " must be "
                     + typeName(r->fields[f].type) + ", found " + typeName(a->type));
@@ -270,6 +272,8 @@ void Checker::checkRecordPattern(Pattern* p, TypeId subject, RecordDecl* r)
                             + recordFieldHint(r, an.name));
                 else if (seen[size_t(f)])
                     error(an.range, "field '" + nameText(an.name) + "' is matched twice");
+                else if (m_symbols && r->firstFieldSymbol >= 0)
+                    m_symbols->addRef(an.range, r->firstFieldSymbol + f);
             }
         } else if (f >= int32_t(r->fields.size())) {
             f = -1;

@@ -114,18 +114,19 @@ const char* jsonTypeName(const Value& v)
 
 /// Converts a decoded JSON value to a declared field type: records from
 /// objects (every field present; other keys ignored), element types of
-/// lists and maps, ints as floats where a float is declared. `where` names
-/// the place for the error ("field 'qty'", "field 'items'[2]").
+/// lists and maps, ints as floats where a float is declared. `where` is the
+/// path of the place for the error ("qty", "items[2].sku"; "" for the whole).
 bool convertTo(const Value& v, const compiler::FieldType& t, const compiler::Program& p, const std::string& where,
     Value& out, std::string& error, int depth)
 {
     using K = compiler::FieldType::Kind;
+    const std::string at = where.empty() ? std::string() : "field '" + where + "': ";
     auto wrong = [&](const char* want) {
-        error = where + ": expected " + want + ", found " + jsonTypeName(v);
+        error = at + "expected " + want + ", found " + jsonTypeName(v);
         return false;
     };
     if (depth > 200) {
-        error = where + ": nested too deeply";
+        error = at + "nested too deeply";
         return false;
     }
     const bool isNull = v.isNil();
@@ -179,7 +180,7 @@ bool convertTo(const Value& v, const compiler::FieldType& t, const compiler::Pro
         if (isNull)
             return out = v, true;
         if (t.record < 0 || size_t(t.record) >= p.records.size()) {
-            error = where + ": unknown record type";
+            error = at + "unknown record type";
             return false;
         }
         const compiler::RecordType& rt = p.records[size_t(t.record)];
@@ -189,10 +190,10 @@ bool convertTo(const Value& v, const compiler::FieldType& t, const compiler::Pro
         std::vector<Value> fields;
         fields.reserve(rt.fields.size());
         for (size_t i = 0; i < rt.fields.size(); ++i) {
-            const std::string inner = (where.empty() ? "" : where + ".") + "field '" + rt.fields[i] + "'";
+            const std::string inner = (where.empty() ? "" : where + ".") + rt.fields[i];
             const Value* x = m.lookup(rt.fields[i]);
             if (!x) {
-                error = inner + " is missing";
+                error = "field '" + inner + "' is missing";
                 return false;
             }
             Value c;
@@ -205,7 +206,7 @@ bool convertTo(const Value& v, const compiler::FieldType& t, const compiler::Pro
     }
     case K::Other: break;
     }
-    error = where + ": this field's type cannot come from JSON";
+    error = at + "this type cannot come from JSON";
     return false;
 }
 

@@ -48,12 +48,14 @@ QStringList completionsAt(const compiler::SymbolIndex* symbols, uint32_t offset,
     if (symbols) {
         for (const compiler::SymbolDecl* d : symbols->visibleAt(offset))
             take(QString::fromStdString(d->name));
-        // Actors, screens and message names are usable everywhere (hoisted),
+        // Actors, screens, records, message names and record fields (after
+        // `value.`) are usable everywhere (hoisted),
         // even where the index's visibility ranges have not caught up with edits.
         for (const compiler::SymbolDecl& d : symbols->decls())
             if (d.kind == compiler::SymbolKind::Actor || d.kind == compiler::SymbolKind::Screen
                 || d.kind == compiler::SymbolKind::Agent || d.kind == compiler::SymbolKind::Handler
-                || d.kind == compiler::SymbolKind::Function)
+                || d.kind == compiler::SymbolKind::Function || d.kind == compiler::SymbolKind::Record
+                || d.kind == compiler::SymbolKind::RecordField)
                 take(QString::fromStdString(d.name));
     }
     return QStringList(names.begin(), names.end());

@@ -135,6 +135,7 @@ private slots:
     void referenceCounts();
     void symbolsDespiteErrors();
     void namesInsideFStrings();
+    void recordsAndFields();
 };
 
 void TestSymbols::initTestCase()
@@ -476,6 +477,25 @@ void TestSymbols::namesInsideFStrings()
     const int32_t p = c.declIndex("price", SymbolKind::Global) >= 0 ? c.declIndex("price", SymbolKind::Global)
                                                                     : c.declIndex("price", SymbolKind::Constant);
     QCOMPARE(c.index().definitionAt(c.at("price:", 0, 2)), &c.index().decls()[size_t(p)]);
+}
+
+// Go to definition on a record type, a named argument, a field read and a
+// named sub-pattern lands on the record or the field's declaration.
+void TestSymbols::recordsAndFields()
+{
+    const Compiled c("record Order {\n    id: int\n    qty: int = 0\n}\nfn total(o: Order) { return o.qty }\n"
+                     "let o = Order(id: 1, qty: 2)\nprint(match o { Order(qty: q) => q })\n");
+    QVERIFY2(c.result.ok(), c.result.formatDiagnostics().c_str());
+    const int32_t rec = c.declIndex("Order", SymbolKind::Record);
+    const int32_t qty = c.declIndex("qty", SymbolKind::RecordField);
+    QVERIFY(rec >= 0);
+    QVERIFY(qty >= 0);
+    QCOMPARE(c.lineOf(c.index().decls()[size_t(qty)].range.begin), 3);
+    QCOMPARE(c.index().definitionAt(c.at("Order)", 0, 1)), &c.index().decls()[size_t(rec)]);
+    QCOMPARE(c.index().definitionAt(c.at("Order(id", 0, 1)), &c.index().decls()[size_t(rec)]);
+    for (const char* use : {"qty }", "qty: 2", "qty: q"})
+        QVERIFY2(c.index().definitionAt(c.at(use, 0, 1)) == &c.index().decls()[size_t(qty)], use);
+    QCOMPARE(int(c.index().referencesTo(qty).size()), 3);
 }
 
 // While the user types, the file usually has errors; the rest of it still

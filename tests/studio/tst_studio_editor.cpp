@@ -162,6 +162,18 @@ void TestStudioEditor::completionOffersActorsAndKeywords()
         const QString n = QString::fromLatin1(name);
         QVERIFY2(completionsAt(e.analysis().symbols.get(), 0, n.left(n.size() - 1)).contains(n), name);
     }
+    // Records and their fields (offered after `value.`).
+    CodeEditor r;
+    r.setText(QStringLiteral("record Order { id: int, quantity: int }\nlet o = Order(id: 1, quantity: 2)\nprint(o.quantity)\n"));
+    QVERIFY(waitForAnalysis(r));
+    QVERIFY(completionsAt(r.analysis().symbols.get(), 0, QStringLiteral("Ord")).contains(QStringLiteral("Order")));
+    QVERIFY(completionsAt(r.analysis().symbols.get(), 0, QStringLiteral("quan")).contains(QStringLiteral("quantity")));
+    // Go to definition on a field read lands on the field's declaration.
+    QVERIFY(r.goToDefinition(r.positionFromLineIndex(2, 10)));
+    int line = -1, index = -1;
+    r.getCursorPosition(&line, &index);
+    QCOMPARE(line, 0);
+    QCOMPARE(index, 24);
 }
 
 void TestStudioEditor::breakpointToggleAndCondition()
