@@ -22,6 +22,7 @@ private slots:
     void hostileCountsAndTags();
     void deepNestingIsBounded();
     void backToEngineValues();
+    void recordsKeepTheirTypeAndNames();
     void fuzzCorpusReplays();
 };
 
@@ -107,7 +108,7 @@ void TestPayload::hostileCountsAndTags()
         std::string("\x06\xff\xff\xff\xff\x0f", 6),                  // a list of 4 billion items in 6 bytes
         std::string("\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11), // string length 2^64-1
         std::string("\x03\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 11), // varint past 64 bits
-        std::string("\x10", 1),                                      // unknown tag
+        std::string("\x11", 1),                                      // unknown tag
         std::string("\x08\x02\xff\xff\xff\xff\x0f\xff\xff\xff\xff\x0f\x00", 13), // tensor shape vs data
         std::string("\x07\x01\x05" "abcde", 8),                      // map key past the end
     };
@@ -142,6 +143,32 @@ void TestPayload::backToEngineValues()
     auto v = decodeValue(bytes);
     QVERIFY(v);
     QVERIFY(engine::valuesEqual(toEngineValue(*v), sample()));
+}
+
+// A record is stored as its type and fields; it prints as the engine prints
+// it, and comes back as the same record when the program is given.
+void TestPayload::recordsKeepTheirTypeAndNames()
+{
+    auto program = compiler::compile("t.aefl", "record P { x: int, label: string }\nrecord Q { p: P }\n", {true, false}).program;
+    QVERIFY(program);
+    QCOMPARE(program->records.size(), size_t(2));
+    const engine::Value p = engine::makeRecord(&program->records[0], {engine::Value::integer(-3), engine::makeString("a b")});
+    const engine::Value q = engine::makeRecord(&program->records[1], {p});
+    std::string bytes;
+    encodeValue(bytes, q, program.get());
+    auto d = decodeValue(bytes);
+    QVERIFY2(d, d ? "" : d.error().c_str());
+    QCOMPARE(d->tag, PayloadTag::Record);
+    QCOMPARE(d->id, 1u);
+    QCOMPARE(formatPayload(*d, PayloadNames::fromProgram(*program)), engine::toDisplay(q, program.get()));
+    QCOMPARE(QString::fromStdString(engine::toDisplay(q, program.get())), QStringLiteral("Q(p: P(x: -3, label: \"a b\"))"));
+    QVERIFY(engine::valuesEqual(toEngineValue(*d, program.get()), q));
+    QVERIFY(toEngineValue(*d).isNil()); // without the program there is no record type to make
+    // Without names it still prints, by index.
+    QCOMPARE(formatPayload(*d, PayloadNames{}), std::string("record#1(record#0(-3, \"a b\"))"));
+    // A record that claims more fields than are stored is malformed.
+    for (size_t n = 0; n < bytes.size(); ++n)
+        QVERIFY(!decodeValue(std::string_view(bytes).substr(0, n)).has_value());
 }
 
 void TestPayload::fuzzCorpusReplays()
