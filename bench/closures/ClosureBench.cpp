@@ -76,7 +76,7 @@ struct Series {
     std::string note; ///< why it is missing, when it is
 };
 
-const char* const kKernels[] = {"build", "map", "filter", "sort"};
+const char* const kKernels[] = {"build", "map", "filter", "sort", "records"};
 
 /// One AeroFlow run (compile excluded): milliseconds and output.
 double runOnce(const std::shared_ptr<const compiler::Program>& program, const engine::NativeCode* native,

@@ -2,7 +2,7 @@
 -- the same list, map / filter / sort with capturing closures, written as a
 -- Lua programmer would (the sort is table.sort with a comparator: quicksort,
 -- not stable, where AeroFlow's is a stable merge sort).
--- Usage: lua5.4 closures.lua KERNEL N   (KERNEL: build, map, filter, sort)
+-- Usage: lua5.4 closures.lua KERNEL N   (KERNEL: build, map, filter, sort, records)
 local kernel, n = arg[1] or "sort", tonumber(arg[2] or "1000000")
 local ROUNDS = 10
 
@@ -60,6 +60,14 @@ elseif kernel == "filter" then
 elseif kernel == "sort" then
   local ys = sorted(xs, false)
   print(int(ys[1]) .. " " .. int(ys[math.floor(n / 2) + 1]) .. " " .. int(ys[n]))
+elseif kernel == "records" then
+  local items = {}
+  for i = 1, n do items[i] = {id = i - 1, score = xs[i]} end
+  local top = filter(items, function(it) return it.score % 3 == 0 end)
+  table.sort(top, function(a, b) return a.score < b.score end)
+  local total = 0
+  for i = 1, #top do total = total + top[i].score + top[i].id % 7 end
+  print(int(#top) .. " " .. int(top[1].score) .. " " .. int(total))
 else
   print(int(#xs))
 end
