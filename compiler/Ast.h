@@ -117,7 +117,10 @@ struct ListExpr : Expr { Span<Expr*> items; };
 
 struct MapEntry {
     SourceRange keyRange;
-    std::string_view key; ///< identifier or string key, as text
+    std::string_view key; ///< identifier or string key, as text (when keyExpr is null)
+    /// Any other key: an int or float literal (`1`, `-2`), `true`/`false`,
+    /// or a computed key in parentheses (`(k)`); its value is the key.
+    Expr* keyExpr = nullptr;
 };
 struct MapExpr : Expr {
     Span<MapEntry> keys;

@@ -447,7 +447,9 @@ Expr* Parser::parseListLit()
     return e;
 }
 
-// map := '{' [KEY ':' expr {',' KEY ':' expr} [',']] '}'     KEY := NAME | STRING
+// map := '{' [KEY ':' expr {',' KEY ':' expr} [',']] '}'
+// KEY := NAME | STRING                    (a string key: the name's or string's text)
+//      | ['-'] INT | ['-'] FLOAT | 'true' | 'false' | '(' expr ')'   (the value is the key)
 Expr* Parser::parseMapLit()
 {
     DepthGuard guard(m_depth);
@@ -464,15 +466,22 @@ Expr* Parser::parseMapLit()
             k.key = body.find('\\') == std::string_view::npos
                 ? body
                 : m_arena.copyString(decodeStringLiteral(body, kt.range.begin + 1, &m_sink));
+        } else if (kt.kind == Tok::Int || kt.kind == Tok::Float || kt.kind == Tok::KwTrue || kt.kind == Tok::KwFalse
+                   || kt.kind == Tok::LParen || (kt.kind == Tok::Minus && (kind(1) == Tok::Int || kind(1) == Tok::Float))) {
+            k.keyExpr = parseUnary();
+            if (m_panic) {
+                recoverAtClosingBrace(open.range.begin);
+                return errorExpr(open.range);
+            }
         } else if (isNameLike(kt.kind)) {
             advance();
             k.key = text(kt);
         } else {
-            errorExpected("a map key (a name or a string)");
+            errorExpected("a map key (a name, a string, an int, true, false or a computed key in parentheses)");
             recoverAtClosingBrace(open.range.begin);
             return errorExpr(open.range);
         }
-        k.keyRange = kt.range;
+        k.keyRange = k.keyExpr ? k.keyExpr->range : kt.range;
         if (!expect(Tok::Colon, "after the map key")) {
             recoverAtClosingBrace(open.range.begin);
             return errorExpr(open.range);

@@ -26,6 +26,7 @@ enum class TypeKind : uint8_t {
     Function, ///< a function value; `effects` = the effects a call may use
     Ui,       ///< a UI tree
     Model,    ///< a `model` declaration
+    Set,      ///< arg0 = element (int, string, bool or any)
 };
 
 struct Type {
@@ -57,6 +58,10 @@ public:
 
     TypeId list(TypeId elem);
     TypeId map(TypeId key, TypeId value);
+    TypeId set(TypeId elem);
+    /// Can values of type `t` be map keys and set elements (int, string,
+    /// bool, or `any`, checked at run time)?
+    bool isKeyType(TypeId t) const;
     TypeId result(TypeId ok, TypeId err);
     TypeId actor(const ActorDecl* decl);
     TypeId model();
