@@ -2,6 +2,8 @@
 
 #include "WorldBridge.h"
 
+#include "MapKey.h"
+
 #include "Json.h"
 #include "Ops.h"
 #include "Print.h"
@@ -63,6 +65,8 @@ Fields fieldsOf(const Value& v, const char* what, const compiler::Program* progr
     if (v.type() != ValueType::Map)
         fail(std::string(what) + " needs a map of header names to values, found " + describeType(v));
     for (const auto& [k, value] : asMap(v).entries) {
+        if (!mapKeyIsText(k))
+            fail(std::string(what) + ": header name " + describeMapKey(k) + " is not a string");
         std::string text = value.isString() ? asString(value).text : toDisplay(value, program);
         for (char c : k)
             if (c == '\r' || c == '\n' || c == ':' || c == '\0')
