@@ -447,6 +447,10 @@ TypeId Checker::checkField(FieldExpr* e)
     case TypeKind::Any:
         return TypeTable::kAny;
     case TypeKind::Map:
+        // `m.k` is the string key "k": wrong for a map of other keys.
+        if (!m_types.assignable(m_types.get(t).arg0, m_types.string()))
+            error(e->fieldRange, "'." + field + "' reads the string key \"" + field + "\", but the keys of this "
+                    + typeName(t) + " are " + typeName(m_types.get(t).arg0) + " (index it: m[k])");
         return m_types.get(t).arg1;
     case TypeKind::Actor:
         error(e->range, "cannot read the state of another actor ('" + field
