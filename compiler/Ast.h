@@ -143,6 +143,7 @@ enum class BinaryOp : uint8_t {
     Eq, Ne, Lt, Le, Gt, Ge,
     And, Or,  ///< short-circuit
     Range,    ///< `a..b` (end excluded)
+    In,       ///< `x in c`: membership (list element, map key, set element, substring)
 };
 const char* binaryOpSpelling(BinaryOp op);
 

@@ -390,6 +390,23 @@ TypeId Checker::checkBinary(BinaryExpr* e)
             return m_types.boolean();
         mismatch();
         return m_types.boolean();
+    case BinaryOp::In:
+        // Membership: a list's elements, a map's keys, a set's elements, a
+        // string's substrings.
+        switch (kr) {
+        case TypeKind::Any:
+        case TypeKind::List: break;
+        case TypeKind::Map: checkKeyArg(e->lhs, m_types.get(r).arg0, "map key"); break;
+        case TypeKind::Set: checkKeyArg(e->lhs, m_types.get(r).arg0, "set element"); break;
+        case TypeKind::String:
+            if (!anyL && kl != TypeKind::String)
+                error(e->lhs->range, "'in' on a string needs a string on its left, found " + typeName(l));
+            break;
+        default:
+            error(e->rhs->range, "'in' needs a list, map, set or string on its right, found " + typeName(r));
+            break;
+        }
+        return m_types.boolean();
     case BinaryOp::And:
     case BinaryOp::Or:
         if (!anyL && kl != TypeKind::Bool)

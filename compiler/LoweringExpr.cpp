@@ -36,6 +36,7 @@ Op arithOp(BinaryOp op)
     case BinaryOp::Le: return Op::LE;
     case BinaryOp::Gt: return Op::GT;
     case BinaryOp::Ge: return Op::GE;
+    case BinaryOp::In: return Op::IN;
     default: return Op::NOP;
     }
 }

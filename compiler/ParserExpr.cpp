@@ -28,6 +28,7 @@ BinaryOp binaryOp(Tok t)
     case Tok::Gt: return BinaryOp::Gt;
     case Tok::Ge: return BinaryOp::Ge;
     case Tok::DotDot: return BinaryOp::Range;
+    case Tok::KwIn: return BinaryOp::In;
     case Tok::Plus: return BinaryOp::Add;
     case Tok::Minus: return BinaryOp::Sub;
     case Tok::Star: return BinaryOp::Mul;
@@ -55,6 +56,7 @@ const char* binaryOpSpelling(BinaryOp op)
     case BinaryOp::And: return "and";
     case BinaryOp::Or: return "or";
     case BinaryOp::Range: return "..";
+    case BinaryOp::In: return "in";
     }
     return "?";
 }
@@ -126,6 +128,7 @@ Expr* Parser::parseExpr()
 }
 
 // binary := unary {BINOP binary}   (precedence climbing, left associative)
+//           BINOP includes 'in' and 'not' 'in' (`x not in c` is `not (x in c)`)
 Expr* Parser::parseBinary(int minPrec)
 {
     ChainDepth chain(m_depth);
@@ -148,6 +151,11 @@ Expr* Parser::parseBinary(int minPrec)
         lhs = parseUnary();
     }
     for (;;) {
+        // `x not in c`: the membership test, negated.
+        const bool notIn = kind() == Tok::KwNot && kind(1) == Tok::KwIn;
+        const Token* notTok = nullptr;
+        if (notIn && binaryPrecedence(Tok::KwIn) >= minPrec && !m_panic)
+            notTok = &advance();
         const Tok op = kind();
         const int prec = binaryPrecedence(op);
         if (prec == 0 || prec < minPrec || m_panic)
@@ -165,6 +173,12 @@ Expr* Parser::parseBinary(int minPrec)
         b->lhs = lhs;
         b->rhs = rhs;
         lhs = b;
+        if (notTok) {
+            auto* u = newExpr<UnaryExpr>(ExprKind::Unary, b->range);
+            u->op = UnaryOp::Not;
+            u->operand = b;
+            lhs = u;
+        }
     }
 }
 

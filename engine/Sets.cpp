@@ -139,4 +139,33 @@ bool setRemove(Value& s, const Value& x)
     return mutableSet(s).remove(k.bytes());
 }
 
+bool containsValue(const Value& x, const Value& c)
+{
+    switch (c.type()) {
+    case ValueType::List: {
+        const auto& xs = asList(c).items;
+        chargeWork(xs.size());
+        for (const auto& y : xs)
+            if (valuesEqual(y, x))
+                return true;
+        return false;
+    }
+    case ValueType::Map: {
+        const MapKey k(x);
+        if (!k.ok())
+            refuseMapKey(x, "map key");
+        chargeBytes(k.bytes().size());
+        return asMap(c).lookup(k.bytes()) != nullptr;
+    }
+    case ValueType::Set: return setHas(c, x);
+    case ValueType::String: {
+        if (!x.isString())
+            fail("'in' on a string needs a string on its left, found " + describeType(x));
+        chargeBytes(asString(c).text.size());
+        return asString(c).text.find(asString(x).text) != std::string::npos;
+    }
+    default: fail("'in' needs a list, map, set or string on its right, found " + describeType(c));
+    }
+}
+
 } // namespace aeroflow::engine

@@ -25,5 +25,8 @@ bool setHas(const Value& s, const Value& x);
 bool setAdd(Value& s, const Value& x);
 /// `s.remove(x)`: true when `x` was there.
 bool setRemove(Value& s, const Value& x);
+/// `x in c` (opcode IN): an element of a list (valuesEqual), a key of a
+/// map, an element of a set, a substring of a string; anything else is an error.
+bool containsValue(const Value& x, const Value& c);
 
 } // namespace aeroflow::engine

@@ -582,6 +582,9 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
     L_UINODE:
         R[in.a] = vmops::newUiNode(fn->uiNodes[in.bc()], self.type, R + in.a);
         AF_NEXT();
+    L_IN:
+        R[in.a] = Value::boolean(containsValue(R[in.b], R[in.c]));
+        AF_NEXT();
     L_invalid:
         fail("invalid opcode " + std::to_string(int(in.op)));
     } catch (RuntimeError& e) {

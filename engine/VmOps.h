@@ -12,6 +12,7 @@
 #include "Program.h"
 #include "RuntimeError.h"
 #include "Scheduler.h"
+#include "Sets.h"
 #include "Value.h"
 #include "Vm.h"
 
