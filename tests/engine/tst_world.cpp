@@ -525,7 +525,7 @@ send(a, Arm)
     }
     QCOMPARE(s.delivered(), uint64_t(2)); // Arm and the first request: request 1 is held
     const std::string image = engine::saveSnapshot(s, {false, {}});
-    QCOMPARE(engine::readSnapshotInfo(image).value().version, uint32_t(3));
+    QCOMPARE(engine::readSnapshotInfo(image).value().version, uint32_t(4));
 
     // Restored with a fresh scripted world, the run goes on as the original
     // would have: the timer fires, the second request completes the pair.
