@@ -253,6 +253,10 @@ struct ListObj final : Obj {
     std::vector<Value> items;
 };
 
+/// A map. Every `key` below is a key's encoding (MapKey.h): for a string
+/// its own text unless it starts with byte 0xFF, so names the engine spells
+/// ("id", "method") may be passed as they are; text from outside goes
+/// through MapKey first.
 struct MapObj final : Obj {
     MapObj() : Obj(ValueType::Map) {}
     /// A copy of `of`'s entries (capacity() == size(), as a copied vector).

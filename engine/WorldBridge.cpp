@@ -46,11 +46,13 @@ Value fieldsMap(const Fields& fields, bool join)
     Value m = makeMap();
     MapObj& map = mutableMap(m);
     for (const auto& [k, v] : fields) {
-        const int64_t at = map.find(k);
+        // Names from outside may hold any bytes: stored as string keys (MapKey).
+        const MapKey key{std::string_view(k)};
+        const int64_t at = map.find(key.bytes());
         if (at >= 0 && join)
             map.entries[size_t(at)].second = makeString(asString(map.entries[size_t(at)].second).text + ", " + v);
         else
-            map.set(k, makeString(v));
+            map.set(key.bytes(), makeString(v));
     }
     map.recharge();
     return m;
