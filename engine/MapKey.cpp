@@ -81,8 +81,6 @@ std::string escapeLegacyKey(std::string_view text)
     return out;
 }
 
-bool hashableType(ValueType t) { return t == ValueType::String || t == ValueType::Int || t == ValueType::Bool; }
-
 Value decodeMapKey(std::string_view k)
 {
     if (mapKeyIsText(k))

@@ -16,7 +16,8 @@
 // Adding a key kind (records of hashable values): give it its own letter
 // after 0xFF and an encoding that is injective on its own — a record would
 // be 'r', its type id, then each field's encoding preceded by its length —
-// and extend encodeMapKey, decodeMapKey, appendMapKey and validMapKey. Floats
+// and extend the MapKey constructor, decodeMapKey, appendMapKey and
+// validMapKey (and TypeTable::isKeyType, for the checker). Floats
 // are refused (1 == 1.0 in AeroFlow, and NaN is equal to nothing), as are
 // nil and containers, which are not values a key could be compared by.
 
@@ -47,8 +48,6 @@ private:
     bool m_ok = true;
 };
 
-/// Whether values of this type can be map keys and set elements.
-bool hashableType(ValueType t);
 /// The key value an encoding stands for (`k` is a valid encoding).
 Value decodeMapKey(std::string_view k);
 /// Whether `k` is a well-formed encoding (bytes from a snapshot).
