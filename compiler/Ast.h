@@ -120,7 +120,10 @@ struct ListExpr : Expr { Span<Expr*> items; };
 
 struct MapEntry {
     SourceRange keyRange;
-    std::string_view key; ///< identifier or string key, as text
+    std::string_view key; ///< identifier or string key, as text (when keyExpr is null)
+    /// Any other key: an int or float literal (`1`, `-2`), `true`/`false`,
+    /// or a computed key in parentheses (`(k)`); its value is the key.
+    Expr* keyExpr = nullptr;
 };
 struct MapExpr : Expr {
     Span<MapEntry> keys;
@@ -143,6 +146,7 @@ enum class BinaryOp : uint8_t {
     Eq, Ne, Lt, Le, Gt, Ge,
     And, Or,  ///< short-circuit
     Range,    ///< `a..b` (end excluded)
+    In,       ///< `x in c`: membership (list element, map key, set element, substring)
 };
 const char* binaryOpSpelling(BinaryOp op);
 

@@ -3,6 +3,7 @@
 // The Checker validates calls against it, Lowering emits BuiltinIds, and the
 // engine implements each id. Add a builtin here and everything sees it.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -22,7 +23,7 @@ enum class BuiltinEffect : uint8_t {
 };
 
 /// Result type of a builtin, coarse on purpose (the checker refines a few).
-enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String, List, Map, Tensor, Result, ActorRef };
+enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String, List, Map, Tensor, Result, ActorRef, Set };
 
 // X(Id, "name", minArgs, maxArgs (-1 = variadic), effect, result)
 // Global builtins: callable by bare name, no import needed.
@@ -67,7 +68,8 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(Sort, "sort", 1, 2, None, List)                                           \
     X(SortBy, "sort_by", 2, 2, None, List)                                      \
     X(Enumerate, "enumerate", 1, 1, None, List)                                 \
-    X(Zip, "zip", 2, 2, None, List)
+    X(Zip, "zip", 2, 2, None, List)                                             \
+    X(SetOf, "set", 0, 1, None, Set)
 
 // Module members: reachable as `module.name` after `import module`, or by bare
 // name after `from module name`. Names may repeat across modules.
@@ -175,7 +177,15 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(ResultIsOk, Result, "is_ok", 0, 0, false, Bool)                           \
     X(ResultIsErr, Result, "is_err", 0, 0, false, Bool)                         \
     X(ResultUnwrap, Result, "unwrap", 0, 0, false, Any)                         \
-    X(ResultUnwrapOr, Result, "unwrap_or", 1, 1, false, Any)
+    X(ResultUnwrapOr, Result, "unwrap_or", 1, 1, false, Any)                     \
+    X(SetLen, Set, "len", 0, 0, false, Int)                                     \
+    X(SetHas, Set, "has", 1, 1, false, Bool)                                    \
+    X(SetAdd, Set, "add", 1, 1, true, Bool)                                     \
+    X(SetRemove, Set, "remove", 1, 1, true, Bool)                               \
+    X(SetUnion, Set, "union", 1, 1, false, Set)                                 \
+    X(SetIntersection, Set, "intersection", 1, 1, false, Set)                   \
+    X(SetDifference, Set, "difference", 1, 1, false, Set)                       \
+    X(SetToList, Set, "to_list", 0, 0, false, List)
 
 enum class BuiltinId : uint16_t {
 #define AEROFLOW_B_ENUM(id, ...) id,
@@ -204,7 +214,9 @@ std::string_view callbackName(Callback c);
 int callbackArity(Callback c);
 
 /// Receiver kinds of methods.
-enum class MethodReceiver : uint8_t { String, List, Map, Tensor, Result };
+enum class MethodReceiver : uint8_t { String, List, Map, Tensor, Result, Set };
+/// Number of receiver kinds (sizes per-kind tables such as the VM's method cache).
+inline constexpr size_t kMethodReceiverCount = size_t(MethodReceiver::Set) + 1;
 
 struct BuiltinInfo {
     BuiltinId id;

@@ -939,6 +939,7 @@ void Checker::checkFor(ForStmt* s)
         elem = m_types.get(it).arg0;
         value = m_types.get(it).arg1;
         break;
+    case TypeKind::Set: elem = m_types.get(it).arg0; break;
     case TypeKind::String: elem = m_types.string(); break;
     case TypeKind::Tensor: elem = m_types.floating(); break;
     default:
@@ -1035,8 +1036,22 @@ TypeId Checker::resolveType(TypeExpr* t)
         return noArgs(m_types.anyActor());
     if (n == "list" || n == "List")
         return argCount(1) ? m_types.list(arg(0)) : m_types.list(TypeTable::kAny);
-    if (n == "map" || n == "Map")
-        return argCount(2) ? m_types.map(arg(0), arg(1)) : m_types.map(TypeTable::kAny, TypeTable::kAny);
+    if (n == "map" || n == "Map") {
+        if (!argCount(2))
+            return m_types.map(TypeTable::kAny, TypeTable::kAny);
+        const TypeId key = arg(0);
+        if (!t->args.empty() && !checkKeyType(key, t->args[0]->range, "map key"))
+            return m_types.map(TypeTable::kAny, arg(1));
+        return m_types.map(key, arg(1));
+    }
+    if (n == "set" || n == "Set") {
+        if (!argCount(1))
+            return m_types.set(TypeTable::kAny);
+        const TypeId elem = arg(0);
+        if (!t->args.empty() && !checkKeyType(elem, t->args[0]->range, "set element"))
+            return m_types.set(TypeTable::kAny);
+        return m_types.set(elem);
+    }
     if (n == "Result" || n == "result")
         return argCount(2) ? m_types.result(arg(0), arg(1)) : m_types.result(TypeTable::kAny, TypeTable::kAny);
     if (n == "function" || n == "Function") {

@@ -123,6 +123,13 @@ private:
     TypeId checkCallback(Callback cb, Expr* list, Expr* fnArg, Expr* init);
     /// enumerate(xs) and zip(xs, ys) (`ys` null for enumerate).
     TypeId checkPairs(std::string_view name, Expr* xs, Expr* ys);
+    /// Reports `t` at `r` when it evidently cannot be a map key or set
+    /// element (`what`: "map key" or "set element"); false then.
+    bool checkKeyType(TypeId t, SourceRange r, std::string_view what);
+    /// `set()` / `set(xs)`: a set of xs's elements (a map's keys).
+    TypeId checkSetOf(CallExpr* e);
+    /// The key argument of a map or set method: a key type that fits `key`.
+    void checkKeyArg(Expr* arg, TypeId key, std::string_view what);
     /// Functions cannot cross actors: a message argument or an emitted value
     /// that evidently holds one is an error.
     bool refuseFunction(const Expr* value, const std::string& what);

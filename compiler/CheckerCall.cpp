@@ -52,6 +52,7 @@ TypeId Checker::builtinResultType(uint8_t result, const CallExpr* e)
     case BuiltinResult::Tensor: return m_types.tensor();
     case BuiltinResult::Result: return m_types.result(TypeTable::kAny, TypeTable::kAny);
     case BuiltinResult::ActorRef: return m_types.anyActor();
+    case BuiltinResult::Set: return m_types.set(TypeTable::kAny);
     }
     return TypeTable::kAny;
 }
@@ -170,6 +171,8 @@ TypeId Checker::checkBuiltinCall(CallExpr* e, const BuiltinInfo& info, SourceRan
         return checkPairs("enumerate", e->args[0], nullptr);
     case BuiltinId::Zip:
         return checkPairs("zip", e->args[0], e->args[1]);
+    case BuiltinId::SetOf:
+        return checkSetOf(e);
     case BuiltinId::Recv:
         if (inActorCode())
             error(nameRange, "recv() is only available in the main program; actors receive messages with 'on' handlers");
@@ -194,8 +197,8 @@ TypeId Checker::checkBuiltinCall(CallExpr* e, const BuiltinInfo& info, SourceRan
     case BuiltinId::Len: {
         const TypeKind k = m_types.kind(e->args[0]->type);
         if (k != TypeKind::Any && k != TypeKind::String && k != TypeKind::List && k != TypeKind::Map
-            && k != TypeKind::Tensor)
-            error(e->args[0]->range, "len() needs a string, list, map or tensor, found " + typeName(e->args[0]->type));
+            && k != TypeKind::Tensor && k != TypeKind::Set)
+            error(e->args[0]->range, "len() needs a string, list, map, set or tensor, found " + typeName(e->args[0]->type));
         break;
     }
     case BuiltinId::Matmul:
@@ -532,6 +535,7 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
     case TypeKind::Map: receiver = MethodReceiver::Map; break;
     case TypeKind::Tensor: receiver = MethodReceiver::Tensor; break;
     case TypeKind::Result: receiver = MethodReceiver::Result; break;
+    case TypeKind::Set: receiver = MethodReceiver::Set; break;
     case TypeKind::Any: {
         if (!isAnyMethodName(name))
             error(f->fieldRange, "unknown method '" + name + "'");
@@ -608,13 +612,34 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
         return checkPairs("zip", f->object, e->args[0]);
     case MethodId::MapItems:
         keepEffects(TypeTable::kAny, rt, f->object, "'items' (its pairs keep no function types)");
-        return m_types.list(m_types.list(m_types.join(m_types.string(), t.arg1)));
+        return m_types.list(m_types.list(m_types.join(t.arg0, t.arg1)));
     case MethodId::ListPush: keeps(0, t.arg0); break;
     case MethodId::ListInsert: keeps(1, t.arg0); break;
-    case MethodId::MapGet: keeps(1, t.arg1); break;
+    case MethodId::MapGet:
+        if (n >= 1)
+            checkKeyArg(e->args[0], t.arg0, "map key");
+        keeps(1, t.arg1);
+        break;
     case MethodId::ResultUnwrapOr: keeps(0, t.arg0); break;
     case MethodId::ListContains:
     case MethodId::ListIndexOf:
+        break;
+    case MethodId::MapHas:
+    case MethodId::MapRemove:
+        if (n == 1)
+            checkKeyArg(e->args[0], t.arg0, "map key");
+        break;
+    case MethodId::SetHas:
+    case MethodId::SetAdd:
+    case MethodId::SetRemove:
+        if (n == 1)
+            checkKeyArg(e->args[0], t.arg0, "set element");
+        break;
+    case MethodId::SetUnion:
+    case MethodId::SetIntersection:
+    case MethodId::SetDifference:
+        if (n == 1 && !m_types.assignable(m_types.set(t.arg0), e->args[0]->type))
+            error(e->args[0]->range, "'" + name + "' needs a " + typeName(rt) + ", found " + typeName(e->args[0]->type));
         break;
     case MethodId::ListSum:
         keepEffects(TypeTable::kAny, rt, f->object, "'sum'");
@@ -647,6 +672,15 @@ TypeId Checker::checkMethodCall(CallExpr* e, FieldExpr* f)
         return m_types.effectsOf(t.arg0) ? t.arg0 : builtinResultType(uint8_t(m->result), nullptr);
     case MethodId::StrSplit:
         return m_types.list(m_types.string());
+    case MethodId::SetToList:
+        return m_types.list(t.arg0);
+    case MethodId::SetUnion:
+        // Elements of either: the receiver's type when both agree.
+        return n == 1 && m_types.get(e->args[0]->type).kind == TypeKind::Set
+                && m_types.get(e->args[0]->type).arg0 == t.arg0 ? rt : m_types.set(TypeTable::kAny);
+    case MethodId::SetIntersection:
+    case MethodId::SetDifference:
+        return rt;
     default:
         return builtinResultType(uint8_t(m->result), nullptr);
     }

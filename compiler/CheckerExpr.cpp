@@ -124,22 +124,47 @@ TypeId Checker::checkExpr(Expr* e)
     case ExprKind::Map: {
         auto* m = as<MapExpr>(e);
         TypeId value = 0;
-        std::unordered_set<std::string_view> seen; // lookup only, never iterated
+        TypeId key = 0;
+        // Literal keys by kind and value ("s" + text, "i" + digits, "b0"/"b1"):
+        // lookup only, never iterated.
+        std::unordered_set<std::string> seen;
         for (uint32_t i = 0; i < m->values.size(); ++i) {
+            const MapEntry& k = m->keys[i];
+            TypeId kt = m_types.string();
+            std::string literal;
+            if (k.keyExpr) {
+                kt = checkExpr(k.keyExpr);
+                if (!checkKeyType(kt, k.keyRange, "map key"))
+                    kt = TypeTable::kAny;
+                switch (k.keyExpr->kind) {
+                case ExprKind::Int: literal = "i" + std::to_string(as<IntExpr>(k.keyExpr)->value); break;
+                case ExprKind::Bool: literal = as<BoolExpr>(k.keyExpr)->value ? "b1" : "b0"; break;
+                case ExprKind::String: literal = "s" + std::string(as<StringExpr>(k.keyExpr)->value); break;
+                default: break;
+                }
+            } else {
+                literal = "s" + std::string(k.key);
+            }
+            // Keys of different types make `any` (Python-like mixed maps).
+            key = i == 0 || key == kt ? kt : TypeTable::kAny;
             const TypeId vt = checkExpr(m->values[i]);
             // Values of different types make `any` (ints and floats too),
             // except functions, which keep the union of their effects.
             value = i == 0 || value == vt ? vt
                 : m_types.effectsOf(value) || m_types.effectsOf(vt) ? m_types.join(value, vt)
                                                                     : TypeTable::kAny;
-            if (!seen.insert(m->keys[i].key).second)
-                error(m->keys[i].keyRange, "duplicate key '" + std::string(m->keys[i].key) + "' in map");
+            if (!literal.empty() && !seen.insert(literal).second)
+                error(k.keyRange, "duplicate key " + (literal[0] == 's' ? "'" + literal.substr(1) + "'"
+                                                                      : literal[0] == 'i' ? literal.substr(1)
+                                                                      : literal == "b1" ? std::string("true")
+                                                                                        : std::string("false"))
+                        + " in map");
         }
         for (Expr* v : m->values)
             keepEffects(value, v->type, v, "this map (its values have different types)",
                 "keep functions with effects in a map of their own");
         // `{}` has no keys yet, so it fits any map type.
-        t = m->values.empty() ? m_types.map(TypeTable::kAny, TypeTable::kAny) : m_types.map(m_types.string(), value);
+        t = m->values.empty() ? m_types.map(TypeTable::kAny, TypeTable::kAny) : m_types.map(key, value);
         break;
     }
     case ExprKind::Tensor: t = checkTensor(as<TensorExpr>(e)); break;
@@ -369,6 +394,23 @@ TypeId Checker::checkBinary(BinaryExpr* e)
             return m_types.boolean();
         mismatch();
         return m_types.boolean();
+    case BinaryOp::In:
+        // Membership: a list's elements, a map's keys, a set's elements, a
+        // string's substrings.
+        switch (kr) {
+        case TypeKind::Any:
+        case TypeKind::List: break;
+        case TypeKind::Map: checkKeyArg(e->lhs, m_types.get(r).arg0, "map key"); break;
+        case TypeKind::Set: checkKeyArg(e->lhs, m_types.get(r).arg0, "set element"); break;
+        case TypeKind::String:
+            if (!anyL && kl != TypeKind::String)
+                error(e->lhs->range, "'in' on a string needs a string on its left, found " + typeName(l));
+            break;
+        default:
+            error(e->rhs->range, "'in' needs a list, map, set or string on its right, found " + typeName(r));
+            break;
+        }
+        return m_types.boolean();
     case BinaryOp::And:
     case BinaryOp::Or:
         if (!anyL && kl != TypeKind::Bool)
@@ -426,6 +468,10 @@ TypeId Checker::checkField(FieldExpr* e)
     case TypeKind::Any:
         return TypeTable::kAny;
     case TypeKind::Map:
+        // `m.k` is the string key "k": wrong for a map of other keys.
+        if (!m_types.assignable(m_types.get(t).arg0, m_types.string()))
+            error(e->fieldRange, "'." + field + "' reads the string key \"" + field + "\", but the keys of this "
+                    + typeName(t) + " are " + typeName(m_types.get(t).arg0) + " (index it: m[k])");
         return m_types.get(t).arg1;
     case TypeKind::Record:
         return checkRecordField(e, const_cast<RecordDecl*>(m_types.get(t).record));
@@ -458,11 +504,16 @@ TypeId Checker::checkIndex(IndexExpr* e)
     case TypeKind::String: wantInt("string"); return m_types.string();
     case TypeKind::Tensor: wantInt("tensor"); return TypeTable::kAny;
     case TypeKind::Map:
+        if (!checkKeyType(it, e->index->range, "map key"))
+            return o.arg1;
         if (!m_types.assignable(o.arg0, it))
             error(e->index->range, "map key must be " + typeName(o.arg0) + ", found " + typeName(it));
         return o.arg1;
     case TypeKind::Record:
         error(e->object->range, "cannot index a record (" + typeName(ot) + "); read its fields with '.': value.field");
+        return TypeTable::kAny;
+    case TypeKind::Set:
+        error(e->range, "cannot index a set (use has() to test an element, or for x in s)");
         return TypeTable::kAny;
     default:
         error(e->object->range, "cannot index a value of type " + typeName(ot));
@@ -654,6 +705,46 @@ TypeId Checker::checkUi(UiExpr* e)
     for (Expr* c : e->children)
         checkExpr(c);
     return m_types.ui();
+}
+
+bool Checker::checkKeyType(TypeId t, SourceRange r, std::string_view what)
+{
+    if (m_types.isKeyType(t))
+        return true;
+    if (m_types.kind(t) == TypeKind::Float)
+        error(r, std::string(what) + "s cannot be float; convert with int() or str()");
+    else
+        error(r, std::string(what) + "s must be int, string or bool, found " + typeName(t));
+    return false;
+}
+
+void Checker::checkKeyArg(Expr* arg, TypeId key, std::string_view what)
+{
+    if (!checkKeyType(arg->type, arg->range, what))
+        return;
+    if (!m_types.assignable(key, arg->type))
+        error(arg->range, std::string(what) + " must be " + typeName(key) + ", found " + typeName(arg->type));
+}
+
+TypeId Checker::checkSetOf(CallExpr* e)
+{
+    if (e->args.empty())
+        return m_types.set(TypeTable::kAny);
+    Expr* from = e->args[0];
+    const Type& t = m_types.get(from->type);
+    TypeId elem = TypeTable::kAny;
+    switch (t.kind) {
+    case TypeKind::Any: return m_types.set(TypeTable::kAny);
+    case TypeKind::List:
+    case TypeKind::Set:
+    case TypeKind::Map: elem = t.arg0; break;
+    default:
+        error(from->range, "set() needs a list, set or map, found " + typeName(from->type));
+        return m_types.set(TypeTable::kAny);
+    }
+    if (!checkKeyType(elem, from->range, "set element"))
+        return m_types.set(TypeTable::kAny);
+    return m_types.set(elem);
 }
 
 } // namespace aeroflow::compiler

@@ -108,7 +108,11 @@ void walkExpr(const Expr* e, F& visit)
     };
     switch (e->kind) {
     case ExprKind::List: all(as<ListExpr>(e)->items); break;
-    case ExprKind::Map: all(as<MapExpr>(e)->values); break;
+    case ExprKind::Map:
+        for (const MapEntry& k : as<MapExpr>(e)->keys)
+            walkExpr(k.keyExpr, visit);
+        all(as<MapExpr>(e)->values);
+        break;
     case ExprKind::Tensor:
         all(as<TensorExpr>(e)->dims);
         all(as<TensorExpr>(e)->items);

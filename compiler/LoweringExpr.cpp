@@ -36,6 +36,7 @@ Op arithOp(BinaryOp op)
     case BinaryOp::Le: return Op::LE;
     case BinaryOp::Gt: return Op::GT;
     case BinaryOp::Ge: return Op::GE;
+    case BinaryOp::In: return Op::IN;
     default: return Op::NOP;
     }
 }
@@ -402,7 +403,10 @@ void Lowerer::mapTo(const MapExpr* e, Reg dst)
         const uint32_t mark = m_fs->freeReg;
         const Reg base = target == dst ? callBase(dst) : slot(m_fs->freeReg);
         for (uint32_t i = 0; i < first; ++i) {
-            emitBx(Op::LOADK, slot(base + 2 * i), stringConstant(e->keys[i].key), e->keys[i].keyRange.begin);
+            if (e->keys[i].keyExpr)
+                exprTo(e->keys[i].keyExpr, slot(base + 2 * i));
+            else
+                emitBx(Op::LOADK, slot(base + 2 * i), stringConstant(e->keys[i].key), e->keys[i].keyRange.begin);
             exprTo(e->values[i], slot(base + 2 * i + 1));
         }
         emit(Op::NEWMAP, target, first ? base : 0, first, at);
@@ -410,8 +414,16 @@ void Lowerer::mapTo(const MapExpr* e, Reg dst)
     }
     for (uint32_t i = first; i < n; ++i) {
         const uint32_t mark = m_fs->freeReg;
-        const Reg v = exprAny(e->values[i]);
-        emit(Op::SETFIELD, target, stringConstant(e->keys[i].key), v, e->keys[i].keyRange.begin);
+        if (e->keys[i].keyExpr) {
+            // Keys and values in source order, as in the first batch.
+            const Reg k = allocReg();
+            exprTo(e->keys[i].keyExpr, k);
+            const Reg v = exprAny(e->values[i]);
+            emit(Op::SETINDEX, target, k, v, e->keys[i].keyRange.begin);
+        } else {
+            const Reg v = exprAny(e->values[i]);
+            emit(Op::SETFIELD, target, stringConstant(e->keys[i].key), v, e->keys[i].keyRange.begin);
+        }
         freeTo(mark);
     }
     if (target != dst)

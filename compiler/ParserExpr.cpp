@@ -28,6 +28,7 @@ BinaryOp binaryOp(Tok t)
     case Tok::Gt: return BinaryOp::Gt;
     case Tok::Ge: return BinaryOp::Ge;
     case Tok::DotDot: return BinaryOp::Range;
+    case Tok::KwIn: return BinaryOp::In;
     case Tok::Plus: return BinaryOp::Add;
     case Tok::Minus: return BinaryOp::Sub;
     case Tok::Star: return BinaryOp::Mul;
@@ -55,6 +56,7 @@ const char* binaryOpSpelling(BinaryOp op)
     case BinaryOp::And: return "and";
     case BinaryOp::Or: return "or";
     case BinaryOp::Range: return "..";
+    case BinaryOp::In: return "in";
     }
     return "?";
 }
@@ -126,6 +128,7 @@ Expr* Parser::parseExpr()
 }
 
 // binary := unary {BINOP binary}   (precedence climbing, left associative)
+//           BINOP includes 'in' and 'not' 'in' (`x not in c` is `not (x in c)`)
 Expr* Parser::parseBinary(int minPrec)
 {
     ChainDepth chain(m_depth);
@@ -148,6 +151,11 @@ Expr* Parser::parseBinary(int minPrec)
         lhs = parseUnary();
     }
     for (;;) {
+        // `x not in c`: the membership test, negated.
+        const bool notIn = kind() == Tok::KwNot && kind(1) == Tok::KwIn;
+        const Token* notTok = nullptr;
+        if (notIn && binaryPrecedence(Tok::KwIn) >= minPrec && !m_panic)
+            notTok = &advance();
         const Tok op = kind();
         const int prec = binaryPrecedence(op);
         if (prec == 0 || prec < minPrec || m_panic)
@@ -165,6 +173,12 @@ Expr* Parser::parseBinary(int minPrec)
         b->lhs = lhs;
         b->rhs = rhs;
         lhs = b;
+        if (notTok) {
+            auto* u = newExpr<UnaryExpr>(ExprKind::Unary, b->range);
+            u->op = UnaryOp::Not;
+            u->operand = b;
+            lhs = u;
+        }
     }
 }
 
@@ -477,7 +491,9 @@ Expr* Parser::parseListLit()
     return e;
 }
 
-// map := '{' [KEY ':' expr {',' KEY ':' expr} [',']] '}'     KEY := NAME | STRING
+// map := '{' [KEY ':' expr {',' KEY ':' expr} [',']] '}'
+// KEY := NAME | STRING                    (a string key: the name's or string's text)
+//      | ['-'] INT | ['-'] FLOAT | 'true' | 'false' | '(' expr ')'   (the value is the key)
 Expr* Parser::parseMapLit()
 {
     DepthGuard guard(m_depth);
@@ -494,15 +510,22 @@ Expr* Parser::parseMapLit()
             k.key = body.find('\\') == std::string_view::npos
                 ? body
                 : m_arena.copyString(decodeStringLiteral(body, kt.range.begin + 1, &m_sink));
+        } else if (kt.kind == Tok::Int || kt.kind == Tok::Float || kt.kind == Tok::KwTrue || kt.kind == Tok::KwFalse
+                   || kt.kind == Tok::LParen || (kt.kind == Tok::Minus && (kind(1) == Tok::Int || kind(1) == Tok::Float))) {
+            k.keyExpr = parseUnary();
+            if (m_panic) {
+                recoverAtClosingBrace(open.range.begin);
+                return errorExpr(open.range);
+            }
         } else if (isNameLike(kt.kind)) {
             advance();
             k.key = text(kt);
         } else {
-            errorExpected("a map key (a name or a string)");
+            errorExpected("a map key (a name, a string, an int, true, false or a computed key in parentheses)");
             recoverAtClosingBrace(open.range.begin);
             return errorExpr(open.range);
         }
-        k.keyRange = kt.range;
+        k.keyRange = k.keyExpr ? k.keyExpr->range : kt.range;
         if (!expect(Tok::Colon, "after the map key")) {
             recoverAtClosingBrace(open.range.begin);
             return errorExpr(open.range);

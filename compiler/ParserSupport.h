@@ -46,7 +46,8 @@ inline int binaryPrecedence(Tok t)
     case Tok::Lt:
     case Tok::Le:
     case Tok::Gt:
-    case Tok::Ge: return 3;
+    case Tok::Ge:
+    case Tok::KwIn: return 3;
     case Tok::DotDot: return 4;
     case Tok::Plus:
     case Tok::Minus: return 5;

@@ -37,6 +37,12 @@ TypeId TypeTable::intern(const Type& t)
 
 TypeId TypeTable::list(TypeId elem) { return intern({TypeKind::List, elem, 0, nullptr}); }
 TypeId TypeTable::map(TypeId key, TypeId value) { return intern({TypeKind::Map, key, value, nullptr}); }
+TypeId TypeTable::set(TypeId elem) { return intern({TypeKind::Set, elem, 0, nullptr}); }
+bool TypeTable::isKeyType(TypeId t) const
+{
+    const TypeKind k = kind(t);
+    return k == TypeKind::Any || k == TypeKind::Int || k == TypeKind::String || k == TypeKind::Bool;
+}
 TypeId TypeTable::result(TypeId ok, TypeId err) { return intern({TypeKind::Result, ok, err, nullptr}); }
 TypeId TypeTable::actor(const ActorDecl* decl) { return intern({TypeKind::Actor, 0, 0, decl}); }
 TypeId TypeTable::record(const RecordDecl* decl)
@@ -140,6 +146,7 @@ bool TypeTable::assignable(TypeId to, TypeId from) const
         return false;
     switch (a.kind) {
     case TypeKind::List:
+    case TypeKind::Set:
         return assignable(a.arg0, b.arg0);
     case TypeKind::Map:
     case TypeKind::Result:
@@ -173,6 +180,7 @@ std::string TypeTable::name(TypeId id, const Interner& names) const
     case TypeKind::Ui: return "ui";
     case TypeKind::Model: return "model";
     case TypeKind::Record: return t.record ? std::string(names.text(t.record->name)) : "record";
+    case TypeKind::Set: return "set[" + name(t.arg0, names) + "]";
     }
     return "any";
 }

@@ -27,6 +27,7 @@ enum class TypeKind : uint8_t {
     Ui,       ///< a UI tree
     Model,    ///< a `model` declaration
     Record,   ///< a record type; `record` names it
+    Set,      ///< arg0 = element (int, string, bool or any)
 };
 
 struct Type {
@@ -59,6 +60,10 @@ public:
 
     TypeId list(TypeId elem);
     TypeId map(TypeId key, TypeId value);
+    TypeId set(TypeId elem);
+    /// Can values of type `t` be map keys and set elements (int, string,
+    /// bool, or `any`, checked at run time)?
+    bool isKeyType(TypeId t) const;
     TypeId result(TypeId ok, TypeId err);
     TypeId actor(const ActorDecl* decl);
     TypeId model();

@@ -2,6 +2,7 @@
 
 #include "Payload.h"
 
+#include "MapKey.h"
 #include "Print.h"
 #include "Program.h"
 #include "Text.h"
@@ -98,13 +99,26 @@ void encode(std::string& out, const Value& v, const compiler::Program* p, int de
         return;
     }
     case ValueType::Map: {
+        // Maps of string keys keep the Map tag and their bytes; any other
+        // key makes it a KeyedMap, whose keys are their encodings.
         const auto& entries = engine::asMap(v).entries;
-        putTag(out, PayloadTag::Map);
+        bool text = true;
+        for (const auto& e : entries)
+            text = text && engine::mapKeyIsText(e.first);
+        putTag(out, text ? PayloadTag::Map : PayloadTag::KeyedMap);
         putVarint(out, entries.size());
         for (const auto& [k, x] : entries) {
             putString(out, k);
             encode(out, x, p, depth + 1);
         }
+        return;
+    }
+    case ValueType::Set: {
+        const auto& entries = engine::asSet(v).entries;
+        putTag(out, PayloadTag::Set);
+        putVarint(out, entries.size());
+        for (const auto& e : entries)
+            putString(out, e.first);
         return;
     }
     case ValueType::Tensor: {
@@ -281,7 +295,7 @@ void decode(Reader& r, PayloadValue& out, int depth)
     const uint8_t tag = r.byte();
     if (r.failed())
         return;
-    if (tag > uint8_t(PayloadTag::Record)) {
+    if (tag > uint8_t(kLastPayloadTag)) {
         r.fail("unknown value tag " + std::to_string(tag));
         return;
     }
@@ -309,13 +323,31 @@ void decode(Reader& r, PayloadValue& out, int depth)
         }
         return;
     }
-    case PayloadTag::Map: {
+    case PayloadTag::Map:
+    case PayloadTag::KeyedMap: {
+        const bool keyed = out.tag == PayloadTag::KeyedMap;
+        out.tag = PayloadTag::Map;
         const uint64_t n = r.count(2); // a key length and a value tag at least
         out.keys.resize(n);
         out.items.resize(n);
         for (uint64_t k = 0; k < n && !r.failed(); ++k) {
-            out.keys[k] = std::string(r.bytes(r.count(1)));
+            const std::string_view key = r.bytes(r.count(1));
+            if (keyed && !engine::validMapKey(key))
+                r.fail("malformed map key");
+            // A Map's keys are strings' text: escaped where it would read as another key.
+            out.keys[k] = keyed ? std::string(key) : engine::escapeLegacyKey(key);
             decode(r, out.items[k], depth + 1);
+        }
+        return;
+    }
+    case PayloadTag::Set: {
+        const uint64_t n = r.count(1);
+        out.keys.resize(n);
+        for (uint64_t k = 0; k < n && !r.failed(); ++k) {
+            const std::string_view key = r.bytes(r.count(1));
+            if (!engine::validMapKey(key))
+                r.fail("malformed set element");
+            out.keys[k] = std::string(key);
         }
         return;
     }
@@ -446,10 +478,7 @@ void format(std::string& out, const PayloadValue& v, const PayloadNames& names, 
         for (size_t k = 0; k < v.items.size() && k < v.keys.size(); ++k) {
             if (k)
                 out += ", ";
-            if (compiler::isIdentifier(v.keys[k]))
-                out += v.keys[k];
-            else
-                compiler::appendQuoted(out, v.keys[k]);
+            engine::appendMapKey(out, v.keys[k]);
             out += ": ";
             format(out, v.items[k], names, true);
         }
@@ -502,6 +531,24 @@ void format(std::string& out, const PayloadValue& v, const PayloadNames& names, 
         return;
     }
     case PayloadTag::Elided: out += "..."; return;
+    case PayloadTag::KeyedMap: return; // decoded as Map
+    case PayloadTag::Set:
+        // As engine::toDisplay prints a set.
+        if (v.keys.empty()) {
+            out += "set()";
+            return;
+        }
+        out += '{';
+        for (size_t k = 0; k < v.keys.size(); ++k) {
+            if (k)
+                out += ", ";
+            if (engine::mapKeyIsText(v.keys[k]))
+                compiler::appendQuoted(out, v.keys[k]);
+            else
+                engine::appendMapKey(out, v.keys[k]);
+        }
+        out += '}';
+        return;
     }
 }
 
@@ -538,6 +585,13 @@ Value toEngineValue(const PayloadValue& v, const compiler::Program* program)
         for (size_t k = 0; k < v.items.size() && k < v.keys.size(); ++k)
             map.set(v.keys[k], toEngineValue(v.items[k], program));
         return m;
+    }
+    case PayloadTag::Set: {
+        Value s = engine::makeSet();
+        auto& set = engine::mutableSet(s);
+        for (const auto& k : v.keys)
+            set.add(k);
+        return s;
     }
     case PayloadTag::Actor: return Value::actor(v.id, v.type);
     case PayloadTag::Message: return engine::makeMessage(v.id, all(v.items));

@@ -31,8 +31,12 @@ enum class PayloadTag : uint8_t {
     Tensor = 8, Actor = 9, Message = 10, Ok = 11, Err = 12, Function = 13,
     UiNode = 14,  ///< stored as its printed text (not rebuildable)
     Elided = 15,  ///< nested deeper than kMaxPayloadDepth; not stored
-    Record = 16,  ///< record type index, field count, fields (declaration order)
+    KeyedMap = 16, ///< a map with a key that is not a string: keys as MapKey encodings
+    Set = 17,      ///< elements as MapKey encodings, in insertion order
+    Record = 18,   ///< record type index, field count, fields (declaration order)
 };
+/// The highest tag a decoder accepts.
+inline constexpr PayloadTag kLastPayloadTag = PayloadTag::Record;
 
 /// Deepest nesting the encoder writes and the decoder accepts.
 inline constexpr int kMaxPayloadDepth = 256;
@@ -44,7 +48,10 @@ struct PayloadValue {
     double f = 0;                        ///< Float
     uint32_t id = 0, type = 0;           ///< Actor id/type, Message id, Function index, Record type
     std::string text;                    ///< String, UiNode
-    std::vector<std::string> keys;       ///< Map keys (parallel to items)
+    /// Map keys (parallel to items) and Set elements, as engine/MapKey.h
+    /// encodes them: a string key is its own text. Decoding a KeyedMap gives
+    /// tag Map: the two differ only in how the keys were stored.
+    std::vector<std::string> keys;
     std::vector<PayloadValue> items;     ///< List, Map values, Message args, Ok/Err value, captures
     std::vector<uint32_t> shape;         ///< Tensor
     std::vector<double> data;            ///< Tensor, row-major

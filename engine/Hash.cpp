@@ -74,6 +74,14 @@ uint64_t enter(const Value& v, uint64_t h, WalkStack<HashFrame>& stack)
             h = mix(h, std::bit_cast<uint64_t>(d));
         return h;
     }
+    case ValueType::Set: {
+        // A leaf: its elements are encoded keys, mixed in insertion order.
+        const auto& entries = asSet(v).entries;
+        h = mix(h, entries.size());
+        for (const auto& e : entries)
+            h = mixBytes(h, e.first);
+        return h;
+    }
     case ValueType::List: h = mix(h, asList(v).items.size()); break;
     case ValueType::Map: h = mix(h, asMap(v).entries.size()); break;
     case ValueType::Message: h = mix(mix(h, asMessage(v).message), asMessage(v).args.size()); break;

@@ -325,6 +325,7 @@ struct JitRuntime {
             frame.pc = pc;
             vm.m_sched.output(formatRenderBlock(R[in.a], &program));
             break;
+        case Op::IN: R[in.a] = Value::boolean(containsValue(R[in.b], R[in.c])); break;
         case Op::UINODE:
             R[in.a] = vmops::newUiNode(fn.uiNodes[in.bc()], vm.m_sched.currentActor().type, R + in.a);
             break;

@@ -2,6 +2,7 @@
 
 #include "Text.h"
 
+#include "MapKey.h"
 #include "ParseDouble.h"
 #include "Print.h"
 #include "RuntimeError.h"
@@ -73,7 +74,15 @@ void encode(std::string& out, const Value& v, const compiler::Program* p, int de
             if (!first)
                 out += ',';
             first = false;
-            encodeString(out, k);
+            // JSON object keys are strings: a map with other keys is refused
+            // rather than turned into one whose keys decode differently.
+            if (mapKeyIsText(k))
+                encodeString(out, k);
+            else if (const Value key = decodeMapKey(k); key.isString())
+                encodeString(out, asString(key).text);
+            else
+                fail("json.encode(): map key " + describeMapKey(k) + " is not a string (JSON object keys are "
+                     "strings; convert the keys with str())");
             out += ':';
             encode(out, x, p, depth + 1, meter);
         }
@@ -92,6 +101,19 @@ void encode(std::string& out, const Value& v, const compiler::Program* p, int de
             encode(out, r.fields[i], p, depth + 1, meter);
         }
         out += '}';
+        return;
+    }
+    case ValueType::Set: {
+        // An array of the elements, in insertion order.
+        out += '[';
+        bool first = true;
+        for (const auto& e : asSet(v).entries) {
+            if (!first)
+                out += ',';
+            first = false;
+            encode(out, decodeMapKey(e.first), p, depth + 1, meter);
+        }
+        out += ']';
         return;
     }
     default: encodeString(out, toDisplay(v, p)); return;
@@ -325,7 +347,7 @@ struct Parser {
                     ++i;
                     if (!value(v))
                         return false;
-                    m.set(key, std::move(v));
+                    m.set(MapKey(key).bytes(), std::move(v));
                     ws();
                     if (i < s.size() && s[i] == ',') { ++i; continue; }
                     if (i < s.size() && s[i] == '}') { ++i; break; }

@@ -1,6 +1,7 @@
 #include "Ops.h"
 
 #include "DetMath.h"
+#include "MapKey.h"
 #include "Print.h"
 #include "Program.h"
 #include "RuntimeError.h"
@@ -324,10 +325,11 @@ int64_t lengthOf(const Value& v, const char* what)
     case ValueType::String: return asString(v).chars;
     case ValueType::List: return int64_t(asList(v).items.size());
     case ValueType::Map: return int64_t(asMap(v).entries.size());
+    case ValueType::Set: return int64_t(asSet(v).entries.size());
     // As NumPy: the first dimension, so that len(m) and m[i] agree (a row of
     // a 2-D tensor); `for x in t` still visits every element.
     case ValueType::Tensor: return int64_t(asTensor(v).shape.empty() ? 0 : asTensor(v).shape[0]);
-    default: fail(std::string(what) + " needs a string, list, map or tensor, found " + describeType(v));
+    default: fail(std::string(what) + " needs a string, list, map, set or tensor, found " + describeType(v));
     }
 }
 
@@ -348,15 +350,16 @@ Value indexValue(const Value& c, const Value& i)
         return makeString(charAtByte(s, at));
     }
     case ValueType::Map: {
-        if (!i.isString())
-            fail("map key must be a string, found " + describeType(i));
-        const std::string& key = asString(i).text;
-        chargeBytes(key.size());
-        const Value* v = asMap(c).lookup(key);
+        const MapKey key(i);
+        if (!key.ok())
+            refuseMapKey(i, "map key");
+        chargeBytes(key.bytes().size());
+        const Value* v = asMap(c).lookup(key.bytes());
         if (!v)
-            fail("map has no key \"" + key + "\" (use has() or get())");
+            fail("map has no key " + describeMapKey(key.bytes()) + " (use has() or get())");
         return *v;
     }
+    case ValueType::Set: fail("cannot index a set (use has() to test an element, or for x in s)");
     case ValueType::Tensor: {
         const auto& t = asTensor(c);
         const int64_t k = checkIndex(i, t.shape[0], "tensor");
@@ -383,13 +386,15 @@ void setIndexValue(Value& c, const Value& i, Value v)
         mutableList(c).items[size_t(k)] = std::move(v);
         return;
     }
-    case ValueType::Map:
-        if (!i.isString())
-            fail("map key must be a string, found " + describeType(i));
-        chargeBytes(asString(i).text.size());
-        checkMemory(int64_t(asString(i).text.size()) + 48);
-        mutableMap(c).set(asString(i).text, std::move(v));
+    case ValueType::Map: {
+        const MapKey key(i);
+        if (!key.ok())
+            refuseMapKey(i, "map key");
+        chargeBytes(key.bytes().size());
+        checkMemory(int64_t(key.bytes().size()) + 48);
+        mutableMap(c).set(key.bytes(), std::move(v));
         return;
+    }
     default: fail("cannot assign an element of a value of type " + describeType(c));
     }
 }
@@ -416,9 +421,10 @@ Value fieldValue(const Value& m, std::string_view key)
     if (!m.isMap())
         fail("cannot read field '" + std::string(key) + "' of a value of type " + describeType(m));
     chargeBytes(key.size());
-    const Value* v = asMap(m).lookup(key);
+    const MapKey k(key);
+    const Value* v = asMap(m).lookup(k.bytes());
     if (!v)
-        fail("map has no key \"" + std::string(key) + "\" (use has() or get())");
+        fail("map has no key " + describeMapKey(k.bytes()) + " (use has() or get())");
     return *v;
 }
 
@@ -433,7 +439,7 @@ void setFieldValue(Value& m, std::string_view key, Value v)
         fail("cannot set field '" + std::string(key) + "' of a value of type " + describeType(m));
     chargeBytes(key.size());
     checkMemory(int64_t(key.size()) + 48);
-    mutableMap(m).set(key, std::move(v));
+    mutableMap(m).set(MapKey(key).bytes(), std::move(v));
 }
 
 // --- tensors ------------------------------------------------------------------

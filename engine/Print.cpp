@@ -2,6 +2,7 @@
 
 #include "Text.h"
 
+#include "MapKey.h"
 #include "Program.h"
 #include "RuntimeError.h"
 #include "WalkStack.h"
@@ -15,7 +16,6 @@ namespace aeroflow::engine {
 namespace {
 
 using compiler::appendQuoted;
-using compiler::isIdentifier;
 
 /// The text a walk writes, charged as it grows (OutputMeter).
 class Output {
@@ -92,6 +92,28 @@ void appendLeaf(std::string& out, const Value& v, const compiler::Program* p, bo
         out += p && m.message < p->messages.size() ? p->messages[m.message].name : "message";
         return; // no arguments (opens() otherwise)
     }
+    case ValueType::Set: {
+        // {1, 2, "a"}: elements as inside any collection; `set()` when empty
+        // (`{}` is the empty map).
+        const auto& entries = asSet(v).entries;
+        if (entries.empty()) {
+            out += "set()";
+            return;
+        }
+        out += '{';
+        bool first = true;
+        for (const auto& e : entries) {
+            if (!first)
+                out += ", ";
+            first = false;
+            if (mapKeyIsText(e.first))
+                appendQuoted(out, e.first);
+            else
+                appendMapKey(out, e.first);
+        }
+        out += '}';
+        return;
+    }
     case ValueType::Function: {
         const auto& c = asClosure(v);
         out += "<fn ";
@@ -165,10 +187,7 @@ const Value* nextChild(std::string& out, Frame& f)
         ++f.at;
         if (f.i++)
             out += ", ";
-        if (isIdentifier(k))
-            out += k;
-        else
-            appendQuoted(out, k);
+        appendMapKey(out, k);
         out += ": ";
         return &x;
     }

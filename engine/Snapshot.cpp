@@ -19,14 +19,17 @@ constexpr std::array<char, 8> kMagic = {'\x89', 'A', 'F', 'S', '\r', '\n', '\x1a
 // Version 1: five sections. Version 2 added the world section (6). Version 3
 // (written now) has the world section only when the run has touched the
 // outside world, and each actor's parent (whose memory account carries it).
-// All three are read.
-constexpr uint32_t kVersion = 3;
+// Version 4 (written now) stores map keys as their encodings (MapKey.h: a
+// string key's own text, as before, unless it starts with byte 0xFF) and
+// may hold sets; older images' keys are raw strings, escaped on load.
+// All four are read.
+constexpr uint32_t kVersion = 4;
 constexpr uint32_t kOldest = 1;
 constexpr size_t kPage = 4096;
 constexpr size_t kFixedHeader = 80;
 constexpr size_t kSectionEntry = 32;
 constexpr uint32_t kSectionCount = 6; ///< the most sections of any version
-/// Section count a version allows (version 3: 5, or 6 with the world).
+/// Section count a version allows (versions 3 and 4: 5, or 6 with the world).
 bool sectionCountFits(uint32_t version, uint32_t count)
 {
     return version == 1 ? count == 5 : version == 2 ? count == 6 : (count == 5 || count == 6);

@@ -9,6 +9,8 @@
 
 #include "SnapshotIo.h"
 
+#include "MapKey.h"
+
 #include "Program.h"
 #include "Vm.h"
 #include "WorldBridge.h"
@@ -103,6 +105,7 @@ private:
             for (const auto& e : static_cast<const MapObj*>(o)->entries)
                 f(e.second);
             break;
+        case ValueType::Set: break; // elements are encoded keys, not values
         case ValueType::Message:
             for (const auto& x : static_cast<const MessageObj*>(o)->args)
                 f(x);
@@ -187,8 +190,18 @@ private:
             m_w.u64(m->entries.size());
             for (const auto& [k, x] : m->entries) {
                 m_w.u64(k.capacity());
-                m_w.bytes(k);
+                m_w.bytes(k); // the key's encoding (MapKey.h): a string key's own text
                 value(m_w, x);
+            }
+            break;
+        }
+        case ValueType::Set: {
+            const auto* m = static_cast<const SetObj*>(o);
+            m_w.u64(m->entries.capacity());
+            m_w.u64(m->entries.size());
+            for (const auto& e : m->entries) {
+                m_w.u64(e.first.capacity());
+                m_w.bytes(e.first);
             }
             break;
         }
@@ -268,8 +281,8 @@ std::string withCapacity(std::string_view text, uint64_t cap)
 
 class Loader {
 public:
-    Loader(const compiler::Program& p, uint32_t actorCount, std::vector<int32_t> actorTypes)
-        : m_program(p), m_actorCount(actorCount), m_actorTypes(std::move(actorTypes))
+    Loader(const compiler::Program& p, uint32_t version, uint32_t actorCount, std::vector<int32_t> actorTypes)
+        : m_program(p), m_version(version), m_actorCount(actorCount), m_actorTypes(std::move(actorTypes))
     {
     }
 
@@ -405,16 +418,34 @@ public:
                 return adopt(o, fail("bad map size"));
             m->entries.reserve(cap);
             for (uint64_t i = 0; i < n; ++i) {
-                const uint64_t kcap = r.u64();
-                std::string_view key = r.bytes();
-                if (r.failed || kcap < key.size() || kcap > key.size() + (uint64_t(1) << 24))
+                std::string key;
+                if (!mapKey(r, key))
                     return adopt(o, fail("bad map key"));
                 if (m->entries.lookup(key)) // no map the engine makes has one
                     return adopt(o, fail("duplicate map key"));
                 Value v;
                 if (!value(r, v))
                     return adopt(o, false);
-                m->entries.append(withCapacity(key, kcap), std::move(v));
+                m->entries.append(std::move(key), std::move(v));
+            }
+            break;
+        }
+        case ValueType::Set: {
+            if (m_version < 4)
+                return fail("unknown object type " + std::to_string(unsigned(type)));
+            auto* m = new SetObj;
+            o = m;
+            const uint64_t cap = r.u64(), n = r.u64();
+            if (r.failed || n > r.remaining() || cap < n || cap > n + (uint64_t(1) << 24))
+                return adopt(o, fail("bad set size"));
+            m->entries.reserve(cap);
+            for (uint64_t i = 0; i < n; ++i) {
+                std::string key;
+                if (!mapKey(r, key))
+                    return adopt(o, fail("bad set element"));
+                if (m->entries.lookup(key))
+                    return adopt(o, fail("duplicate set element"));
+                m->entries.append(std::move(key), Value());
             }
             break;
         }
@@ -536,7 +567,27 @@ public:
     }
 
 private:
+    /// A key as this engine stores it: version 4 images hold encodings
+    /// (checked: they come from a file), older ones the raw text of string
+    /// keys (escaped where it would read as another kind of key).
+    bool mapKey(ByteReader& r, std::string& out)
+    {
+        const uint64_t kcap = r.u64();
+        std::string_view key = r.bytes();
+        if (r.failed || kcap < key.size() || kcap > key.size() + (uint64_t(1) << 24))
+            return false;
+        if (m_version >= 4) {
+            if (!validMapKey(key))
+                return false;
+            out = withCapacity(key, kcap);
+        } else {
+            out = mapKeyIsText(key) ? withCapacity(key, kcap) : escapeLegacyKey(key);
+        }
+        return true;
+    }
+
     const compiler::Program& m_program;
+    uint32_t m_version;
     uint32_t m_actorCount;
     std::vector<int32_t> m_actorTypes;
     std::vector<Value> m_objects;
@@ -782,7 +833,7 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, uint32_t version
             return bad("trailing bytes after the actor table");
     }
 
-    Loader loader(p, actorCount, types);
+    Loader loader(p, version, actorCount, types);
     if (!loader.objects(objectsSec))
         return bad(loader.error);
 

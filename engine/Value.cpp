@@ -45,6 +45,7 @@ const char* valueTypeName(ValueType type)
     case ValueType::Function: return "function";
     case ValueType::UiNode: return "ui";
     case ValueType::Record: return "record";
+    case ValueType::Set: return "set";
     }
     return "?";
 }
@@ -230,6 +231,27 @@ bool MapObj::remove(std::string_view key, Value* removed)
     return true;
 }
 
+int64_t SetObj::measure() const
+{
+    return kMapChargedHeader + int64_t(entries.capacity() * sizeof(MapEntries::Entry)) + entries.keyBytes();
+}
+
+bool SetObj::add(std::string_view key)
+{
+    if (!entries.set(key, Value()))
+        return false;
+    recharge();
+    return true;
+}
+
+bool SetObj::remove(std::string_view key)
+{
+    if (!entries.remove(key, nullptr))
+        return false;
+    recharge();
+    return true;
+}
+
 Value makeString(std::string s)
 {
     checkMemory(int64_t(s.size()));
@@ -245,6 +267,13 @@ Value makeList(std::vector<Value> items)
 Value makeMap()
 {
     auto* m = new MapObj;
+    m->recharge();
+    return Value::object(m);
+}
+
+Value makeSet()
+{
+    auto* m = new SetObj;
     m->recharge();
     return Value::object(m);
 }
@@ -292,6 +321,20 @@ MapObj& mutableMap(Value& v)
         chargeWork(m->entries.size());
         checkMemory(m->charged);
         auto* c = new MapObj(m->entries);
+        c->recharge();
+        v = Value::object(c);
+        m = c;
+    }
+    return *m;
+}
+
+SetObj& mutableSet(Value& v)
+{
+    auto* m = static_cast<SetObj*>(v.obj());
+    if (m->refs > 1) {
+        chargeWork(m->entries.size());
+        checkMemory(m->charged);
+        auto* c = new SetObj(m->entries);
         c->recharge();
         v = Value::object(c);
         m = c;
@@ -398,9 +441,18 @@ struct ChildCursor {
 /// and the same capacity, hence the same bytes charged, as before.
 size_t pushedCapacity(size_t n) { return n == 0 ? 0 : std::bit_ceil(n); }
 
-/// deepCopy of what has no children to copy: a tensor's data, or the value itself.
+/// deepCopy of what has no children to copy: a tensor's data, a set's
+/// elements, or the value itself.
 Value copyLeaf(const Value& v)
 {
+    if (v.isSet()) {
+        const auto& s = asSet(v);
+        chargeWork(s.entries.size() + 1);
+        checkMemory(s.charged);
+        auto* c = new SetObj(s.entries);
+        c->recharge();
+        return Value::object(c);
+    }
     if (v.type() != ValueType::Tensor)
         return v; // unboxed values and immutable strings
     const auto& t = asTensor(v);
@@ -536,6 +588,19 @@ bool sameShallow(const Value& a, const Value& b, std::vector<std::pair<const Val
             if (!w)
                 return false;
             todo.emplace_back(&v, w);
+        }
+        return true;
+    }
+    case ValueType::Set: {
+        // Same elements, in any order (as maps compare their keys).
+        const auto& x = asSet(a).entries;
+        const auto& y = asSet(b).entries;
+        if (x.size() != y.size())
+            return false;
+        for (const auto& e : x) {
+            work += e.first.size() / kWorkBytes + 1;
+            if (!y.lookup(e.first))
+                return false;
         }
         return true;
     }

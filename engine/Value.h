@@ -2,7 +2,7 @@
 // Runtime values of the DAS engine. A Value is 16 bytes: a type tag and an
 // unboxed payload (nil, bool, int, float, actor reference) or a pointer to a
 // reference-counted heap object (strings, lists, maps, tensors, messages,
-// results, closures, UI nodes).
+// results, closures, UI nodes, sets).
 //
 // Memory model (docs/ENGINE.md): heap objects are immutable while shared and
 // copied on write. Code that changes a list or map first calls mutableList()
@@ -28,7 +28,7 @@ struct Program;
 
 namespace aeroflow::engine {
 
-enum class ValueType : uint8_t { Nil, Bool, Int, Float, String, List, Map, Tensor, Actor, Message, Result, Function, UiNode, Record };
+enum class ValueType : uint8_t { Nil, Bool, Int, Float, String, List, Map, Tensor, Actor, Message, Result, Function, UiNode, Record, Set };
 
 /// The name `type_of` reports ("int", "list", ...).
 const char* valueTypeName(ValueType type);
@@ -96,6 +96,7 @@ public:
     bool isString() const { return m_type == ValueType::String; }
     bool isList() const { return m_type == ValueType::List; }
     bool isMap() const { return m_type == ValueType::Map; }
+    bool isSet() const { return m_type == ValueType::Set; }
     bool isObject() const { return m_type >= ValueType::String && m_type != ValueType::Actor; }
     /// "Truthy": neither false nor nil.
     bool truthy() const { return !(m_type == ValueType::Nil || (m_type == ValueType::Bool && !m_u.b)); }
@@ -253,6 +254,10 @@ struct ListObj final : Obj {
     std::vector<Value> items;
 };
 
+/// A map. Every `key` below is a key's encoding (MapKey.h): for a string
+/// its own text unless it starts with byte 0xFF, so names the engine spells
+/// ("id", "method") may be passed as they are; text from outside goes
+/// through MapKey first.
 struct MapObj final : Obj {
     MapObj() : Obj(ValueType::Map) {}
     /// A copy of `of`'s entries (capacity() == size(), as a copied vector).
@@ -268,6 +273,20 @@ struct MapObj final : Obj {
     /// Removes `key`; returns false when absent. O(1) amortised.
     bool remove(std::string_view key, Value* removed = nullptr);
     /// Insertion order. Change only the values of entries you reach through it.
+    MapEntries entries;
+};
+
+/// A set: its elements are the keys of `entries` (MapKey.h encodings; every
+/// value is nil), so a set has no child values and is a leaf of every walk.
+struct SetObj final : Obj {
+    SetObj() : Obj(ValueType::Set) {}
+    explicit SetObj(const MapEntries& of) : Obj(ValueType::Set), entries(of) {}
+    int64_t measure() const override;
+    /// Adds an encoded element; true when it was new.
+    bool add(std::string_view key);
+    /// Removes an encoded element; false when absent.
+    bool remove(std::string_view key);
+    bool has(std::string_view key) const { return entries.lookup(key) != nullptr; }
     MapEntries entries;
 };
 
@@ -339,6 +358,7 @@ struct RecordObj final : Obj {
 Value makeString(std::string s);
 Value makeList(std::vector<Value> items = {});
 Value makeMap();
+Value makeSet();
 Value makeMessage(uint32_t id, std::vector<Value> args);
 Value makeResult(bool ok, Value v);
 Value makeClosure(uint32_t function, std::vector<Value> captures);
@@ -347,6 +367,7 @@ Value makeRecord(const compiler::RecordType* type, std::vector<Value> fields);
 inline const StringObj& asString(const Value& v) { return *static_cast<const StringObj*>(v.obj()); }
 inline const ListObj& asList(const Value& v) { return *static_cast<const ListObj*>(v.obj()); }
 inline const MapObj& asMap(const Value& v) { return *static_cast<const MapObj*>(v.obj()); }
+inline const SetObj& asSet(const Value& v) { return *static_cast<const SetObj*>(v.obj()); }
 inline const TensorObj& asTensor(const Value& v) { return *static_cast<const TensorObj*>(v.obj()); }
 inline const MessageObj& asMessage(const Value& v) { return *static_cast<const MessageObj*>(v.obj()); }
 inline const ResultObj& asResult(const Value& v) { return *static_cast<const ResultObj*>(v.obj()); }
@@ -362,6 +383,7 @@ const std::string& recordName(const RecordObj& r);
 ListObj& mutableList(Value& v);
 MapObj& mutableMap(Value& v);
 RecordObj& mutableRecord(Value& v);
+SetObj& mutableSet(Value& v);
 
 /// A copy that shares nothing mutable with `v`, with every object charged to
 /// the current actor: what a message receiver gets (immutable strings are shared).

@@ -28,7 +28,7 @@ Vm::Vm(Scheduler& scheduler) : m_sched(scheduler), m_program(scheduler.program()
     setMapHashSeed(scheduler.options().seed * 0x9E3779B97F4A7C15ull ^ 0x6D6170736565640Aull);
     m_methodCache.resize(m_program.functions.size());
     for (size_t f = 0; f < m_program.functions.size(); ++f) {
-        std::array<int16_t, 5> unknown;
+        std::array<int16_t, compiler::kMethodReceiverCount> unknown;
         unknown.fill(-2);
         m_methodCache[f].assign(m_program.functions[f].constants.size(), unknown);
     }
@@ -590,6 +590,9 @@ Vm::Status Vm::interpret(Fiber& fiber, size_t floor)
         AF_NEXT();
     L_RECFIELD:
         R[in.a] = vmops::recordFieldAt(R[in.b], in.c);
+        AF_NEXT();
+    L_IN:
+        R[in.a] = Value::boolean(containsValue(R[in.b], R[in.c]));
         AF_NEXT();
     L_invalid:
         fail("invalid opcode " + std::to_string(int(in.op)));

@@ -7,6 +7,7 @@
 // also reports each statement it reaches; without one it runs unobserved, at
 // no cost (see the fuel bias in resume()).
 
+#include "Builtins.h"
 #include "NativeCode.h"
 #include "Value.h"
 
@@ -116,7 +117,7 @@ private:
     /// Fibers of Vm::call, one per nesting level (reused across calls).
     std::vector<std::unique_ptr<Fiber>> m_fibers;
     /// Method id per (function, constant, receiver kind): -1 unknown, -2 not yet looked up.
-    std::vector<std::vector<std::array<int16_t, 5>>> m_methodCache;
+    std::vector<std::vector<std::array<int16_t, compiler::kMethodReceiverCount>>> m_methodCache;
     /// Per function, per pc: 1 where a statement starts (observed runs only).
     std::vector<std::vector<uint8_t>> m_statementMarks;
     /// Fibers of the observed runs in progress, outermost first (for depth).

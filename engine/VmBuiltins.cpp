@@ -5,12 +5,14 @@
 #include "DetMath.h"
 #include "Format.h"
 #include "Json.h"
+#include "MapKey.h"
 #include "Ops.h"
 #include "ParseDouble.h"
 #include "Print.h"
 #include "Program.h"
 #include "RuntimeError.h"
 #include "Scheduler.h"
+#include "Sets.h"
 #include "Vm.h"
 #include "WorldBridge.h"
 
@@ -468,6 +470,7 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     }
     case BuiltinId::Enumerate: return pairs(nullptr, needList(a[0], "enumerate()"));
     case BuiltinId::Zip: return pairs(&needList(a[0], "zip()"), needList(a[1], "zip()"));
+    case BuiltinId::SetOf: return setFrom(n > 0 ? &a[0] : nullptr);
     case BuiltinId::ListReverse: return reversed(needList(a[0], "list.reverse()"));
     case BuiltinId::ListContains: return Value::boolean(listContains(needList(a[0], "list.contains()"), a[1]));
     case BuiltinId::JsonEncode: return makeString(jsonEncode(a[0], p));
@@ -528,6 +531,7 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
     case ValueType::Map: kind = compiler::MethodReceiver::Map; break;
     case ValueType::Tensor: kind = compiler::MethodReceiver::Tensor; break;
     case ValueType::Result: kind = compiler::MethodReceiver::Result; break;
+    case ValueType::Set: kind = compiler::MethodReceiver::Set; break;
     default: fail(describeType(recv) + " has no method '" + name + "'");
     }
     int16_t& cached = m_methodCache[function][constant][size_t(kind)];
@@ -588,12 +592,16 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
             break;
         }
         case MethodId::MapRemove: {
-            const std::string key = needString(args[0], "remove()");
-            chargeBytes(key.size());
-            if (asMap(target).lookup(key))
-                mutableMap(target).remove(key, &result);
+            const MapKey key(args[0]);
+            if (!key.ok())
+                refuseMapKey(args[0], "map key");
+            chargeBytes(key.bytes().size());
+            if (asMap(target).lookup(key.bytes()))
+                mutableMap(target).remove(key.bytes(), &result);
             break;
         }
+        case MethodId::SetAdd: result = Value::boolean(setAdd(target, args[0])); break;
+        case MethodId::SetRemove: result = Value::boolean(setRemove(target, args[0])); break;
         default: fail("unknown mutating method '" + name + "'");
         }
         r[1] = std::move(target);
@@ -686,7 +694,7 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
         std::vector<Value> out;
         out.reserve(entries.size());
         for (const auto& [k, v] : entries)
-            out.push_back(makeList({makeString(k), v}));
+            out.push_back(makeList({decodeMapKey(k), v}));
         return makeList(std::move(out));
     }
     case MethodId::ListJoin: return makeString(joinList(asList(recv).items, needString(args[0], "join()"), p));
@@ -703,21 +711,31 @@ Value Vm::callMethod(uint32_t function, uint32_t constant, Value* r, uint32_t ar
         chargeWork(asMap(recv).entries.size());
         std::vector<Value> out;
         for (const auto& [k, v] : asMap(recv).entries)
-            out.push_back(MethodId(cached) == MethodId::MapKeys ? makeString(k) : v);
+            out.push_back(MethodId(cached) == MethodId::MapKeys ? decodeMapKey(k) : v);
         return makeList(std::move(out));
     }
     case MethodId::MapHas: {
-        const std::string& key = needString(args[0], "has()");
-        chargeBytes(key.size());
-        return Value::boolean(asMap(recv).lookup(key) != nullptr);
+        const MapKey key(args[0]);
+        if (!key.ok())
+            refuseMapKey(args[0], "map key");
+        chargeBytes(key.bytes().size());
+        return Value::boolean(asMap(recv).lookup(key.bytes()) != nullptr);
     }
     case MethodId::MapGet: {
-        const std::string& key = needString(args[0], "get()");
-        chargeBytes(key.size());
-        if (const Value* v = asMap(recv).lookup(key))
+        const MapKey key(args[0]);
+        if (!key.ok())
+            refuseMapKey(args[0], "map key");
+        chargeBytes(key.bytes().size());
+        if (const Value* v = asMap(recv).lookup(key.bytes()))
             return *v;
         return argc > 1 ? args[1] : Value();
     }
+    case MethodId::SetLen: return Value::integer(lengthOf(recv, "len()"));
+    case MethodId::SetHas: return Value::boolean(setHas(recv, args[0]));
+    case MethodId::SetUnion: return setUnion(recv, args[0]);
+    case MethodId::SetIntersection: return setIntersection(recv, args[0]);
+    case MethodId::SetDifference: return setDifference(recv, args[0]);
+    case MethodId::SetToList: return setToList(recv);
     case MethodId::TensorShapeM: return tensorShape(recv);
     case MethodId::TensorSumM: return tensorSum(recv);
     case MethodId::TensorTransposeM: return tensorTranspose(recv);

@@ -6,11 +6,13 @@
 // the interpreter's dispatch loop must not pay a call for them. Every one
 // throws RuntimeError on misuse, like the rest of the engine.
 
+#include "MapKey.h"
 #include "Ops.h"
 #include "Print.h"
 #include "Program.h"
 #include "RuntimeError.h"
 #include "Scheduler.h"
+#include "Sets.h"
 #include "Value.h"
 #include "Vm.h"
 
@@ -114,7 +116,7 @@ inline Value constantValue(const compiler::Constant& k)
 [[gnu::always_inline]] inline void iterPrep(Value* r)
 {
     const Value& c = r[0];
-    if (!(c.isList() || c.isMap() || c.isString() || c.type() == ValueType::Tensor))
+    if (!(c.isList() || c.isMap() || c.isString() || c.isSet() || c.type() == ValueType::Tensor))
         fail("cannot iterate over a value of type " + describeType(c));
     r[1] = Value::integer(0);
 }
@@ -159,7 +161,8 @@ inline Value constantValue(const compiler::Constant& k)
     Value item;
     switch (c.type()) {
     case ValueType::List: item = asList(c).items[size_t(i)]; break;
-    case ValueType::Map: item = makeString(asMap(c).entries[size_t(i)].first); break;
+    case ValueType::Map: item = decodeMapKey(asMap(c).entries[size_t(i)].first); break;
+    case ValueType::Set: item = decodeMapKey(asSet(c).entries[size_t(i)].first); break;
     case ValueType::Tensor: item = Value::number(asTensor(c).data[size_t(i)]); break;
     default: item = makeString(std::string(1, asString(c).text[size_t(i)])); break;
     }
@@ -251,10 +254,10 @@ inline Value newMap(const Value* kv, uint32_t count)
     Value m = makeMap();
     auto& map = static_cast<MapObj&>(*m.obj());
     for (uint32_t i = 0; i < count; ++i) {
-        const Value& k = kv[2 * i];
-        if (!k.isString())
-            fail("map key must be a string, found " + describeType(k));
-        map.set(asString(k).text, kv[2 * i + 1]);
+        const MapKey k(kv[2 * i]);
+        if (!k.ok())
+            refuseMapKey(kv[2 * i], "map key");
+        map.set(k.bytes(), kv[2 * i + 1]);
     }
     return m;
 }

@@ -2,6 +2,8 @@
 
 #include "WorldBridge.h"
 
+#include "MapKey.h"
+
 #include "Json.h"
 #include "Ops.h"
 #include "Print.h"
@@ -44,11 +46,13 @@ Value fieldsMap(const Fields& fields, bool join)
     Value m = makeMap();
     MapObj& map = mutableMap(m);
     for (const auto& [k, v] : fields) {
-        const int64_t at = map.find(k);
+        // Names from outside may hold any bytes: stored as string keys (MapKey).
+        const MapKey key{std::string_view(k)};
+        const int64_t at = map.find(key.bytes());
         if (at >= 0 && join)
             map.entries[size_t(at)].second = makeString(asString(map.entries[size_t(at)].second).text + ", " + v);
         else
-            map.set(k, makeString(v));
+            map.set(key.bytes(), makeString(v));
     }
     map.recharge();
     return m;
@@ -63,6 +67,8 @@ Fields fieldsOf(const Value& v, const char* what, const compiler::Program* progr
     if (v.type() != ValueType::Map)
         fail(std::string(what) + " needs a map of header names to values, found " + describeType(v));
     for (const auto& [k, value] : asMap(v).entries) {
+        if (!mapKeyIsText(k))
+            fail(std::string(what) + ": header name " + describeMapKey(k) + " is not a string");
         std::string text = value.isString() ? asString(value).text : toDisplay(value, program);
         for (char c : k)
             if (c == '\r' || c == '\n' || c == ':' || c == '\0')

@@ -277,7 +277,7 @@ void TestChecker::calls_data()
     error("argument type", "fn f(a: Int) { }\nf(\"s\")", "argument 1 of 'f' must be int, found string", 2, "\"s\"");
     error("second argument type", "fn f(a, b: Bool) { }\nf(1, 2)", "argument 2 of 'f' must be bool, found int", 2, "2");
     error("builtin arity", "print(len(1, 2))", "'len' takes 1 argument, found 2", 1, "len(1, 2)");
-    error("builtin argument type", "let v = len(5)", "len() needs a string, list, map or tensor, found int", 1, "5");
+    error("builtin argument type", "let v = len(5)", "len() needs a string, list, map, set or tensor, found int", 1, "5");
     error("range argument type", "for i in range(\"a\") { }", "range() takes ints, found string", 1, "\"a\"");
     error("method arity", "print(\"s\".len(1))", "method 'len' takes 0 arguments, found 1", 1, "\"s\".len(1)");
     error("message arity", kCounter + "let c = spawn Counter\nsend(c, Add())", "message 'Add' takes 1 argument, found 0", 12, "Add");

@@ -5,6 +5,7 @@
 
 #include "Compiler.h"
 #include "Print.h"
+#include "MapKey.h"
 #include "Value.h"
 
 #include <QtTest>
@@ -21,6 +22,7 @@ private slots:
     void everyTruncationIsAnError();
     void hostileCountsAndTags();
     void deepNestingIsBounded();
+    void stringMapsKeepTheirBytes();
     void backToEngineValues();
     void recordsKeepTheirTypeAndNames();
     void fuzzCorpusReplays();
@@ -34,12 +36,20 @@ engine::Value sample()
     Value map = engine::makeMap();
     engine::mutableMap(map).set("alpha", Value::integer(-7));
     engine::mutableMap(map).set("with space", engine::makeString("x\"y"));
+    // A map with int, bool and string keys, and a set (MapKey encodings).
+    Value keyed = engine::makeMap();
+    engine::mutableMap(keyed).set(engine::MapKey(Value::integer(-1)).bytes(), engine::makeString("minus one"));
+    engine::mutableMap(keyed).set(engine::MapKey(Value::boolean(true)).bytes(), engine::makeList({}));
+    engine::mutableMap(keyed).set("1", Value::integer(1));
+    Value set = engine::makeSet();
+    for (const Value& x : {Value::integer(3), engine::makeString("x"), Value::boolean(false)})
+        engine::mutableSet(set).add(engine::MapKey(x).bytes());
     std::vector<Value> items = {Value::nil(), Value::boolean(true), Value::boolean(false), Value::integer(INT64_MIN),
                                 Value::integer(INT64_MAX), Value::number(0.1), Value::number(-1e300),
                                 engine::makeString("héllo"), map, Value::actor(3, 1),
                                 engine::makeResult(true, Value::integer(1)),
                                 engine::makeResult(false, engine::makeString("bad")),
-                                engine::makeMessage(1, {Value::integer(2), engine::makeList({})})};
+                                engine::makeMessage(1, {Value::integer(2), engine::makeList({})}), keyed, set};
     return engine::makeList(std::move(items));
 }
 
@@ -52,11 +62,15 @@ void TestPayload::roundTripsEveryKind()
     auto v = decodeValue(bytes);
     QVERIFY2(v.has_value(), v ? "" : v.error().c_str());
     QCOMPARE(v->tag, PayloadTag::List);
-    QCOMPARE(v->items.size(), size_t(13));
+    QCOMPARE(v->items.size(), size_t(15));
     QCOMPARE(v->items[3].i, INT64_MIN);
     QCOMPARE(v->items[4].i, INT64_MAX);
     QCOMPARE(v->items[5].f, 0.1);
     QCOMPARE(v->items[8].keys.at(1), std::string("with space"));
+    QCOMPARE(v->items[13].tag, PayloadTag::Map); // stored as KeyedMap, read as a map
+    QCOMPARE(v->items[13].keys.at(2), std::string("1"));
+    QCOMPARE(v->items[14].tag, PayloadTag::Set);
+    QCOMPARE(v->items[14].keys.size(), size_t(3));
     // Re-encoding the rebuilt value gives the same bytes.
     std::string again;
     encodeValue(again, toEngineValue(*v), nullptr);
@@ -108,7 +122,10 @@ void TestPayload::hostileCountsAndTags()
         std::string("\x06\xff\xff\xff\xff\x0f", 6),                  // a list of 4 billion items in 6 bytes
         std::string("\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11), // string length 2^64-1
         std::string("\x03\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 11), // varint past 64 bits
-        std::string("\x11", 1),                                      // unknown tag
+        std::string("\x13", 1),                                      // unknown tag
+        std::string("\x10\x01\x02\xff\x69\x00", 6),                   // keyed map: an int key of 0 bytes
+        std::string("\x11\x01\x03\xff\x62\x02", 6),                   // set: a bool element of value 2
+        std::string("\x11\x01\x02\xff\x7a", 5),                       // set: an unknown key kind
         std::string("\x08\x02\xff\xff\xff\xff\x0f\xff\xff\xff\xff\x0f\x00", 13), // tensor shape vs data
         std::string("\x07\x01\x05" "abcde", 8),                      // map key past the end
     };
@@ -134,6 +151,24 @@ void TestPayload::deepNestingIsBounded()
     std::string bytes;
     encodeValue(bytes, x, nullptr);
     QVERIFY(decodeValue(bytes).has_value());
+}
+
+void TestPayload::stringMapsKeepTheirBytes()
+{
+    // A map of string keys is tag 7 with the keys' text, as before keys
+    // could be anything else.
+    engine::Value m = engine::makeMap();
+    engine::mutableMap(m).set("ab", engine::Value::integer(1));
+    std::string bytes;
+    encodeValue(bytes, m, nullptr);
+    QCOMPARE(bytes, std::string("\x07\x01\x02" "ab\x03\x02", 7));
+    // A tag-7 key of raw bytes that starts with 0xFF is that string, not an int.
+    auto v = decodeValue(std::string("\x07\x01\x0a\xff\x69\x01\x00\x00\x00\x00\x00\x00\x00\x00", 14));
+    QVERIFY2(v, v ? "" : v.error().c_str());
+    const engine::Value back = toEngineValue(*v);
+    const engine::Value key = engine::decodeMapKey(engine::asMap(back).entries[0].first);
+    QVERIFY(key.isString());
+    QCOMPARE(engine::asString(key).text.size(), size_t(10));
 }
 
 void TestPayload::backToEngineValues()

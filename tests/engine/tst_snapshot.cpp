@@ -7,6 +7,10 @@
 // the same message with the same state hash. Saving the restored scheduler
 // again must give the very same image (nothing is lost or reordered).
 //
+// version3ImageLoads: an image written by the engine before map keys were
+// encoded (version 3, snapshots/v3_string_maps.afs from
+// snapshots/v3_string_maps.aefl) still resumes with the same output.
+//
 // damaged/foreign: truncations, flipped bytes and non-snapshot files give an
 // error message, never a crash; with verification off, a flipped byte still
 // never crashes the loader or the run that follows.
@@ -142,6 +146,8 @@ private slots:
     void foreign();
     void infoReadsHeader();
     void fuzzCorpusNeverCrashes();
+    void version3ImageLoads();
+    void keyedMapsAndSetsRoundTrip();
 };
 
 void TestSnapshot::roundTrip_data()
@@ -375,6 +381,62 @@ void TestSnapshot::fuzzCorpusNeverCrashes()
         QVERIFY(runToEnd(**r) >= 0);
     }
     QVERIFY(accepted > 0); // the seeds themselves are valid images
+}
+
+void TestSnapshot::version3ImageLoads()
+{
+    const QString dir = QStringLiteral(AEROFLOW_TESTS_DIR "/engine/snapshots/");
+    QFile f(dir + QStringLiteral("v3_string_maps.afs"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    const std::string image(bytes.constData(), size_t(bytes.size()));
+    auto info = engine::readSnapshotInfo(image);
+    QVERIFY2(info, info ? "" : info.error().c_str());
+    QCOMPARE(info->version, uint32_t(3));
+    std::string out;
+    engine::RunOptions options;
+    auto restored = engine::restoreSnapshot(image, nullptr, options,
+                                            [&](engine::Stream, std::string_view t) { out.append(t); });
+    QVERIFY2(restored, restored ? "" : restored.error().c_str());
+    QCOMPARE(runToEnd(**restored), 0);
+    QCOMPARE(out, std::string("{alpha: 1, \"with space\": 2, k: {nested: [1, 2]}} [\"alpha\", \"with space\", \"k\"]\n"));
+}
+
+void TestSnapshot::keyedMapsAndSetsRoundTrip()
+{
+    // Int, bool and string keys and a set, in the state of an actor and in a
+    // queued message: saved, restored and saved again give the same image,
+    // and the continued run prints what the uninterrupted one does.
+    const std::string source = "actor A {\n"
+                               "    state m = {1: \"one\", true: \"yes\", \"1\": \"text\"}\n"
+                               "    state s = set([3, 1, 2])\n"
+                               "    on Put(k, v) { m[k] = v; s.add(k) }\n"
+                               "    on Show { print(m, s, s.has(-7)) }\n"
+                               "}\n"
+                               "let a = spawn A\n"
+                               "send(a, Put(-7, set([\"x\"])))\n"
+                               "after(3, a, Show)\n";
+    auto r = compiler::compile("keyed.aefl", source, {true, false});
+    QVERIFY(r.program);
+    engine::RunOptions options;
+    std::string whole;
+    {
+        engine::Scheduler s(r.program, options, [&](engine::Stream, std::string_view t) { whole.append(t); });
+        QCOMPARE(runToEnd(s), 0);
+    }
+    QCOMPARE(whole, std::string("{1: \"one\", true: \"yes\", \"1\": \"text\", -7: {\"x\"}} {3, 1, 2, -7} true\n"));
+    std::string before;
+    engine::Scheduler s(r.program, options, [&](engine::Stream, std::string_view t) { before.append(t); });
+    s.start();
+    QVERIFY(s.step()); // the spawn's init; Put and Show still queued
+    const std::string image = engine::saveSnapshot(s, {true, source});
+    std::string after;
+    auto restored = engine::restoreSnapshot(image, nullptr, options,
+                                            [&](engine::Stream, std::string_view t) { after.append(t); });
+    QVERIFY2(restored, restored ? "" : restored.error().c_str());
+    QCOMPARE(engine::saveSnapshot(**restored, {true, source}), image);
+    QCOMPARE(runToEnd(**restored), 0);
+    QCOMPARE(before + after, whole);
 }
 
 QTEST_GUILESS_MAIN(TestSnapshot)

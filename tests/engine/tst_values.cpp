@@ -1,6 +1,8 @@
 // Values: printed forms (LANGUAGE.md §16), equality, copy-on-write isolation,
 // deep copies for messages, memory accounting.
 
+#include "Hash.h"
+#include "MapKey.h"
 #include "Print.h"
 #include "RuntimeError.h"
 #include "Value.h"
@@ -21,6 +23,7 @@ private slots:
     void deepCopySharesNothingMutable();
     void memoryAccountingAndLimit();
     void utf8();
+    void mapKeysByKind();
 };
 
 void TestValues::floats_data()
@@ -144,6 +147,55 @@ void TestValues::utf8()
     QCOMPARE(asString(s).chars, 5u);
     QCOMPARE(charAt(asString(s), 1), std::string("é"));
     QCOMPARE(charAt(asString(s), 4), std::string("o"));
+}
+
+void TestValues::mapKeysByKind()
+{
+    using namespace aeroflow::engine;
+    // One encoding per key value, never shared between kinds; a string's is
+    // its own text unless it starts with 0xFF (raw bytes, never UTF-8).
+    const std::string raw = std::string("\xff" "i") + std::string(8, '\1');
+    const Value keys[] = {Value::integer(1), makeString("1"), Value::boolean(true), makeString("true"),
+                          Value::integer(-1), Value::boolean(false), makeString(""), makeString(raw),
+                          Value::integer(0x0101010101010101)};
+    std::vector<std::string> seen;
+    for (const Value& k : keys) {
+        const MapKey m(k);
+        QVERIFY(m.ok());
+        const std::string bytes(m.bytes());
+        QVERIFY2(std::find(seen.begin(), seen.end(), bytes) == seen.end(), bytes.c_str());
+        seen.push_back(bytes);
+        QVERIFY(validMapKey(bytes));
+        QVERIFY(valuesEqual(decodeMapKey(bytes), k));
+    }
+    QCOMPARE(std::string(MapKey(makeString("name")).bytes()), std::string("name"));
+    QVERIFY(!MapKey(Value::number(1.0)).ok());
+    QVERIFY(!MapKey(Value()).ok());
+    QVERIFY(!MapKey(makeList({})).ok());
+    for (const std::string bad : {std::string("\xff"), std::string("\xff" "i" "1234567"), std::string("\xff" "b\x02"),
+                                  std::string("\xff" "q")})
+        QVERIFY(!validMapKey(bad));
+
+    // {1: "a"} and {"1": "a"} differ in equality and state hash; sets compare
+    // their elements in any order but hash them in insertion order.
+    Value a = makeMap(), b = makeMap();
+    mutableMap(a).set(MapKey(Value::integer(1)).bytes(), makeString("a"));
+    mutableMap(b).set("1", makeString("a"));
+    QVERIFY(!valuesEqual(a, b));
+    QVERIFY(hashValue(a, 0) != hashValue(b, 0));
+    Value s = makeSet(), t = makeSet();
+    mutableSet(s).add(MapKey(Value::integer(1)).bytes());
+    mutableSet(s).add("x");
+    mutableSet(t).add("x");
+    mutableSet(t).add(MapKey(Value::integer(1)).bytes());
+    QVERIFY(valuesEqual(s, t));
+    QVERIFY(hashValue(s, 0) != hashValue(t, 0));
+    QCOMPARE(toDisplay(s, nullptr), std::string("{1, \"x\"}"));
+    QCOMPARE(toDisplay(makeSet(), nullptr), std::string("set()"));
+    // A copy for another actor shares nothing with the original.
+    const Value c = deepCopy(s);
+    QVERIFY(c.obj() != s.obj());
+    QVERIFY(valuesEqual(c, s));
 }
 
 QTEST_GUILESS_MAIN(TestValues)

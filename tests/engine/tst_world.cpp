@@ -110,6 +110,7 @@ private slots:
     void snapshotKeepsTheWorldState();
     void eventEncodingRoundTripsAndRejectsDamage();
     void fuzzCorpusReplays();
+    void namesFromOutsideStayStrings();
 };
 
 void TestWorld::requestsBecomeMessagesAndResponses()
@@ -525,7 +526,7 @@ send(a, Arm)
     }
     QCOMPARE(s.delivered(), uint64_t(2)); // Arm and the first request: request 1 is held
     const std::string image = engine::saveSnapshot(s, {false, {}});
-    QCOMPARE(engine::readSnapshotInfo(image).value().version, uint32_t(3));
+    QCOMPARE(engine::readSnapshotInfo(image).value().version, uint32_t(4));
 
     // Restored with a fresh scripted world, the run goes on as the original
     // would have: the timer fires, the second request completes the pair.
@@ -615,6 +616,31 @@ void TestWorld::fuzzCorpusReplays()
     longer.replace(2, 1, std::string("\x80\x00", 2)); // the server field
     QVERIFY(engine::decodeInput(canonical).has_value());
     QVERIFY(!engine::decodeInput(longer).has_value());
+}
+
+void TestWorld::namesFromOutsideStayStrings()
+{
+    // A query name of raw bytes that reads like an int key's encoding
+    // (0xFF 'i' and 8 bytes) is still the string it was: map keys from
+    // outside go through MapKey.
+    const char* api = R"(
+import net.http
+actor Api {
+    on Request(req) {
+        for k, v in req["query"] { respond(req, 200, type_of(k) + " " + v + " " + str(req["query"].has(k))) }
+    }
+}
+let addr = net.http.serve("127.0.0.1:0", spawn(Api))
+)";
+    const std::string name = std::string("\xff" "i") + std::string("\x01\0\0\0\0\0\0\0", 8);
+    ScriptedWorld w;
+    w.script.push_back({ScriptedWorld::request(1, 7, "GET", "/q", "", {{name, "v"}})});
+    w.script.push_back({halt()});
+    const Run r = run(api, w, {});
+    QCOMPARE(r.stats.exitCode, 0);
+    const auto responses = w.sentOf(OutputEvent::Kind::Respond);
+    QCOMPARE(responses.size(), size_t(1));
+    QCOMPARE(responses[0].body, std::string("string v true"));
 }
 
 QTEST_APPLESS_MAIN(TestWorld)

@@ -2,6 +2,7 @@
 
 #include "SnapshotTree.h"
 
+#include "MapKey.h"
 #include "Print.h"
 #include "Program.h"
 #include "Scheduler.h"
@@ -130,8 +131,24 @@ SnapshotNode nodeOf(std::string name, const Value& v, const compiler::Program& p
     case ValueType::Map: {
         const auto& entries = engine::asMap(v).entries;
         const size_t n = std::min(entries.size(), kMaxSnapshotChildren);
+        for (size_t i = 0; i < n; ++i) {
+            // A string key names its node as it is; other keys as printed (1, true).
+            const std::string& k = entries[i].first;
+            std::string name = engine::mapKeyIsText(k) ? k : std::string();
+            if (name.empty() && !k.empty())
+                engine::appendMapKey(name, k);
+            node.children.push_back(nodeOf(std::move(name), entries[i].second, p, depth + 1));
+        }
+        if (entries.size() > n)
+            node.children.push_back(more(entries.size() - n));
+        break;
+    }
+    case ValueType::Set: {
+        const auto& entries = engine::asSet(v).entries;
+        const size_t n = std::min(entries.size(), kMaxSnapshotChildren);
         for (size_t i = 0; i < n; ++i)
-            node.children.push_back(nodeOf(entries[i].first, entries[i].second, p, depth + 1));
+            node.children.push_back(nodeOf("[" + std::to_string(i) + "]", engine::decodeMapKey(entries[i].first), p,
+                                           depth + 1));
         if (entries.size() > n)
             node.children.push_back(more(entries.size() - n));
         break;
