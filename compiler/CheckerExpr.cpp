@@ -714,7 +714,8 @@ bool Checker::checkKeyType(TypeId t, SourceRange r, std::string_view what)
     if (m_types.kind(t) == TypeKind::Float)
         error(r, std::string(what) + "s cannot be float; convert with int() or str()");
     else
-        error(r, std::string(what) + "s must be int, string or bool, found " + typeName(t));
+        error(r, std::string(what) + "s must be int, string, bool or a record of them, found " + typeName(t)
+                + (m_types.kind(t) == TypeKind::Record ? " (a field that is not int, string, bool or such a record)" : ""));
     return false;
 }
 

@@ -41,6 +41,16 @@ TypeId TypeTable::set(TypeId elem) { return intern({TypeKind::Set, elem, 0, null
 bool TypeTable::isKeyType(TypeId t) const
 {
     const TypeKind k = kind(t);
+    if (k == TypeKind::Record) {
+        // A record of keys is a key (its fields compared and hashed as one).
+        const RecordDecl* r = m_types[t].record;
+        if (!r)
+            return false;
+        for (const RecordField& f : r->fields)
+            if (f.type == t || kind(f.type) == TypeKind::Any || !isKeyType(f.type))
+                return false;
+        return true;
+    }
     return k == TypeKind::Any || k == TypeKind::Int || k == TypeKind::String || k == TypeKind::Bool;
 }
 TypeId TypeTable::result(TypeId ok, TypeId err) { return intern({TypeKind::Result, ok, err, nullptr}); }

@@ -8,6 +8,9 @@
 //              happens for strings holding raw bytes)
 //   int n      0xFF 'i' and the 8 bytes of n, little endian
 //   bool b     0xFF 'b' and one byte, 0 or 1
+//   record     0xFF 'r', its type index (4 bytes, little endian), then per
+//              field in declaration order its encoding's length (4 bytes)
+//              and the encoding; every field must itself be a key
 // A string key is therefore stored exactly as before keys could be anything
 // else: string-keyed maps keep their bytes in snapshots, state hashes and
 // traces, and a string lookup costs one extra byte test. Two keys are equal
@@ -23,10 +26,31 @@
 
 #include "Value.h"
 
+namespace aeroflow::compiler {
+struct Program;
+}
+
 #include <string>
 #include <string_view>
 
 namespace aeroflow::engine {
+
+/// The program whose records the record keys of this thread name (the Vm
+/// sets its own; a view that decodes keys outside a run sets it with
+/// MapKeyProgram). Without one, a record key decodes to nil and prints by
+/// its type index.
+void setMapKeyProgram(const compiler::Program* program);
+const compiler::Program* mapKeyProgram();
+class MapKeyProgram {
+public:
+    explicit MapKeyProgram(const compiler::Program* p) : m_saved(mapKeyProgram()) { setMapKeyProgram(p); }
+    ~MapKeyProgram() { setMapKeyProgram(m_saved); }
+    MapKeyProgram(const MapKeyProgram&) = delete;
+    MapKeyProgram& operator=(const MapKeyProgram&) = delete;
+
+private:
+    const compiler::Program* m_saved;
+};
 
 /// True for the encoding of a string key that is the string's own text.
 inline bool mapKeyIsText(std::string_view k) { return k.empty() || uint8_t(k[0]) != 0xFF; }
@@ -58,7 +82,7 @@ void appendMapKey(std::string& out, std::string_view k);
 /// The key as a message names it: strings quoted, others as printed.
 std::string describeMapKey(std::string_view k);
 /// Throws the error for a value that cannot be a key (`what`: "map key", "set element"):
-/// "map keys must be int, string or bool, found float; convert with int() or str()".
+/// "map keys must be int, string, bool or a record of them, found float; convert with int() or str()".
 [[noreturn]] void refuseMapKey(const Value& key, const char* what);
 /// The encoding a version-3 (or older) snapshot's raw string key has now.
 std::string escapeLegacyKey(std::string_view text);

@@ -754,6 +754,7 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, uint32_t version
                                                   std::string_view actorsSec, std::string_view queueSec,
                                                   std::string_view mainSec, std::string_view worldSec)
 {
+    const MapKeyProgram keys(&s.program()); // record keys name this program's records
     const compiler::Program& p = *s.m_program;
     auto bad = [](std::string what) { return std::unexpected("corrupt snapshot: " + std::move(what)); };
     // Objects are created (and, on a failure, freed) under the new run's account.

@@ -26,6 +26,7 @@ Vm::Vm(Scheduler& scheduler) : m_sched(scheduler), m_program(scheduler.program()
     // the run's (lookup only: no order and no result depends on it, only
     // the layout of each map's index).
     setMapHashSeed(scheduler.options().seed * 0x9E3779B97F4A7C15ull ^ 0x6D6170736565640Aull);
+    setMapKeyProgram(&m_program);
     m_methodCache.resize(m_program.functions.size());
     for (size_t f = 0; f < m_program.functions.size(); ++f) {
         std::array<int16_t, compiler::kMethodReceiverCount> unknown;

@@ -192,6 +192,7 @@ void markNodes(std::vector<SnapshotNode>& now, const std::vector<SnapshotNode>& 
 
 SnapshotTree buildSnapshot(const engine::Scheduler& s, const compiler::Program& p)
 {
+    const engine::MapKeyProgram keys(&p); // record keys print with this program's names
     SnapshotTree tree;
     tree.seq = tree.compareSeq = s.delivered();
     tree.tick = s.now();
