@@ -654,7 +654,7 @@ void Scheduler::deliver(Envelope env)
         if (!pending && actor.alive) {
             warn("dead letter: the answer to ask " + std::to_string(env.ask) + " of " + actorLabel(actor.id) +
                      " came after its timeout (or its restart) and was dropped",
-                 "dead letter: a late answer to an ask was dropped");
+                 "a late answer to an ask was dropped (dead letters)");
             report(DeliveryEvent::Outcome::DeadLetter);
             return;
         }
@@ -664,7 +664,7 @@ void Scheduler::deliver(Envelope env)
         // message at a time, each recorded; an ask learns it at once.
         warn("dead letter: message " + m_program->messages[msg.message].name + " to stopped " + actorLabel(actor.id) +
                  " dropped",
-             "dead letter: a message to a stopped actor was dropped");
+             "a message to a stopped actor was dropped (dead letters)");
         if (env.kind == Envelope::Kind::Request)
             failAsk(actor.id, env.sender, env.ask, "stopped");
         report(DeliveryEvent::Outcome::DeadLetter);

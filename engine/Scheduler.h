@@ -398,6 +398,9 @@ private:
     /// Queues `payload` (already made in `to`'s account) from actor `from` at
     /// now + 1, outside any handler of `from` (notices, answers of the engine).
     void post(uint32_t from, uint32_t to, Value payload, Envelope::Kind kind = Envelope::Kind::Plain, uint64_t ask = 0);
+    /// The message `message`(first, text) (text as Err(text) when `error`)
+    /// made in `owner`'s account; nothing (and a warning) when it cannot be.
+    std::optional<Value> notice(uint32_t owner, int32_t message, Value first, const std::string& text, bool error);
     /// Answers ask `ask` of `asker` with Err(text), from actor `from`.
     void failAsk(uint32_t from, uint32_t asker, uint64_t ask, const std::string& text);
     /// What follows a crash: links, then a restart or the actor's end.

@@ -79,19 +79,29 @@ void Scheduler::post(uint32_t from, uint32_t to, Value payload, Envelope::Kind k
     m_queue.push(Envelope{m_now + 1, to, from, sender.nextSeq++, std::move(payload), m_currentSeq, ask, kind});
 }
 
+std::optional<Value> Scheduler::notice(uint32_t owner, int32_t message, Value first, const std::string& text, bool error)
+{
+    // Made outside any handler: a failure (the receiver's memory limit) must
+    // not escape. The notice is dropped with a warning instead.
+    ChargeGuard charge(*this, owner);
+    try {
+        std::vector<Value> args;
+        args.push_back(std::move(first));
+        args.push_back(error ? makeResult(false, makeString(text)) : makeString(text));
+        return makeMessage(uint32_t(message), std::move(args));
+    } catch (const RuntimeError& e) {
+        warn("a " + m_program->messages[size_t(message)].name + " notice for " + actorLabel(owner) +
+             " was dropped: " + e.message);
+        return std::nullopt;
+    }
+}
+
 void Scheduler::failAsk(uint32_t from, uint32_t asker, uint64_t ask, const std::string& text)
 {
     if (asker >= m_actors.size() || !m_actors[asker]->alive || m_answerMessage < 0)
         return;
-    Value message;
-    {
-        ChargeGuard charge(*this, asker);
-        std::vector<Value> args;
-        args.push_back(Value::integer(int64_t(ask)));
-        args.push_back(makeResult(false, makeString(text)));
-        message = makeMessage(uint32_t(m_answerMessage), std::move(args));
-    }
-    post(from, asker, std::move(message), Envelope::Kind::Answer, ask);
+    if (auto message = notice(asker, m_answerMessage, Value::integer(int64_t(ask)), text, true))
+        post(from, asker, std::move(*message), Envelope::Kind::Answer, ask);
 }
 
 // --- builtins -------------------------------------------------------------------
@@ -169,7 +179,10 @@ Value Scheduler::supervise(const Value& child, const Value* strategy, int64_t ma
     if (current != kNoParent && current != me.id && m_actors[current]->alive)
         fail("supervise(): " + actorLabel(id) + " is already supervised by " + actorLabel(current));
     // No cycles: the child must not be above the supervisor in its chain.
-    for (uint32_t up = me.ties ? me.ties->supervisor : kNoParent; up != kNoParent;
+    // (Bounded by the actor count, so even a damaged snapshot cannot loop.)
+    size_t steps = 0;
+    for (uint32_t up = me.ties ? me.ties->supervisor : kNoParent; up != kNoParent && up < m_actors.size() &&
+                                                                  steps++ < m_actors.size();
          up = m_actors[up]->ties ? m_actors[up]->ties->supervisor : kNoParent)
         if (up == id)
             fail("supervise(): " + actorLabel(id) + " supervises " + actorLabel(me.id) +
@@ -357,15 +370,8 @@ void Scheduler::actorGone(ActorRecord& actor, const std::string& reason)
     for (uint32_t w : watchers) {
         if (!m_actors[w]->alive)
             continue;
-        Value down;
-        {
-            ChargeGuard charge(*this, w);
-            std::vector<Value> args;
-            args.push_back(Value::actor(actor.id, uint32_t(actor.type)));
-            args.push_back(makeString(reason));
-            down = makeMessage(uint32_t(m_downMessage), std::move(args));
-        }
-        post(actor.id, w, std::move(down));
+        if (auto down = notice(w, m_downMessage, Value::actor(actor.id, uint32_t(actor.type)), reason, false))
+            post(actor.id, w, std::move(*down));
     }
 }
 
