@@ -214,12 +214,14 @@ struct ActorRecord {
     /// Whose spawn() made it: that actor's memory account carries this
     /// record (Scheduler::actorCost) while the actor is alive.
     uint32_t parent = kNoParent;
-    std::vector<Value> state;
-    Random rng;
-    uint64_t nextSeq = 0;   ///< the sender's own sequence counter
+    // The flags sit in the padding after the ids: a record's size is what
+    // every live actor costs its spawner (Scheduler::actorCost).
     bool alive = true;
     bool stopRequested = false; ///< stop() was called; gone when the handler returns
     bool hasRendered = false;
+    std::vector<Value> state;
+    Random rng;
+    uint64_t nextSeq = 0;   ///< the sender's own sequence counter
     std::string lastRender; ///< last UI tree shown (screens)
     std::unique_ptr<ActorTies> ties; ///< null until it monitors, links, supervises or asks
 };
