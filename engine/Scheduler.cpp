@@ -404,7 +404,7 @@ void Scheduler::enqueue(uint32_t receiver, uint64_t time, Value payload, Envelop
     // The sender pays for what it has queued until it is delivered, so a send
     // loop ends in the sender's memory error.
     charge(sender.id, queuedCost(payload), "(by the messages it has queued and not yet delivered)");
-    m_queue.push(Envelope{time, receiver, sender.id, sender.nextSeq++, std::move(payload), m_currentSeq, ask, kind});
+    m_queue.push(Envelope{time, receiver, sender.id, sender.nextSeq++, std::move(payload), m_currentSeq, ask, uint64_t(kind)});
 }
 
 Value Scheduler::spawn(uint32_t type)
@@ -647,7 +647,7 @@ void Scheduler::deliver(Envelope env)
     ActorRecord& actor = *m_actors[env.receiver];
     const auto& msg = asMessage(env.payload);
     ev.message = int32_t(msg.message);
-    if (env.kind == Envelope::Kind::Answer || env.kind == Envelope::Kind::Timeout) {
+    if (env.kind() == Envelope::Kind::Answer || env.kind() == Envelope::Kind::Timeout) {
         // An answer counts once: the first of the answer and the timeout
         // settles the ask (step() drops a void timeout before it gets here).
         const bool pending = actor.alive && actor.ties && actor.ties->asks.erase(env.ask) > 0;
@@ -665,7 +665,7 @@ void Scheduler::deliver(Envelope env)
         warn("dead letter: message " + m_program->messages[msg.message].name + " to stopped " + actorLabel(actor.id) +
                  " dropped",
              "a message to a stopped actor was dropped (dead letters)");
-        if (env.kind == Envelope::Kind::Request)
+        if (env.kind() == Envelope::Kind::Request)
             failAsk(actor.id, env.sender, env.ask, "stopped");
         report(DeliveryEvent::Outcome::DeadLetter);
         return;
@@ -676,7 +676,7 @@ void Scheduler::deliver(Envelope env)
         warn(actorLabel(actor.id) + " has no handler for message " + m_program->messages[msg.message].name +
                  ": dropped",
              "a message without a handler was dropped");
-        if (env.kind == Envelope::Kind::Request)
+        if (env.kind() == Envelope::Kind::Request)
             failAsk(actor.id, env.sender, env.ask, "not handled");
         report(DeliveryEvent::Outcome::Dropped);
         return;
@@ -685,7 +685,7 @@ void Scheduler::deliver(Envelope env)
     {
         ContextGuard guard(*this, actor.id,
                            env.sender == kOutsideSender ? std::nullopt : std::optional<uint32_t>(env.sender),
-                           env.kind == Envelope::Kind::Request ? env.ask : 0);
+                           env.kind() == Envelope::Kind::Request ? env.ask : 0);
         try {
             m_vm->call(uint32_t(handler), msg.args);
         } catch (const VmError& e) {
@@ -755,7 +755,7 @@ bool Scheduler::step()
         }
         setCurrentHeapAccount(saved);
     }
-    if (!m_queue.empty() && m_queue.top().kind == Envelope::Kind::Timeout) {
+    if (!m_queue.empty() && m_queue.top().kind() == Envelope::Kind::Timeout) {
         HeapAccount* saved = currentHeapAccount();
         setCurrentHeapAccount(&m_heap);
         dropVoidTimeouts();

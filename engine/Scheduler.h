@@ -340,10 +340,13 @@ private:
         uint64_t seq;
         Value payload;       ///< a message, or the emitted value for the main program
         uint64_t cause = 0;  ///< delivery seq whose handler sent it
-        uint64_t ask = 0;    ///< the ask id (Request, Answer, Timeout)
         /// Request: sent by ask(); Answer: the answer(id, result) to one;
         /// Timeout: the asker's own answer(id, Err("timeout")), void once answered.
-        enum class Kind : uint8_t { Plain, Request, Answer, Timeout } kind = Kind::Plain;
+        enum class Kind : uint8_t { Plain, Request, Answer, Timeout };
+        // One word for both (an envelope is 56 bytes; the queue moves them).
+        uint64_t ask : 62 = 0;      ///< the ask id (Request, Answer, Timeout)
+        uint64_t kindBits : 2 = 0;  ///< a Kind
+        Kind kind() const { return Kind(kindBits); }
         // Inline: the queue's heap compares on every sift.
         bool operator>(const Envelope& o) const
         {

@@ -42,7 +42,7 @@ void SnapshotIo::saveSupervision(const Scheduler& s, const std::vector<const Sch
         withTies += a->ties && !a->ties->empty() ? 1 : 0;
     uint64_t marked = 0;
     for (const auto* e : queue)
-        marked += e->kind != Scheduler::Envelope::Kind::Plain ? 1 : 0;
+        marked += e->kind() != Scheduler::Envelope::Kind::Plain ? 1 : 0;
     if (withTies == 0 && marked == 0)
         return;
     ByteWriter w(out);
@@ -71,10 +71,10 @@ void SnapshotIo::saveSupervision(const Scheduler& s, const std::vector<const Sch
     }
     w.u64(marked);
     for (size_t i = 0; i < queue.size(); ++i) {
-        if (queue[i]->kind == Scheduler::Envelope::Kind::Plain)
+        if (queue[i]->kind() == Scheduler::Envelope::Kind::Plain)
             continue;
         w.u64(i);
-        w.u8(uint8_t(queue[i]->kind));
+        w.u8(uint8_t(queue[i]->kind()));
         w.u64(queue[i]->ask);
     }
 }
@@ -130,9 +130,9 @@ std::expected<void, std::string> SnapshotIo::loadSupervision(Scheduler& s, std::
         const uint64_t index = r.u64();
         const uint8_t kind = r.u8();
         const uint64_t ask = r.u64();
-        if (r.failed || index >= queue.size() || kind == 0 || kind > 3 || ask == 0)
+        if (r.failed || index >= queue.size() || kind == 0 || kind > 3 || ask == 0 || (ask >> 62) != 0)
             return bad("bad queued request record");
-        queue[index].kind = Scheduler::Envelope::Kind(kind);
+        queue[index].kindBits = kind;
         queue[index].ask = ask;
     }
     if (!r.atEnd())

@@ -76,7 +76,7 @@ void Scheduler::post(uint32_t from, uint32_t to, Value payload, Envelope::Kind k
     ActorRecord& sender = *m_actors[from];
     if (from < m_heap.bytesByActor.size())
         m_heap.bytesByActor[from] += queuedCost(payload);
-    m_queue.push(Envelope{m_now + 1, to, from, sender.nextSeq++, std::move(payload), m_currentSeq, ask, kind});
+    m_queue.push(Envelope{m_now + 1, to, from, sender.nextSeq++, std::move(payload), m_currentSeq, ask, uint64_t(kind)});
 }
 
 std::optional<Value> Scheduler::notice(uint32_t owner, int32_t message, Value first, const std::string& text, bool error)
@@ -379,7 +379,7 @@ void Scheduler::dropVoidTimeouts()
 {
     while (!m_queue.empty()) {
         Envelope& top = m_queue.top();
-        if (top.kind != Envelope::Kind::Timeout)
+        if (top.kind() != Envelope::Kind::Timeout)
             return;
         const ActorRecord& a = *m_actors[top.receiver];
         if (a.alive && a.ties && a.ties->asks.count(top.ask))
