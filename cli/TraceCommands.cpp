@@ -437,6 +437,8 @@ int infoCommand(const std::vector<std::string>& args)
                          (i.messages ? " (file size / messages: " + std::to_string(i.fileBytes / i.messages) + " bytes)" : ""));
     row("actors:", std::to_string(i.actors));
     row("crashes:", std::to_string(i.crashes));
+    if (i.deadLetters)
+        row("dead letters:", std::to_string(i.deadLetters) + " (messages to stopped actors, late answers)");
     // A row is one write (a print call, a warning, an error), which may hold
     // several lines or none.
     row("outputs:", std::to_string(i.outputs) + (i.outputs == 1 ? " write" : " writes") +

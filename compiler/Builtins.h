@@ -69,7 +69,11 @@ enum class BuiltinResult : uint8_t { Any, Nil, Bool, Int, Float, Number, String,
     X(SortBy, "sort_by", 2, 2, None, List)                                      \
     X(Enumerate, "enumerate", 1, 1, None, List)                                 \
     X(Zip, "zip", 2, 2, None, List)                                             \
-    X(SetOf, "set", 0, 1, None, Set)
+    X(SetOf, "set", 0, 1, None, Set)                                           \
+    X(Monitor, "monitor", 1, 1, Actor, Nil)                                     \
+    X(Link, "link", 1, 1, Actor, Nil)                                           \
+    X(Supervise, "supervise", 1, 4, Actor, ActorRef)                            \
+    X(Ask, "ask", 3, 3, Actor, Int)
 
 // Module members: reachable as `module.name` after `import module`, or by bare
 // name after `from module name`. Names may repeat across modules.

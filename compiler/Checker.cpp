@@ -626,6 +626,7 @@ void Checker::checkActor(ActorDecl* a)
                         + "' already handles '" + nameText(h.message) + "'");
             handled[h.messageId] = true;
         }
+        checkNoticeHandler(h);
     }
     for (FnDecl* m : a->methods)
         checkFunction(m, a);

@@ -143,6 +143,12 @@ private:
     std::string fnLabel() const;
     TypeId checkMessageArgs(CallExpr* e, uint32_t messageId, SourceRange nameRange);
     void checkSendTarget(CallExpr* e);
+    // supervision and request/reply (CheckerSupervision.cpp)
+    /// monitor, link, supervise and ask: where they may be called, what they
+    /// take, and the handler the caller needs. Returns the result type.
+    TypeId checkSupervisionCall(CallExpr* e, uint32_t builtin, SourceRange nameRange, TypeId result);
+    /// `on Down` and `on answer` receive the engine's notices: two parameters.
+    void checkNoticeHandler(const OnDecl& h);
     TypeId builtinResultType(uint8_t result, const CallExpr* e);
     bool isAssignablePlace(Expr* e, std::string& why);
 

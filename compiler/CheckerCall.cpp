@@ -185,6 +185,11 @@ TypeId Checker::checkBuiltinCall(CallExpr* e, const BuiltinInfo& info, SourceRan
     case BuiltinId::After:
         checkSendTarget(e);
         break;
+    case BuiltinId::Monitor:
+    case BuiltinId::Link:
+    case BuiltinId::Supervise:
+    case BuiltinId::Ask:
+        return checkSupervisionCall(e, uint32_t(info.id), nameRange, builtinResultType(uint8_t(info.result), e));
     case BuiltinId::Env:
         if (m_types.kind(e->args[0]->type) != TypeKind::Any && m_types.kind(e->args[0]->type) != TypeKind::String)
             error(e->args[0]->range, "env() takes a variable name (a string), found " + typeName(e->args[0]->type));

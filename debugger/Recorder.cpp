@@ -181,6 +181,8 @@ void Recorder::onDelivered(const engine::DeliveryEvent& e)
     row.causeSeq = e.causeSeq;
     row.stateHash = e.stateHash;
     row.outcome = uint8_t(e.outcome);
+    if (e.outcome == engine::DeliveryEvent::Outcome::DeadLetter)
+        ++m_deadLetters;
     b.messages.push_back(row);
     if (e.sender == engine::kOutsideSender && !m_pendingLinks.empty()) {
         auto it = m_pendingLinks.find(e.senderSeq);
@@ -281,6 +283,7 @@ bool Recorder::finish(const engine::RunStats& stats)
             {meta::kExitCode, std::to_string(stats.exitCode)},
             {meta::kMessages, std::to_string(m_lastSeq)},
             {meta::kFinalTick, std::to_string(std::max(m_lastTick, stats.finalTime))},
+            {meta::kDeadLetters, std::to_string(m_deadLetters)},
         };
         flush();
     }

@@ -105,6 +105,7 @@ private:
     engine::Scheduler* m_scheduler = nullptr;
     uint64_t m_lastSeq = 0;
     uint64_t m_lastTick = 0;
+    uint64_t m_deadLetters = 0;
     uint64_t m_nextCheckpoint = 0;
     uint64_t m_checkpoints = 0;
     uint64_t m_uiEventAt = UINT64_MAX; ///< seq of the last recorded UI event

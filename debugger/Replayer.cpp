@@ -352,6 +352,7 @@ private:
         case int64_t(TraceOutcome::Handled): return "handled";
         case int64_t(TraceOutcome::Dropped): return "dropped";
         case int64_t(TraceOutcome::Crashed): return "crashed";
+        case int64_t(TraceOutcome::DeadLetter): return "dead letter";
         }
         return "?";
     }

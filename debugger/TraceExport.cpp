@@ -16,7 +16,7 @@ namespace {
 
 const char* outcomeText(uint8_t o)
 {
-    return o == 0 ? "handled" : (o == 1 ? "dropped" : "crashed");
+    return o == 0 ? "handled" : o == 1 ? "dropped" : o == 3 ? "dead letter" : "crashed";
 }
 
 std::string hex16(uint64_t v)

@@ -333,6 +333,8 @@ Result<TraceInfo> TraceReader::readInfo()
             i.complete = value == "1";
         else if (key == meta::kExitCode && parseI64(value, s))
             i.exitCode = int(s);
+        else if (key == meta::kDeadLetters && parseU64(value, u))
+            i.deadLetters = u;
     }
     if (!st.valid() || !st.ok())
         return std::unexpected(fail("cannot read meta"));

@@ -37,6 +37,7 @@ struct TraceInfo {
     uint64_t finalTick = 0;         ///< tick of the last message
     uint64_t actors = 0, crashes = 0, outputs = 0, effects = 0, checkpoints = 0;
     uint64_t worldOutputs = 0;      ///< outputs rows of stream 3 (not in `outputs`)
+    uint64_t deadLetters = 0;       ///< meta.dead_letters (written when the recording ends)
     uint64_t fileBytes = 0;         ///< the file plus its WAL
 };
 

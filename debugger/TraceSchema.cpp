@@ -47,7 +47,7 @@ CREATE VIEW messages_named AS
          CASE WHEN m.handler IS NULL THEN '(emit)' ELSE t.name END AS handler,
          length(m.payload) AS payload_bytes, m.cause_seq,
          printf('%016x', m.state_hash) AS state_hash,
-         CASE m.outcome WHEN 0 THEN 'handled' WHEN 1 THEN 'dropped' ELSE 'crashed' END AS outcome
+         CASE m.outcome WHEN 0 THEN 'handled' WHEN 1 THEN 'dropped' WHEN 3 THEN 'dead letter' ELSE 'crashed' END AS outcome
   FROM messages m
   LEFT JOIN actors s ON s.actor_id = m.sender
   LEFT JOIN actors r ON r.actor_id = m.receiver

@@ -18,7 +18,8 @@ inline constexpr std::string_view kTraceFormat = "aeroflow-trace";
 inline constexpr std::string_view kEngineVersion = "0.1.0";
 
 /// messages.outcome
-enum class TraceOutcome : uint8_t { Handled = 0, Dropped = 1, Crashed = 2 };
+/// DeadLetter: sent to an actor that had stopped (or a late answer to an ask).
+enum class TraceOutcome : uint8_t { Handled = 0, Dropped = 1, Crashed = 2, DeadLetter = 3 };
 /// outputs.stream (World: what the program sent to the outside world, as
 /// engine::encodeOutput bytes in a BLOB; docs/TRACE_SCHEMA.md)
 enum class TraceStream : uint8_t { Output = 0, Error = 1, Warning = 2, World = 3 };
@@ -49,6 +50,7 @@ inline constexpr const char* kComplete = "complete";          ///< "1"
 inline constexpr const char* kExitCode = "exit_code";
 inline constexpr const char* kMessages = "messages";
 inline constexpr const char* kFinalTick = "final_tick";
+inline constexpr const char* kDeadLetters = "dead_letters"; ///< messages of outcome DeadLetter
 } // namespace meta
 
 /// Creates every table of an empty trace (one transaction).

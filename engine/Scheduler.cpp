@@ -15,9 +15,9 @@ namespace aeroflow::engine {
 /// accounting) until the guard goes out of scope.
 class Scheduler::ContextGuard {
 public:
-    ContextGuard(Scheduler& s, uint32_t actor, std::optional<uint32_t> replyTo) : m_s(s)
+    ContextGuard(Scheduler& s, uint32_t actor, std::optional<uint32_t> replyTo, uint64_t ask = 0) : m_s(s)
     {
-        m_s.m_ctx.push_back({actor, replyTo});
+        m_s.m_ctx.push_back({actor, replyTo, ask});
         m_s.m_heap.current = actor;
     }
     ~ContextGuard()
@@ -124,6 +124,8 @@ Scheduler::Scheduler(std::shared_ptr<const compiler::Program> program, RunOption
     m_heap.bytesByActor.assign(1, 0);
     m_globals.resize(m_program->globals.size());
     m_replyMessage = m_program->findMessage("reply");
+    m_downMessage = m_program->findMessage("Down");
+    m_answerMessage = m_program->findMessage("answer");
     const size_t types = m_program->actors.size(), messages = m_program->messages.size();
     if (types * messages <= (size_t(1) << 20)) {
         m_handlerTable.assign(types * messages, -1);
@@ -396,13 +398,13 @@ bool Scheduler::takeMainInbox(Value& out)
     return true;
 }
 
-void Scheduler::enqueue(uint32_t receiver, uint64_t time, Value payload)
+void Scheduler::enqueue(uint32_t receiver, uint64_t time, Value payload, Envelope::Kind kind, uint64_t ask)
 {
     ActorRecord& sender = currentActor();
     // The sender pays for what it has queued until it is delivered, so a send
     // loop ends in the sender's memory error.
     charge(sender.id, queuedCost(payload), "(by the messages it has queued and not yet delivered)");
-    m_queue.push(Envelope{time, receiver, sender.id, sender.nextSeq++, std::move(payload), m_currentSeq});
+    m_queue.push(Envelope{time, receiver, sender.id, sender.nextSeq++, std::move(payload), m_currentSeq, ask, uint64_t(kind)});
 }
 
 Value Scheduler::spawn(uint32_t type)
@@ -433,17 +435,20 @@ Value Scheduler::spawn(uint32_t type)
     if (m_options.observer)
         m_options.observer->onSpawn(m_currentSeq, id, type, m_ctx.empty() ? 0 : m_ctx.back().actor);
     ActorRecord& actor = *m_actors[id];
-    {
-        ContextGuard guard(*this, id, std::nullopt);
-        try {
-            m_vm->call(at.initFunction, {});
-        } catch (const VmError& e) {
-            crash(actor, e.where + ": runtime error: " + e.message);
-        }
-    }
+    runInitialiser(actor);
     if (actor.alive && at.renderFunction >= 0)
         renderScreen(actor);
     return Value::actor(id, type);
+}
+
+void Scheduler::runInitialiser(ActorRecord& actor)
+{
+    ContextGuard guard(*this, actor.id, std::nullopt);
+    try {
+        m_vm->call(m_program->actors[size_t(actor.type)].initFunction, {});
+    } catch (const VmError& e) {
+        crash(actor, e.where + ": runtime error: " + e.message, e.message);
+    }
 }
 
 void Scheduler::send(const Value& target, const Value& message, int64_t delay)
@@ -484,7 +489,7 @@ void Scheduler::send(const Value& target, const Value& message, int64_t delay)
 
 void Scheduler::emit(const Value& value)
 {
-    const Context& ctx = m_ctx.back();
+    Context& ctx = m_ctx.back();
     if (ctx.actor == 0)
         fail("emit() replies to the sender of the message being handled; the main program has no sender");
     if (!ctx.replyTo)
@@ -508,6 +513,21 @@ void Scheduler::emit(const Value& value)
         enqueue(0, m_now + 1, std::move(copy));
         return;
     }
+    if (ctx.ask != 0 && m_answerMessage >= 0) {
+        // The first emit() of a request answers its ask (Supervision.cpp).
+        const uint64_t id = ctx.ask;
+        ctx.ask = 0;
+        Value answer;
+        {
+            ChargeGuard charge(*this, to);
+            std::vector<Value> args;
+            args.push_back(Value::integer(int64_t(id)));
+            args.push_back(makeResult(true, std::move(copy)));
+            answer = makeMessage(uint32_t(m_answerMessage), std::move(args));
+        }
+        enqueue(to, m_now + 1, std::move(answer), Envelope::Kind::Answer, id);
+        return;
+    }
     const ActorRecord& target = *m_actors[to];
     const int32_t reply = m_replyMessage;
     if (reply < 0 || handlerOf(target.type, uint32_t(reply)) < 0) {
@@ -527,13 +547,24 @@ void Scheduler::stopCurrent()
     currentActor().stopRequested = true;
 }
 
-void Scheduler::crash(ActorRecord& actor, const std::string& message)
+void Scheduler::crash(ActorRecord& actor, const std::string& message, const std::string& reason)
 {
     emitText(Stream::Error, message + " (" + actorLabel(actor.id) + ", tick " + std::to_string(m_now) + ")\n");
     if (m_options.observer)
         m_options.observer->onCrash(m_currentSeq, actor.id, message);
-    retire(actor);
     ++m_stats.crashes;
+    // One crash can cause others (links, a supervisor giving up): they are
+    // handled one after another, in the order they happen, never nested.
+    m_crashQueue.emplace_back(actor.id, reason);
+    if (m_crashing)
+        return;
+    m_crashing = true;
+    for (size_t i = 0; i < m_crashQueue.size(); ++i) {
+        const auto [id, why] = m_crashQueue[i];
+        afterCrash(*m_actors[id], why);
+    }
+    m_crashQueue.clear();
+    m_crashing = false;
 }
 
 void Scheduler::renderScreen(ActorRecord& actor)
@@ -545,7 +576,7 @@ void Scheduler::renderScreen(ActorRecord& actor)
         try {
             tree = m_vm->call(uint32_t(at.renderFunction), {});
         } catch (const VmError& e) {
-            crash(actor, e.where + ": runtime error: " + e.message);
+            crash(actor, e.where + ": runtime error: " + e.message, e.message);
             return;
         }
     }
@@ -616,10 +647,27 @@ void Scheduler::deliver(Envelope env)
     ActorRecord& actor = *m_actors[env.receiver];
     const auto& msg = asMessage(env.payload);
     ev.message = int32_t(msg.message);
+    if (env.kind() == Envelope::Kind::Answer || env.kind() == Envelope::Kind::Timeout) {
+        // An answer counts once: the first of the answer and the timeout
+        // settles the ask (step() drops a void timeout before it gets here).
+        const bool pending = actor.alive && actor.ties && actor.ties->asks.erase(env.ask) > 0;
+        if (!pending && actor.alive) {
+            warn("dead letter: the answer to ask " + std::to_string(env.ask) + " of " + actorLabel(actor.id) +
+                     " came after its timeout (or its restart) and was dropped",
+                 "a late answer to an ask was dropped (dead letters)");
+            report(DeliveryEvent::Outcome::DeadLetter);
+            return;
+        }
+    }
     if (!actor.alive) {
-        warn("message " + m_program->messages[msg.message].name + " to stopped " + actorLabel(actor.id) + " dropped",
-             "a message to a stopped actor was dropped");
-        report(DeliveryEvent::Outcome::Dropped);
+        // A dead letter: the mailbox of a stopped actor drains here, one
+        // message at a time, each recorded; an ask learns it at once.
+        warn("dead letter: message " + m_program->messages[msg.message].name + " to stopped " + actorLabel(actor.id) +
+                 " dropped",
+             "a message to a stopped actor was dropped (dead letters)");
+        if (env.kind() == Envelope::Kind::Request)
+            failAsk(actor.id, env.sender, env.ask, "stopped");
+        report(DeliveryEvent::Outcome::DeadLetter);
         return;
     }
     const auto& at = m_program->actors[size_t(actor.type)];
@@ -628,24 +676,36 @@ void Scheduler::deliver(Envelope env)
         warn(actorLabel(actor.id) + " has no handler for message " + m_program->messages[msg.message].name +
                  ": dropped",
              "a message without a handler was dropped");
+        if (env.kind() == Envelope::Kind::Request)
+            failAsk(actor.id, env.sender, env.ask, "not handled");
         report(DeliveryEvent::Outcome::Dropped);
         return;
     }
     const uint32_t crashesBefore = m_stats.crashes;
     {
-        ContextGuard guard(*this, actor.id, env.sender == kOutsideSender ? std::nullopt
-                                                                          : std::optional<uint32_t>(env.sender));
+        ContextGuard guard(*this, actor.id,
+                           env.sender == kOutsideSender ? std::nullopt : std::optional<uint32_t>(env.sender),
+                           env.kind() == Envelope::Kind::Request ? env.ask : 0);
         try {
             m_vm->call(uint32_t(handler), msg.args);
         } catch (const VmError& e) {
             m_world->actorCrashed(actor, msg.args);
-            crash(actor, e.where + ": runtime error: " + e.message);
+            // A request whose handler crashed before answering fails its ask.
+            const uint64_t unanswered = m_ctx.back().ask;
+            crash(actor, e.where + ": runtime error: " + e.message, e.message);
+            if (unanswered != 0)
+                failAsk(actor.id, env.sender, unanswered, e.message);
         }
+    }
+    if (actor.alive && actor.ties && !actor.ties->pendingCrash.empty()) {
+        const std::string why = std::move(actor.ties->pendingCrash);
+        actor.ties->pendingCrash.clear();
+        crash(actor, "runtime error: " + why, why);
     }
     if (m_stats.crashes != crashesBefore && !actor.alive)
         m_world->restartHandler(actor.id);
     if (actor.stopRequested && actor.alive) {
-        retire(actor);
+        actorGone(actor, "normal");
         if (m_options.observer)
             m_options.observer->onStopped(seq, actor.id);
     }
@@ -693,6 +753,12 @@ bool Scheduler::step()
         // cancelled timer firing): keep waiting until one does.
         while (m_queue.empty() && !m_world->halted() && m_world->waitForInput()) {
         }
+        setCurrentHeapAccount(saved);
+    }
+    if (!m_queue.empty() && m_queue.top().kind() == Envelope::Kind::Timeout) {
+        HeapAccount* saved = currentHeapAccount();
+        setCurrentHeapAccount(&m_heap);
+        dropVoidTimeouts();
         setCurrentHeapAccount(saved);
     }
     if (m_failed || m_queue.empty() || m_world->halted()) {

@@ -120,7 +120,9 @@ struct DeliveryEvent {
     uint64_t causeSeq = 0;    ///< delivery whose handler sent it; 0 = top-level main code or outside
     int32_t message = -1;     ///< message type id; -1 for a value emitted to the main program
     const Value* payload = nullptr; ///< the message (or the emitted value), valid during the call
-    enum class Outcome : uint8_t { Handled, Dropped, Crashed } outcome = Outcome::Handled;
+    /// DeadLetter: the receiver had stopped (or the message was an answer
+    /// to an ask that had already timed out); nothing ran.
+    enum class Outcome : uint8_t { Handled, Dropped, Crashed, DeadLetter } outcome = Outcome::Handled;
     uint64_t stateHash = 0;   ///< the receiver's state hash after handling (Scheduler::stateHash)
 };
 
@@ -180,6 +182,31 @@ public:
 /// that predates ActorRecord::parent).
 inline constexpr uint32_t kNoParent = 0xFFFFFFFFu;
 
+/// Supervision and request/reply bookkeeping of one actor (Supervision.cpp),
+/// made the first time the actor takes part in either. Every list keeps
+/// insertion order (notices go out in that order) and holds an id once.
+struct ActorTies {
+    std::vector<uint32_t> watchers;     ///< actors that monitor() this one
+    std::vector<uint32_t> links;        ///< actors link()ed with this one
+    uint32_t supervisor = kNoParent;    ///< who restarts it after a crash
+    std::vector<uint32_t> children;     ///< actors it supervises
+    enum class Strategy : uint8_t { OneForOne, OneForAll } strategy = Strategy::OneForOne;
+    uint32_t maxRestarts = 3;           ///< restarts allowed within `window` ticks
+    uint64_t window = 100;
+    std::vector<uint64_t> restarts;     ///< ticks of its recent restarts (as a supervisor)
+    uint64_t lastAsk = 0;               ///< the last ask id handed out (ids count from 1)
+    std::map<uint64_t, uint32_t> asks;  ///< pending asks: id -> the actor asked
+    /// A crash that reached it through a link while its own handler was
+    /// running: it crashes when that handler returns. Never outlives a delivery.
+    std::string pendingCrash;
+    bool empty() const
+    {
+        return watchers.empty() && links.empty() && supervisor == kNoParent && children.empty() &&
+               strategy == Strategy::OneForOne && maxRestarts == 3 && window == 100 && restarts.empty() &&
+               lastAsk == 0 && asks.empty() && pendingCrash.empty();
+    }
+};
+
 /// One actor (id 0 is the main program, type -1).
 struct ActorRecord {
     uint32_t id = 0;
@@ -187,13 +214,16 @@ struct ActorRecord {
     /// Whose spawn() made it: that actor's memory account carries this
     /// record (Scheduler::actorCost) while the actor is alive.
     uint32_t parent = kNoParent;
-    std::vector<Value> state;
-    Random rng;
-    uint64_t nextSeq = 0;   ///< the sender's own sequence counter
+    // The flags sit in the padding after the ids: a record's size is what
+    // every live actor costs its spawner (Scheduler::actorCost).
     bool alive = true;
     bool stopRequested = false; ///< stop() was called; gone when the handler returns
     bool hasRendered = false;
+    std::vector<Value> state;
+    Random rng;
+    uint64_t nextSeq = 0;   ///< the sender's own sequence counter
     std::string lastRender; ///< last UI tree shown (screens)
+    std::unique_ptr<ActorTies> ties; ///< null until it monitors, links, supervises or asks
 };
 
 class Scheduler {
@@ -275,6 +305,14 @@ public:
     bool inMain() const { return m_ctx.back().actor == 0; }
     Value spawn(uint32_t type);
     void send(const Value& target, const Value& message, int64_t delay);
+    // Supervision and request/reply (Supervision.cpp).
+    void monitor(const Value& target);
+    void link(const Value& target);
+    /// supervise(child) or supervise(child, strategy, maxRestarts, window):
+    /// `strategy` is null for the one-argument form. Returns the child.
+    Value supervise(const Value& child, const Value* strategy, int64_t maxRestarts, int64_t window);
+    /// Sends `message` to `target` as a request; returns the request id.
+    Value ask(const Value& target, const Value& message, int64_t timeout);
     void emit(const Value& value);
     void stopCurrent();
     /// Pops the next value emitted to the main program, if one has arrived.
@@ -302,6 +340,13 @@ private:
         uint64_t seq;
         Value payload;       ///< a message, or the emitted value for the main program
         uint64_t cause = 0;  ///< delivery seq whose handler sent it
+        /// Request: sent by ask(); Answer: the answer(id, result) to one;
+        /// Timeout: the asker's own answer(id, Err("timeout")), void once answered.
+        enum class Kind : uint8_t { Plain, Request, Answer, Timeout };
+        // One word for both (an envelope is 56 bytes; the queue moves them).
+        uint64_t ask : 62 = 0;      ///< the ask id (Request, Answer, Timeout)
+        uint64_t kindBits : 2 = 0;  ///< a Kind
+        Kind kind() const { return Kind(kindBits); }
         // Inline: the queue's heap compares on every sift.
         bool operator>(const Envelope& o) const
         {
@@ -347,10 +392,42 @@ private:
     struct Context {
         uint32_t actor;
         std::optional<uint32_t> replyTo; ///< sender of the message being handled
+        uint64_t ask = 0; ///< the ask that message is, until emit() answers it
     };
     class ContextGuard;
 
-    void enqueue(uint32_t receiver, uint64_t time, Value payload);
+    void enqueue(uint32_t receiver, uint64_t time, Value payload, Envelope::Kind kind = Envelope::Kind::Plain,
+                 uint64_t ask = 0);
+    // --- supervision (Supervision.cpp) ---------------------------------------------
+    ActorTies& ties(ActorRecord& a);
+    /// Queues `payload` (already made in `to`'s account) from actor `from` at
+    /// now + 1, outside any handler of `from` (notices, answers of the engine).
+    void post(uint32_t from, uint32_t to, Value payload, Envelope::Kind kind = Envelope::Kind::Plain, uint64_t ask = 0);
+    /// The message `message`(first, text) (text as Err(text) when `error`)
+    /// made in `owner`'s account; nothing (and a warning) when it cannot be.
+    std::optional<Value> notice(uint32_t owner, int32_t message, Value first, const std::string& text, bool error);
+    /// Answers ask `ask` of `asker` with Err(text), from actor `from`.
+    void failAsk(uint32_t from, uint32_t asker, uint64_t ask, const std::string& text);
+    /// What follows a crash: links, then a restart or the actor's end.
+    void afterCrash(ActorRecord& actor, const std::string& reason);
+    /// The actor is gone for good (stop(), a crash nobody restarts, its
+    /// supervisor's end): retire it, shut down its children, tell watchers.
+    void actorGone(ActorRecord& actor, const std::string& reason);
+    /// Fresh state for a supervised actor (its initialiser runs again).
+    void restart(ActorRecord& actor);
+    /// Runs the actor's state initialisers in its own context (a crash there
+    /// is the actor's crash).
+    void runInitialiser(ActorRecord& actor);
+    bool onStack(uint32_t actor) const;
+    /// The next envelope is a Timeout whose ask was answered: drop it unseen.
+    void dropVoidTimeouts();
+    uint32_t actorArgument(const Value& target, const char* what) const;
+    void requireHandler(const ActorRecord& a, int32_t message, const char* what, const char* handler) const;
+    /// Crashes waiting to be handled (a crash can cause more through links
+    /// and supervisors); handled one at a time, in order, by the first crash().
+    std::vector<std::pair<uint32_t, std::string>> m_crashQueue;
+    bool m_crashing = false;
+    int32_t m_downMessage = -1, m_answerMessage = -1;
     /// Bytes an actor's record costs its spawner while it is alive.
     int64_t actorCost(const ActorRecord& a) const;
     /// Bytes a queued message costs its sender until it is delivered.
@@ -386,7 +463,9 @@ private:
     void emitText(Stream stream, std::string_view text);
     void recordEffect(std::string kind, std::string value);
     void deliver(Envelope env);
-    void crash(ActorRecord& actor, const std::string& message);
+    /// `message` is the full text (with location); `reason` the short one
+    /// a Down notice or a failed ask carries.
+    void crash(ActorRecord& actor, const std::string& message, const std::string& reason);
     void renderScreen(ActorRecord& actor);
     bool runMain(); ///< false when main failed
     std::string actorLabel(uint32_t id) const;

@@ -22,17 +22,21 @@ constexpr std::array<char, 8> kMagic = {'\x89', 'A', 'F', 'S', '\r', '\n', '\x1a
 // Version 4 (written now) stores map keys as their encodings (MapKey.h: a
 // string key's own text, as before, unless it starts with byte 0xFF) and
 // may hold sets; older images' keys are raw strings, escaped on load.
-// All four are read.
-constexpr uint32_t kVersion = 4;
+// Version 5 (written when a run has supervision state: monitors, links,
+// supervisors, asks) is version 4 with all seven sections, the world one
+// possibly empty.
+// All five are read.
+constexpr uint32_t kVersion = 5;
+constexpr uint32_t kVersionPlain = 4; ///< what a run without supervision state writes
 constexpr uint32_t kOldest = 1;
 constexpr size_t kPage = 4096;
 constexpr size_t kFixedHeader = 80;
 constexpr size_t kSectionEntry = 32;
-constexpr uint32_t kSectionCount = 6; ///< the most sections of any version
-/// Section count a version allows (versions 3 and 4: 5, or 6 with the world).
+constexpr uint32_t kSectionCount = 7; ///< the most sections of any version
+/// Section count a version allows (versions 3 and 4: 5, or 6 with the world; 5: 7).
 bool sectionCountFits(uint32_t version, uint32_t count)
 {
-    return version == 1 ? count == 5 : version == 2 ? count == 6 : (count == 5 || count == 6);
+    return version == 1 ? count == 5 : version == 2 ? count == 6 : version <= 4 ? (count == 5 || count == 6) : count == 7;
 }
 constexpr uint64_t kFlagSource = 1;
 
@@ -106,9 +110,9 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
     // The world section's presence is known only after the objects are
     // written; room for six entries is cheap to decide up front.
     const bool world = SnapshotIo::touchesWorld(scheduler);
-    const uint32_t version = kVersion;
-    const uint32_t count = world ? 6 : 5;
-    const size_t headerBytes = kFixedHeader + count * kSectionEntry + 8;
+    uint32_t version = kVersionPlain;
+    uint32_t count = world ? 6 : 5;
+    size_t headerBytes = kFixedHeader + count * kSectionEntry + 8; // < one page whatever the count
 
     // One buffer, sized up front from the heap the run holds, so a large
     // state is written once with no regrowth copies (on a VM every fresh page
@@ -125,7 +129,14 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
     offsets[1] = out.size();
     SnapshotSections sec = SnapshotIo::save(scheduler, out);
     sizes[1] = out.size() - offsets[1];
-    const std::array<const std::string*, 4> rest = {&sec.actors, &sec.queue, &sec.main, &sec.world};
+    if (!sec.supervision.empty()) {
+        // Supervision state needs version 5 (the header is rewritten below).
+        version = kVersion;
+        count = 7;
+        headerBytes = kFixedHeader + count * kSectionEntry + 8;
+    }
+    const std::array<const std::string*, 5> rest = {&sec.actors, &sec.queue, &sec.main, &sec.world,
+                                                    &sec.supervision};
     for (size_t i = 0; i + 2 < count; ++i) {
         out.resize(align(out.size()), '\0');
         offsets[2 + i] = out.size();
@@ -150,7 +161,8 @@ std::string saveSnapshot(const Scheduler& scheduler, const SnapshotOptions& opti
     w.u64(options.includeSource ? kFlagSource : 0);
     static constexpr SectionKind kinds[kSectionCount] = {SectionKind::Source, SectionKind::Objects,
                                                          SectionKind::Actors, SectionKind::Queue,
-                                                         SectionKind::Main,   SectionKind::World};
+                                                         SectionKind::Main,   SectionKind::World,
+                                                         SectionKind::Supervision};
     for (size_t i = 0; i < count; ++i) {
         w.u32(uint32_t(kinds[i]));
         w.u32(0);
@@ -273,7 +285,8 @@ std::expected<std::unique_ptr<Scheduler>, std::string> restoreSnapshot(
         return std::unexpected(parsed.error());
     const Parsed& p = *parsed;
     if (verify) {
-        static constexpr const char* names[] = {"", "source", "objects", "actors", "queue", "main", "world"};
+        static constexpr const char* names[] = {"", "source", "objects", "actors", "queue", "main", "world",
+                                                "supervision"};
         for (size_t k = 1; k <= p.count; ++k)
             if (snapshotChecksum(p.sections[k]) != p.checksums[k])
                 return std::unexpected(std::string("snapshot is damaged: checksum mismatch in the ") + names[k] +
@@ -298,7 +311,8 @@ std::expected<std::unique_ptr<Scheduler>, std::string> restoreSnapshot(
     auto loaded = SnapshotIo::load(*scheduler, p.info.version, p.sections[size_t(SectionKind::Objects)],
                                    p.sections[size_t(SectionKind::Actors)], p.sections[size_t(SectionKind::Queue)],
                                    p.sections[size_t(SectionKind::Main)],
-                                   p.sections[size_t(SectionKind::World)]);
+                                   p.sections[size_t(SectionKind::World)],
+                                   p.sections[size_t(SectionKind::Supervision)]);
     if (!loaded)
         return std::unexpected(loaded.error());
     return scheduler;

@@ -713,6 +713,7 @@ SnapshotSections SnapshotIo::save(const Scheduler& s, std::string& image)
     mw.u64(s.m_mainInbox.size());
     for (const auto& v : s.m_mainInbox)
         objects.value(mw, v);
+    saveSupervision(s, queue, out.supervision);
     if (!world)
         return out;
     // The outside world (section 6): servers and their handlers, open
@@ -752,7 +753,8 @@ SnapshotSections SnapshotIo::save(const Scheduler& s, std::string& image)
 
 std::expected<void, std::string> SnapshotIo::load(Scheduler& s, uint32_t version, std::string_view objectsSec,
                                                   std::string_view actorsSec, std::string_view queueSec,
-                                                  std::string_view mainSec, std::string_view worldSec)
+                                                  std::string_view mainSec, std::string_view worldSec,
+                                                  std::string_view supervisionSec)
 {
     const MapKeyProgram keys(&s.program()); // record keys name this program's records
     const compiler::Program& p = *s.m_program;
@@ -875,7 +877,8 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, uint32_t version
         }
     }
 
-    // Queue.
+    // Queue (pushed once the supervision section has given each its kind).
+    std::vector<Scheduler::Envelope> queued;
     {
         ByteReader r(queueSec);
         const uint64_t n = r.u64();
@@ -896,11 +899,17 @@ std::expected<void, std::string> SnapshotIo::load(Scheduler& s, uint32_t version
                 return bad(loader.error);
             if (e.receiver != 0 && e.payload.type() != ValueType::Message)
                 return bad("queued payload for an actor is not a message");
-            s.m_queue.push(std::move(e));
+            queued.push_back(std::move(e));
         }
         if (!r.atEnd())
             return bad("trailing bytes after the queue");
     }
+    // Supervision: ties per actor, kinds of queued envelopes (by queue index).
+    if (!supervisionSec.empty())
+        if (auto sup = loadSupervision(s, supervisionSec, queued); !sup)
+            return std::unexpected(sup.error());
+    for (auto& e : queued)
+        s.m_queue.push(std::move(e));
 
     // Main program: clocks, counters, globals, suspended stack, inbox.
     {

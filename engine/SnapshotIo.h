@@ -119,13 +119,16 @@ private:
 
 /// Section kinds of an `.afs` image, in file order.
 /// World (version 2 only): what the run knows of the outside world.
-enum class SectionKind : uint32_t { Source = 1, Objects = 2, Actors = 3, Queue = 4, Main = 5, World = 6 };
+/// Supervision (version 4 only): monitors, links, supervisors, pending asks
+/// and the kind of each queued request, answer or timeout.
+enum class SectionKind : uint32_t { Source = 1, Objects = 2, Actors = 3, Queue = 4, Main = 5, World = 6, Supervision = 7 };
 
 /// The encoded sections of one scheduler. The object table, by far the
 /// largest, is appended straight to the image buffer (no copy). `world` is
 /// empty when the run has never touched the outside world (a version-1 image).
 struct SnapshotSections {
     std::string actors, queue, main, world;
+    std::string supervision; ///< empty when no actor ever monitored, linked, supervised or asked
 };
 
 class SnapshotIo {
@@ -145,12 +148,20 @@ public:
     /// when the image has no world section.
     static std::expected<void, std::string> load(Scheduler& s, uint32_t version, std::string_view objects,
                                                  std::string_view actors, std::string_view queue,
-                                                 std::string_view main, std::string_view world);
+                                                 std::string_view main, std::string_view world,
+                                                 std::string_view supervision = {});
     static uint64_t seed(const Scheduler& s) { return s.m_options.seed; }
     static uint64_t queued(const Scheduler& s) { return s.m_queue.size(); }
     /// The run has touched the outside world: its image needs section 6.
     static bool touchesWorld(const Scheduler& s);
     static bool between(const Scheduler& s) { return s.m_started && s.m_mainFiber && s.m_ctx.empty(); }
+
+private:
+    // SnapshotSupervision.cpp: section 7. `queue` is the queue in saved order.
+    static void saveSupervision(const Scheduler& s, const std::vector<const Scheduler::Envelope*>& queue,
+                                std::string& out);
+    static std::expected<void, std::string> loadSupervision(Scheduler& s, std::string_view section,
+                                                            std::vector<Scheduler::Envelope>& queue);
 };
 
 } // namespace aeroflow::engine

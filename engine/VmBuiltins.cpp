@@ -394,6 +394,16 @@ Value Vm::callBuiltin(uint16_t rawId, Value* a, uint32_t n, Fiber& fiber)
     case BuiltinId::Send: m_sched.send(a[0], a[1], 1); return {};
     case BuiltinId::After: m_sched.send(a[1], a[2], needInt(a[0], "after() delay")); return {};
     case BuiltinId::Emit: m_sched.emit(a[0]); return {};
+    case BuiltinId::Monitor: m_sched.monitor(a[0]); return {};
+    case BuiltinId::Link: m_sched.link(a[0]); return {};
+    case BuiltinId::Supervise:
+        if (n == 1)
+            return m_sched.supervise(a[0], nullptr, 0, 0);
+        if (n != 4)
+            fail("supervise() takes the child, or the child, a strategy, a restart limit and a window in ticks");
+        return m_sched.supervise(a[0], &a[1], needInt(a[2], "supervise() restart limit"),
+                                 needInt(a[3], "supervise() window"));
+    case BuiltinId::Ask: return m_sched.ask(a[0], a[1], needInt(a[2], "ask() timeout"));
     case BuiltinId::Recv: {
         if (!m_sched.inMain())
             fail("recv() is only available in the main program; actors receive messages with 'on' handlers");

@@ -141,6 +141,8 @@ private slots:
     void roundTrip_data();
     void roundTrip();
     void embeddedSourceResumesAlone();
+    void supervisionInImage_data();
+    void supervisionInImage();
     void damaged_data();
     void damaged();
     void foreign();
@@ -252,11 +254,58 @@ void TestSnapshot::embeddedSourceResumesAlone()
     QVERIFY2(refused.error().find("source") != std::string::npos, refused.error().c_str());
 }
 
+void TestSnapshot::supervisionInImage_data()
+{
+    QTest::addColumn<QString>("path");
+    for (const char* name : {"sup_max_restarts.aefl", "sup_one_for_all.aefl", "ask_timeout.aefl", "ask_failures.aefl"})
+        QTest::newRow(name) << QStringLiteral(AEROFLOW_TESTS_DIR "/run/") + QLatin1String(name);
+}
+
+// Every cut of a run with supervision state writes it (version 5, seven
+// sections) and resumes to the uninterrupted run's output (roundTrip covers
+// every run case; this makes sure those cuts did carry the new section).
+void TestSnapshot::supervisionInImage()
+{
+    QFETCH(QString, path);
+    const Program p = load(path);
+    QVERIFY(p.program);
+    Log reference;
+    reference.program = p.program.get();
+    {
+        auto s = runTo(p, reference, UINT64_MAX);
+        s->finish();
+    }
+    const uint64_t n = reference.deliveries.size();
+    int withSection = 0;
+    for (uint64_t k = 0; k <= n; ++k) {
+        Log before;
+        before.program = p.program.get();
+        auto s = runTo(p, before, k);
+        const std::string image = engine::saveSnapshot(*s, {false, {}});
+        auto info = engine::readSnapshotInfo(image);
+        QVERIFY(info);
+        if (info->version == 5)
+            ++withSection;
+        Log after;
+        after.program = p.program.get();
+        auto o = p.options;
+        o.observer = &after;
+        auto restored = engine::restoreSnapshot(image, p.program, o, after.output());
+        QVERIFY2(restored, restored ? "" : restored.error().c_str());
+        runToEnd(**restored);
+        QCOMPARE(QString::fromStdString(before.text + after.text), QString::fromStdString(reference.text));
+    }
+    QVERIFY2(withSection > 0, "no cut had supervision state");
+}
+
 void TestSnapshot::damaged_data()
 {
     QTest::addColumn<QString>("path");
     for (const char* name : {"bank.aefl", "order_book.aefl", "game_room.aefl", "tensor_classifier.aefl", "login_screen.aefl"})
         QTest::newRow(name) << QStringLiteral(AEROFLOW_SOURCE_DIR "/resources/examples/") + QLatin1String(name);
+    // Monitors, supervisors and pending asks (the supervision section).
+    for (const char* name : {"sup_max_restarts.aefl", "ask_failures.aefl"})
+        QTest::newRow(name) << QStringLiteral(AEROFLOW_TESTS_DIR "/run/") + QLatin1String(name);
 }
 
 void TestSnapshot::damaged()

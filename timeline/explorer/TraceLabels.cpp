@@ -50,7 +50,10 @@ QString TraceLabels::payload(const debugger::TraceMessage& m, size_t maxBytes) c
 
 QString TraceLabels::outcome(uint8_t o)
 {
-    return o == 0 ? QStringLiteral("handled") : (o == 1 ? QStringLiteral("dropped") : QStringLiteral("crashed"));
+    return o == 0   ? QStringLiteral("handled")
+           : o == 1 ? QStringLiteral("dropped")
+           : o == 3 ? QStringLiteral("dead letter")
+                    : QStringLiteral("crashed");
 }
 
 std::vector<int64_t> TraceLabels::actorsNamed(const QString& name) const

@@ -278,7 +278,7 @@ Result<std::vector<int64_t>> ActorGraphModel::activeActorsAt(debugger::TraceRead
     if (seq >= limit)
         first = std::max(first, seq - limit + 1);
     debugger::Statement st = reader.database().prepare(
-        "SELECT DISTINCT receiver FROM messages WHERE seq >= ?1 AND seq <= ?2 AND outcome <> 1");
+        "SELECT DISTINCT receiver FROM messages WHERE seq >= ?1 AND seq <= ?2 AND outcome NOT IN (1, 3)");
     if (!st.valid())
         return std::unexpected("cannot read messages: " + reader.database().lastError());
     st.bind(1, int64_t(first));

@@ -349,6 +349,7 @@ bool TimelineView::event(QEvent* event)
                        .arg(s->causeSeq)
                        .arg(s->outcome == 2      ? tr(", crashed")
                                : s->outcome == 1 ? tr(", dropped")
+                               : s->outcome == 3 ? tr(", dead letter")
                                                  : QString());
         } else if (const FrameMark* m = LaneTrack::markAt(c, help->pos())) {
             text = tr("%1%2 messages to %3, ticks %4–%5")
