@@ -297,9 +297,9 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
 } // namespace
 
 std::shared_ptr<const compiler::Program> compileChecked(const char* command, const std::string& name,
-                                                       const std::string& text)
+                                                       std::string& text)
 {
-    auto result = compiler::compile(name, text, {true, false});
+    auto result = compileEntryFile(name, text, {true, false});
     std::cerr << result.formatDiagnostics();
     if (!result.ok() || !result.program)
         return nullptr;
@@ -309,6 +309,8 @@ std::shared_ptr<const compiler::Program> compileChecked(const char* command, con
             std::cerr << "aeroflow " << command << ": invalid bytecode: " << p << "\n";
         return nullptr;
     }
+    if (!result.bundle.empty())
+        text = std::move(result.bundle);
     return result.program;
 }
 

@@ -4,6 +4,7 @@
 #include "BuildCommand.h"
 #include "Compiler.h"
 #include "Disassembler.h"
+#include "FileIo.h"
 #include "HugePages.h"
 #include "RunCommand.h"
 #include "TraceCommands.h"
@@ -144,7 +145,7 @@ bool compileFile(const char* command, const std::string& path, CompileResult& re
         std::cerr << "aeroflow " << command << ": cannot read '" << path << "': " << error << "\n";
         return false;
     }
-    result = compile(path == "-" ? "<stdin>" : path, std::move(text), options);
+    result = aeroflow::cli::compileEntryFile(path, std::move(text), options);
     return true;
 }
 
