@@ -103,6 +103,8 @@ std::expected<std::string, std::string> resolveImportPath(std::string_view from,
     return out;
 }
 
+std::string sourceDirectory(std::string_view entryName) { return std::string(dirOf(entryName)); }
+
 std::string relativeImportPath(std::string_view from, std::string_view to)
 {
     std::vector<std::string_view> a = segments(dirOf(from)), b = segments(to);

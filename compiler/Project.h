@@ -58,6 +58,10 @@ std::expected<std::string, std::string> resolveImportPath(std::string_view from,
 /// normalised path `to` ("./orders.aefl", "../lib/util.aefl").
 std::string relativeImportPath(std::string_view from, std::string_view to);
 
+/// The folder part of an entry file's name ("shop/" for "shop/main.aefl",
+/// "" for "main.aefl"): a file's display name is it followed by its path.
+std::string sourceDirectory(std::string_view entryName);
+
 /// One file of a bundle: its normalised path and its text.
 struct BundleFile {
     std::string path;
