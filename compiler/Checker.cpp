@@ -417,6 +417,8 @@ void Checker::collectFileImport(ImportStmt* s)
             continue;
         }
         Binding* b = lookup(n);
+        if (!b && n < m_hoistedGlobals.size())
+            b = m_hoistedGlobals[n]; // a top-level `let`, declared when its statement runs
         if (!b || m_file.partOf(b->declRange.begin) != target || b->kind == BindingKind::Module
             || b->kind == BindingKind::ModuleMember || b->kind == BindingKind::Builtin) {
             // The file's own top-level names, the exported ones.
@@ -428,6 +430,10 @@ void Checker::collectFileImport(ImportStmt* s)
                         && c->kind != BindingKind::ModuleMember && !m_names.text(m).starts_with("_"))
                         names.push_back(m_names.text(m));
                 }
+            for (Name m = 1; m < m_hoistedGlobals.size(); ++m)
+                if (m_hoistedGlobals[m] && m_file.partOf(m_hoistedGlobals[m]->declRange.begin) == target
+                    && !m_names.text(m).starts_with("_"))
+                    names.push_back(m_names.text(m));
             error(s->nameRanges[i], targetPath + " declares no '" + text + "' at its top level"
                     + suggestAmong(text, names));
         }

@@ -841,7 +841,6 @@ Stmt* Parser::parseFileImport(const Token& kw, ImportStmt* s)
         std::vector<Name> names;
         std::vector<SourceRange> ranges;
         do {
-            skipNewlines();
             if (!atName()) {
                 errorExpected(names.empty() ? "a name to import after the file" : "a name to import after ','");
                 return nullptr;
