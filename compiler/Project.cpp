@@ -482,6 +482,14 @@ CompileResult compileBundleHere(std::string name, std::string_view bundle, const
     return compileProjectHere(std::move(name), std::move(entryPath), std::move(entryText), loader, options);
 }
 
+CompileResult compileProjectAt(std::string name, std::string pathInProject, std::string text,
+    const SourceLoader& loader, const CompileOptions& options)
+{
+    return compileOnBigStack([&]() {
+        return compileProjectHere(std::move(name), std::move(pathInProject), std::move(text), loader, options);
+    });
+}
+
 CompileResult compileProject(std::string name, std::string text, const SourceLoader& loader,
     const CompileOptions& options)
 {

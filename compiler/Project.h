@@ -45,6 +45,13 @@ struct ProjectLimits {
 CompileResult compileProject(std::string name, std::string text, const SourceLoader& loader,
     const CompileOptions& options = {});
 
+/// The same for a file that is not at the top of its program's folder:
+/// `pathInProject` is its normalised path there ("lib/tax.aefl"), so that
+/// its imports resolve from that folder (an editor showing one file of a
+/// recorded program compiles it so).
+CompileResult compileProjectAt(std::string name, std::string pathInProject, std::string text,
+    const SourceLoader& loader, const CompileOptions& options = {});
+
 /// Why `path` (as written in an import) is not an acceptable import path, or
 /// "" when it is: relative ("./" or "../"), with '/', naming a .aefl or .af file.
 std::string importPathProblem(std::string_view path);

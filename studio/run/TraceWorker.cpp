@@ -53,7 +53,7 @@ void TraceWorker::open(const QString& path)
         return;
     }
     auto actors = (*tt)->trace().viewActors();
-    auto source = (*tt)->trace().sourceText();
+    auto source = (*tt)->trace().sourceFiles();
     if (!actors || !source) {
         Q_EMIT openFailed(path, qs(!actors ? actors.error() : source.error()));
         return;
@@ -68,9 +68,17 @@ void TraceWorker::open(const QString& path)
     s.sourceName = QFileInfo(qs(info.sourceName)).fileName();
     // Cut here, on the trace thread: a source of megabytes on one line
     // would hold the GUI thread for a minute (EditorText).
-    EditorText shown = editorTextOf(qs(*source));
-    s.source = std::move(shown.text);
-    s.sourceNotice = std::move(shown.notice);
+    // A program of several files: each file is shown on its own (the entry
+    // file first); positions come as (file, line) (report()).
+    for (const auto& [name, text] : *source) {
+        EditorText shown = editorTextOf(qs(text));
+        if (s.fileNames.isEmpty()) {
+            s.source = shown.text;
+            s.sourceNotice = shown.notice;
+        }
+        s.fileNames << qs(name);
+        s.fileTexts << std::move(shown.text);
+    }
     s.messages = m_end;
     s.finalTick = extent->finalTick;
     s.complete = info.complete;
@@ -240,6 +248,12 @@ void TraceWorker::report()
             if (s.statement.valid)
                 line = s.statement.line;
         }
+    }
+    if (line > 0) {
+        // Lines count in the program's combined text; show them in their file.
+        const compiler::SourcePlace place = m_tt->program().locate(uint32_t(line));
+        s.sourceFile = int(place.fileIndex);
+        line = int(place.line);
     }
     Q_EMIT positioned(s, line);
 }

@@ -1,0 +1,183 @@
+// Programs of several files in the Studio: Run reads the files the entry file
+// imports from beside it and records them all; an opened trace lists them in
+// Program files, and stepping into code of another file opens that file at
+// the line; an editor checks its file together with the files it imports.
+
+#include "app/MainWindow.h"
+#include "app/StudioSettings.h"
+#include "docks/ProgramFilesDock.h"
+#include "editor/CodeEditor.h"
+#include "editor/DiagnosticsService.h"
+#include "editor/EditorArea.h"
+#include "run/RunController.h"
+#include "run/TraceController.h"
+#include "theme/ThemeManager.h"
+
+#include "TraceReader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace aeroflow::studio;
+using aeroflow::debugger::StepKind;
+
+namespace {
+
+const QByteArray kMain = R"(import "./orders.aefl"
+let shop = spawn(Shop)
+send(shop, Place("book", 12))
+)";
+const QByteArray kOrders = R"(import "./lib/tax.aefl"
+
+actor Shop {
+    state total = 0
+    on Place(item, price) {
+        total += with_tax(price)
+        print(f"{item}: {total}")
+    }
+}
+)";
+const QByteArray kTax = R"(let RATE = 20
+fn with_tax(x) {
+    return x + x * RATE / 100
+}
+)";
+
+bool writeFile(const QString& path, const QByteArray& text)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
+}
+
+bool settle(TraceController& t)
+{
+    return QTest::qWaitFor([&] { return t.isOpen() && !t.busy(); }, 10'000);
+}
+
+} // namespace
+
+class TestStudioModules : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void runRecordsEveryFile();
+    void traceListsFilesAndStepsIntoThem();
+    void editorChecksWithImports();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_main, m_trace;
+};
+
+void TestStudioModules::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+    m_main = m_dir.filePath(QStringLiteral("shop/main.aefl"));
+    QVERIFY(writeFile(m_main, kMain));
+    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("shop/orders.aefl")), kOrders));
+    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("shop/lib/tax.aefl")), kTax));
+}
+
+void TestStudioModules::runRecordsEveryFile()
+{
+    RunController run;
+    RunSettings settings;
+    settings.traceDir = m_dir.filePath(QStringLiteral("traces"));
+    settings.traceStem = QStringLiteral("shop");
+    run.setRunSettings(settings);
+    QSignalSpy written(&run, &RunController::traceWritten);
+    QSignalSpy failed(&run, &RunController::compileFailed);
+    run.start(m_main, kMain, {}, false);
+    QVERIFY(written.wait(10'000));
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().at(0).toString()));
+    QCOMPARE(written.front().at(1).toString(), QString());
+    m_trace = written.front().at(0).toString();
+    auto reader = aeroflow::debugger::TraceReader::open(m_trace.toStdString());
+    QVERIFY(reader);
+    auto files = (*reader)->sourceFiles();
+    QVERIFY(files);
+    QCOMPARE(files->size(), size_t(3));
+    QCOMPARE(files->at(0).first, std::string("main.aefl"));
+    QCOMPARE(files->at(1).first, std::string("orders.aefl"));
+    QCOMPARE(files->at(2).first, std::string("lib/tax.aefl"));
+    QCOMPARE(QByteArray::fromStdString(files->at(1).second), kOrders);
+}
+
+void TestStudioModules::traceListsFilesAndStepsIntoThem()
+{
+    QVERIFY(!m_trace.isEmpty());
+    StudioSettings settings(m_dir.filePath(QStringLiteral("modules.ini")));
+    ThemeManager themes;
+    MainWindow w(&themes, &settings);
+    QVERIFY(w.openPath(m_trace, true));
+    TraceController* t = w.traceController();
+    QVERIFY(settle(*t));
+    ProgramFilesDock* files = w.programFilesDock();
+    QVERIFY(!files->isHidden());
+    QCOMPARE(files->fileCount(), 3);
+    QVERIFY(!files->view()->findItems(QStringLiteral("tax.aefl"), Qt::MatchRecursive).isEmpty());
+
+    // Before the first delivery, at its first statement: in orders.aefl.
+    QSignalSpy positioned(t, &TraceController::positioned);
+    t->seek(0);
+    QVERIFY(settle(*t));
+    QVERIFY(t->lastSnapshot().statement.valid);
+    QCOMPARE(t->lastSnapshot().sourceFile, 1);
+    QCOMPARE(positioned.last().at(1).toInt(), 6); // `total += with_tax(price)`
+    CodeEditor* orders = w.editorArea()->currentEditor();
+    QVERIFY(orders);
+    QVERIFY2(orders->property("aeroflowReadOnlyTitle").toString().startsWith(QLatin1String("orders.aefl")),
+             qPrintable(orders->property("aeroflowReadOnlyTitle").toString()));
+    QCOMPARE(orders->executionLine(), 5);
+
+    // Step into with_tax: lib/tax.aefl opens at its line.
+    t->stepStatement(StepKind::Into, true);
+    QVERIFY(settle(*t));
+    QCOMPARE(t->lastSnapshot().sourceFile, 2);
+    CodeEditor* tax = w.editorArea()->currentEditor();
+    QVERIFY(tax && tax != orders);
+    QVERIFY(tax->property("aeroflowReadOnlyTitle").toString().startsWith(QLatin1String("lib/tax.aefl")));
+    QCOMPARE(tax->executionLine(), 2); // `return x + x * RATE / 100`
+    QCOMPARE(orders->executionLine(), -1);
+    // A recorded file checks against the recorded files: no "compiled alone".
+    QVERIFY(QTest::qWaitFor([&] { return !tax->diagnosticsService()->busy(); }, 10'000));
+    QVERIFY(tax->diagnostics().isEmpty());
+    QVERIFY(QTest::qWaitFor([&] { return !orders->diagnosticsService()->busy(); }, 10'000));
+    QVERIFY2(orders->diagnostics().isEmpty(), qPrintable(orders->diagnostics().value(0).message));
+
+    // The tree opens a file too.
+    Q_EMIT files->fileActivated(0);
+    QVERIFY(w.editorArea()->currentEditor() != tax);
+}
+
+void TestStudioModules::editorChecksWithImports()
+{
+    StudioSettings settings(m_dir.filePath(QStringLiteral("editor.ini")));
+    ThemeManager themes;
+    MainWindow w(&themes, &settings);
+    QVERIFY(w.openPath(m_main, true));
+    CodeEditor* e = w.editorArea()->currentEditor();
+    QVERIFY(e);
+    e->diagnosticsService()->analyzeNow();
+    QVERIFY(QTest::qWaitFor([&] { return !e->diagnosticsService()->busy(); }, 10'000));
+    QVERIFY2(e->diagnostics().isEmpty(), qPrintable(e->diagnostics().value(0).message));
+
+    // An error in an imported file shows at the top of the entry file.
+    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("shop/lib/tax.aefl")), "fn with_tax(x) { return x + }\n"));
+    e->diagnosticsService()->analyzeNow();
+    QVERIFY(QTest::qWaitFor([&] { return !e->diagnosticsService()->busy(); }, 10'000));
+    QVERIFY(!e->diagnostics().isEmpty());
+    QVERIFY2(e->diagnostics().front().message.contains(QLatin1String("in the files this program imports; the first: lib/tax.aefl:1:")),
+             qPrintable(e->diagnostics().front().message));
+    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("shop/lib/tax.aefl")), kTax));
+}
+
+QTEST_MAIN(TestStudioModules)
+#include "tst_studio_modules.moc"
