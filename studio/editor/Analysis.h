@@ -4,6 +4,7 @@
 // compiler's symbol index for completion and go-to-definition.
 
 #include "Compiler.h"
+#include "Project.h"
 
 #include <QMetaType>
 #include <QString>

@@ -294,6 +294,8 @@ void TstModules::disasmAndJit()
     const QString dir = kCases + QStringLiteral("/from_names");
     const Run dis = cli({QStringLiteral("disasm"), QStringLiteral("main.aefl")}, dir);
     QVERIFY2(dis.code == 0 && dis.out.contains("Counter") && dis.out.contains("twice"), qPrintable(dis.describe()));
+    // Functions say which file they are in.
+    QVERIFY2(dis.out.contains("twice (function) arity 1, 3 registers, 0 captures, at util.aefl:3:4\n"), qPrintable(dis.describe()));
     const Run jit = cli({QStringLiteral("run"), QStringLiteral("--jit"), QStringLiteral("main.aefl")}, dir);
     QVERIFY2(jit.code == 0, qPrintable(jit.describe()));
     QCOMPARE(outputLines(jit.out), readCase(dir).output);
