@@ -55,6 +55,15 @@ bool writeFile(const QString& path, const QByteArray& text)
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
 }
 
+/// Analyses the editor's text now and waits for that analysis (not an older one).
+bool analyzed(CodeEditor* e)
+{
+    DiagnosticsService* d = e->diagnosticsService();
+    d->analyzeNow();
+    const quint64 revision = d->revision();
+    return QTest::qWaitFor([&] { return d->latest().revision == revision && !d->busy(); }, 10'000);
+}
+
 bool settle(TraceController& t)
 {
     return QTest::qWaitFor([&] { return t.isOpen() && !t.busy(); }, 10'000);
@@ -147,9 +156,9 @@ void TestStudioModules::traceListsFilesAndStepsIntoThem()
     QCOMPARE(tax->executionLine(), 2); // `return x + x * RATE / 100`
     QCOMPARE(orders->executionLine(), -1);
     // A recorded file checks against the recorded files: no "compiled alone".
-    QVERIFY(QTest::qWaitFor([&] { return !tax->diagnosticsService()->busy(); }, 10'000));
-    QVERIFY(tax->diagnostics().isEmpty());
-    QVERIFY(QTest::qWaitFor([&] { return !orders->diagnosticsService()->busy(); }, 10'000));
+    QVERIFY(analyzed(tax));
+    QVERIFY2(tax->diagnostics().isEmpty(), qPrintable(tax->diagnostics().value(0).message));
+    QVERIFY(analyzed(orders));
     QVERIFY2(orders->diagnostics().isEmpty(), qPrintable(orders->diagnostics().value(0).message));
 
     // The tree opens a file too.
@@ -165,14 +174,12 @@ void TestStudioModules::editorChecksWithImports()
     QVERIFY(w.openPath(m_main, true));
     CodeEditor* e = w.editorArea()->currentEditor();
     QVERIFY(e);
-    e->diagnosticsService()->analyzeNow();
-    QVERIFY(QTest::qWaitFor([&] { return !e->diagnosticsService()->busy(); }, 10'000));
+    QVERIFY(analyzed(e));
     QVERIFY2(e->diagnostics().isEmpty(), qPrintable(e->diagnostics().value(0).message));
 
     // An error in an imported file shows at the top of the entry file.
     QVERIFY(writeFile(m_dir.filePath(QStringLiteral("shop/lib/tax.aefl")), "fn with_tax(x) { return x + }\n"));
-    e->diagnosticsService()->analyzeNow();
-    QVERIFY(QTest::qWaitFor([&] { return !e->diagnosticsService()->busy(); }, 10'000));
+    QVERIFY(analyzed(e));
     QVERIFY(!e->diagnostics().isEmpty());
     QVERIFY2(e->diagnostics().front().message.contains(QLatin1String("in the files this program imports; the first: lib/tax.aefl:1:")),
              qPrintable(e->diagnostics().front().message));
