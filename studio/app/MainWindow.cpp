@@ -286,9 +286,26 @@ void MainWindow::updateActionStates()
 QVector<BreakpointSpec> MainWindow::currentBreakpoints() const
 {
     QVector<BreakpointSpec> out;
-    if (CodeEditor* e = m_editors->currentEditor())
+    CodeEditor* current = m_editors->currentEditor();
+    // The entry file: the running one, else the current editor's. Breakpoints
+    // in other open files below its folder may be in files it imports
+    // (EngineWorker keeps those that are).
+    const QString entry = m_run->hasSession() && !m_runFile.isEmpty() ? m_runFile
+                                                                      : (current ? current->filePath() : QString());
+    const QDir root = QFileInfo(entry).dir();
+    for (CodeEditor* e : m_editors->editors()) {
+        QString file;
+        if (entry.isEmpty() || e->filePath().isEmpty()) {
+            if (e != current)
+                continue;
+        } else if (e->filePath() != entry) {
+            file = root.relativeFilePath(e->filePath());
+            if (file.startsWith(QLatin1String("../")) || !compiler::isSourceFileName(file.toStdString()))
+                continue;
+        }
         for (const Breakpoint& b : e->breakpoints())
-            out.push_back({b.line + 1, b.condition});
+            out.push_back({b.line + 1, b.condition, file});
+    }
     return out;
 }
 
@@ -334,6 +351,11 @@ QVector<BreakpointSpec> MainWindow::traceBreakpoints() const
     if (CodeEditor* e = traceEditor())
         for (const Breakpoint& b : e->breakpoints())
             out.push_back({b.line + 1, b.condition});
+    // The other files of a recorded program of several files, by their recorded names.
+    for (int i = 1; i < m_traceFileEditors.size(); ++i)
+        if (CodeEditor* e = m_traceFileEditors[i].data())
+            for (const Breakpoint& b : e->breakpoints())
+                out.push_back({b.line + 1, b.condition, m_traceFileNames[i]});
     return out;
 }
 

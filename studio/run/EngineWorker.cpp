@@ -124,7 +124,7 @@ void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSe
     m_program = r.program;
     m_session = std::make_unique<EngineSession>(r.program, std::move(options));
     m_session->setInterrupt(m_stop);
-    m_session->setBreakpoints(breakpoints);
+    m_session->setBreakpoints(programBreakpoints(breakpoints));
     m_debug = debug;
     Q_EMIT started();
     Q_EMIT executionChanged(m_exec);
@@ -144,7 +144,30 @@ void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSe
 void EngineWorker::setBreakpoints(const QVector<BreakpointSpec>& breakpoints)
 {
     if (m_session)
-        m_session->setBreakpoints(breakpoints);
+        m_session->setBreakpoints(programBreakpoints(breakpoints));
+}
+
+QVector<BreakpointSpec> EngineWorker::programBreakpoints(const QVector<BreakpointSpec>& breakpoints) const
+{
+    // The session counts lines in the program's combined text (Program::files):
+    // a breakpoint in file F at line L becomes that line; one in a file that
+    // is not part of the program is dropped.
+    QVector<BreakpointSpec> out;
+    for (BreakpointSpec b : breakpoints) {
+        if (!m_program || m_program->files.empty()) {
+            if (b.file.isEmpty())
+                out.push_back(b);
+            continue;
+        }
+        const std::string& entry = m_program->files.front().name;
+        const std::string name = b.file.isEmpty() ? entry : compiler::sourceDirectory(entry) + b.file.toStdString();
+        if (const uint32_t line = m_program->programLine(name, uint32_t(std::max(b.line, 0)))) {
+            b.line = int(line);
+            b.file.clear();
+            out.push_back(b);
+        }
+    }
+    return out;
 }
 
 void EngineWorker::resume()

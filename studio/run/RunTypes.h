@@ -111,6 +111,10 @@ struct ExecutionInfo {
 struct BreakpointSpec {
     int line = 0; ///< 1-based source line
     QString condition;
+    /// A program of several files: the file of `line` (a live run: its path
+    /// relative to the entry file's folder; a trace: its recorded name);
+    /// empty for the entry file.
+    QString file;
 };
 
 } // namespace aeroflow::studio

@@ -360,7 +360,7 @@ bool TraceWorker::conditionHolds(const BreakpointSpec& bp, quint64 seq, quint32 
 
 quint64 TraceWorker::nextHit(const BreakpointSpec& spec, bool forward)
 {
-    auto bp = m_tt->breakpoint({}, uint32_t(spec.line));
+    auto bp = m_tt->breakpoint(spec.file.toStdString(), uint32_t(spec.line));
     if (!bp)
         return 0;
     for (;;) {
@@ -395,7 +395,10 @@ void TraceWorker::continueTo(const QVector<BreakpointSpec>& breakpoints, bool fo
         const quint64 hit = nextHit(b, forward);
         if (hit && (best == 0 || (forward ? hit < best : hit > best))) {
             best = hit;
-            bestLine = b.line;
+            // The statement cursor counts in the program's lines (a program
+            // of several files: the file's line moved to its place).
+            auto bp = m_tt->breakpoint(b.file.toStdString(), uint32_t(b.line));
+            bestLine = bp ? int(bp->line) : b.line;
         }
     }
     if (best == 0) {

@@ -78,6 +78,7 @@ private Q_SLOTS:
     void runRecordsEveryFile();
     void traceListsFilesAndStepsIntoThem();
     void editorChecksWithImports();
+    void breakpointsInImportedFiles();
 
 private:
     QTemporaryDir m_dir;
@@ -184,6 +185,44 @@ void TestStudioModules::editorChecksWithImports()
     QVERIFY2(e->diagnostics().front().message.contains(QLatin1String("in the files this program imports; the first: lib/tax.aefl:1:")),
              qPrintable(e->diagnostics().front().message));
     QVERIFY(writeFile(m_dir.filePath(QStringLiteral("shop/lib/tax.aefl")), kTax));
+}
+
+void TestStudioModules::breakpointsInImportedFiles()
+{
+    // A live debug run stops at a breakpoint in orders.aefl (`on Place`, line 5)
+    // and says so in that file's terms.
+    RunController run;
+    QSignalSpy point(&run, &RunController::executionPointChanged);
+    run.start(m_main, kMain, {BreakpointSpec{5, {}, QStringLiteral("orders.aefl")}}, true);
+    QVERIFY(QTest::qWaitFor([&] { return run.state() == RunController::State::Paused; }, 10'000));
+    QVERIFY(!point.isEmpty());
+    QCOMPARE(point.last().at(0).toInt(), 6); // paused at the handler's first statement
+    QCOMPARE(run.lastSnapshot().sourcePath, QStringLiteral("orders.aefl"));
+    QCOMPARE(run.lastSnapshot().sourceFile, 1);
+    QCOMPARE(run.lastSnapshot().next.message, QStringLiteral("Place(\"book\", 12)"));
+    run.stop();
+
+    // The recorded run: reverse-continue from the end to a line of a plain
+    // function in lib/tax.aefl (without the hit it would stop at the first
+    // statement of Place, in orders.aefl).
+    QVERIFY(!m_trace.isEmpty());
+    TraceController t;
+    t.open(m_trace);
+    QVERIFY(settle(t));
+    t.seek(t.end());
+    QVERIFY(settle(t));
+    QSignalSpy positioned(&t, &TraceController::positioned);
+    t.continueTo({BreakpointSpec{3, {}, QStringLiteral("lib/tax.aefl")}}, false);
+    QVERIFY(settle(t));
+    QCOMPARE(t.position(), 0u);
+    QCOMPARE(t.lastSnapshot().sourceFile, 2);
+    QCOMPARE(positioned.last().at(1).toInt(), 3);
+    // A file that is not in the program hits nothing: forward runs to the end.
+    t.seek(0);
+    QVERIFY(settle(t));
+    t.continueTo({BreakpointSpec{3, {}, QStringLiteral("nowhere.aefl")}}, true);
+    QVERIFY(settle(t));
+    QCOMPARE(t.position(), t.end());
 }
 
 QTEST_MAIN(TestStudioModules)
