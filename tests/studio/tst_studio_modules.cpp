@@ -79,6 +79,7 @@ private Q_SLOTS:
     void traceListsFilesAndStepsIntoThem();
     void editorChecksWithImports();
     void breakpointsInImportedFiles();
+    void debugRunOpensTheImportedFile();
 
 private:
     QTemporaryDir m_dir;
@@ -223,6 +224,31 @@ void TestStudioModules::breakpointsInImportedFiles()
     t.continueTo({BreakpointSpec{3, {}, QStringLiteral("nowhere.aefl")}}, true);
     QVERIFY(settle(t));
     QCOMPARE(t.position(), t.end());
+}
+
+// Through the window: a breakpoint set in lib/tax.aefl's editor stops a
+// Debug run of main.aefl there, and that file's editor shows the line.
+void TestStudioModules::debugRunOpensTheImportedFile()
+{
+    StudioSettings settings(m_dir.filePath(QStringLiteral("debug.ini")));
+    ThemeManager themes;
+    MainWindow w(&themes, &settings);
+    const QString taxPath = QFileInfo(m_dir.filePath(QStringLiteral("shop/lib/tax.aefl"))).absoluteFilePath();
+    QVERIFY(w.openPath(taxPath, true));
+    CodeEditor* tax = w.editorArea()->currentEditor();
+    QVERIFY(tax);
+    tax->setBreakpoint(2, {}); // `return x + x * RATE / 100` (0-based)
+    QVERIFY(w.openPath(m_main, true));
+    CodeEditor* main = w.editorArea()->currentEditor();
+    QVERIFY(main && main != tax);
+    w.runCurrent(true);
+    RunController* run = w.runController();
+    QVERIFY(QTest::qWaitFor([&] { return run->state() == RunController::State::Paused; }, 10'000));
+    QCOMPARE(run->lastSnapshot().sourcePath, QStringLiteral("lib/tax.aefl"));
+    QCOMPARE(w.editorArea()->currentEditor(), tax);
+    QCOMPARE(tax->executionLine(), 2);
+    QCOMPARE(main->executionLine(), -1);
+    run->stop();
 }
 
 QTEST_MAIN(TestStudioModules)
