@@ -209,7 +209,7 @@ int buildCommand(const std::vector<std::string>& args)
         std::cerr << "aeroflow build: " << why << "\n";
         return 1;
     }
-    const auto text = readWholeFile(file);
+    auto text = readWholeFile(file);
     if (!text) {
         std::cerr << "aeroflow build: cannot read '" << file << "'\n";
         return 1;

@@ -7,6 +7,48 @@
 
 namespace aeroflow::cli {
 
+compiler::SourceLoader diskSourceLoader(const std::string& entryPath)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path root = entryPath == "-" ? fs::path(".") : fs::path(entryPath).parent_path();
+    if (root.empty())
+        root = ".";
+    const fs::path canonicalRoot = fs::weakly_canonical(fs::absolute(root, ec), ec);
+    return [root, canonicalRoot](const std::string& rel) -> std::expected<std::string, std::string> {
+        std::error_code ec;
+        const fs::path file = root / rel;
+        const fs::file_status st = fs::status(file, ec);
+        if (ec || !fs::exists(st))
+            return std::unexpected(std::string("no such file"));
+        if (fs::is_directory(st))
+            return std::unexpected(std::string("is a directory"));
+        if (!fs::is_regular_file(st))
+            return std::unexpected(std::string("not a regular file"));
+        // A symbolic link may lead out of the program's folder: follow it and look.
+        const fs::path real = fs::canonical(file, ec);
+        if (ec)
+            return std::unexpected(ec.message());
+        const auto [rootEnd, realIt] = std::mismatch(canonicalRoot.begin(), canonicalRoot.end(), real.begin(), real.end());
+        if (rootEnd != canonicalRoot.end())
+            return std::unexpected(std::string("it leads outside the program's folder (through a symbolic link)"));
+        const auto size = fs::file_size(real, ec);
+        if (!ec && size > compiler::ProjectLimits::kMaxFileBytes)
+            return std::unexpected("the file is too large (" + std::to_string(size >> 20) + " MiB; at most "
+                                   + std::to_string(compiler::ProjectLimits::kMaxFileBytes >> 20) + " MiB)");
+        auto text = readWholeFile(real.string());
+        if (!text)
+            return std::unexpected(std::string("cannot read it (permission denied?)"));
+        return std::move(*text);
+    };
+}
+
+compiler::CompileResult compileEntryFile(const std::string& path, std::string text,
+                                         const compiler::CompileOptions& options)
+{
+    return compiler::compileProject(path == "-" ? "<stdin>" : path, std::move(text), diskSourceLoader(path), options);
+}
+
 bool writeAtomically(const std::string& path, const std::function<bool(std::ostream&)>& write, std::string& error)
 {
     const std::string tmp = path + ".tmp";

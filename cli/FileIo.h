@@ -1,6 +1,8 @@
 #pragma once
 // File writing shared by the `aeroflow` commands.
 
+#include "Project.h"
+
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -13,6 +15,16 @@ namespace aeroflow::cli {
 /// leaves half a file under the user's name. `error` says why on failure.
 /// The whole content of `file`; nullopt when it cannot be read (or is a directory).
 std::optional<std::string> readWholeFile(const std::string& file);
+
+/// Reads the other files of a program whose entry file is `entryPath` ("-"
+/// for standard input: the current folder) from the disk. Paths stay inside
+/// the entry file's folder, also through symbolic links.
+compiler::SourceLoader diskSourceLoader(const std::string& entryPath);
+
+/// Compiles the program whose entry file is `path` (with text `text`),
+/// reading the files it imports from the disk.
+compiler::CompileResult compileEntryFile(const std::string& path, std::string text,
+                                         const compiler::CompileOptions& options);
 
 bool writeAtomically(const std::string& path, const std::function<bool(std::ostream&)>& write, std::string& error);
 

@@ -30,7 +30,9 @@ namespace aeroflow::cli {
 const char* const kRunSynopsis = "run FILE [OPTIONS]";
 const char* const kRunHelp =
     "Compile FILE and run it on the Deterministic Actor Scheduler. The same program\n"
-    "and seed print the same output, byte for byte, on every run.\n"
+    "and seed print the same output, byte for byte, on every run. FILE is the entry\n"
+    "file of its program: the files it imports (import \"./orders.aefl\") are read from\n"
+    "its folder, and a recording stores all of them.\n"
     "\n"
     "  --seed N           seed of the random() streams (default 0)\n"
     "  --snapshot OUT.afs save the whole runtime state to OUT.afs at the end of the run\n"
@@ -297,9 +299,9 @@ int drive(const char* command, engine::Scheduler& s, const DriveOptions& drive, 
 } // namespace
 
 std::shared_ptr<const compiler::Program> compileChecked(const char* command, const std::string& name,
-                                                       const std::string& text)
+                                                       std::string& text)
 {
-    auto result = compiler::compile(name, text, {true, false});
+    auto result = compileEntryFile(name, text, {true, false});
     std::cerr << result.formatDiagnostics();
     if (!result.ok() || !result.program)
         return nullptr;
@@ -309,6 +311,8 @@ std::shared_ptr<const compiler::Program> compileChecked(const char* command, con
             std::cerr << "aeroflow " << command << ": invalid bytecode: " << p << "\n";
         return nullptr;
     }
+    if (!result.bundle.empty())
+        text = std::move(result.bundle);
     return result.program;
 }
 

@@ -11,10 +11,12 @@ struct Program;
 
 namespace aeroflow::cli {
 
-/// Compiles `text` (named `name` in diagnostics) and verifies its bytecode,
-/// printing diagnostics to stderr; null when it does not compile (run, build).
+/// Compiles the entry file `name` with text `text` (reading the files it
+/// imports beside it) and verifies its bytecode, printing diagnostics to
+/// stderr; null when it does not compile (run, build). On success `text`
+/// becomes the program's source to store (a bundle for several files).
 std::shared_ptr<const compiler::Program> compileChecked(const char* command, const std::string& name,
-                                                       const std::string& text);
+                                                       std::string& text);
 
 extern const char* const kRunSynopsis;
 extern const char* const kRunHelp;

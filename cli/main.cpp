@@ -4,6 +4,7 @@
 #include "BuildCommand.h"
 #include "Compiler.h"
 #include "Disassembler.h"
+#include "FileIo.h"
 #include "HugePages.h"
 #include "RunCommand.h"
 #include "TraceCommands.h"
@@ -44,7 +45,9 @@ int cmdStudio(const std::vector<std::string>& args);
 const Command kCommands[] = {
     {"check", "Check source files and print every diagnostic.", "check FILE...", "Parse and check AeroFlow source files and print every diagnostic.\n"
         "\n"
-        "  FILE             a .aefl (or .af) file; '-' reads standard input\n"
+        "  FILE             a .aefl (or .af) file; '-' reads standard input. The files it\n"
+        "                   imports (import \"./orders.aefl\") are read from its folder\n"
+        "                   and checked with it\n"
         "  --no-snippets    print only the FILE:LINE:COL: lines, without source excerpts\n"
         "\n"
         "Exit status: 0 when every file is clean (warnings allowed), 1 when any file has\n"
@@ -144,7 +147,7 @@ bool compileFile(const char* command, const std::string& path, CompileResult& re
         std::cerr << "aeroflow " << command << ": cannot read '" << path << "': " << error << "\n";
         return false;
     }
-    result = compile(path == "-" ? "<stdin>" : path, std::move(text), options);
+    result = aeroflow::cli::compileEntryFile(path, std::move(text), options);
     return true;
 }
 

@@ -456,6 +456,13 @@ struct ImportStmt : Stmt {
     Name member = 0;           ///< `from M NAME`: NAME; `import M`: 0
     SourceRange memberRange;
     Binding* binding = nullptr;///< set by the Checker
+    // A file of the program (`import "./orders.aefl"`, `from "./orders.aefl" import a, b`):
+    bool isFile = false;
+    std::string_view path;     ///< the path as written (escapes decoded)
+    SourceRange pathRange;     ///< the string literal
+    Span<Name> names;          ///< `from`: the names listed; empty for `import`: every exported name
+    Span<SourceRange> nameRanges;
+    int32_t fileModule = -1;   ///< index of the imported file in the program (Project.h), -1 if not loaded
 };
 
 /// One field of a record declaration: `qty: int` or `qty: int = 0`.

@@ -96,9 +96,8 @@ void Checker::declare(Binding* b)
     const auto depth = static_cast<uint32_t>(m_scopes.size() - 1);
     if (!stack.empty() && stack.back().scope == depth) {
         const Binding* prev = stack.back().binding;
-        const LineCol lc = m_file.lineCol(prev->declRange.begin);
-        error(b->declRange, "'" + nameText(b->name) + "' is already declared in this scope (at line "
-                + std::to_string(lc.line) + ")");
+        error(b->declRange, "'" + nameText(b->name) + "' is already declared in this scope (at "
+                + m_file.lineLabel(prev->declRange.begin, b->declRange.begin) + ")");
         return;
     }
     stack.push_back({b, depth});
@@ -240,8 +239,8 @@ void Checker::collect(Block* top)
             } else if (m_info.messages[size_t(id)].arity != arity) {
                 const MessageInfo& first = m_info.messages[size_t(id)];
                 error(h.nameRange, "message '" + nameText(h.message) + "' takes " + plural(arity, "argument")
-                        + " here but " + plural(first.arity, "argument") + " at line "
-                        + std::to_string(m_file.lineCol(first.firstDecl.begin).line)
+                        + " here but " + plural(first.arity, "argument") + " at "
+                        + m_file.lineLabel(first.firstDecl.begin, h.nameRange.begin)
                         + " (a message has one shape in the whole program)");
             }
             h.messageId = static_cast<uint32_t>(std::max(id, 0));
@@ -341,6 +340,10 @@ void Checker::collectActor(ActorDecl* a)
 
 void Checker::collectImport(ImportStmt* s)
 {
+    if (s->isFile) {
+        collectFileImport(s);
+        return;
+    }
     if (!isStandardModule(s->module)) {
         std::string list;
         for (auto m : standardModules())
@@ -392,13 +395,106 @@ void Checker::collectImport(ImportStmt* s)
     declare(b);
 }
 
+// A file import: the files were loaded (or failed to load, reported then)
+// before checking. What is left: the names of a `from` must exist there and
+// be exported, and an import outside a program of files cannot be honoured.
+void Checker::collectFileImport(ImportStmt* s)
+{
+    if (s->fileModule == -2)
+        return; // could not be loaded: reported by compileProject
+    if (s->fileModule < 0) {
+        if (std::string why = importPathProblem(s->path); !why.empty())
+            error(s->pathRange, why);
+        else
+            error(s->pathRange, "cannot import \"" + std::string(s->path) + "\" here: this text is compiled alone, "
+                    "without access to other files (compile the program from its entry file, e.g. 'aeroflow check main.aefl')");
+        return;
+    }
+    const auto target = static_cast<uint32_t>(s->fileModule);
+    const std::string& targetPath = m_project ? m_project->files[target].path : std::string();
+    for (size_t i = 0; i < s->names.size(); ++i) {
+        const Name n = s->names[i];
+        const std::string text = nameText(n);
+        if (!text.empty() && text[0] == '_') {
+            error(s->nameRanges[i], "'" + text + "' is private to " + targetPath
+                    + " (names starting with '_' are not exported)");
+            continue;
+        }
+        Binding* b = lookup(n);
+        if (!b && n < m_hoistedGlobals.size())
+            b = m_hoistedGlobals[n]; // a top-level `let`, declared when its statement runs
+        if (!b || m_file.partOf(b->declRange.begin) != target || b->kind == BindingKind::Module
+            || b->kind == BindingKind::ModuleMember || b->kind == BindingKind::Builtin) {
+            // The file's own top-level names, the exported ones.
+            std::vector<std::string_view> names;
+            for (Name m = 1; m < m_byName.size(); ++m)
+                if (!m_byName[m].empty()) {
+                    const Binding* c = m_byName[m].front().binding;
+                    if (m_file.partOf(c->declRange.begin) == target && c->kind != BindingKind::Module
+                        && c->kind != BindingKind::ModuleMember && !m_names.text(m).starts_with("_"))
+                        names.push_back(m_names.text(m));
+                }
+            for (Name m = 1; m < m_hoistedGlobals.size(); ++m)
+                if (m_hoistedGlobals[m] && m_file.partOf(m_hoistedGlobals[m]->declRange.begin) == target
+                    && !m_names.text(m).starts_with("_"))
+                    names.push_back(m_names.text(m));
+            error(s->nameRanges[i], targetPath + " declares no '" + text + "' at its top level"
+                    + suggestAmong(text, names));
+        }
+    }
+}
+
+bool Checker::requireVisible(const Binding* b, SourceRange use)
+{
+    if (!m_project || !b || b->kind == BindingKind::Builtin)
+        return true;
+    const uint32_t from = m_file.partOf(use.begin);
+    const uint32_t at = m_file.partOf(b->declRange.begin);
+    if (from == at || from >= m_project->files.size() || at >= m_project->files.size())
+        return true;
+    const ProjectScopes::File& user = m_project->files[from];
+    const std::string name = nameText(b->name);
+    if (b->kind == BindingKind::Module || b->kind == BindingKind::ModuleMember) {
+        // Standard modules are bound once for the program; each file imports them for itself.
+        const std::string module(standardModules()[b->index]);
+        if (std::find(user.standardImports.begin(), user.standardImports.end(), module) != user.standardImports.end())
+            return true;
+        error(use, b->kind == BindingKind::Module
+                ? "module '" + module + "' is not imported in this file; add 'import " + module + "' at its top"
+                : "'" + name + "' is not imported in this file; add 'from " + module + " import " + name + "' at its top");
+        return false;
+    }
+    // Scopes are lexical and no block spans two files, so a binding of
+    // another file found here is one of its top-level declarations.
+    const ProjectScopes::Sees sees = user.sees[at];
+    if (sees == ProjectScopes::Sees::Everything)
+        return true;
+    const std::string& target = m_project->files[at].path;
+    std::string rel = relativeImportPath(user.path, target);
+    if (sees == ProjectScopes::Sees::Listed) {
+        const auto& listed = user.listed[at];
+        if (std::find(listed.begin(), listed.end(), b->name) != listed.end())
+            return true;
+        error(use, "'" + name + "' is declared in " + target + " but not imported from it; add it to 'from \"" + rel
+                + "\" import ...'");
+        return false;
+    }
+    error(use, "'" + name + "' is declared in " + target + ", which this file does not import; add 'import \"" + rel
+            + "\"' (or 'from \"" + rel + "\" import " + name + "') at its top");
+    return false;
+}
+
 // Resolves a name in an expression. Records the reference for the IDE and,
 // for names of enclosing functions, the capture.
 Binding* Checker::resolveName(Name name, SourceRange range, IdentExpr* ident)
 {
     Binding* b = lookup(name);
+    if (b && !requireVisible(b, range))
+        return b;
     if (!b && m_fn && m_fn->fn != m_main && name < m_hoistedGlobals.size()) {
         b = m_hoistedGlobals[name]; // functions and actors may read later top-level `let`s
+        if (b && !requireVisible(b, range))
+            return b;
         // Its type is not known yet: remember the read (checkGlobalReadEarly).
         if (b && std::none_of(m_earlyGlobalReads.begin(), m_earlyGlobalReads.end(),
                 [&](const auto& r) { return r.first == b; }))
@@ -1080,6 +1176,7 @@ TypeId Checker::resolveType(TypeExpr* t)
         }
     }
     if (Binding* b = lookup(t->name)) {
+        requireVisible(b, t->range);
         if (m_symbols && b->symbol >= 0)
             m_symbols->addRef(t->range, b->symbol);
         if (b->kind == BindingKind::Actor)

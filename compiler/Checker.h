@@ -5,6 +5,7 @@
 
 #include "Ast.h"
 #include "Builtins.h"
+#include "Project.h"
 #include "Diagnostic.h"
 #include "Semantic.h"
 #include "Symbols.h"
@@ -24,6 +25,9 @@ public:
     /// Checks a parsed module. The result's tables are valid (and Lowering may
     /// run) only when the sink has no errors.
     SemanticInfo check(Module& module);
+    /// A program of several files (Project.h): which file sees which names.
+    /// `scopes` must outlive check(); without it every name is visible.
+    void setProject(const ProjectScopes* scopes) { m_project = scopes; }
 
 private:
     struct Scope {
@@ -66,6 +70,10 @@ private:
     void pushScope(uint32_t end);
     void popScope();
     Binding* lookup(Name name);
+    /// In a program of several files: reports a use of `b` at `use` from a
+    /// file that does not import it. Returns false when it reported.
+    bool requireVisible(const Binding* b, SourceRange use);
+    void collectFileImport(ImportStmt* s);
     Binding* resolveName(Name name, SourceRange range, IdentExpr* ident);
     std::string suggest(Name name);
     /// " (did you mean 'x'?)" for the closest of `candidates` (edit distance
@@ -206,6 +214,7 @@ private:
     DiagnosticSink& m_sink;
     SymbolIndex* m_symbols;
     SemanticInfo m_info;
+    const ProjectScopes* m_project = nullptr;
 
     struct Shadow {
         Binding* binding;

@@ -135,7 +135,7 @@ void Checker::checkGlobalReadEarly(const Binding* global, TypeId type)
         if (b != global)
             continue;
         error(global->declRange, "'" + nameText(global->name) + "' holds a function that uses " + effectNames(effects)
-                + ", but line " + std::to_string(m_file.lineCol(where.begin).line)
+                + ", but " + m_file.lineLabel(where.begin, global->declRange.begin)
                 + " reads it before this declaration, where its type is not known yet; declare '"
                 + nameText(global->name) + "' before the functions and actors that read it");
         return;

@@ -526,6 +526,8 @@ TypeId Checker::checkSpawn(SpawnExpr* e)
     if (inPure())
         error(e->range, "pure function '" + fnLabel() + "' cannot spawn actors");
     Binding* b = lookup(e->actorName);
+    if (b)
+        requireVisible(b, e->nameRange);
     if (!b) {
         error(e->nameRange, "unknown actor '" + nameText(e->actorName) + "'" + suggest(e->actorName));
         return m_types.anyActor();
@@ -674,6 +676,7 @@ TypeId Checker::checkUi(UiExpr* e)
     const std::string n = nameText(e->element);
     Binding* b = lookup(e->element);
     if (b && b->kind == BindingKind::Actor) {
+        requireVisible(b, e->elementRange);
         if (m_symbols && b->symbol >= 0)
             m_symbols->addRef(e->elementRange, b->symbol);
         if (b->actor->actorKind != ActorKind::Screen)

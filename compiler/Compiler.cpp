@@ -3,13 +3,22 @@
 #include "Checker.h"
 #include "Lowering.h"
 #include "Parser.h"
+#include "Project.h"
 
 #include <exception>
+#include <functional>
 #if !defined(__wasm__)
 #include <pthread.h>
 #endif
 
 namespace aeroflow::compiler {
+
+std::string_view CompileResult::programSource() const
+{
+    if (!bundle.empty())
+        return bundle;
+    return file ? file->text() : std::string_view();
+}
 
 std::string CompileResult::formatDiagnostics(bool withSnippets) const
 {
@@ -30,7 +39,12 @@ namespace {
 /// for the worst tree; pages that are not touched cost nothing.
 constexpr size_t kCompileStackBytes = size_t(64) << 20;
 
-CompileResult compileHere(std::string name, std::string text, const CompileOptions& options)
+} // namespace
+
+// Project.cpp: a bundle of several files, compiled on the current stack.
+CompileResult compileBundleHere(std::string name, std::string_view bundle, const CompileOptions& options);
+
+CompileResult compileSingle(std::string name, std::string text, const CompileOptions& options)
 {
     CompileResult result;
     auto file = std::make_shared<SourceFile>(std::move(name), std::move(text));
@@ -58,20 +72,33 @@ CompileResult compileHere(std::string name, std::string text, const CompileOptio
     return result;
 }
 
+namespace {
+
+CompileResult compileHere(std::string name, std::string text, const CompileOptions& options)
+{
+    if (isSourceBundle(text))
+        return compileBundleHere(std::move(name), text, options);
+    return compileSingle(std::move(name), std::move(text), options);
+}
+
 } // namespace
 
 CompileResult compile(std::string name, std::string text, const CompileOptions& options)
 {
+    return compileOnBigStack([&]() { return compileHere(std::move(name), std::move(text), options); });
+}
+
+CompileResult compileOnBigStack(const std::function<CompileResult()>& work)
+{
 #if defined(__wasm__)
     // WASI has no threads (the AOT runtime's compiler runs on its own stack).
-    return compileHere(std::move(name), std::move(text), options);
+    return work();
 #else
     struct Job {
-        std::string name, text;
-        const CompileOptions* options;
+        const std::function<CompileResult()>* work;
         CompileResult result;
         std::exception_ptr error;
-    } job{std::move(name), std::move(text), &options, {}, nullptr};
+    } job{&work, {}, nullptr};
     pthread_attr_t attr;
     pthread_t thread;
     bool started = false;
@@ -80,7 +107,7 @@ CompileResult compile(std::string name, std::string text, const CompileOptions& 
             && pthread_create(&thread, &attr, [](void* p) -> void* {
                    auto* j = static_cast<Job*>(p);
                    try {
-                       j->result = compileHere(std::move(j->name), std::move(j->text), *j->options);
+                       j->result = (*j->work)();
                    } catch (...) {
                        j->error = std::current_exception();
                    }
@@ -89,7 +116,7 @@ CompileResult compile(std::string name, std::string text, const CompileOptions& 
         pthread_attr_destroy(&attr);
     }
     if (!started) // no thread to be had: compile here, on the caller's stack
-        return compileHere(std::move(job.name), std::move(job.text), options);
+        return work();
     pthread_join(thread, nullptr);
     if (job.error)
         std::rethrow_exception(job.error);

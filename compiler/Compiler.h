@@ -7,8 +7,10 @@
 #include "Program.h"
 #include "Symbols.h"
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aeroflow::compiler {
@@ -28,13 +30,26 @@ struct CompileResult {
     std::shared_ptr<const SymbolIndex> symbols;
     size_t errorCount = 0;
 
+    /// A program of several files (Project.h): all of them as one bundle.
+    std::string bundle;
+
     bool ok() const { return errorCount == 0; }
+    /// The text from which compile(file->name(), text) rebuilds this program,
+    /// to store in traces, snapshots and builds: the source of a program of
+    /// one file, the bundle of a program of several. Its fnv1a64 is the
+    /// program's hash.
+    std::string_view programSource() const;
     /// Every diagnostic as gcc/clang print them, with source line and caret.
     std::string formatDiagnostics(bool withSnippets = true) const;
 };
 
-/// Compiles `text`, shown in messages as `name`.
+/// Compiles `text`, shown in messages as `name`. A bundle of several files
+/// (Project.h, as programSource() gives) compiles as the program it holds.
 CompileResult compile(std::string name, std::string text, const CompileOptions& options = {});
+
+/// Runs a compilation on a thread with a stack large enough for the deepest
+/// syntax tree (the caller's may be small), and returns its result.
+CompileResult compileOnBigStack(const std::function<CompileResult()>& work);
 
 /// True for the source file extensions the tools accept (`.aefl`, `.af`).
 bool isSourceFileName(const std::string& path);

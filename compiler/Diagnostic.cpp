@@ -36,7 +36,8 @@ const char* severityName(Severity s)
 std::string formatDiagnostic(const SourceFile& file, const Diagnostic& d, bool withSnippet)
 {
     const LineCol lc = file.lineCol(d.range.begin);
-    std::string out = file.name() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": "
+    const SourceLocation at = file.locate(d.range.begin);
+    std::string out = std::string(at.name) + ":" + std::to_string(at.line) + ":" + std::to_string(at.col) + ": "
         + severityName(d.severity) + ": " + d.message + "\n";
     if (!withSnippet)
         return out;

@@ -166,8 +166,10 @@ public:
         if (in.op == Op::LOADI)
             comment = std::to_string(in.sbc());
         const LineCol pos = m_f.positionAt(pc);
+        // A program of several files: the line in the function's own file.
+        const uint32_t line = m_p.files.empty() ? pos.line : m_p.locate(pos.line).line;
         char head[64];
-        std::snprintf(head, sizeof head, "%5u  %5u:%-4u %-12s ", pc, pos.line, pos.col, opName(in.op));
+        std::snprintf(head, sizeof head, "%5u  %5u:%-4u %-12s ", pc, line, pos.col, opName(in.op));
         std::string out = head;
         out += ops;
         if (!comment.empty()) {
@@ -216,7 +218,10 @@ std::string disassembleFunction(const Program& program, uint32_t index)
             out += (i ? " " : "") + f.captures[i];
         out += "]";
     }
-    out += ", at " + std::to_string(f.position.line) + ":" + std::to_string(f.position.col) + "\n";
+    if (program.files.empty())
+        out += ", at " + std::to_string(f.position.line) + ":" + std::to_string(f.position.col) + "\n";
+    else
+        out += ", at " + program.where(f.position) + "\n";
     for (uint32_t pc = 0; pc < f.code.size(); ++pc)
         out += lister.line(pc);
     if (!f.constants.empty()) {

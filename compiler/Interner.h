@@ -30,6 +30,23 @@ public:
         m_ids.emplace(stored, id);
         return id;
     }
+    /// A name private to one file of a program (`_helper` of a module): the
+    /// same spelling in another `scope` is another name, so files cannot see
+    /// or clash with each other's private names. text() gives the spelling.
+    Name internPrivate(std::string_view s, uint32_t scope)
+    {
+        std::string key = "\x01" + std::to_string(scope) + "\x01";
+        key += s;
+        auto it = m_ids.find(key);
+        if (it != m_ids.end())
+            return it->second;
+        m_storage.emplace_back(std::move(key));
+        std::string_view storedKey = m_storage.back();
+        const Name id = static_cast<Name>(m_texts.size());
+        m_texts.push_back(storedKey.substr(storedKey.size() - s.size()));
+        m_ids.emplace(storedKey, id);
+        return id;
+    }
     /// The id of an already interned spelling, or 0.
     Name find(std::string_view s) const
     {

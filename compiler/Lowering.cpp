@@ -317,7 +317,7 @@ std::string Lowerer::qualifiedName(const FnDecl* fn) const
         // A lambda is named after where it is written: `lambda@3:14`.
         std::string own = text(fn->name);
         if (fn->isLambda) {
-            const LineCol at = m_file.lineCol(fn->range.begin);
+            const SourceLocation at = m_file.locate(fn->range.begin);
             own += "@" + std::to_string(at.line) + ":" + std::to_string(at.col);
         }
         return fn->enclosing && fn->enclosing->fnKind != FnKind::Main ? qualifiedName(fn->enclosing) + "." + own

@@ -36,7 +36,13 @@ bool Parser::accept(Tok t)
 }
 
 std::string_view Parser::text(const Token& t) const { return m_src.substr(t.range.begin, t.range.end - t.range.begin); }
-Name Parser::nameOf(const Token& t) { return m_names.intern(text(t)); }
+Name Parser::nameOf(const Token& t)
+{
+    const std::string_view spelling = text(t);
+    if (m_privateScope && spelling.size() > 1 && spelling[0] == '_')
+        return m_names.internPrivate(spelling, m_privateScope);
+    return m_names.intern(spelling);
+}
 
 bool Parser::atName() const { return at(Tok::Ident) || isContextualKeyword(kind()); }
 
@@ -188,10 +194,29 @@ Module parseSource(const SourceFile& file, Arena& arena, Interner& names, Diagno
     return parser.parseModule();
 }
 
+Module parseSourcePart(const SourceFile& file, SourceRange part, uint32_t privateScope, Arena& arena, Interner& names,
+    DiagnosticSink& sink)
+{
+    Lexer lexer(file, sink);
+    const std::vector<Token> tokens = lexer.tokenize(part);
+    Parser parser(file, tokens, arena, names, sink);
+    return parser.parseModule(part, privateScope);
+}
+
+Module Parser::parseModule(SourceRange part, uint32_t privateScope)
+{
+    m_part = part;
+    m_hasPart = true;
+    m_privateScope = privateScope;
+    return parseModule();
+}
+
 // module := { statement sep }
 Module Parser::parseModule()
 {
-    auto* main = newStmt<FnDecl>(StmtKind::Fn, {0, static_cast<uint32_t>(m_src.size())});
+    if (!m_hasPart)
+        m_part = {0, static_cast<uint32_t>(m_src.size())};
+    auto* main = newStmt<FnDecl>(StmtKind::Fn, m_part);
     main->fnKind = FnKind::Main;
     main->name = m_names.intern("<main>");
     std::vector<Stmt*> stmts;
@@ -320,8 +345,8 @@ void Parser::reportUnclosed(SourceRange open)
     const uint32_t indent = indentOf(open.begin);
     for (auto it = m_misindented.rbegin(); it != m_misindented.rend(); ++it) {
         if (it->open > open.begin && indentOf(it->close) == indent) {
-            const uint32_t closeLine = m_file.lineCol(it->close).line;
-            const uint32_t openLine = m_file.lineCol(open.begin).line;
+            const uint32_t closeLine = m_file.locate(it->close).line;
+            const uint32_t openLine = m_file.locate(open.begin).line;
             error({it->open, it->open + 1},
                   "unclosed '{' (missing '}'): the '}' on line " + std::to_string(closeLine) +
                       " is indented like line " + std::to_string(openLine) + " and seems meant to close that block");
@@ -833,11 +858,14 @@ Stmt* Parser::parseRecord()
     return r;
 }
 
-// import := 'import' NAME {'.' NAME} | 'from' NAME {'.' NAME} NAME
+// import := 'import' NAME {'.' NAME} | 'from' NAME {'.' NAME} ['import'] NAME
+//           | 'import' STRING | 'from' STRING ['import'] NAME {',' NAME}
 Stmt* Parser::parseImport()
 {
     const Token& kw = advance();
     auto* s = newStmt<ImportStmt>(StmtKind::Import, kw.range);
+    if (at(Tok::String))
+        return parseFileImport(kw, s);
     if (!at(Tok::Ident)) {
         errorExpected("a module name");
         return nullptr;
@@ -861,6 +889,40 @@ Stmt* Parser::parseImport()
         const Token& member = advance();
         s->member = nameOf(member);
         s->memberRange = member.range;
+    }
+    s->range = cover(kw.range, prevRange());
+    return s;
+}
+
+Stmt* Parser::parseFileImport(const Token& kw, ImportStmt* s)
+{
+    const Token& lit = advance();
+    s->isFile = true;
+    s->pathRange = lit.range;
+    const std::string_view body = text(lit).substr(1, lit.range.end - lit.range.begin - 2);
+    s->path = body.find('\\') == std::string_view::npos
+        ? body
+        : m_arena.copyString(decodeStringLiteral(body, lit.range.begin + 1, &m_sink));
+    if (kw.kind == Tok::KwFrom) {
+        if (at(Tok::KwImport))
+            advance();
+        std::vector<Name> names;
+        std::vector<SourceRange> ranges;
+        do {
+            if (!atName()) {
+                errorExpected(names.empty() ? "a name to import after the file" : "a name to import after ','");
+                return nullptr;
+            }
+            const Token& name = advance();
+            names.push_back(nameOf(name));
+            ranges.push_back(name.range);
+        } while (accept(Tok::Comma));
+        s->names = m_arena.copy(names);
+        s->nameRanges = m_arena.copy(ranges);
+    } else if (at(Tok::Ident) && text(peek()) == "as") {
+        error(peek().range, "'import \"" + std::string(s->path) + "\" as ...' is not supported: a file import brings "
+              "in its exported names as they are (use 'from \"" + std::string(s->path) + "\" import NAME' to pick names)");
+        return nullptr;
     }
     s->range = cover(kw.range, prevRange());
     return s;

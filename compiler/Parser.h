@@ -18,6 +18,10 @@ public:
     /// Parses the whole file. Never fails: syntax errors are reported to the
     /// sink and the parser resynchronises at the next statement.
     Module parseModule();
+    /// Parses only `part` of the file (one file of a combined program text).
+    /// Names starting with '_' (other than '_' itself) become private to
+    /// `privateScope` (Interner::internPrivate) unless it is 0.
+    Module parseModule(SourceRange part, uint32_t privateScope);
 
     /// Deepest nesting of blocks and expressions accepted (deeper input is an error, never a stack overflow).
     static constexpr int kMaxDepth = 200;
@@ -151,9 +155,19 @@ private:
     /// the word is reserved and returns true; otherwise false, reporting nothing.
     bool reservedAsName(const char* what);
     Name m_nameOk = 0, m_nameErr = 0, m_nameUnderscore = 0, m_nameModel = 0, m_nameTensor = 0, m_nameLambda = 0;
+    /// Files of a program: the scope of this file's private names (0: none).
+    uint32_t m_privateScope = 0;
+    /// The text this parser reads (the whole file, or one part of it).
+    SourceRange m_part;
+    bool m_hasPart = false;
+    /// `import "./x.aefl"`, `from "./x.aefl" import a, b` (after the keyword).
+    Stmt* parseFileImport(const Token& kw, struct ImportStmt* s);
 };
 
 /// Lex and parse in one call.
 Module parseSource(const SourceFile& file, Arena& arena, Interner& names, DiagnosticSink& sink);
+/// The same for one part of a combined text (Parser::parseModule(part, privateScope)).
+Module parseSourcePart(const SourceFile& file, SourceRange part, uint32_t privateScope, Arena& arena, Interner& names,
+    DiagnosticSink& sink);
 
 } // namespace aeroflow::compiler

@@ -115,6 +115,9 @@ Expr* Parser::parseEmbedded(SourceRange range)
     Parser sub(m_file, tokens, m_arena, m_names, m_sink);
     sub.m_depth = m_depth;
     sub.m_embedded = true;
+    sub.m_privateScope = m_privateScope;
+    sub.m_part = m_part;
+    sub.m_hasPart = m_hasPart;
     Expr* e = sub.parseExpr();
     if (!sub.m_panic && !sub.at(Tok::Eof)) {
         const Token& extra = sub.peek();

@@ -57,6 +57,39 @@ const char* actorKindName(ActorType::Kind kind)
     return "?";
 }
 
+SourcePlace Program::locate(uint32_t line) const
+{
+    for (size_t i = files.size(); i-- > 0;)
+        if (line >= files[i].firstLine)
+            return {files[i].name, line - files[i].firstLine + 1, uint32_t(i)};
+    return {sourceName, line, 0};
+}
+
+std::string Program::where(LineCol pos) const
+{
+    const SourcePlace at = locate(pos.line);
+    return std::string(at.file) + ":" + std::to_string(at.line) + ":" + std::to_string(pos.col);
+}
+
+uint32_t Program::programLine(std::string_view file, uint32_t line) const
+{
+    auto matches = [&](std::string_view name) {
+        if (file == name)
+            return true;
+        // "orders.aefl" matches "shop/orders.aefl"; "shop/orders.aefl" matches "./shop/orders.aefl".
+        auto endsWith = [](std::string_view a, std::string_view b) {
+            return a.size() > b.size() && a.substr(a.size() - b.size()) == b && a[a.size() - b.size() - 1] == '/';
+        };
+        return endsWith(name, file) || endsWith(file, name);
+    };
+    if (files.empty())
+        return matches(sourceName) || file.empty() ? line : 0;
+    for (const SourceSpan& f : files)
+        if (matches(f.name))
+            return line >= 1 && line <= f.lineCount ? f.firstLine + line - 1 : 0;
+    return 0;
+}
+
 LineCol Function::positionAt(uint32_t pc) const
 {
     if (lines.empty())

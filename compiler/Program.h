@@ -198,6 +198,20 @@ struct GlobalVar {
     bool isMutable = false;
 };
 
+/// One file of a program of several files: its lines in the combined text.
+struct SourceSpan {
+    std::string name;        ///< display name ("shop/orders.aefl")
+    uint32_t firstLine = 1;  ///< its line 1 is this line of the program
+    uint32_t lineCount = 0;
+};
+
+/// A line of the program as the user sees it.
+struct SourcePlace {
+    std::string_view file;
+    uint32_t line = 1;
+    uint32_t fileIndex = 0; ///< index in Program::files (0 for one file)
+};
+
 struct Program {
     std::string sourceName;
     uint64_t programHash = 0;          ///< fnv1a64 of the source text
@@ -213,6 +227,18 @@ struct Program {
     int32_t findFunction(std::string_view name) const;
     int32_t findActor(std::string_view name) const;
     int32_t findMessage(std::string_view name) const;
+
+    /// A program of several files (`import "./x.aefl"`): lines in `lines`
+    /// and `position` count in the files' combined text, in this order.
+    /// Empty for a program of one file.
+    std::vector<SourceSpan> files;
+    /// The file and its own line for a line of the program.
+    SourcePlace locate(uint32_t line) const;
+    /// "file:line:col" of a position, as runtime errors print it.
+    std::string where(LineCol pos) const;
+    /// The line of the program for `line` of `file` (a display name, or a
+    /// path that ends with one's name after a '/'); 0 when no file matches.
+    uint32_t programLine(std::string_view file, uint32_t line) const;
 };
 
 /// FNV-1a, 64 bits.

@@ -14,6 +14,40 @@ SourceFile::SourceFile(std::string name, std::string text)
     }
 }
 
+SourceFile::SourceFile(std::string name, std::string text, std::vector<SourcePart> parts)
+    : SourceFile(std::move(name), std::move(text))
+{
+    m_parts = std::move(parts);
+}
+
+uint32_t SourceFile::partOf(uint32_t offset) const
+{
+    if (m_parts.size() < 2)
+        return 0;
+    auto it = std::upper_bound(m_parts.begin(), m_parts.end(), offset,
+        [](uint32_t o, const SourcePart& p) { return o < p.begin; });
+    return it == m_parts.begin() ? 0 : static_cast<uint32_t>(it - m_parts.begin() - 1);
+}
+
+SourceLocation SourceFile::locate(uint32_t offset) const
+{
+    const LineCol lc = lineCol(offset);
+    if (m_parts.empty())
+        return {0, m_name, lc.line, lc.col};
+    const uint32_t i = partOf(offset);
+    const SourcePart& p = m_parts[i];
+    return {i, p.name, lc.line >= p.firstLine ? lc.line - p.firstLine + 1 : 1, lc.col};
+}
+
+std::string SourceFile::lineLabel(uint32_t offset, uint32_t from) const
+{
+    const SourceLocation at = locate(offset);
+    std::string out = "line " + std::to_string(at.line);
+    if (at.part != partOf(from))
+        out += " of " + std::string(at.name);
+    return out;
+}
+
 LineCol SourceFile::lineCol(uint32_t offset) const
 {
     offset = std::min<uint32_t>(offset, static_cast<uint32_t>(m_text.size()));

@@ -28,10 +28,35 @@ struct LineCol {
     uint32_t col = 1;
 };
 
+/// One file of a program made of several files (Project.h): its display
+/// name and the byte range and first line it occupies in the combined text.
+struct SourcePart {
+    std::string name;
+    uint32_t begin = 0;
+    uint32_t end = 0;
+    uint32_t firstLine = 1;
+};
+
+/// A position as the user sees it: the file it is in and the line and
+/// column within that file.
+struct SourceLocation {
+    uint32_t part = 0;     ///< index in SourceFile::parts(); 0 for a single file
+    std::string_view name; ///< the file's display name
+    uint32_t line = 1;
+    uint32_t col = 1;
+};
+
 /// One source file: its display name and its text. Owns the text.
+///
+/// A program of several files is compiled as one SourceFile whose text is the
+/// files one after the other, each starting on a line of its own, with one
+/// part per file. Offsets and lines (lineCol) then count in the combined
+/// text; locate() turns them back into a file, line and column.
 class SourceFile {
 public:
     SourceFile(std::string name, std::string text);
+    /// A combined text; `parts` cover it in order, each beginning at a line start.
+    SourceFile(std::string name, std::string text, std::vector<SourcePart> parts);
 
     const std::string& name() const { return m_name; }
     std::string_view text() const { return m_text; }
@@ -47,8 +72,19 @@ public:
     /// Byte offset of the start of a 1-based line (clamped).
     uint32_t lineStart(uint32_t line) const;
 
+    /// The files of a combined text; empty for a single file.
+    const std::vector<SourcePart>& parts() const { return m_parts; }
+    /// Index of the part holding `offset` (0 for a single file).
+    uint32_t partOf(uint32_t offset) const;
+    /// File, line and column of a byte offset.
+    SourceLocation locate(uint32_t offset) const;
+    /// "line N" of `offset`, or "line N of FILE" when `offset` is in another
+    /// file than `from` (for messages that point at a second place).
+    std::string lineLabel(uint32_t offset, uint32_t from) const;
+
 private:
     std::string m_name;
+    std::vector<SourcePart> m_parts;
     std::string m_text;
     std::vector<uint32_t> m_lineStarts;
 };

@@ -4,6 +4,7 @@
 
 #include "Payload.h"
 #include "Program.h"
+#include "Project.h"
 #include "Snapshot.h"
 #include "TraceSchema.h"
 
@@ -67,6 +68,18 @@ std::expected<std::unique_ptr<Recorder>, std::string> Recorder::create(
         return std::unexpected("cannot record: no compiled program");
     if (compiler::fnv1a64(sourceText) != program->programHash)
         return std::unexpected("cannot record: the source text is not the one the program was compiled from");
+    std::vector<compiler::BundleFile> files;
+    if (compiler::isSourceBundle(sourceText)) {
+        auto decoded = compiler::decodeSourceBundle(sourceText);
+        if (!decoded)
+            return std::unexpected("cannot record: " + decoded.error());
+        const std::string dir = compiler::sourceDirectory(program->sourceName);
+        for (auto& f : *decoded)
+            files.push_back({dir + f.path, std::move(f.text)});
+        files[0].path = program->sourceName;
+    } else {
+        files.push_back({program->sourceName, sourceText});
+    }
     std::unique_ptr<Recorder> rec(new Recorder(program, std::move(options)));
     const RecorderOptions& o = rec->m_options;
     const std::vector<std::pair<std::string, std::string>> metaRows = {
@@ -91,7 +104,7 @@ std::expected<std::unique_ptr<Recorder>, std::string> Recorder::create(
     // starts: meta, the source, the type tables and the main actor.
     auto initialise = [&](Database& db) {
         Statement m = db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)");
-        Statement src = db.prepare("INSERT INTO sources(file_id, path, text) VALUES (0, ?, ?)");
+        Statement src = db.prepare("INSERT INTO sources(file_id, path, text) VALUES (?, ?, ?)");
         Statement types = db.prepare("INSERT INTO actor_types(type_id, name, kind) VALUES (?, ?, ?)");
         Statement msgs = db.prepare("INSERT INTO message_types(message_id, name, arity) VALUES (?, ?, ?)");
         Statement main = db.prepare("INSERT INTO actors(actor_id, type, name, spawned_by, spawned_at_seq) "
@@ -110,9 +123,14 @@ std::expected<std::unique_ptr<Recorder>, std::string> Recorder::create(
             m.bindText(2, v);
             ok = ok && run(m);
         }
-        src.bindText(1, program->sourceName);
-        src.bindText(2, sourceText);
-        ok = ok && run(src);
+        // One row per file: a program of several files is stored as its
+        // files (TraceReader::sourceText() joins them again).
+        for (size_t f = 0; ok && f < files.size(); ++f) {
+            src.bind(1, int64_t(f));
+            src.bindText(2, files[f].path);
+            src.bindText(3, files[f].text);
+            ok = run(src);
+        }
         for (size_t i = 0; ok && i < program->actors.size(); ++i) {
             types.bind(1, int64_t(i));
             types.bindText(2, program->actors[i].name);

@@ -373,10 +373,37 @@ Result<Breakpoint> TimeTravel::breakpoint(const std::string& file, uint32_t line
 {
     const compiler::Program& p = *m_program;
     const auto base = [](const std::string& s) { return std::filesystem::path(s).filename().string(); };
-    if (!file.empty() && file != p.sourceName && base(file) != base(p.sourceName))
-        return std::unexpected("no file '" + file + "' in this trace (its program is '" + p.sourceName + "')");
     Breakpoint bp;
-    bp.file = p.sourceName;
+    bp.fileLine = line;
+    if (p.files.empty()) {
+        if (!file.empty() && file != p.sourceName && base(file) != base(p.sourceName))
+            return std::unexpected("no file '" + file + "' in this trace (its program is '" + p.sourceName + "')");
+        bp.file = p.sourceName;
+    } else {
+        // A program of several files: lines count in the files' combined
+        // text (Program::files); find the file, then its line there.
+        const std::string want = file.empty() ? p.sourceName : file;
+        const compiler::SourceSpan* span = nullptr;
+        for (const auto& f : p.files)
+            if (f.name == want)
+                span = &f;
+        for (const auto& f : p.files)
+            if (!span && p.programLine(want, 1) == f.firstLine)
+                span = &f;
+        for (const auto& f : p.files)
+            if (!span && base(f.name) == base(want))
+                span = &f;
+        if (!span) {
+            std::string names;
+            for (const auto& f : p.files)
+                names += (names.empty() ? "" : ", ") + f.name;
+            return std::unexpected("no file '" + file + "' in this trace (its files: " + names + ")");
+        }
+        if (line < 1 || line > span->lineCount)
+            return std::unexpected(span->name + " has no line " + std::to_string(line));
+        bp.file = span->name;
+        line = span->firstLine + line - 1;
+    }
     bp.line = line;
     std::vector<uint32_t> others; // non-handler functions holding the line
     for (size_t f = 0; f < p.functions.size(); ++f) {
@@ -562,6 +589,9 @@ void StatementCollector::onStatement(const engine::StatementEvent& e)
     st.functionName = fn.name;
     st.line = e.line;
     st.col = e.col;
+    const compiler::SourcePlace place = m_program.locate(e.line);
+    st.file = std::string(place.file);
+    st.fileLine = place.line;
     st.pc = e.pc;
     st.depth = e.depth;
     // Live at pc: [startPc, endPc); a scope never closed (endPc 0) runs

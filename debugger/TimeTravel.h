@@ -61,6 +61,9 @@ struct Breakpoint {
     bool confirm = false;
     uint32_t function = 0;     ///< with `confirm`: the function holding the line (or main)
     std::optional<BreakCondition> condition;
+    /// `line` counts in the program's lines (Program::files for a program of
+    /// several files); this is the line within `file`, as asked.
+    uint32_t fileLine = 0;
 };
 
 /// Where a breakpoint stopped: position seq - 1, about to deliver `seq`.
@@ -84,6 +87,10 @@ struct StatementStop {
     std::vector<std::pair<std::string, std::string>> locals;
     /// The running actor's state fields (main: its globals), printed.
     std::vector<std::pair<std::string, std::string>> state;
+    /// The file of the statement and its line there (`line` counts in the
+    /// program's lines, which differ for a program of several files).
+    std::string file;
+    uint32_t fileLine = 0;
     bool operator==(const StatementStop&) const = default;
 };
 

@@ -3,6 +3,8 @@
 
 #include "TraceReader.h"
 
+#include "Project.h"
+
 #include "Scheduler.h"
 #include "TraceSchema.h"
 
@@ -364,14 +366,47 @@ Result<TraceInfo> TraceReader::readInfo()
     return i;
 }
 
-Result<std::string> TraceReader::sourceText()
+Result<std::vector<std::pair<std::string, std::string>>> TraceReader::sourceFiles()
 {
-    Statement st = m_db.prepare("SELECT text FROM sources ORDER BY file_id LIMIT 1");
+    Statement st = m_db.prepare("SELECT path, text FROM sources ORDER BY file_id");
     if (!st.valid())
         return std::unexpected(fail("cannot read sources"));
-    if (!st.step())
-        return std::unexpected(st.ok() ? "trace '" + m_path + "': holds no source text" : fail("cannot read sources"));
-    return st.columnText(0);
+    std::vector<std::pair<std::string, std::string>> out;
+    while (st.step()) {
+        if (out.size() >= compiler::ProjectLimits::kMaxFiles)
+            return std::unexpected("trace '" + m_path + "': holds too many source files");
+        out.emplace_back(st.columnText(0), st.columnText(1));
+    }
+    if (!st.ok())
+        return std::unexpected(fail("cannot read sources"));
+    if (out.empty())
+        return std::unexpected("trace '" + m_path + "': holds no source text");
+    return out;
+}
+
+Result<std::string> TraceReader::sourceText()
+{
+    auto files = sourceFiles();
+    if (!files)
+        return std::unexpected(files.error());
+    if (files->size() == 1)
+        return std::move(files->front().second);
+    // Several files: stored under their display names, the entry's folder
+    // in front of each path in the program (Recorder::create).
+    const std::string dir = compiler::sourceDirectory(files->front().first);
+    std::vector<compiler::BundleFile> bundle;
+    for (size_t i = 0; i < files->size(); ++i) {
+        auto& [path, text] = (*files)[i];
+        std::string rel = i == 0 ? path.substr(dir.size()) : path;
+        if (i > 0) {
+            if (!path.starts_with(dir))
+                return std::unexpected("trace '" + m_path + "': source file '" + path + "' is not in the folder of '"
+                                       + files->front().first + "'");
+            rel = path.substr(dir.size());
+        }
+        bundle.push_back({std::move(rel), std::move(text)});
+    }
+    return compiler::encodeSourceBundle(bundle);
 }
 
 Result<std::vector<TraceActor>> TraceReader::actors()

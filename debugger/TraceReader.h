@@ -141,7 +141,12 @@ public:
     /// Re-reads the summary (a live recording grows).
     Result<TraceInfo> refresh();
 
+    /// The program's source as compile() takes it: the one file's text, or
+    /// for a program of several files a bundle of them (Project.h).
     Result<std::string> sourceText();
+    /// Every stored source file in order (the entry file first): display
+    /// name and text. A trace of a one-file program has one.
+    Result<std::vector<std::pair<std::string, std::string>>> sourceFiles();
     Result<std::vector<TraceActor>> actors();
     /// The trace's extent, checked (see TraceExtent); computed once per
     /// reader (refresh() computes it again).

@@ -188,8 +188,7 @@ Value& Scheduler::global(uint32_t slot)
 std::string Scheduler::where(uint32_t function, uint32_t pc) const
 {
     const auto& fn = m_program->functions[function];
-    const auto pos = fn.positionAt(pc);
-    return m_program->sourceName + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col);
+    return m_program->where(fn.positionAt(pc));
 }
 
 std::string Scheduler::actorLabel(uint32_t id) const

@@ -8,6 +8,7 @@
 #include "docks/OutputDock.h"
 #include "docks/PreviewDock.h"
 #include "docks/ProblemsDock.h"
+#include "docks/ProgramFilesDock.h"
 #include "docks/SnapshotExplorerDock.h"
 #include "docks/TimelineDock.h"
 #include "editor/CodeEditor.h"
@@ -85,6 +86,7 @@ void MainWindow::createDocks()
     m_problems = new ProblemsDock(this);
     m_output = new OutputDock(this);
     m_actorsDock = new ActorsDock(this);
+    m_programFiles = new ProgramFilesDock(this);
     m_messages = new MessagesDock(this);
     m_preview = new PreviewDock(this);
     m_timeTravel = new TimeTravelViews(this);
@@ -109,13 +111,16 @@ void MainWindow::createDocks()
     tabifyDockWidget(m_preview, graph);
     tabifyDockWidget(graph, snapshots);
     m_preview->raise();
+    // Shown when a trace of a program of several files is open.
+    addDockWidget(Qt::LeftDockWidgetArea, m_programFiles);
+    m_programFiles->hide();
     resizeDocks({m_output}, {260}, Qt::Vertical);
     resizeDocks({m_actorsDock}, {380}, Qt::Horizontal);
 }
 
 QList<QDockWidget*> MainWindow::docks() const
 {
-    QList<QDockWidget*> out{m_problems, m_output, m_actorsDock, m_messages, m_preview};
+    QList<QDockWidget*> out{m_problems, m_output, m_actorsDock, m_messages, m_preview, m_programFiles};
     out += m_timeTravelDocks;
     return out;
 }
@@ -174,8 +179,26 @@ void MainWindow::wireRunController()
     connect(m_run, &RunController::snapshotChanged, m_actorsDock, &ActorsDock::showSnapshot);
     connect(m_run, &RunController::snapshotChanged, m_preview, &PreviewDock::showSnapshot);
     connect(m_run, &RunController::executionPointChanged, this, [this](int line) {
+        // A program of several files: the line may be in a file the entry
+        // file imports; open it beside the entry file (or switch back to the
+        // entry file) and show the line there.
+        QString file = m_runFile;
+        const QString rel = m_run->lastSnapshot().sourcePath;
+        if (line > 0 && !rel.isEmpty() && !m_runFile.isEmpty())
+            file = QFileInfo(QFileInfo(m_runFile).dir().filePath(rel)).absoluteFilePath();
+        CodeEditor* shown = nullptr;
         for (CodeEditor* e : m_editors->editors())
-            e->setExecutionLine(e->filePath() == m_runFile && line > 0 ? line - 1 : -1);
+            if (e->filePath() == file)
+                shown = e;
+        if (line > 0 && !shown && file != m_runFile && m_editors->openFile(file))
+            shown = m_editors->currentEditor();
+        if (line > 0 && shown && file != m_lastExecutionFile)
+            m_editors->showEditor(shown);
+        m_lastExecutionFile = line > 0 ? file : QString();
+        for (CodeEditor* e : m_editors->editors())
+            e->setExecutionLine(e == shown && line > 0 ? line - 1 : -1);
+        if (shown && line > 0)
+            shown->ensureLineVisible(line - 1);
     });
     connect(m_preview, &PreviewDock::uiEvent, m_run, &RunController::sendScreenEvent);
     connect(m_preview, &PreviewDock::inputEdited, m_run, &RunController::sendInput);
@@ -263,9 +286,26 @@ void MainWindow::updateActionStates()
 QVector<BreakpointSpec> MainWindow::currentBreakpoints() const
 {
     QVector<BreakpointSpec> out;
-    if (CodeEditor* e = m_editors->currentEditor())
+    CodeEditor* current = m_editors->currentEditor();
+    // The entry file: the running one, else the current editor's. Breakpoints
+    // in other open files below its folder may be in files it imports
+    // (EngineWorker keeps those that are).
+    const QString entry = m_run->hasSession() && !m_runFile.isEmpty() ? m_runFile
+                                                                      : (current ? current->filePath() : QString());
+    const QDir root = QFileInfo(entry).dir();
+    for (CodeEditor* e : m_editors->editors()) {
+        QString file;
+        if (entry.isEmpty() || e->filePath().isEmpty()) {
+            if (e != current)
+                continue;
+        } else if (e->filePath() != entry) {
+            file = root.relativeFilePath(e->filePath());
+            if (file.startsWith(QLatin1String("../")) || !compiler::isSourceFileName(file.toStdString()))
+                continue;
+        }
         for (const Breakpoint& b : e->breakpoints())
-            out.push_back({b.line + 1, b.condition});
+            out.push_back({b.line + 1, b.condition, file});
+    }
     return out;
 }
 
@@ -300,7 +340,8 @@ void MainWindow::runCurrent(bool debug, bool stopAtStart)
     m_preview->clear();
     m_output->appendSystem(tr("▶ %1 %2").arg(debug ? tr("Debugging") : tr("Running"), e->displayName()));
     m_output->raise();
-    m_run->start(e->displayName(), e->text().toUtf8(), debug ? currentBreakpoints() : QVector<BreakpointSpec>{}, debug,
+    // The file's path, when it has one: the files it imports are read beside it.
+    m_run->start(e->filePath().isEmpty() ? e->displayName() : e->filePath(), e->text().toUtf8(), debug ? currentBreakpoints() : QVector<BreakpointSpec>{}, debug,
                  stopAtStart);
 }
 
@@ -310,6 +351,11 @@ QVector<BreakpointSpec> MainWindow::traceBreakpoints() const
     if (CodeEditor* e = traceEditor())
         for (const Breakpoint& b : e->breakpoints())
             out.push_back({b.line + 1, b.condition});
+    // The other files of a recorded program of several files, by their recorded names.
+    for (int i = 1; i < m_traceFileEditors.size(); ++i)
+        if (CodeEditor* e = m_traceFileEditors[i].data())
+            for (const Breakpoint& b : e->breakpoints())
+                out.push_back({b.line + 1, b.condition, m_traceFileNames[i]});
     return out;
 }
 

@@ -27,6 +27,7 @@ class MessagesDock;
 class OutputDock;
 class PreviewDock;
 class ProblemsDock;
+class ProgramFilesDock;
 class SnapshotResumer;
 class StudioSettings;
 class TimeTravelViews;
@@ -70,6 +71,7 @@ public:
     /// temporary folder of this session for loose files.
     QString traceDirFor(const QString& filePath);
     ProblemsDock* problemsDock() const { return m_problems; }
+    ProgramFilesDock* programFilesDock() const { return m_programFiles; }
     OutputDock* outputDock() const { return m_output; }
     ActorsDock* actorsDock() const { return m_actorsDock; }
     MessagesDock* messagesDock() const { return m_messages; }
@@ -133,6 +135,7 @@ private:
     ProblemsDock* m_problems = nullptr;
     OutputDock* m_output = nullptr;
     ActorsDock* m_actorsDock = nullptr;
+    ProgramFilesDock* m_programFiles = nullptr;
     MessagesDock* m_messages = nullptr;
     PreviewDock* m_preview = nullptr;
     QList<QDockWidget*> m_timeTravelDocks;
@@ -147,8 +150,18 @@ private:
     QLabel* m_cursorLabel = nullptr;
     QLabel* m_engineLabel = nullptr; ///< how the run executes (native / interpreter)
     QString m_runFile; ///< the file the current run came from (execution point)
+    QString m_lastExecutionFile; ///< the file the execution line was last shown in
     TraceController* m_trace;
     QPointer<CodeEditor> m_traceEditor;
+    /// A recorded program of several files: its files (the entry first) and
+    /// their read-only editors, opened when first shown ([0] is m_traceEditor).
+    QStringList m_traceFileNames, m_traceFileTexts;
+    QVector<QPointer<CodeEditor>> m_traceFileEditors;
+    QPointer<CodeEditor> m_traceExecutionEditor; ///< where the execution line was shown last
+    /// The read-only editor of file `index` of the open trace, opened if needed.
+    CodeEditor* traceFileEditor(int index);
+    /// Has `editor` (file `index` of the open trace) check its text against the recorded files.
+    void useTraceSources(CodeEditor* editor, int index);
     bool m_traceMode = false;
     bool m_traceQuiet = true;
     QStringList m_damageReported; ///< findings about the open trace already in Output

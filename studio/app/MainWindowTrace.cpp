@@ -10,9 +10,11 @@
 #include "docks/MessagesDock.h"
 #include "docks/OutputDock.h"
 #include "docks/PreviewDock.h"
+#include "docks/ProgramFilesDock.h"
 #include "docks/TimelineDock.h"
 #include "editor/CodeEditor.h"
 #include "editor/EditorArea.h"
+#include "editor/DiagnosticsService.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -69,6 +71,20 @@ void MainWindow::wireTraceController()
             m_output->appendLines({OutputLine{0, OutputKind::Error, tr("Time-travel views: %1\n").arg(error)}});
         }
         m_traceEditor = m_editors->openReadOnly(tr("%1 (from %2)").arg(s.sourceName, s.fileName), s.source, s.sourceNotice);
+        // A program of several files: a tree of them; each opens read-only
+        // when shown (stepping into it, or from the tree).
+        m_traceFileNames = s.fileNames;
+        m_traceFileTexts = s.fileTexts;
+        m_traceFileEditors.clear();
+        m_traceFileEditors.resize(s.fileNames.size());
+        m_traceExecutionEditor = m_traceEditor;
+        if (!m_traceFileEditors.isEmpty()) {
+            m_traceFileEditors[0] = m_traceEditor;
+            useTraceSources(m_traceEditor, 0);
+        }
+        m_programFiles->setFiles(s.fileNames.size() > 1 ? s.fileNames : QStringList());
+        m_programFiles->setVisible(s.fileNames.size() > 1);
+        m_programFiles->setCurrentFile(s.fileNames.size() > 1 ? 0 : -1);
         m_output->appendSystem(tr("Opened trace %1").arg(s.description));
         m_output->raise();
         if (m_timeTravel->isOpen()) { // the time-travel views are what a trace is opened for
@@ -107,6 +123,51 @@ void MainWindow::wireTraceController()
         if (tracing())
             m_trace->seek(seq);
     });
+    connect(m_programFiles, &ProgramFilesDock::fileActivated, this, [this](int index) {
+        if (CodeEditor* e = traceFileEditor(index))
+            m_editors->showEditor(e);
+    });
+}
+
+CodeEditor* MainWindow::traceFileEditor(int index)
+{
+    if (index < 0 || index >= m_traceFileEditors.size())
+        return m_traceEditor;
+    if (!m_traceFileEditors[index]) {
+        const QString title = tr("%1 (from %2)").arg(m_traceFileNames[index], m_trace->summary().fileName);
+        m_traceFileEditors[index] = m_editors->openReadOnly(title, m_traceFileTexts[index]);
+        useTraceSources(m_traceFileEditors[index], index);
+    }
+    return m_traceFileEditors[index];
+}
+
+void MainWindow::useTraceSources(CodeEditor* editor, int index)
+{
+    if (!editor || m_traceFileNames.size() < 2 || index < 0 || index >= m_traceFileNames.size())
+        return;
+    // The program's files as recorded, by their path in the program (the
+    // entry file's folder stripped), so the editor checks the file as part
+    // of the recorded program, not against the disk.
+    const QString entry = m_traceFileNames.front();
+    const QString root = entry.left(int(entry.lastIndexOf(QLatin1Char('/'))) + 1);
+    auto files = std::make_shared<std::map<std::string, std::string>>();
+    for (int i = 0; i < m_traceFileNames.size(); ++i) {
+        const QString rel = i == 0 ? entry.mid(root.size())
+                                   : (m_traceFileNames[i].startsWith(root) ? m_traceFileNames[i].mid(root.size())
+                                                                           : m_traceFileNames[i]);
+        (*files)[rel.toStdString()] = m_traceFileTexts[i].toStdString();
+    }
+    const QString self = index == 0 ? entry.mid(root.size()) : m_traceFileNames[index].mid(root.size());
+    AnalysisSources sources;
+    sources.pathInProject = self.toStdString();
+    sources.loader = [files](const std::string& path) -> std::expected<std::string, std::string> {
+        auto it = files->find(path);
+        if (it == files->end())
+            return std::unexpected(std::string("not among the recorded files"));
+        return it->second;
+    };
+    editor->diagnosticsService()->setSources(std::move(sources));
+    editor->diagnosticsService()->analyzeNow();
 }
 
 void MainWindow::openTrace(const QString& path, bool quiet)
@@ -144,8 +205,19 @@ void MainWindow::showTracePosition(const SessionSnapshot& snapshot, int line)
         return;
     m_actorsDock->showSnapshot(snapshot);
     m_preview->showSnapshot(snapshot);
+    // The line is in file snapshot.sourceFile of the program: stepping into
+    // another file's code opens that file and shows it at the line.
+    CodeEditor* shown = m_traceFileEditors.size() > 1 && line > 0 ? traceFileEditor(snapshot.sourceFile) : m_traceEditor.data();
     for (CodeEditor* e : m_editors->editors())
-        e->setExecutionLine(e == m_traceEditor && line > 0 ? line - 1 : -1);
+        e->setExecutionLine(e == shown && line > 0 ? line - 1 : -1);
+    if (m_traceFileEditors.size() > 1 && line > 0) {
+        m_programFiles->setCurrentFile(snapshot.sourceFile);
+        if (shown && shown != m_traceExecutionEditor)
+            m_editors->showEditor(shown);
+        if (shown)
+            shown->ensureLineVisible(line - 1);
+        m_traceExecutionEditor = shown;
+    }
     updateRunStatus();
     updateActionStates();
 }

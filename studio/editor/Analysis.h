@@ -4,6 +4,7 @@
 // compiler's symbol index for completion and go-to-definition.
 
 #include "Compiler.h"
+#include "Project.h"
 
 #include <QMetaType>
 #include <QString>
@@ -32,7 +33,21 @@ struct Analysis {
 };
 
 /// Compiles `utf8` (named `fileName`) and converts the result. Pure; any thread.
-Analysis analyze(quint64 revision, const QString& fileName, const QByteArray& utf8, bool lower);
+/// `entryPath` (may be empty): the file on disk the text belongs to; the files
+/// it imports are then read beside it (ProgramFiles.h), and diagnostics in
+/// them are summed up in one diagnostic on the first line.
+Analysis analyze(quint64 revision, const QString& fileName, const QByteArray& utf8, bool lower,
+                 const QString& entryPath = {});
+
+/// Where a text's imports come from when it is not a file on disk (a
+/// recorded program's file): a loader and the file's path in its program.
+struct AnalysisSources {
+    compiler::SourceLoader loader;
+    std::string pathInProject;
+};
+/// analyze() with the imports read through `sources`.
+Analysis analyzeWith(quint64 revision, const QString& fileName, const QByteArray& utf8, bool lower,
+                     const AnalysisSources& sources);
 
 } // namespace aeroflow::studio
 

@@ -71,6 +71,7 @@ void CodeEditor::setFilePath(const QString& path)
 {
     m_filePath = path;
     m_diagnostics->setFileName(displayName());
+    m_diagnostics->setEntryPath(m_filePath);
 }
 
 QString CodeEditor::displayName() const

@@ -40,7 +40,9 @@ void DiagnosticsService::start()
     }
     m_pending = false;
     // The editor lowers only for Run; while typing, checking is what matters.
-    m_watcher.setFuture(QtConcurrent::run(&analyze, m_revision, m_fileName, m_textSource(), false));
+    m_watcher.setFuture((m_sources.loader
+                               ? QtConcurrent::run(&analyzeWith, m_revision, m_fileName, m_textSource(), false, m_sources)
+                               : QtConcurrent::run(&analyze, m_revision, m_fileName, m_textSource(), false, m_entryPath)));
 }
 
 void DiagnosticsService::finished()

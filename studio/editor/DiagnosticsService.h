@@ -22,6 +22,11 @@ public:
     ~DiagnosticsService() override;
 
     void setFileName(const QString& name) { m_fileName = name; }
+    /// The file on disk the text belongs to (empty: none): its imports are read beside it.
+    void setEntryPath(const QString& path) { m_entryPath = path; }
+    /// A text that is a file of a recorded program: its imports come from
+    /// `sources` (overrides the entry path).
+    void setSources(AnalysisSources sources) { m_sources = std::move(sources); }
     /// Pause after the last edit before compiling (default 300 ms).
     void setDelay(int ms) { m_timer.setInterval(ms); }
 
@@ -44,6 +49,8 @@ private:
 
     std::function<QByteArray()> m_textSource;
     QString m_fileName;
+    QString m_entryPath;
+    AnalysisSources m_sources;
     QTimer m_timer;
     QFutureWatcher<Analysis> m_watcher;
     quint64 m_revision = 0;

@@ -73,6 +73,12 @@ CodeEditor* EditorArea::openReadOnly(const QString& title, const QString& text, 
     return e;
 }
 
+void EditorArea::showEditor(CodeEditor* editor)
+{
+    if (editor && m_tabs->indexOf(editor) >= 0)
+        m_tabs->setCurrentWidget(editor);
+}
+
 bool EditorArea::openFile(const QString& path, QString* error)
 {
     const QString canonical = QFileInfo(path).absoluteFilePath();

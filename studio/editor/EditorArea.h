@@ -36,6 +36,8 @@ public:
     bool saveAs(const QString& path, QString* error = nullptr);
 
     CodeEditor* currentEditor() const;
+    /// Makes `editor` (one of this area's) the current tab.
+    void showEditor(CodeEditor* editor);
     QList<CodeEditor*> editors() const;
     QStringList openFiles() const;
     FindReplaceBar* findBar() const { return m_findBar; }

@@ -1,5 +1,7 @@
 #include "EngineWorker.h"
 
+#include "editor/ProgramFiles.h"
+
 #include "Compiler.h"
 
 #include <QDir>
@@ -107,7 +109,8 @@ void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSe
     m_running = false;
     m_stop->store(false);
     m_pause->store(false);
-    compiler::CompileResult r = compiler::compile(fileName.toStdString(), source.toStdString());
+    // The files it imports are read beside it; the recording keeps them all.
+    compiler::CompileResult r = compileProgram(fileName, source.toStdString());
     if (!r.ok() || !r.program) {
         Q_EMIT compileFailed(QString::fromStdString(r.formatDiagnostics()));
         return;
@@ -118,15 +121,17 @@ void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSe
     options.maxMessages = settings.maxMessages;
     const OutputLine how = prepareNative(*r.program, settings, debug);
     options.native = m_native.get();
+    m_program = r.program;
     m_session = std::make_unique<EngineSession>(r.program, std::move(options));
     m_session->setInterrupt(m_stop);
-    m_session->setBreakpoints(breakpoints);
+    m_session->setBreakpoints(programBreakpoints(breakpoints));
     m_debug = debug;
     Q_EMIT started();
     Q_EMIT executionChanged(m_exec);
     if (!how.text.isEmpty())
         Q_EMIT outputAppended({how});
-    beginRecording(fileName, source, settings);
+    const std::string_view programSource = r.programSource();
+    beginRecording(fileName, QByteArray(programSource.data(), qsizetype(programSource.size())), settings);
     m_session->start();
     flush();
     if (stopAtStart) {
@@ -139,7 +144,30 @@ void EngineWorker::load(const QString& fileName, const QByteArray& source, RunSe
 void EngineWorker::setBreakpoints(const QVector<BreakpointSpec>& breakpoints)
 {
     if (m_session)
-        m_session->setBreakpoints(breakpoints);
+        m_session->setBreakpoints(programBreakpoints(breakpoints));
+}
+
+QVector<BreakpointSpec> EngineWorker::programBreakpoints(const QVector<BreakpointSpec>& breakpoints) const
+{
+    // The session counts lines in the program's combined text (Program::files):
+    // a breakpoint in file F at line L becomes that line; one in a file that
+    // is not part of the program is dropped.
+    QVector<BreakpointSpec> out;
+    for (BreakpointSpec b : breakpoints) {
+        if (!m_program || m_program->files.empty()) {
+            if (b.file.isEmpty())
+                out.push_back(b);
+            continue;
+        }
+        const std::string& entry = m_program->files.front().name;
+        const std::string name = b.file.isEmpty() ? entry : compiler::sourceDirectory(entry) + b.file.toStdString();
+        if (const uint32_t line = m_program->programLine(name, uint32_t(std::max(b.line, 0)))) {
+            b.line = int(line);
+            b.file.clear();
+            out.push_back(b);
+        }
+    }
+    return out;
 }
 
 void EngineWorker::resume()
@@ -231,8 +259,20 @@ void EngineWorker::reportPaused()
 {
     flush();
     m_session->loadStatements();
-    const int line = m_session->executionLine();
-    Q_EMIT paused(m_session->snapshot(), line, m_session->lastStopWasBreakpoint());
+    int line = m_session->executionLine();
+    SessionSnapshot s = m_session->snapshot();
+    if (line > 0 && m_program && !m_program->files.empty()) {
+        // A program of several files: the line of the file it is in.
+        const compiler::SourcePlace place = m_program->locate(uint32_t(line));
+        s.sourceFile = int(place.fileIndex);
+        if (place.fileIndex > 0) {
+            const std::string root = compiler::sourceDirectory(m_program->files.front().name);
+            const std::string name(place.file);
+            s.sourcePath = QString::fromStdString(name.substr(name.starts_with(root) ? root.size() : 0));
+        }
+        line = int(place.line);
+    }
+    Q_EMIT paused(s, line, m_session->lastStopWasBreakpoint());
 }
 
 void EngineWorker::afterCommand()

@@ -88,6 +88,10 @@ Q_SIGNALS:
     void executionChanged(const aeroflow::studio::ExecutionInfo& info);
 
 private:
+    /// Breakpoints by (file, line) as lines of the program being run.
+    QVector<BreakpointSpec> programBreakpoints(const QVector<BreakpointSpec>& breakpoints) const;
+    /// The program being run (its files map execution lines, reportPaused()).
+    std::shared_ptr<const compiler::Program> m_program;
     void runChunk();
     void flush();
     void afterCommand();

@@ -84,6 +84,12 @@ struct SessionSnapshot {
     /// When paused at statement granularity: the statement about to run in
     /// `next` (invalid: paused before the delivery as a whole).
     StatementPoint statement;
+    /// A recorded program of several files: the file (TraceSummary::fileNames
+    /// index) of the line that comes with this snapshot; 0 for the entry file.
+    int sourceFile = 0;
+    /// A live run of a program of several files: that file's path in the
+    /// program (relative to the entry file's folder); empty for the entry file.
+    QString sourcePath;
 };
 
 /// How a run executes (status bar, Output): native code from the JIT or the
@@ -105,6 +111,10 @@ struct ExecutionInfo {
 struct BreakpointSpec {
     int line = 0; ///< 1-based source line
     QString condition;
+    /// A program of several files: the file of `line` (a live run: its path
+    /// relative to the entry file's folder; a trace: its recorded name);
+    /// empty for the entry file.
+    QString file;
 };
 
 } // namespace aeroflow::studio

@@ -53,7 +53,7 @@ void TraceWorker::open(const QString& path)
         return;
     }
     auto actors = (*tt)->trace().viewActors();
-    auto source = (*tt)->trace().sourceText();
+    auto source = (*tt)->trace().sourceFiles();
     if (!actors || !source) {
         Q_EMIT openFailed(path, qs(!actors ? actors.error() : source.error()));
         return;
@@ -68,9 +68,17 @@ void TraceWorker::open(const QString& path)
     s.sourceName = QFileInfo(qs(info.sourceName)).fileName();
     // Cut here, on the trace thread: a source of megabytes on one line
     // would hold the GUI thread for a minute (EditorText).
-    EditorText shown = editorTextOf(qs(*source));
-    s.source = std::move(shown.text);
-    s.sourceNotice = std::move(shown.notice);
+    // A program of several files: each file is shown on its own (the entry
+    // file first); positions come as (file, line) (report()).
+    for (const auto& [name, text] : *source) {
+        EditorText shown = editorTextOf(qs(text));
+        if (s.fileNames.isEmpty()) {
+            s.source = shown.text;
+            s.sourceNotice = shown.notice;
+        }
+        s.fileNames << qs(name);
+        s.fileTexts << std::move(shown.text);
+    }
     s.messages = m_end;
     s.finalTick = extent->finalTick;
     s.complete = info.complete;
@@ -241,6 +249,12 @@ void TraceWorker::report()
                 line = s.statement.line;
         }
     }
+    if (line > 0) {
+        // Lines count in the program's combined text; show them in their file.
+        const compiler::SourcePlace place = m_tt->program().locate(uint32_t(line));
+        s.sourceFile = int(place.fileIndex);
+        line = int(place.line);
+    }
     Q_EMIT positioned(s, line);
 }
 
@@ -346,7 +360,7 @@ bool TraceWorker::conditionHolds(const BreakpointSpec& bp, quint64 seq, quint32 
 
 quint64 TraceWorker::nextHit(const BreakpointSpec& spec, bool forward)
 {
-    auto bp = m_tt->breakpoint({}, uint32_t(spec.line));
+    auto bp = m_tt->breakpoint(spec.file.toStdString(), uint32_t(spec.line));
     if (!bp)
         return 0;
     for (;;) {
@@ -381,7 +395,10 @@ void TraceWorker::continueTo(const QVector<BreakpointSpec>& breakpoints, bool fo
         const quint64 hit = nextHit(b, forward);
         if (hit && (best == 0 || (forward ? hit < best : hit > best))) {
             best = hit;
-            bestLine = b.line;
+            // The statement cursor counts in the program's lines (a program
+            // of several files: the file's line moved to its place).
+            auto bp = m_tt->breakpoint(b.file.toStdString(), uint32_t(b.line));
+            bestLine = bp ? int(bp->line) : b.line;
         }
     }
     if (best == 0) {

@@ -27,6 +27,9 @@ struct TraceSummary {
     QString sourceName; ///< the recorded program's file name
     QString source;     ///< the embedded source text, as the editor loads it (EditorText)
     QString sourceNotice; ///< what `source` leaves out of a very large text; empty when whole
+    /// Every source file of the program, the entry file first (one for a
+    /// program of one file): display names and texts (as the editor loads them).
+    QStringList fileNames, fileTexts;
     quint64 messages = 0, finalTick = 0; ///< the checked extent (debugger::TraceExtent)
     bool complete = false;
     int exitCode = 0;
@@ -73,7 +76,8 @@ Q_SIGNALS:
     void outputLoaded(const QVector<aeroflow::studio::OutputLine>& lines, quint64 leftOut);
     /// Rows from `first`; `more`: later rows exist.
     void messagesFetched(quint64 first, const QVector<aeroflow::studio::DeliveryInfo>& rows, bool more);
-    /// The state after delivery `snapshot.delivered`; `line`: next handler's line.
+    /// The state after delivery `snapshot.delivered`; `line`: next handler's
+    /// line, in file `snapshot.sourceFile` of the program.
     void positioned(const aeroflow::studio::SessionSnapshot& snapshot, int line);
     void failed(const QString& message);
 
